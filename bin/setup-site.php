@@ -1,0 +1,92 @@
+<?php
+/**
+ * Installs WordPress once, activates plugins, creates the two demo pages and, when the emulator is
+ * used, points the plugin at it. Run by bin/env.sh; idempotent.
+ *
+ *   php setup-site.php WP_DIR SITE_URL EMULATOR_URL|'' PLUGIN_SLUG...
+ *
+ * @package Dify_Chatbot
+ */
+
+$wp_dir       = $argv[1];
+$site_url     = $argv[2];
+$emulator_url = $argv[3];
+$plugin_slugs = array_slice( $argv, 4 );
+
+$_SERVER['HTTP_HOST']       = parse_url( $site_url, PHP_URL_HOST ) . ':' . parse_url( $site_url, PHP_URL_PORT );
+$_SERVER['REQUEST_URI']     = '/';
+$_SERVER['SERVER_PROTOCOL'] = 'HTTP/1.1';
+define( 'WP_INSTALLING', true );
+require $wp_dir . '/wp-load.php';
+require_once ABSPATH . 'wp-admin/includes/plugin.php';
+if ( ! function_exists( 'wp_new_blog_notification' ) ) {
+	/**
+	 * Pluggable: no "new site" mail on install (there is no mail server here).
+	 */
+	function wp_new_blog_notification() {}
+}
+require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+
+if ( ! is_blog_installed() ) {
+	wp_install( 'Dify Chatbot dev', 'admin', 'admin@example.com', true, '', wp_slash( 'password' ) );
+	global $wp_rewrite;
+	$wp_rewrite->set_permalink_structure( '/%postname%/' );
+	$wp_rewrite->flush_rules( false );
+	update_option( 'show_avatars', 0 );
+	// No Gravatar requests: the machine is offline.
+	echo 'installed WordPress ' . $GLOBALS['wp_version'] . "\n";
+}
+
+foreach ( $plugin_slugs as $slug ) {
+	$files = array_keys( get_plugins( '/' . $slug ) );
+	if ( ! $files ) {
+		fwrite( STDERR, "no plugin header found in $slug\n" );
+		exit( 1 );
+	}
+	foreach ( $files as $file ) {
+		if ( is_plugin_active( "$slug/$file" ) ) {
+			continue;
+		}
+		$result = activate_plugin( "$slug/$file" );
+		if ( is_wp_error( $result ) ) {
+			fwrite( STDERR, "$slug/$file: " . $result->get_error_message() . "\n" );
+			exit( 1 );
+		}
+		echo "activated $slug/$file\n";
+	}
+}
+
+$pages = array(
+	'dify-chatbot-block'     => array( 'Dify Chatbot (block)', "<!-- wp:paragraph -->\n<p>The chat below is the Dify Chatbot block.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:dify-chatbot/chat /-->" ),
+	'dify-chatbot-shortcode' => array( 'Dify Chatbot (shortcode)', "<!-- wp:paragraph -->\n<p>The chat below comes from the shortcode.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:shortcode -->\n[dify_chatbot]\n<!-- /wp:shortcode -->" ),
+);
+foreach ( $pages as $slug => list( $title, $content ) ) {
+	if ( get_page_by_path( $slug ) ) {
+		continue;
+	}
+	$id = wp_insert_post(
+		array(
+			'post_type'    => 'page',
+			'post_status'  => 'publish',
+			'post_name'    => $slug,
+			'post_title'   => $title,
+			'post_content' => $content,
+		),
+		true
+	);
+	if ( is_wp_error( $id ) ) {
+		fwrite( STDERR, "page $slug: " . $id->get_error_message() . "\n" );
+		exit( 1 );
+	}
+	echo "created page /$slug/\n";
+}
+
+// Point the plugin at the emulator unless a key is already saved (the settings screen stays the
+// owner's: a key entered there is never overwritten).
+if ( '' !== $emulator_url && class_exists( '\Dify_Chatbot\Settings\Dev_Seed' ) ) {
+	$seeded = \Dify_Chatbot\Settings\Dev_Seed::seed( $emulator_url, 'app-emulator' );
+	if ( $seeded ) {
+		echo "pointed the plugin at the emulator ($emulator_url)\n";
+	}
+}
+echo "setup-ok\n";

@@ -1,0 +1,57 @@
+<?php
+/**
+ * Plugin Name:       Dify Chatbot
+ * Plugin URI:        https://wordpress.org/plugins/dify-chatbot/
+ * Description:       Chat with your Dify app on any page. The browser talks only to this site; the API key stays on the server.
+ * Version:           0.1.0
+ * Requires at least: 6.6
+ * Requires PHP:      7.4
+ * Author:            Dify Chatbot contributors
+ * License:           GPL-2.0-or-later
+ * License URI:       https://www.gnu.org/licenses/gpl-2.0.html
+ * Text Domain:       dify-chatbot
+ * Domain Path:       /languages
+ *
+ * @package Dify_Chatbot
+ */
+
+// This file must parse on any PHP, so that an old PHP gets a notice instead of a fatal error:
+// everything that needs PHP 7.4 lives under includes/.
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+define( 'DIFY_CHATBOT_VERSION', '0.1.0' );
+define( 'DIFY_CHATBOT_FILE', __FILE__ );
+define( 'DIFY_CHATBOT_DIR', __DIR__ );
+
+if ( version_compare( PHP_VERSION, '7.4', '<' ) || version_compare( get_bloginfo( 'version' ), '6.6', '<' ) ) {
+	add_action(
+		'admin_notices',
+		function () {
+			echo '<div class="notice notice-error"><p>' . esc_html__( 'Dify Chatbot needs PHP 7.4 and WordPress 6.6 or newer. It is installed but does nothing until they are updated.', 'dify-chatbot' ) . '</p></div>';
+		}
+	);
+	return;
+}
+
+// Classes live in includes/ by namespace: Dify_Chatbot\Rest\Chat_Route -> includes/Rest/Chat_Route.php.
+spl_autoload_register(
+	function ( $class_name ) {
+		$prefix = 'Dify_Chatbot\\';
+		if ( 0 !== strpos( $class_name, $prefix ) ) {
+			return;
+		}
+		$file = __DIR__ . '/includes/' . str_replace( '\\', '/', substr( $class_name, strlen( $prefix ) ) ) . '.php';
+		if ( is_readable( $file ) ) {
+			require $file;
+		}
+	}
+);
+
+add_action(
+	'plugins_loaded',
+	function () {
+		( new Dify_Chatbot\Plugin() )->register();
+	}
+);

@@ -1,0 +1,38 @@
+<?php
+/**
+ * Wires the plugin's parts to WordPress.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot;
+
+/**
+ * The one place where parts are created and their hooks added.
+ */
+final class Plugin {
+
+	/**
+	 * Creates every part and lets each add its hooks.
+	 */
+	public function register(): void {
+		foreach ( $this->parts() as $part ) {
+			$part->register();
+		}
+	}
+
+	/**
+	 * The parts, built without side effects.
+	 *
+	 * @return Registrable[]
+	 */
+	private function parts(): array {
+		$renderer = new Frontend\Renderer();
+		return array(
+			new Frontend\Block( $renderer ),
+			new Frontend\Shortcode( $renderer ),
+		);
+	}
+}

@@ -1,0 +1,54 @@
+<?php
+/**
+ * The shared renderer of the block and the shortcode.
+ *
+ * @package Dify_Chatbot
+ */
+
+namespace Dify_Chatbot\Tests\Frontend;
+
+use Dify_Chatbot\Frontend\Renderer;
+use Dify_Chatbot\Tests\TestCase;
+
+/**
+ * Options are normalized and escaped; the block and the shortcode give the same markup.
+ */
+final class RendererTest extends TestCase {
+
+	public function test_unknown_and_invalid_options_fall_back_to_defaults(): void {
+		$options = ( new Renderer() )->normalize(
+			array(
+				'layout'  => 'sideways',
+				'height'  => '100px; background:url(x)',
+				'api_key' => 'app-secret',
+				'title'   => '<b>Help</b>',
+			)
+		);
+		$this->assertSame( 'inline', $options['layout'] );
+		$this->assertSame( '480px', $options['height'] );
+		$this->assertArrayNotHasKey( 'api_key', $options );
+		$this->assertSame( 'Help', $options['title'] );
+	}
+
+	public function test_markup_escapes_options_into_the_data_attribute(): void {
+		$html = ( new Renderer() )->render( array( 'title' => 'Say "hi" & <go>' ) );
+		$this->assertStringContainsString( 'data-dify-chatbot="', $html );
+		$this->assertStringNotContainsString( '<go>', $html );
+		preg_match( '/data-dify-chatbot="([^"]*)"/', $html, $match );
+		$decoded = json_decode( html_entity_decode( $match[1], ENT_QUOTES ), true );
+		$this->assertSame( 'Say "hi" &', $decoded['title'] );
+	}
+
+	public function test_shortcode_and_block_render_the_same_chat(): void {
+		$shortcode = do_shortcode( '[dify_chatbot layout="bubble" title="Ask us"]' );
+		$block     = do_blocks( '<!-- wp:dify-chatbot/chat {"layout":"bubble","title":"Ask us"} /-->' );
+		$data      = function ( string $html ): array {
+			preg_match( '/data-dify-chatbot="([^"]*)"/', $html, $match );
+			return json_decode( html_entity_decode( $match[1], ENT_QUOTES ), true );
+		};
+		$this->assertSame( $data( $shortcode ), $data( $block ) );
+		$this->assertStringContainsString( 'dify-chatbot--bubble', $shortcode );
+		$this->assertStringContainsString( 'dify-chatbot--bubble', $block );
+		$this->assertStringContainsString( 'wp-block-dify-chatbot-chat', $block );
+	}
+}

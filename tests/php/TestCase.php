@@ -1,0 +1,61 @@
+<?php
+/**
+ * Base test case: each test runs inside a database transaction that is rolled back afterwards, and
+ * starts as a logged-out visitor with a fresh REST server.
+ *
+ * @package Dify_Chatbot
+ */
+
+namespace Dify_Chatbot\Tests;
+
+use Yoast\PHPUnitPolyfills\TestCases\TestCase as Polyfilled_TestCase;
+
+/**
+ * Isolation for tests that touch the real WordPress database.
+ */
+abstract class TestCase extends Polyfilled_TestCase {
+
+	/**
+	 * Starts a transaction and resets the current user and the REST server.
+	 */
+	protected function set_up() {
+		parent::set_up();
+		global $wpdb, $wp_rest_server;
+		$wpdb->query( 'SET autocommit = 0' );
+		$wpdb->query( 'START TRANSACTION' );
+		wp_cache_flush();
+		wp_set_current_user( 0 );
+		$wp_rest_server = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- rebuilt by rest_get_server().
+		rest_get_server();
+	}
+
+	/**
+	 * Rolls back everything the test wrote.
+	 */
+	protected function tear_down() {
+		global $wpdb, $wp_rest_server;
+		$wpdb->query( 'ROLLBACK' );
+		wp_cache_flush();
+		wp_set_current_user( 0 );
+		$wp_rest_server = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited
+		parent::tear_down();
+	}
+
+	/**
+	 * Creates a user with a role and returns its id.
+	 *
+	 * @param string $role Role name.
+	 */
+	protected function make_user( string $role ): int {
+		$id = wp_insert_user(
+			array(
+				'user_login' => $role . '_' . wp_generate_password( 6, false ),
+				'user_pass'  => wp_generate_password(),
+				'user_email' => $role . wp_generate_password( 6, false ) . '@example.org',
+				'role'       => $role,
+			)
+		);
+		$this->assertIsInt( $id );
+		return $id;
+	}
+}
