@@ -13,6 +13,7 @@
 #   DIFY_CHATBOT_BASE_URL + DIFY_CHATBOT_API_KEY: use a real Dify; the emulator is not started.
 #   DIFY_CHATBOT_CACHE (/var/cache/dify-chatbot): downloaded .debs and the SQLite plugin zip.
 #   WP_REFRESH=1: download sid's current WordPress instead of the pinned one (prints new pins).
+#   WP_RESET=1: drop the site's database first (a fresh install; the tests use this).
 #
 # Nothing is written outside the project folder except apt packages, the download cache and the
 # MariaDB server's own data.
@@ -202,6 +203,7 @@ if [ "$DB" = mariadb ]; then
 		[ "$(id -u)" = 0 ] || die "MariaDB is not running: start it with 'sudo service mariadb start'."
 		service mariadb start > /dev/null 2>&1 || die "MariaDB did not start: see 'service mariadb status'."
 	fi
+	if [ "${WP_RESET:-0}" = 1 ]; then mariadb -uroot -e "DROP DATABASE IF EXISTS \`$DB_NAME\`"; fi
 	mariadb -uroot -e "CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 		CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
 		GRANT ALL ON \`dify_chatbot\\_%\`.* TO '$DB_USER'@'localhost';" ||
@@ -228,6 +230,7 @@ else
 	fi
 	sed -e "s|'{SQLITE_IMPLEMENTATION_FOLDER_PATH}'|__DIR__ . '/plugins/sqlite-database-integration'|" \
 		-e "s|{SQLITE_PLUGIN}|sqlite-database-integration/load.php|g" "$SQ/db.copy" > "$WP_DIR/wp-content/db.php"
+	if [ "${WP_RESET:-0}" = 1 ]; then rm -rf "$WP_DIR/wp-content/database"; fi
 	mkdir -p "$WP_DIR/wp-content/database"
 	DB_SETTINGS="define( 'DB_ENGINE', 'sqlite' );
 define( 'DB_DIR', __DIR__ . '/wp-content/database/' );

@@ -31,6 +31,7 @@ final class Plugin {
 	private function parts(): array {
 		$renderer = new Frontend\Renderer();
 		return array(
+			new Frontend\Assets(),
 			new Frontend\Block( $renderer ),
 			new Frontend\Shortcode( $renderer ),
 		);

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# npm test: every suite, against a real WordPress 7.1 (MariaDB, plus a SQLite smoke site), the Dify
+# emulator and Debian's Chromium. Starts what it needs, stops it afterwards, and fails if any suite
+# fails. Installs what is missing first (apt as root, npm ci, composer install).
+#
+#   TEST_ONLY="phpunit e2e" npm test     run only some suites
+#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e)
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+# The suites use the emulator, never a real Dify from the shell.
+unset DIFY_CHATBOT_BASE_URL DIFY_CHATBOT_API_KEY
+
+TEST_PORT=${WP_TEST_PORT:-8889} TEST_EMU_PORT=${DIFY_TEST_EMULATOR_PORT:-8788}
+SQLITE_PORT=${WP_SQLITE_TEST_PORT:-8890} SQLITE_EMU_PORT=${DIFY_SQLITE_TEST_EMULATOR_PORT:-8789}
+export WP_BASE_URL="http://127.0.0.1:$TEST_PORT" WP_SQLITE_BASE_URL="http://127.0.0.1:$SQLITE_PORT"
+export DIFY_EMULATOR_URL="http://127.0.0.1:$TEST_EMU_PORT/v1"
+
+die() { echo "test: $*" >&2; exit 1; }
+T0=$(date +%s)
+
+# ------------------------------------------------------------------ what the suites need
+apt_need=()
+command -v chromium > /dev/null || apt_need+=(chromium)
+command -v composer > /dev/null || apt_need+=(composer)
+command -v mariadb > /dev/null || apt_need+=(mariadb-server)
+if [ ${#apt_need[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] || die "Missing: ${apt_need[*]}. Run 'sudo apt-get install ${apt_need[*]}' and test again."
+	echo "::: installing ${apt_need[*]} (apt)"
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_need[@]}"; } > /tmp/dify-chatbot-apt.log 2>&1 ||
+		{ tail -20 /tmp/dify-chatbot-apt.log; die "apt-get install failed."; }
+fi
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	echo "::: npm ci"
+	npm ci --no-audit --no-fund || die "npm ci failed."
+fi
+if [ ! -x vendor/bin/phpunit ] || [ composer.json -nt vendor/autoload.php ]; then
+	echo "::: composer install"
+	composer install --no-interaction --no-progress || die "composer install failed."
+fi
+echo "::: build"
+npx wp-scripts build --webpack-copy-php > /tmp/dify-chatbot-build.log 2>&1 || { tail -40 /tmp/dify-chatbot-build.log; die "build failed."; }
+touch build/.stamp
+
+# ------------------------------------------------------------------ suites
+passed=0 failed=0 failed_names=()
+selected() { [ -z "${TEST_ONLY:-}" ] || [[ " $TEST_ONLY " == *" $1 "* ]]; }
+suite() { # name command...
+	local name=$1 start
+	shift
+	selected "$name" || return 0
+	start=$(date +%s)
+	echo
+	echo "::: $name"
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "::: $name passed ($(( $(date +%s) - start ))s)"
+	else
+		failed=$((failed + 1)) failed_names+=("$name")
+		echo "::: $name FAILED ($(( $(date +%s) - start ))s)"
+	fi
+}
+
+suite lint-js npx wp-scripts lint-js src tests
+suite lint-style npx wp-scripts lint-style "src/**/*.scss"
+suite phpcs vendor/bin/phpcs -q
+suite tsc npx tsc --noEmit
+suite phpstan vendor/bin/phpstan analyse --no-progress --memory-limit=1G
+suite jest npx wp-scripts test-unit-js
+suite emulator npm run -s test:emulator
+
+# The servers: a MariaDB site and a SQLite site, each with its own emulator; stopped on exit.
+stop_sites() {
+	WP_SITE=test bash bin/env.sh stop > /dev/null 2>&1
+	WP_SITE=test-sqlite bash bin/env.sh stop > /dev/null 2>&1
+}
+if selected phpunit || selected e2e; then
+	trap stop_sites EXIT
+	echo
+	echo "::: starting the test sites"
+	rm -f .wp/test/run/debug.log .wp/test-sqlite/run/debug.log
+	WP_SITE=test WP_DB=mariadb WP_PORT=$TEST_PORT DIFY_EMULATOR_PORT=$TEST_EMU_PORT WP_RESET=1 bash bin/env.sh start ||
+		die "the MariaDB test site did not start."
+	if selected e2e; then
+		WP_SITE=test-sqlite WP_DB=sqlite WP_PORT=$SQLITE_PORT DIFY_EMULATOR_PORT=$SQLITE_EMU_PORT WP_RESET=1 bash bin/env.sh start > /dev/null ||
+			die "the SQLite test site did not start."
+	fi
+fi
+suite phpunit bash bin/phpunit.sh
+suite e2e npx wp-scripts test-playwright --config tests/e2e/playwright.config.ts
+
+# PHP notices, warnings or fatals any request raised while the suites ran fail the run.
+if selected e2e; then
+	log=.wp/test/run/debug.log
+	if [ -s "$log" ]; then
+		echo "::: PHP messages in $log:"
+		cat "$log"
+		failed=$((failed + 1)) failed_names+=("debug.log")
+	fi
+fi
+
+echo
+[ $failed -eq 0 ] || echo "failed: ${failed_names[*]}"
+echo "total time $(( $(date +%s) - T0 ))s"
+echo "suites: $passed passed, $failed failed"
+[ $failed -eq 0 ]

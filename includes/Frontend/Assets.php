@@ -1,0 +1,127 @@
+<?php
+/**
+ * Front-end scripts: a tiny loader with the page, the chat app only when it is used.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Frontend;
+
+use Dify_Chatbot\Registrable;
+
+/**
+ * A page with a chat gets only `chat/loader` (no dependencies). The chat app and its WordPress
+ * dependencies (wp-element, wp-api-fetch, wp-i18n and their inline data and translations) are
+ * printed by WordPress's own script loader, but inside an inert <template>: nothing there is
+ * downloaded or run until the loader copies the tags into the document when the chat is used.
+ * WordPress's dependency order and its translations stay in charge; the cost before use is the
+ * loader alone.
+ */
+final class Assets implements Registrable {
+
+	public const LOADER   = 'dify-chatbot-loader';
+	public const APP      = 'dify-chatbot-app';
+	public const TEMPLATE = 'dify-chatbot-app-scripts';
+
+	/**
+	 * Adds the hooks.
+	 */
+	public function register(): void {
+		add_action( 'init', array( $this, 'register_assets' ) );
+		add_action( 'dify_chatbot_rendered', array( $this, 'enqueue' ) );
+		// After wp_print_footer_scripts (priority 20), so handles the page already printed are skipped.
+		add_action( 'wp_footer', array( $this, 'print_app_template' ), 100 );
+	}
+
+	/**
+	 * Registers the loader and the app from their built asset files.
+	 */
+	public function register_assets(): void {
+		$loader = $this->asset( 'chat/loader' );
+		$app    = $this->asset( 'chat/app' );
+		if ( null === $loader || null === $app ) {
+			return; // Not built yet: `npm run build`.
+		}
+		wp_register_script(
+			self::LOADER,
+			plugins_url( 'build/chat/loader.js', DIFY_CHATBOT_FILE ),
+			$loader['dependencies'],
+			$loader['version'],
+			array(
+				'in_footer' => true,
+				'strategy'  => 'defer',
+			)
+		);
+		wp_register_script( self::APP, plugins_url( 'build/chat/app.js', DIFY_CHATBOT_FILE ), $app['dependencies'], $app['version'], true );
+		wp_set_script_translations( self::APP, 'dify-chatbot', DIFY_CHATBOT_DIR . '/languages' );
+		if ( file_exists( DIFY_CHATBOT_DIR . '/build/chat/app.css' ) ) {
+			wp_register_style( self::APP, plugins_url( 'build/chat/app.css', DIFY_CHATBOT_FILE ), array(), $app['version'] );
+			wp_style_add_data( self::APP, 'rtl', 'replace' );
+		}
+	}
+
+	/**
+	 * Enqueues the loader (once) and its configuration when a chat is rendered.
+	 */
+	public function enqueue(): void {
+		if ( ! wp_script_is( self::LOADER, 'registered' ) || wp_script_is( self::LOADER, 'enqueued' ) ) {
+			return;
+		}
+		wp_enqueue_script( self::LOADER );
+		if ( wp_style_is( self::APP, 'registered' ) ) {
+			wp_enqueue_style( self::APP );
+		}
+		wp_add_inline_script( self::LOADER, 'window.difyChatbotConfig = ' . wp_json_encode( $this->config() ) . ';', 'before' );
+	}
+
+	/**
+	 * What the browser needs to reach the REST routes. No per-visitor data for logged-out
+	 * visitors, so full-page caches can keep the page; logged-in pages carry the REST nonce.
+	 *
+	 * @return array<string, mixed>
+	 */
+	public function config(): array {
+		$logged_in = is_user_logged_in();
+		return array(
+			'restUrl'       => esc_url_raw( rest_url( 'dify-chatbot/v1/' ) ),
+			'nonce'         => $logged_in ? wp_create_nonce( 'wp_rest' ) : '',
+			'nonceEndpoint' => $logged_in ? admin_url( 'admin-ajax.php?action=rest-nonce' ) : '',
+			'template'      => self::TEMPLATE,
+			'user'          => $logged_in ? get_current_user_id() : 0,
+		);
+	}
+
+	/**
+	 * Prints the app's script tags, inert, for the loader to activate on use.
+	 */
+	public function print_app_template(): void {
+		if ( ! wp_script_is( self::LOADER, 'enqueued' ) && ! wp_script_is( self::LOADER, 'done' ) ) {
+			return;
+		}
+		ob_start();
+		wp_scripts()->do_items( array( self::APP ) );
+		$tags = (string) ob_get_clean();
+		// The tags are WordPress's own output for registered scripts (already escaped by it).
+		echo '<template id="' . esc_attr( self::TEMPLATE ) . '">' . $tags . '</template>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+	}
+
+	/**
+	 * Reads a built asset file (dependencies and version).
+	 *
+	 * @param string $name Entry name, e.g. 'chat/app'.
+	 * @return array{dependencies: string[], version: string}|null
+	 */
+	private function asset( string $name ): ?array {
+		$file = DIFY_CHATBOT_DIR . '/build/' . $name . '.asset.php';
+		if ( ! file_exists( $file ) ) {
+			return null;
+		}
+		$asset = require $file;
+		return array(
+			'dependencies' => isset( $asset['dependencies'] ) && is_array( $asset['dependencies'] ) ? $asset['dependencies'] : array(),
+			'version'      => isset( $asset['version'] ) ? (string) $asset['version'] : DIFY_CHATBOT_VERSION,
+		);
+	}
+}

@@ -1,0 +1,10 @@
+/**
+ * wp-scripts' jest setup, limited to the front-end sources: the emulator's tests run on Node's
+ * own test runner (npm run test:emulator) and the e2e specs on Playwright.
+ */
+const defaultConfig = require( '@wordpress/scripts/config/jest-unit.config' );
+
+module.exports = {
+	...defaultConfig,
+	roots: [ '<rootDir>/src' ],
+};

@@ -1,0 +1,24 @@
+/**
+ * Logs the admin in once (REST) and saves the storage state the specs reuse, then clears the
+ * emulator's request record so each run starts from nothing.
+ */
+import { request, type FullConfig } from '@playwright/test';
+import { RequestUtils } from '@wordpress/e2e-test-utils-playwright';
+
+import { clearRequests } from './utils/emulator';
+
+export default async function globalSetup( config: FullConfig ) {
+	const project = config.projects[ 0 ];
+	if ( ! project ) {
+		throw new Error( 'No Playwright project configured.' );
+	}
+	const { storageState, baseURL } = project.use;
+	const requestContext = await request.newContext( { baseURL } );
+	const requestUtils = new RequestUtils( requestContext, {
+		storageStatePath:
+			typeof storageState === 'string' ? storageState : undefined,
+	} );
+	await requestUtils.setupRest();
+	await requestContext.dispose();
+	await clearRequests();
+}
