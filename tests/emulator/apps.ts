@@ -3,7 +3,8 @@
  * /meta follow dify-api.md §12.
  */
 
-export type AppMode = 'chat' | 'agent-chat' | 'advanced-chat' | 'completion' | 'workflow';
+export type AppMode =
+	'chat' | 'agent-chat' | 'advanced-chat' | 'completion' | 'workflow';
 
 export type ControlType =
 	| 'text-input'
@@ -58,7 +59,12 @@ export interface AppDef {
 	suggestedQuestions: string[];
 	suggestedAfterAnswer: boolean;
 	speechToText: boolean;
-	tts: { enabled: boolean; voice: string; language: string; autoPlay: 'enabled' | 'disabled' };
+	tts: {
+		enabled: boolean;
+		voice: string;
+		language: string;
+		autoPlay: 'enabled' | 'disabled';
+	};
 	retrieverResource: boolean;
 	moreLikeThis: boolean;
 	moderation: { keywords: string[]; presetResponse: string } | null;
@@ -67,51 +73,83 @@ export interface AppDef {
 	workflowId: string | null;
 	draftWorkflowId: string | null;
 	conversationVariables: ConversationVariableDef[];
-	toolIcons: Record<string, unknown>;
+	toolIcons: Record< string, unknown >;
 	icon: { type: 'emoji'; icon: string; background: string };
 }
 
 export const TENANT_ID = 'e0000000-0000-4000-8000-0000000000ff';
-export const SERVER_VERSION = '1.12.1';
 
 const FULL_FILE_UPLOAD: FileUploadConfig = {
 	enabled: true,
-	allowedFileTypes: ['image', 'document'],
+	allowedFileTypes: [ 'image', 'document' ],
 	allowedFileExtensions: [],
-	allowedFileUploadMethods: ['local_file', 'remote_url'],
+	allowedFileUploadMethods: [ 'local_file', 'remote_url' ],
 	numberLimits: 3,
 };
 
 const FULL_FORM: InputControl[] = [
-	{ type: 'text-input', variable: 'name', label: 'Your name', required: false, maxLength: 48, default: '' },
-	{ type: 'paragraph', variable: 'bio', label: 'About you', required: false, maxLength: 1000, default: '' },
+	{
+		type: 'text-input',
+		variable: 'name',
+		label: 'Your name',
+		required: false,
+		maxLength: 48,
+		default: '',
+	},
+	{
+		type: 'paragraph',
+		variable: 'bio',
+		label: 'About you',
+		required: false,
+		maxLength: 1000,
+		default: '',
+	},
 	{
 		type: 'select',
 		variable: 'tone',
 		label: 'Tone',
 		required: false,
-		options: ['friendly', 'formal', 'pirate'],
+		options: [ 'friendly', 'formal', 'pirate' ],
 		default: 'friendly',
 	},
-	{ type: 'number', variable: 'count', label: 'How many examples', required: false, default: '' },
-	{ type: 'checkbox', variable: 'verbose', label: 'Verbose answers', required: false, default: false },
+	{
+		type: 'number',
+		variable: 'count',
+		label: 'How many examples',
+		required: false,
+		default: '',
+	},
+	{
+		type: 'checkbox',
+		variable: 'verbose',
+		label: 'Verbose answers',
+		required: false,
+		default: false,
+	},
 	{
 		type: 'file',
 		variable: 'attachment',
 		label: 'Attachment',
 		required: false,
-		allowedFileTypes: ['image', 'document'],
+		allowedFileTypes: [ 'image', 'document' ],
 		allowedFileExtensions: [],
-		allowedFileUploadMethods: ['local_file', 'remote_url'],
+		allowedFileUploadMethods: [ 'local_file', 'remote_url' ],
 	},
 ];
 
-const OFF_TTS = { enabled: false, voice: '', language: '', autoPlay: 'disabled' as const };
+const OFF_TTS = {
+	enabled: false,
+	voice: '',
+	language: '',
+	autoPlay: 'disabled' as const,
+};
 
-function baseApp(partial: Partial<AppDef> & Pick<AppDef, 'key' | 'id' | 'mode' | 'name'>): AppDef {
+function baseApp(
+	partial: Partial< AppDef > & Pick< AppDef, 'key' | 'id' | 'mode' | 'name' >
+): AppDef {
 	return {
 		description: '',
-		tags: ['emulator'],
+		tags: [ 'emulator' ],
 		authorName: 'Emulator Owner',
 		apiEnabled: true,
 		openingStatement: null,
@@ -134,118 +172,177 @@ function baseApp(partial: Partial<AppDef> & Pick<AppDef, 'key' | 'id' | 'mode' |
 }
 
 export const APPS: AppDef[] = [
-	baseApp({
+	baseApp( {
 		key: 'app-emulator',
 		id: 'e0000000-0000-4000-8000-000000000001',
 		mode: 'chat',
 		name: 'Emulator Chat',
-		description: 'A basic chat assistant with every optional feature switched on.',
-		openingStatement: 'Hello! I am the Dify emulator. Ask me anything and I will answer in markdown.',
-		suggestedQuestions: ['What can you do?', 'Show me a table', 'Write some code'],
+		description:
+			'A basic chat assistant with every optional feature switched on.',
+		openingStatement:
+			'Hello! I am the Dify emulator. Ask me anything and I will answer in markdown.',
+		suggestedQuestions: [
+			'What can you do?',
+			'Show me a table',
+			'Write some code',
+		],
 		suggestedAfterAnswer: true,
 		speechToText: true,
-		tts: { enabled: true, voice: 'alloy', language: 'en-US', autoPlay: 'disabled' },
+		tts: {
+			enabled: true,
+			voice: 'alloy',
+			language: 'en-US',
+			autoPlay: 'disabled',
+		},
 		retrieverResource: true,
 		moderation: {
-			keywords: ['emulator-blocked-word'],
-			presetResponse: 'Sorry, I cannot talk about that. (emulated input moderation)',
+			keywords: [ 'emulator-blocked-word' ],
+			presetResponse:
+				'Sorry, I cannot talk about that. (emulated input moderation)',
 		},
 		fileUpload: FULL_FILE_UPLOAD,
 		form: FULL_FORM,
-	}),
-	baseApp({
+	} ),
+	baseApp( {
 		key: 'app-emulator-agent',
 		id: 'e0000000-0000-4000-8000-000000000002',
 		mode: 'agent-chat',
 		name: 'Emulator Agent',
 		description: 'An agent that calls tools (streaming only).',
 		openingStatement: 'I am an agent. I use tools such as web_search.',
-		suggestedQuestions: ['Search the web for Dify'],
+		suggestedQuestions: [ 'Search the web for Dify' ],
 		suggestedAfterAnswer: true,
 		retrieverResource: true,
 		toolIcons: {
 			web_search: { background: '#E4FBCC', content: '🔎' },
-			image_generator: 'https://assets.example.com/icons/image_generator.svg',
+			image_generator:
+				'https://assets.example.com/icons/image_generator.svg',
 			current_time: { background: '#D1E9FF', content: '🕒' },
 		},
 		icon: { type: 'emoji', icon: '🕵️', background: '#E0F2FE' },
-	}),
-	baseApp({
+	} ),
+	baseApp( {
 		key: 'app-emulator-chatflow',
 		id: 'e0000000-0000-4000-8000-000000000003',
 		mode: 'advanced-chat',
 		name: 'Emulator Chatflow',
 		description: 'A chatflow: start → LLM → variable assigner → answer.',
 		openingStatement: 'Welcome to the chatflow emulator.',
-		suggestedQuestions: ['How does a chatflow work?'],
+		suggestedQuestions: [ 'How does a chatflow work?' ],
 		suggestedAfterAnswer: true,
 		speechToText: true,
-		tts: { enabled: true, voice: 'alloy', language: 'en-US', autoPlay: 'disabled' },
+		tts: {
+			enabled: true,
+			voice: 'alloy',
+			language: 'en-US',
+			autoPlay: 'disabled',
+		},
 		fileUpload: FULL_FILE_UPLOAD,
 		form: [
-			{ type: 'text-input', variable: 'topic', label: 'Topic', required: false, maxLength: 256, default: '', startNode: true },
+			{
+				type: 'text-input',
+				variable: 'topic',
+				label: 'Topic',
+				required: false,
+				maxLength: 256,
+				default: '',
+				startNode: true,
+			},
 		],
 		workflowId: 'e0000000-0000-4000-8000-00000000f003',
 		draftWorkflowId: 'e0000000-0000-4000-8000-00000000d003',
 		conversationVariables: [
-			{ name: 'turn_count', valueType: 'number', value: 0, description: 'Number of finished turns' },
-			{ name: 'notes', valueType: 'string', value: '', description: 'Free-form notes kept per conversation' },
+			{
+				name: 'turn_count',
+				valueType: 'number',
+				value: 0,
+				description: 'Number of finished turns',
+			},
+			{
+				name: 'notes',
+				valueType: 'string',
+				value: '',
+				description: 'Free-form notes kept per conversation',
+			},
 		],
-	}),
-	baseApp({
+	} ),
+	baseApp( {
 		key: 'app-emulator-completion',
 		id: 'e0000000-0000-4000-8000-000000000004',
 		mode: 'completion',
 		name: 'Emulator Completion',
-		description: 'A one-shot text generator. Put the prompt in inputs.query.',
+		description:
+			'A one-shot text generator. Put the prompt in inputs.query.',
 		moreLikeThis: true,
 		retrieverResource: true,
-		form: [{ type: 'paragraph', variable: 'query', label: 'Query', required: false, maxLength: 4000, default: '' }],
-	}),
-	baseApp({
+		form: [
+			{
+				type: 'paragraph',
+				variable: 'query',
+				label: 'Query',
+				required: false,
+				maxLength: 4000,
+				default: '',
+			},
+		],
+	} ),
+	baseApp( {
 		key: 'app-emulator-workflow',
 		id: 'e0000000-0000-4000-8000-000000000005',
 		mode: 'workflow',
 		name: 'Emulator Workflow',
-		description: 'A workflow: start → LLM → end. Put the prompt in inputs.query.',
+		description:
+			'A workflow: start → LLM → end. Put the prompt in inputs.query.',
 		fileUpload: FULL_FILE_UPLOAD,
 		form: [
-			{ type: 'paragraph', variable: 'query', label: 'Query', required: false, maxLength: 4000, default: '', startNode: true },
+			{
+				type: 'paragraph',
+				variable: 'query',
+				label: 'Query',
+				required: false,
+				maxLength: 4000,
+				default: '',
+				startNode: true,
+			},
 		],
 		workflowId: 'e0000000-0000-4000-8000-00000000f005',
 		draftWorkflowId: 'e0000000-0000-4000-8000-00000000d005',
-	}),
-	baseApp({
+	} ),
+	baseApp( {
 		key: 'app-emulator-plain',
 		id: 'e0000000-0000-4000-8000-000000000006',
 		mode: 'chat',
 		name: 'Emulator Plain Chat',
 		description: 'A chat app with every optional feature switched off.',
-	}),
-	baseApp({
+	} ),
+	baseApp( {
 		key: 'app-emulator-disabled',
 		id: 'e0000000-0000-4000-8000-000000000007',
 		mode: 'chat',
 		name: 'Emulator Disabled',
 		apiEnabled: false,
-	}),
+	} ),
 ];
 
-const BY_KEY = new Map(APPS.map((a) => [a.key, a]));
+const BY_KEY = new Map( APPS.map( ( a ) => [ a.key, a ] ) );
 
-export function appByKey(key: string): AppDef | undefined {
-	return BY_KEY.get(key);
+export function appByKey( key: string ): AppDef | undefined {
+	return BY_KEY.get( key );
 }
 
-export function isChatLike(app: AppDef): boolean {
-	return app.mode === 'chat' || app.mode === 'agent-chat' || app.mode === 'advanced-chat';
+export function isChatLike( app: AppDef ): boolean {
+	return (
+		app.mode === 'chat' ||
+		app.mode === 'agent-chat' ||
+		app.mode === 'advanced-chat'
+	);
 }
 
-function controlJson(c: InputControl): Record<string, unknown> {
-	if (c.startNode) {
+function controlJson( c: InputControl ): Record< string, unknown > {
+	if ( c.startNode ) {
 		// Start-node variable verbatim (§12.1).
 		return {
-			[c.type]: {
+			[ c.type ]: {
 				variable: c.variable,
 				label: c.label,
 				type: c.type,
@@ -258,35 +355,44 @@ function controlJson(c: InputControl): Record<string, unknown> {
 			},
 		};
 	}
-	const inner: Record<string, unknown> = { variable: c.variable, label: c.label, required: c.required };
-	if (c.maxLength !== undefined) {
+	const inner: Record< string, unknown > = {
+		variable: c.variable,
+		label: c.label,
+		required: c.required,
+	};
+	if ( c.maxLength !== undefined ) {
 		inner.max_length = c.maxLength;
 	}
-	if (c.options) {
+	if ( c.options ) {
 		inner.options = c.options;
 	}
-	if (c.default !== undefined) {
+	if ( c.default !== undefined ) {
 		inner.default = c.default;
 	}
-	if (c.type === 'file' || c.type === 'file-list') {
+	if ( c.type === 'file' || c.type === 'file-list' ) {
 		inner.allowed_file_types = c.allowedFileTypes ?? [];
 		inner.allowed_file_extensions = c.allowedFileExtensions ?? [];
 		inner.allowed_file_upload_methods = c.allowedFileUploadMethods ?? [];
 	}
 	inner.hide = false;
-	return { [c.type]: inner };
+	return { [ c.type ]: inner };
 }
 
-function fileUploadJson(app: AppDef): Record<string, unknown> {
+function fileUploadJson( app: AppDef ): Record< string, unknown > {
 	const f = app.fileUpload;
-	if (!f) {
+	if ( ! f ) {
 		return {
-			image: { enabled: false, number_limits: 3, detail: 'high', transfer_methods: ['remote_url', 'local_file'] },
+			image: {
+				enabled: false,
+				number_limits: 3,
+				detail: 'high',
+				transfer_methods: [ 'remote_url', 'local_file' ],
+			},
 		};
 	}
 	return {
 		image: {
-			enabled: f.enabled && f.allowedFileTypes.includes('image'),
+			enabled: f.enabled && f.allowedFileTypes.includes( 'image' ),
 			number_limits: f.numberLimits,
 			detail: 'high',
 			transfer_methods: f.allowedFileUploadMethods,
@@ -299,7 +405,7 @@ function fileUploadJson(app: AppDef): Record<string, unknown> {
 	};
 }
 
-export function parametersJson(app: AppDef): Record<string, unknown> {
+export function parametersJson( app: AppDef ): Record< string, unknown > {
 	const chatLike = app.mode !== 'workflow';
 	return {
 		opening_statement: app.openingStatement,
@@ -307,25 +413,52 @@ export function parametersJson(app: AppDef): Record<string, unknown> {
 		suggested_questions_after_answer: { enabled: app.suggestedAfterAnswer },
 		speech_to_text: { enabled: app.speechToText },
 		text_to_speech: app.tts.enabled
-			? { enabled: true, voice: app.tts.voice, language: app.tts.language, autoPlay: app.tts.autoPlay }
+			? {
+					enabled: true,
+					voice: app.tts.voice,
+					language: app.tts.language,
+					autoPlay: app.tts.autoPlay,
+				}
 			: { enabled: false },
-		retriever_resource: { enabled: chatLike && app.mode !== 'advanced-chat' ? app.retrieverResource : false },
+		retriever_resource: {
+			enabled:
+				chatLike && app.mode !== 'advanced-chat'
+					? app.retrieverResource
+					: false,
+		},
 		annotation_reply: { enabled: false },
 		more_like_this: { enabled: app.moreLikeThis },
-		user_input_form: app.form.map(controlJson),
+		user_input_form: app.form.map( controlJson ),
 		sensitive_word_avoidance: app.moderation
 			? {
 					enabled: true,
 					type: 'keywords',
 					configs: [
-						{ key: 'keywords', value: app.moderation.keywords.join('\n') + '\nEMULATOR-MODERATION-SECRET' },
-						{ key: 'api_based_extension_id', value: 'emulator-secret-extension-id-0001' },
-						{ key: 'inputs_config', value: { enabled: true, preset_response: app.moderation.presetResponse } },
-						{ key: 'outputs_config', value: { enabled: false, preset_response: '' } },
+						{
+							key: 'keywords',
+							value:
+								app.moderation.keywords.join( '\n' ) +
+								'\nEMULATOR-MODERATION-SECRET',
+						},
+						{
+							key: 'api_based_extension_id',
+							value: 'emulator-secret-extension-id-0001',
+						},
+						{
+							key: 'inputs_config',
+							value: {
+								enabled: true,
+								preset_response: app.moderation.presetResponse,
+							},
+						},
+						{
+							key: 'outputs_config',
+							value: { enabled: false, preset_response: '' },
+						},
 					],
 				}
 			: { enabled: false, type: '', configs: [] },
-		file_upload: fileUploadJson(app),
+		file_upload: fileUploadJson( app ),
 		system_parameters: {
 			image_file_size_limit: 10,
 			video_file_size_limit: 100,
@@ -336,11 +469,17 @@ export function parametersJson(app: AppDef): Record<string, unknown> {
 	};
 }
 
-export function infoJson(app: AppDef): Record<string, unknown> {
-	return { name: app.name, description: app.description, tags: app.tags, mode: app.mode, author_name: app.authorName };
+export function infoJson( app: AppDef ): Record< string, unknown > {
+	return {
+		name: app.name,
+		description: app.description,
+		tags: app.tags,
+		mode: app.mode,
+		author_name: app.authorName,
+	};
 }
 
-export function siteJson(app: AppDef): Record<string, unknown> {
+export function siteJson( app: AppDef ): Record< string, unknown > {
 	return {
 		title: app.name,
 		chat_color_theme: '#1C64F2',
@@ -359,6 +498,6 @@ export function siteJson(app: AppDef): Record<string, unknown> {
 	};
 }
 
-export function metaJson(app: AppDef): Record<string, unknown> {
+export function metaJson( app: AppDef ): Record< string, unknown > {
 	return { tool_icons: app.toolIcons };
 }

@@ -41,13 +41,16 @@ export function pyJsonDumps( value: unknown ): string {
 			: '[]';
 	}
 	if ( typeof value === 'object' ) {
-		const entries = Object.entries( value as Record< string, unknown > ).filter(
-			( [ , v ] ) => v !== undefined
-		);
+		const entries = Object.entries(
+			value as Record< string, unknown >
+		).filter( ( [ , v ] ) => v !== undefined );
 		return entries.length
 			? '{' +
 					entries
-						.map( ( [ k, v ] ) => pyString( k ) + ': ' + pyJsonDumps( v ) )
+						.map(
+							( [ k, v ] ) =>
+								pyString( k ) + ': ' + pyJsonDumps( v )
+						)
 						.join( ', ' ) +
 					'}'
 			: '{}';
@@ -56,12 +59,18 @@ export function pyJsonDumps( value: unknown ): string {
 		return pyString( value );
 	}
 	if ( typeof value === 'number' && ! Number.isFinite( value ) ) {
-		return value > 0 ? 'Infinity' : value < 0 ? '-Infinity' : 'NaN';
+		if ( Number.isNaN( value ) ) {
+			return 'NaN';
+		}
+		return value > 0 ? 'Infinity' : '-Infinity';
 	}
 	return JSON.stringify( value ) ?? 'null';
 }
 
-/** SSE payloads: orjson — compact, raw UTF-8, `/` not escaped. */
+/**
+ * SSE payloads: orjson — compact, raw UTF-8, `/` not escaped.
+ * @param value
+ */
 export function sseJson( value: unknown ): string {
 	return JSON.stringify( value ) ?? 'null';
 }
@@ -169,5 +178,7 @@ export function pyTypeName( value: unknown ): string {
 export function isPlainObject(
 	value: unknown
 ): value is Record< string, unknown > {
-	return typeof value === 'object' && value !== null && ! Array.isArray( value );
+	return (
+		typeof value === 'object' && value !== null && ! Array.isArray( value )
+	);
 }

@@ -1,0 +1,1405 @@
+/**
+ * Per-mode event sequences (dify-api.md §8.2–8.6): chat, agent-chat,
+ * advanced-chat (chatflow), completion and workflow. Each runner writes to a
+ * Sink (SSE or blocking) and returns an Outcome for the blocking response.
+ */
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { AppDef } from './apps';
+import {
+	XSS_CORPUS,
+	bigText,
+	chunkLong,
+	chunkText,
+	defaultAnswer,
+	hash32,
+	longAnswer,
+	topicOf,
+} from './answers';
+import type { EmulatorState } from './context';
+import type { Directives } from './directives';
+import { makePng, mp3ForText } from './media';
+import { GoneSignal, StopSignal, type Sink } from './stream';
+import {
+	nowSeconds,
+	type AgentThought,
+	type Conversation,
+	type EndUser,
+	type Message,
+	type MessageFile,
+	type Task,
+	type WorkflowRun,
+} from './store';
+import type { ResolvedFile } from './validate';
+import { fileInputValue } from './validate';
+
+export interface RunEnv {
+	state: EmulatorState;
+	app: AppDef;
+	endUser: EndUser;
+	user: string;
+	task: Task;
+	directives: Directives;
+	/** The query text with directives removed. */
+	text: string;
+	inputs: Record< string, unknown >;
+	userFiles: ResolvedFile[];
+	conversation: Conversation | null;
+	message: Message | null;
+	run: WorkflowRun | null;
+	createdAt: number;
+	startedMs: number;
+	/** Origin for file links, '' for relative links. */
+	fileBase: string;
+}
+
+export type Outcome =
+	| { kind: 'message'; answer: string; metadata: Record< string, unknown > }
+	| { kind: 'workflow'; data: Record< string, unknown > }
+	| { kind: 'error'; code: string; status: number; message: string }
+	| { kind: 'dropped' }
+	| { kind: 'gone' };
+
+export const ERROR_EVENT_MESSAGE =
+	'[emulator] Model provider error (emulated by #fault:error-event)';
+export const RUN_FAILED_ERROR =
+	'[emulator] LLM node failed (emulated by #fault:run-failed)';
+export const REPLACEMENT_ANSWER =
+	'This answer was replaced by output moderation. (emulated by #replace)';
+
+class FailSignal extends Error {}
+class DropSignal extends Error {}
+
+const FILES_SECRET = 'dify-emulator-files-secret';
+
+function sign( kind: string, id: string ): string {
+	const ts = nowSeconds();
+	const nonce = randomBytes( 16 ).toString( 'hex' );
+	const sig = createHmac( 'sha256', FILES_SECRET )
+		.update( `${ kind }|${ id }|${ ts }|${ nonce }` )
+		.digest( 'base64' )
+		.replace( /\+/g, '-' )
+		.replace( /\//g, '_' );
+	return `timestamp=${ ts }&nonce=${ nonce }&sign=${ sig }`;
+}
+
+export function toolFileUrl( base: string, id: string, ext: string ): string {
+	return `${ base }/files/tools/${ id }${ ext }?${ sign( 'file-preview', id ) }`;
+}
+
+export function uploadPreviewUrl( base: string, id: string ): string {
+	return `${ base }/files/${ id }/file-preview?${ sign( 'file-preview', id ) }`;
+}
+
+function secondsSince( startMs: number ): number {
+	const s = Math.round( performance.now() - startMs ) / 1000 + 0.000123;
+	return Number( s.toFixed( 6 ) );
+}
+
+function fmt7( units: number ): string {
+	const s = String( units ).padStart( 8, '0' );
+	return `${ s.slice( 0, -7 ) }.${ s.slice( -7 ) }`;
+}
+
+/**
+ * §9.4 usage: ints for tokens, decimal strings for prices, float latency.
+ * @param prompt
+ * @param answer
+ * @param turn
+ * @param latency
+ * @param timing
+ */
+export function usageFor(
+	prompt: string,
+	answer: string,
+	turn: number,
+	latency: number,
+	timing: boolean
+): Record< string, unknown > {
+	const promptTokens =
+		20 + Math.ceil( prompt.length / 4 ) + 30 * Math.max( 0, turn - 1 );
+	const completionTokens = Math.ceil( answer.length / 4 );
+	const promptPrice = Math.round( promptTokens * 1.5 );
+	const completionPrice = completionTokens * 6;
+	return {
+		prompt_tokens: promptTokens,
+		prompt_unit_price: '0.15',
+		prompt_price_unit: '0.000001',
+		prompt_price: fmt7( promptPrice ),
+		completion_tokens: completionTokens,
+		completion_unit_price: '0.6',
+		completion_price_unit: '0.000001',
+		completion_price: fmt7( completionPrice ),
+		total_tokens: promptTokens + completionTokens,
+		total_price: fmt7( promptPrice + completionPrice ),
+		currency: 'USD',
+		latency,
+		time_to_first_token: timing
+			? Number( ( latency / 4 + 0.000321 ).toFixed( 6 ) )
+			: null,
+		time_to_generate: timing
+			? Number( ( ( latency * 3 ) / 4 + 0.000123 ).toFixed( 6 ) )
+			: null,
+	};
+}
+
+/**
+ * Two citations (stream/blocking flavour, §9.5).
+ * @param query
+ */
+export function retrieverResources(
+	query: string
+): Array< Record< string, unknown > > {
+	const topic = topicOf( query );
+	const seed = hash32( query );
+	return [
+		{
+			position: 1,
+			dataset_id: 'e0000000-0000-4000-8000-00000000da01',
+			dataset_name: 'Emulator Knowledge',
+			document_id: 'e0000000-0000-4000-8000-00000000d0c1',
+			document_name: 'getting-started.md',
+			data_source_type: 'upload_file',
+			segment_id: 'e0000000-0000-4000-8000-0000000005e1',
+			retriever_from: 'api',
+			score: 0.8731,
+			hit_count: 3 + ( seed % 5 ),
+			word_count: 142,
+			segment_position: 2,
+			index_node_hash: 'a3f1c2' + seed.toString( 16 ).padStart( 8, '0' ),
+			content: `Getting started: how ${ topic } works with the Dify service API, streaming and conversations.`,
+			page: null,
+			doc_metadata: null,
+			title: 'getting-started.md',
+			files: null,
+			summary: null,
+		},
+		{
+			position: 2,
+			dataset_id: 'e0000000-0000-4000-8000-00000000da01',
+			dataset_name: 'Emulator Knowledge',
+			document_id: 'e0000000-0000-4000-8000-00000000d0c2',
+			document_name: 'faq.pdf',
+			data_source_type: 'upload_file',
+			segment_id: 'e0000000-0000-4000-8000-0000000005e2',
+			retriever_from: 'api',
+			score: 0.6412,
+			hit_count: 1,
+			word_count: 88,
+			segment_position: 7,
+			index_node_hash: 'b4e2d3' + seed.toString( 16 ).padStart( 8, '0' ),
+			content: `FAQ: common questions about ${ topic }, with <b>markup</b> that clients must escape.`,
+			page: 3,
+			doc_metadata: null,
+			title: 'faq.pdf',
+			files: null,
+			summary: null,
+		},
+	];
+}
+
+function flavourOf( app: AppDef ): string {
+	switch ( app.mode ) {
+		case 'agent-chat':
+			return 'Agent';
+		case 'advanced-chat':
+			return 'Chatflow';
+		case 'completion':
+			return 'Completion';
+		case 'workflow':
+			return 'Workflow';
+		default:
+			return 'Chat';
+	}
+}
+
+function turnOf( env: RunEnv ): number {
+	return env.conversation ? env.conversation.dialogueCount : 1;
+}
+
+function moderationHit( env: RunEnv ): string | null {
+	const m = env.app.moderation;
+	if ( ! m ) {
+		return null;
+	}
+	const lower = env.text.toLowerCase();
+	return m.keywords.some( ( k ) => lower.includes( k.toLowerCase() ) )
+		? m.presetResponse
+		: null;
+}
+
+export function answerChunks( env: RunEnv ): string[] {
+	const d = env.directives;
+	if ( d.echo ) {
+		return chunkText( env.text );
+	}
+	if ( d.xss ) {
+		return chunkText( XSS_CORPUS );
+	}
+	if ( d.longKb ) {
+		return chunkLong( longAnswer( d.longKb ) );
+	}
+	const preset = moderationHit( env );
+	if ( preset ) {
+		return Array.from( preset );
+	}
+	return chunkText(
+		defaultAnswer( env.text, turnOf( env ), flavourOf( env.app ) )
+	);
+}
+
+/**
+ * Envelope keys in order, then the event's own fields (Python dict.update semantics).
+ * @param env
+ */
+function envelopeFor(
+	env: RunEnv
+): (
+	event: string,
+	own: Record< string, unknown >
+) => Record< string, unknown > {
+	let base: Record< string, unknown >;
+	if ( env.app.mode === 'workflow' ) {
+		base = { event: '', workflow_run_id: env.run ? env.run.id : null };
+	} else if ( env.app.mode === 'completion' ) {
+		base = {
+			event: '',
+			message_id: env.message?.id ?? null,
+			created_at: env.createdAt,
+		};
+	} else {
+		base = {
+			event: '',
+			conversation_id: env.conversation?.id ?? null,
+			message_id: env.message?.id ?? null,
+			created_at: env.createdAt,
+		};
+	}
+	return ( event, own ) => {
+		const out: Record< string, unknown > = { ...base, event };
+		for ( const [ k, v ] of Object.entries( own ) ) {
+			out[ k ] = v;
+		}
+		return out;
+	};
+}
+
+function errorEvent(
+	mk: (
+		e: string,
+		o: Record< string, unknown >
+	) => Record< string, unknown >,
+	code: string,
+	status: number,
+	message: string
+): Record< string, unknown > {
+	return mk( 'error', { code, status, message } );
+}
+
+/**
+ * Stream the text deltas, injecting stream faults after the third delta.
+ * @param env
+ * @param sink
+ * @param chunks
+ * @param emit
+ * @param atPoint
+ */
+async function streamText(
+	env: RunEnv,
+	sink: Sink,
+	chunks: string[],
+	emit: ( delta: string ) => Promise< void >,
+	atPoint?: () => Promise< void >
+): Promise< void > {
+	const d = env.directives;
+	const point = Math.min( 3, chunks.length );
+	for ( let i = 0; i <= chunks.length; i++ ) {
+		if ( i === point ) {
+			if ( d.malformed ) {
+				await sink.raw( 'data: {not json\n\n' );
+				await sink.raw( 'this line has no data prefix\n\n' );
+			}
+			if ( d.big ) {
+				await emit( bigText( 65536 ) );
+			}
+			if ( d.errorEvent || d.runFailed ) {
+				throw new FailSignal();
+			}
+			if ( d.drop ) {
+				throw new DropSignal();
+			}
+			if ( atPoint ) {
+				await atPoint();
+			}
+		}
+		const c = chunks[ i ];
+		if ( c !== undefined ) {
+			await emit( c );
+		}
+	}
+}
+
+function createToolImage( env: RunEnv ): {
+	file: MessageFile;
+	toolFileId: string;
+} {
+	const toolFileId = randomUUID();
+	const png = makePng( hash32( env.text + toolFileId ) );
+	env.state.store.toolFiles.set( toolFileId, {
+		id: toolFileId,
+		extension: '.png',
+		mimeType: 'image/png',
+		data: png,
+	} );
+	const file: MessageFile = {
+		id: randomUUID(),
+		filename: `${ toolFileId }.png`,
+		type: 'image',
+		url: toolFileUrl( env.fileBase, toolFileId, '.png' ),
+		mimeType: 'image/png',
+		size: png.length,
+		transferMethod: 'tool_file',
+		belongsTo: 'assistant',
+		uploadFileId: null,
+	};
+	env.message?.messageFiles.push( file );
+	return { file, toolFileId };
+}
+
+function toolFileDict(
+	env: RunEnv,
+	file: MessageFile,
+	toolFileId: string
+): Record< string, unknown > {
+	return {
+		dify_model_identity: '__dify__file__',
+		id: null,
+		tenant_id: 'e0000000-0000-4000-8000-0000000000ff',
+		type: 'image',
+		transfer_method: 'tool_file',
+		remote_url: null,
+		related_id: toolFileId,
+		filename: file.filename,
+		extension: '.png',
+		mime_type: 'image/png',
+		size: file.size,
+		url: file.url,
+	};
+}
+
+async function sendTts(
+	env: RunEnv,
+	sink: Sink,
+	mk: ReturnType< typeof envelopeFor >,
+	text: string
+): Promise< void > {
+	const d = env.directives;
+	const auto = env.app.tts.enabled && env.app.tts.autoPlay === 'enabled';
+	if ( ! sink.streaming || ! ( d.tts || auto ) ) {
+		return;
+	}
+	const b64 = mp3ForText( text ).toString( 'base64' );
+	const size = 4096;
+	for ( let i = 0; i < b64.length; i += size ) {
+		await sink.sendTail(
+			mk( 'tts_message', {
+				task_id: env.task.id,
+				audio: b64.slice( i, i + size ),
+			} )
+		);
+	}
+	await sink.sendTail(
+		mk( 'tts_message_end', { task_id: env.task.id, audio: '' } )
+	);
+}
+
+function finishMessage(
+	env: RunEnv,
+	answer: string,
+	status: 'normal' | 'error',
+	error: string | null
+): void {
+	const m = env.message;
+	if ( m ) {
+		m.answer = answer;
+		m.status = status;
+		m.error = error;
+	}
+	env.task.finished = true;
+}
+
+function messageMetadata(
+	env: RunEnv,
+	answer: string,
+	citations: boolean
+): Record< string, unknown > {
+	const resources =
+		citations && env.app.retrieverResource
+			? retrieverResources( env.text )
+			: [];
+	if ( env.message ) {
+		env.message.retrieverResources = resources;
+	}
+	return {
+		annotation_reply: null,
+		retriever_resources: resources,
+		usage: usageFor(
+			env.text,
+			answer,
+			turnOf( env ),
+			secondsSince( env.startedMs ),
+			env.app.mode === 'advanced-chat'
+		),
+	};
+}
+
+/**
+ * Chat, agent and completion share the tail handling of stop/fail/drop/gone.
+ * @param err
+ * @param env
+ * @param sink
+ * @param mk
+ * @param answer
+ * @param end
+ */
+async function settle(
+	err: unknown,
+	env: RunEnv,
+	sink: Sink,
+	mk: ReturnType< typeof envelopeFor >,
+	answer: string,
+	end: ( answer: string ) => Promise< Outcome >
+): Promise< Outcome > {
+	if ( err instanceof StopSignal ) {
+		return end( answer );
+	}
+	if ( err instanceof FailSignal ) {
+		finishMessage( env, answer, 'error', ERROR_EVENT_MESSAGE );
+		await sink.sendTail(
+			errorEvent(
+				mk,
+				'completion_request_error',
+				400,
+				ERROR_EVENT_MESSAGE
+			)
+		);
+		return {
+			kind: 'error',
+			code: 'completion_request_error',
+			status: 400,
+			message: ERROR_EVENT_MESSAGE,
+		};
+	}
+	if ( err instanceof DropSignal ) {
+		finishMessage( env, answer, 'normal', null );
+		sink.drop();
+		return { kind: 'dropped' };
+	}
+	if ( err instanceof GoneSignal ) {
+		finishMessage( env, answer, 'normal', null );
+		return { kind: 'gone' };
+	}
+	throw err;
+}
+
+async function pingPhase( env: RunEnv, sink: Sink ): Promise< void > {
+	const d = env.directives;
+	if ( d.pingsSeconds === null ) {
+		return;
+	}
+	const o = env.state.options;
+	const interval = d.pingMs ?? ( o.pingExplicit ? o.pingMs : 1000 );
+	await sink.pingPhase( d.pingsSeconds * 1000, interval );
+}
+
+// ---------------------------------------------------------------------------
+// chat + completion (easy-UI pipeline)
+
+export async function runChatOrCompletion(
+	env: RunEnv,
+	sink: Sink
+): Promise< Outcome > {
+	const mk = envelopeFor( env );
+	const msg = env.message as Message;
+	const d = env.directives;
+	let answer = '';
+	// 1.11.2–1.12.x quirk (§8.3): deltas labelled message_file when the user attached files.
+	const deltaName =
+		env.app.mode === 'chat' && env.userFiles.length > 0
+			? 'message_file'
+			: 'message';
+	const end = async ( finalAnswer: string ): Promise< Outcome > => {
+		const metadata = messageMetadata( env, finalAnswer, true );
+		finishMessage( env, finalAnswer, 'normal', null );
+		await sink.sendTail(
+			mk( 'message_end', {
+				task_id: env.task.id,
+				id: msg.id,
+				metadata,
+				files: null,
+			} )
+		);
+		await sendTts( env, sink, mk, finalAnswer );
+		return { kind: 'message', answer: finalAnswer, metadata };
+	};
+	try {
+		await pingPhase( env, sink );
+		await streamText(
+			env,
+			sink,
+			answerChunks( env ),
+			async ( delta ) => {
+				await sink.send(
+					mk( deltaName, {
+						task_id: env.task.id,
+						id: msg.id,
+						answer: delta,
+						from_variable_selector: null,
+					} )
+				);
+				answer += delta;
+			},
+			d.files
+				? async () => {
+						const { file } = createToolImage( env );
+						await sink.send(
+							mk( 'message_file', {
+								task_id: env.task.id,
+								id: file.id,
+								type: 'image',
+								belongs_to: 'assistant',
+								url: file.url,
+							} )
+						);
+					}
+				: undefined
+		);
+		if ( d.replace ) {
+			await sink.send(
+				mk( 'message_replace', {
+					task_id: env.task.id,
+					answer: REPLACEMENT_ANSWER,
+					reason: 'output_moderation',
+				} )
+			);
+			answer = REPLACEMENT_ANSWER;
+		}
+		return await end( answer );
+	} catch ( err ) {
+		return settle( err, env, sink, mk, answer, end );
+	}
+}
+
+// ---------------------------------------------------------------------------
+// agent-chat
+
+const TOOL_LABELS: Record< string, Record< string, string > > = {
+	web_search: { en_US: 'Web Search', zh_Hans: '网页搜索' },
+	image_generator: { en_US: 'Image Generator', zh_Hans: '图像生成' },
+	current_time: { en_US: 'Current Time', zh_Hans: '获取当前时间' },
+};
+
+export async function runAgent( env: RunEnv, sink: Sink ): Promise< Outcome > {
+	const mk = envelopeFor( env );
+	const msg = env.message as Message;
+	const d = env.directives;
+	const topic = topicOf( env.text );
+	let answer = '';
+	const thoughts: AgentThought[] = [];
+	msg.agentThoughts = thoughts;
+	const newThought = (): AgentThought => {
+		const t: AgentThought = {
+			id: randomUUID(),
+			position: thoughts.length + 1,
+			thought: '',
+			observation: '',
+			tool: '',
+			toolLabels: {},
+			toolInput: '',
+			messageFiles: [],
+			createdAt: nowSeconds(),
+		};
+		thoughts.push( t );
+		return t;
+	};
+	const thoughtEvent = ( t: AgentThought ): Record< string, unknown > =>
+		mk( 'agent_thought', {
+			task_id: env.task.id,
+			id: t.id,
+			position: t.position,
+			thought: t.thought,
+			observation: t.observation,
+			tool: t.tool,
+			tool_labels: t.toolLabels,
+			tool_input: t.toolInput,
+			message_files: t.messageFiles,
+		} );
+	const delta = async ( text: string ): Promise< void > => {
+		await sink.send(
+			mk( 'agent_message', {
+				task_id: env.task.id,
+				id: msg.id,
+				answer: text,
+			} )
+		);
+		answer += text;
+	};
+	const end = async ( finalAnswer: string ): Promise< Outcome > => {
+		const metadata = messageMetadata( env, finalAnswer, false );
+		finishMessage( env, finalAnswer, 'normal', null );
+		await sink.sendTail(
+			mk( 'message_end', {
+				task_id: env.task.id,
+				id: msg.id,
+				metadata,
+				files: null,
+			} )
+		);
+		await sendTts( env, sink, mk, finalAnswer );
+		return { kind: 'message', answer: finalAnswer, metadata };
+	};
+	try {
+		await pingPhase( env, sink );
+		// Round 1: think, call two tools, get an image back.
+		const t1 = newThought();
+		await sink.send( thoughtEvent( t1 ) );
+		const preface = `I will search the web for ${ topic } and draw an illustration.\n\n`;
+		for ( const c of chunkText( preface ) ) {
+			await delta( c );
+		}
+		t1.thought = preface;
+		t1.tool = 'web_search;image_generator';
+		t1.toolLabels = {
+			web_search: TOOL_LABELS.web_search,
+			image_generator: TOOL_LABELS.image_generator,
+		};
+		t1.toolInput = JSON.stringify( {
+			web_search: { query: topic },
+			image_generator: { prompt: `An illustration of ${ topic }` },
+		} );
+		await sink.send( thoughtEvent( t1 ) );
+		const { file } = createToolImage( env );
+		await sink.send(
+			mk( 'message_file', {
+				task_id: env.task.id,
+				id: file.id,
+				type: 'image',
+				belongs_to: 'assistant',
+				url: file.url,
+			} )
+		);
+		t1.observation = JSON.stringify( {
+			web_search: `Found 3 results about ${ topic }: docs.dify.ai, developer.wordpress.org, example.com.`,
+			image_generator: 'Generated 1 image.',
+		} );
+		t1.messageFiles = [ file.id ];
+		await sink.send( thoughtEvent( t1 ) );
+		if ( d.thoughts ) {
+			const t2 = newThought();
+			await sink.send( thoughtEvent( t2 ) );
+			t2.thought = 'Let me also check the current time.';
+			t2.tool = 'current_time';
+			t2.toolLabels = { current_time: TOOL_LABELS.current_time };
+			t2.toolInput = JSON.stringify( {
+				current_time: { timezone: 'UTC' },
+			} );
+			await sink.send( thoughtEvent( t2 ) );
+			t2.observation = JSON.stringify( {
+				current_time: new Date( env.createdAt * 1000 ).toISOString(),
+			} );
+			await sink.send( thoughtEvent( t2 ) );
+			const t3 = newThought();
+			await sink.send( thoughtEvent( t3 ) );
+			t3.thought =
+				'The results are consistent; no further tools are needed.';
+			t3.tool = 'web_search';
+			t3.toolLabels = { web_search: TOOL_LABELS.web_search };
+			t3.toolInput = JSON.stringify( {
+				web_search: { query: `${ topic } best practices` },
+			} );
+			t3.observation = JSON.stringify( {
+				web_search: 'Found 2 more results.',
+			} );
+			await sink.send( thoughtEvent( t3 ) );
+		}
+		// Final round: the answer.
+		const tf = newThought();
+		await sink.send( thoughtEvent( tf ) );
+		const before = answer.length;
+		await streamText(
+			env,
+			sink,
+			answerChunks( env ),
+			delta,
+			d.files
+				? async () => {
+						const extra = createToolImage( env );
+						await sink.send(
+							mk( 'message_file', {
+								task_id: env.task.id,
+								id: extra.file.id,
+								type: 'image',
+								belongs_to: 'assistant',
+								url: extra.file.url,
+							} )
+						);
+					}
+				: undefined
+		);
+		tf.thought = answer.slice( before );
+		await sink.send( thoughtEvent( tf ) );
+		if ( d.replace ) {
+			await sink.send(
+				mk( 'message_replace', {
+					task_id: env.task.id,
+					answer: REPLACEMENT_ANSWER,
+					reason: 'output_moderation',
+				} )
+			);
+			answer = REPLACEMENT_ANSWER;
+		}
+		return await end( answer );
+	} catch ( err ) {
+		return settle( err, env, sink, mk, answer, end );
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Workflow engine pieces shared by advanced-chat and workflow
+
+interface NodeDef {
+	id: string;
+	type: string;
+	title: string;
+}
+
+function nodeStarted(
+	env: RunEnv,
+	node: NodeDef,
+	execId: string,
+	index: number,
+	createdAt: number
+): Record< string, unknown > {
+	return {
+		id: execId,
+		node_id: node.id,
+		node_type: node.type,
+		title: node.title,
+		index,
+		predecessor_node_id: null,
+		inputs: null,
+		inputs_truncated: false,
+		created_at: createdAt,
+		extras: {},
+		iteration_id: null,
+		loop_id: null,
+		agent_strategy: null,
+	};
+}
+
+function nodeFinished(
+	node: NodeDef,
+	execId: string,
+	index: number,
+	createdAt: number,
+	o: {
+		inputs: Record< string, unknown >;
+		processData?: Record< string, unknown > | null;
+		outputs: Record< string, unknown > | null;
+		status: string;
+		error: string | null;
+		elapsed: number;
+		metadata?: Record< string, unknown >;
+	}
+): Record< string, unknown > {
+	return {
+		id: execId,
+		node_id: node.id,
+		node_type: node.type,
+		title: node.title,
+		index,
+		predecessor_node_id: null,
+		inputs: o.inputs,
+		inputs_truncated: false,
+		process_data: o.processData ?? null,
+		process_data_truncated: false,
+		outputs: o.outputs,
+		outputs_truncated: false,
+		status: o.status,
+		error: o.error,
+		elapsed_time: o.elapsed,
+		execution_metadata: o.metadata ?? {},
+		created_at: createdAt,
+		finished_at: nowSeconds(),
+		files: [],
+		iteration_id: null,
+		loop_id: null,
+	};
+}
+
+function sysInputs( env: RunEnv, run: WorkflowRun ): Record< string, unknown > {
+	const out: Record< string, unknown > = { ...env.inputs };
+	out[ 'sys.files' ] = env.userFiles.map( fileInputValue );
+	out[ 'sys.user_id' ] = env.user;
+	out[ 'sys.app_id' ] = env.app.id;
+	out[ 'sys.workflow_id' ] = run.workflowId;
+	out[ 'sys.workflow_run_id' ] = run.id;
+	if ( env.app.mode === 'advanced-chat' ) {
+		out[ 'sys.query' ] = env.text;
+		out[ 'sys.dialogue_count' ] = turnOf( env );
+	}
+	return out;
+}
+
+interface WorkflowRunner {
+	mk: ReturnType< typeof envelopeFor >;
+	run: WorkflowRun;
+	steps: number;
+	tokens: number;
+	files: Array< Record< string, unknown > >;
+}
+
+async function finishWorkflow(
+	env: RunEnv,
+	sink: Sink,
+	w: WorkflowRunner,
+	status: WorkflowRun[ 'status' ],
+	outputs: Record< string, unknown >,
+	error: string | null
+): Promise< Record< string, unknown > > {
+	const run = w.run;
+	run.status = status;
+	run.outputs = outputs;
+	run.error = error;
+	run.totalSteps = w.steps;
+	run.totalTokens = w.tokens;
+	run.finishedAt = nowSeconds();
+	run.elapsedTime = secondsSince( env.startedMs );
+	await sink.sendTail(
+		w.mk( 'workflow_finished', {
+			task_id: env.task.id,
+			workflow_run_id: run.id,
+			data: {
+				id: run.id,
+				workflow_id: run.workflowId,
+				status,
+				outputs,
+				error,
+				elapsed_time: run.elapsedTime,
+				total_tokens: run.totalTokens,
+				total_steps: run.totalSteps,
+				created_by: { id: env.endUser.id, user: env.user },
+				created_at: run.createdAt,
+				finished_at: run.finishedAt,
+				exceptions_count: 0,
+				files: status === 'succeeded' ? w.files : [],
+			},
+		} )
+	);
+	return {
+		id: run.id,
+		workflow_id: run.workflowId,
+		status,
+		outputs,
+		error,
+		elapsed_time: run.elapsedTime,
+		total_tokens: run.totalTokens,
+		total_steps: run.totalSteps,
+		created_at: run.createdAt,
+		finished_at: run.finishedAt,
+	};
+}
+
+async function runNode(
+	env: RunEnv,
+	sink: Sink,
+	w: WorkflowRunner,
+	node: NodeDef,
+	inputs: Record< string, unknown >,
+	body: () => Promise< {
+		outputs: Record< string, unknown >;
+		processData?: Record< string, unknown >;
+		metadata?: Record< string, unknown >;
+	} >
+): Promise< Record< string, unknown > > {
+	const execId = randomUUID();
+	const createdAt = nowSeconds();
+	const started = performance.now();
+	w.steps += 1;
+	const index = w.steps;
+	await sink.send(
+		w.mk( 'node_started', {
+			task_id: env.task.id,
+			workflow_run_id: w.run.id,
+			data: nodeStarted( env, node, execId, index, createdAt ),
+		} )
+	);
+	try {
+		const r = await body();
+		await sink.send(
+			w.mk( 'node_finished', {
+				task_id: env.task.id,
+				workflow_run_id: w.run.id,
+				data: nodeFinished( node, execId, index, createdAt, {
+					inputs,
+					processData: r.processData ?? null,
+					outputs: r.outputs,
+					status: 'succeeded',
+					error: null,
+					elapsed: secondsSince( started ),
+					metadata: r.metadata,
+				} ),
+			} )
+		);
+		return r.outputs;
+	} catch ( err ) {
+		if ( err instanceof FailSignal && env.directives.runFailed ) {
+			await sink.sendTail(
+				w.mk( 'node_finished', {
+					task_id: env.task.id,
+					workflow_run_id: w.run.id,
+					data: nodeFinished( node, execId, index, createdAt, {
+						inputs,
+						outputs: null,
+						status: 'failed',
+						error: RUN_FAILED_ERROR,
+						elapsed: secondsSince( started ),
+					} ),
+				} )
+			);
+		}
+		throw err;
+	}
+}
+
+function llmMetadata( tokens: number ): Record< string, unknown > {
+	return {
+		total_tokens: tokens,
+		total_price: fmt7( tokens * 4 ),
+		currency: 'USD',
+	};
+}
+
+// ---------------------------------------------------------------------------
+// advanced-chat (chatflow)
+
+const CHATFLOW_NODES = {
+	start: { id: '1733000000001', type: 'start', title: 'Start' },
+	llm: { id: '1733000000002', type: 'llm', title: 'LLM' },
+	assigner: {
+		id: '1733000000003',
+		type: 'assigner',
+		title: 'Update turn count',
+	},
+	answer: { id: 'answer', type: 'answer', title: 'Answer' },
+};
+
+export async function runChatflow(
+	env: RunEnv,
+	sink: Sink
+): Promise< Outcome > {
+	const mk = envelopeFor( env );
+	const msg = env.message as Message;
+	const run = env.run as WorkflowRun;
+	const d = env.directives;
+	const w: WorkflowRunner = { mk, run, steps: 0, tokens: 0, files: [] };
+	let answer = '';
+	let started = false;
+	const end = async (
+		finalAnswer: string,
+		status: WorkflowRun[ 'status' ],
+		error: string | null
+	): Promise< Outcome > => {
+		const metadata = messageMetadata( env, finalAnswer, false );
+		w.tokens = Number(
+			( metadata.usage as Record< string, unknown > ).total_tokens ?? 0
+		);
+		await finishWorkflow(
+			env,
+			sink,
+			w,
+			status,
+			status === 'succeeded'
+				? { answer: finalAnswer, files: w.files }
+				: {},
+			error
+		);
+		finishMessage( env, finalAnswer, 'normal', null );
+		await sink.sendTail(
+			mk( 'message_end', {
+				task_id: env.task.id,
+				id: msg.id,
+				metadata,
+				files: w.files,
+			} )
+		);
+		await sendTts( env, sink, mk, finalAnswer );
+		return { kind: 'message', answer: finalAnswer, metadata };
+	};
+	try {
+		await pingPhase( env, sink );
+		const inputs = sysInputs( env, run );
+		run.inputs = inputs;
+		await sink.send(
+			mk( 'workflow_started', {
+				task_id: env.task.id,
+				workflow_run_id: run.id,
+				data: {
+					id: run.id,
+					workflow_id: run.workflowId,
+					inputs,
+					created_at: run.createdAt,
+				},
+			} )
+		);
+		started = true;
+		await runNode(
+			env,
+			sink,
+			w,
+			CHATFLOW_NODES.start,
+			inputs,
+			async () => ( { outputs: inputs } )
+		);
+		const chunks = answerChunks( env );
+		const llmOut = await runNode(
+			env,
+			sink,
+			w,
+			CHATFLOW_NODES.llm,
+			{ 'sys.query': env.text },
+			async () => {
+				await streamText(
+					env,
+					sink,
+					chunks,
+					async ( delta ) => {
+						await sink.send(
+							mk( 'message', {
+								task_id: env.task.id,
+								id: msg.id,
+								answer: delta,
+								from_variable_selector: [
+									CHATFLOW_NODES.llm.id,
+									'text',
+								],
+							} )
+						);
+						answer += delta;
+					},
+					d.files
+						? async () => {
+								const { file, toolFileId } =
+									createToolImage( env );
+								w.files.push(
+									toolFileDict( env, file, toolFileId )
+								);
+								await sink.send(
+									mk( 'message_file', {
+										task_id: env.task.id,
+										id: file.id,
+										type: 'image',
+										belongs_to: 'assistant',
+										url: file.url,
+									} )
+								);
+							}
+						: undefined
+				);
+				const tokens = Math.ceil( answer.length / 4 ) + 20;
+				return {
+					outputs: {
+						text: answer,
+						usage: { total_tokens: tokens },
+						finish_reason: 'stop',
+					},
+					processData: {
+						model_mode: 'chat',
+						prompts: [ { role: 'user', text: env.text } ],
+						model_provider: 'emulator',
+						model_name: 'emulator-1',
+					},
+					metadata: llmMetadata( tokens ),
+				};
+			}
+		);
+		const conv = env.conversation;
+		await runNode(
+			env,
+			sink,
+			w,
+			CHATFLOW_NODES.assigner,
+			{ turn_count: conv ? conv.dialogueCount - 1 : 0 },
+			async () => {
+				const v = conv?.variables.find(
+					( x ) => x.name === 'turn_count'
+				);
+				if ( v && conv ) {
+					v.value = conv.dialogueCount;
+					v.updatedAt = nowSeconds();
+				}
+				return {
+					outputs: { turn_count: conv ? conv.dialogueCount : 1 },
+				};
+			}
+		);
+		let finalAnswer = String( llmOut.text ?? answer );
+		await runNode(
+			env,
+			sink,
+			w,
+			CHATFLOW_NODES.answer,
+			{ answer: finalAnswer },
+			async () => ( { outputs: { answer: finalAnswer, files: w.files } } )
+		);
+		if ( d.replace ) {
+			await sink.send(
+				mk( 'message_replace', {
+					task_id: env.task.id,
+					answer: REPLACEMENT_ANSWER,
+					reason: 'output_moderation',
+				} )
+			);
+			finalAnswer = REPLACEMENT_ANSWER;
+		}
+		return await end( finalAnswer, 'succeeded', null );
+	} catch ( err ) {
+		if ( err instanceof StopSignal ) {
+			if ( ! started ) {
+				// Stopped during the ping phase: nothing ran yet.
+				return end( answer, 'stopped', 'Stopped by user.' );
+			}
+			if ( d.stopRace ) {
+				await finishWorkflow(
+					env,
+					sink,
+					w,
+					'failed',
+					{},
+					'User requested stop'
+				);
+				const message = 'Run failed: User requested stop';
+				finishMessage( env, answer, 'error', message );
+				await sink.sendTail(
+					errorEvent( mk, 'invalid_param', 400, message )
+				);
+				return {
+					kind: 'error',
+					code: 'invalid_param',
+					status: 400,
+					message,
+				};
+			}
+			return end( answer, 'stopped', 'Stopped by user.' );
+		}
+		if ( err instanceof FailSignal ) {
+			if ( d.runFailed ) {
+				await finishWorkflow(
+					env,
+					sink,
+					w,
+					'failed',
+					{},
+					RUN_FAILED_ERROR
+				);
+				const message = `Run failed: ${ RUN_FAILED_ERROR }`;
+				finishMessage( env, answer, 'error', message );
+				await sink.sendTail(
+					errorEvent( mk, 'invalid_param', 400, message )
+				);
+				return {
+					kind: 'error',
+					code: 'invalid_param',
+					status: 400,
+					message,
+				};
+			}
+			run.status = 'failed';
+			run.error = ERROR_EVENT_MESSAGE;
+			run.finishedAt = nowSeconds();
+		}
+		if ( err instanceof DropSignal || err instanceof GoneSignal ) {
+			run.status = 'stopped';
+			run.finishedAt = nowSeconds();
+		}
+		return settle( err, env, sink, mk, answer, async ( a ) =>
+			end( a, 'stopped', 'Stopped by user.' )
+		);
+	}
+}
+
+// ---------------------------------------------------------------------------
+// workflow
+
+const WORKFLOW_NODES = {
+	start: { id: '1733000000101', type: 'start', title: 'Start' },
+	llm: { id: '1733000000102', type: 'llm', title: 'LLM' },
+	end: { id: '1733000000103', type: 'end', title: 'End' },
+};
+
+export async function runWorkflow(
+	env: RunEnv,
+	sink: Sink
+): Promise< Outcome > {
+	const mk = envelopeFor( env );
+	const run = env.run as WorkflowRun;
+	const d = env.directives;
+	const w: WorkflowRunner = { mk, run, steps: 0, tokens: 0, files: [] };
+	let text = '';
+	const done = async (
+		status: WorkflowRun[ 'status' ],
+		outputs: Record< string, unknown >,
+		error: string | null
+	): Promise< Outcome > => {
+		w.tokens =
+			20 +
+			Math.ceil( env.text.length / 4 ) +
+			Math.ceil( text.length / 4 );
+		const data = await finishWorkflow(
+			env,
+			sink,
+			w,
+			status,
+			outputs,
+			error
+		);
+		env.task.finished = true;
+		if ( status === 'succeeded' ) {
+			await sendTts( env, sink, mk, text );
+		}
+		return { kind: 'workflow', data };
+	};
+	try {
+		await pingPhase( env, sink );
+		const inputs = sysInputs( env, run );
+		run.inputs = inputs;
+		await sink.send(
+			mk( 'workflow_started', {
+				task_id: env.task.id,
+				workflow_run_id: run.id,
+				data: {
+					id: run.id,
+					workflow_id: run.workflowId,
+					inputs,
+					created_at: run.createdAt,
+				},
+			} )
+		);
+		await runNode(
+			env,
+			sink,
+			w,
+			WORKFLOW_NODES.start,
+			inputs,
+			async () => ( { outputs: inputs } )
+		);
+		const chunks = answerChunks( env );
+		await runNode(
+			env,
+			sink,
+			w,
+			WORKFLOW_NODES.llm,
+			{ query: env.text },
+			async () => {
+				await streamText(
+					env,
+					sink,
+					chunks,
+					async ( delta ) => {
+						await sink.send(
+							mk( 'text_chunk', {
+								task_id: env.task.id,
+								data: {
+									text: delta,
+									from_variable_selector: [
+										WORKFLOW_NODES.llm.id,
+										'text',
+									],
+								},
+							} )
+						);
+						text += delta;
+					},
+					d.files
+						? async () => {
+								const { file, toolFileId } =
+									createToolImage( env );
+								w.files.push(
+									toolFileDict( env, file, toolFileId )
+								);
+							}
+						: undefined
+				);
+				const tokens = Math.ceil( text.length / 4 ) + 20;
+				return {
+					outputs: {
+						text,
+						usage: { total_tokens: tokens },
+						finish_reason: 'stop',
+					},
+					processData: {
+						model_mode: 'chat',
+						prompts: [ { role: 'user', text: env.text } ],
+						model_provider: 'emulator',
+						model_name: 'emulator-1',
+					},
+					metadata: llmMetadata( tokens ),
+				};
+			}
+		);
+		const outputs: Record< string, unknown > = d.replace
+			? { text: REPLACEMENT_ANSWER }
+			: { text };
+		if ( w.files.length ) {
+			outputs.files = w.files;
+		}
+		await runNode(
+			env,
+			sink,
+			w,
+			WORKFLOW_NODES.end,
+			{ text },
+			async () => ( { outputs } )
+		);
+		return await done( 'succeeded', outputs, null );
+	} catch ( err ) {
+		if ( err instanceof StopSignal ) {
+			return d.stopRace
+				? done( 'failed', {}, 'User requested stop' )
+				: done( 'stopped', {}, 'Stopped by user.' );
+		}
+		if ( err instanceof FailSignal ) {
+			if ( d.runFailed ) {
+				return done( 'failed', {}, RUN_FAILED_ERROR );
+			}
+			run.status = 'failed';
+			run.error = ERROR_EVENT_MESSAGE;
+			run.finishedAt = nowSeconds();
+			env.task.finished = true;
+			await sink.sendTail(
+				errorEvent(
+					mk,
+					'completion_request_error',
+					400,
+					ERROR_EVENT_MESSAGE
+				)
+			);
+			return {
+				kind: 'error',
+				code: 'completion_request_error',
+				status: 400,
+				message: ERROR_EVENT_MESSAGE,
+			};
+		}
+		env.task.finished = true;
+		run.status = 'stopped';
+		run.finishedAt = nowSeconds();
+		if ( err instanceof DropSignal ) {
+			sink.drop();
+			return { kind: 'dropped' };
+		}
+		if ( err instanceof GoneSignal ) {
+			return { kind: 'gone' };
+		}
+		throw err;
+	}
+}
