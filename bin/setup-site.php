@@ -82,10 +82,16 @@ foreach ( $pages as $slug => list( $title, $content ) ) {
 }
 
 // Point the plugin at the emulator unless a key is already saved (the settings screen stays the
-// owner's: a key entered there is never overwritten).
-if ( '' !== $emulator_url && class_exists( '\Dify_Chatbot\Settings\Dev_Seed' ) ) {
-	$seeded = \Dify_Chatbot\Settings\Dev_Seed::seed( $emulator_url, 'app-emulator' );
-	if ( $seeded ) {
+// owner's: a key entered there is never overwritten). WordPress does not load plugins while
+// WP_INSTALLING is defined, so the plugin's file is loaded here for its autoloader.
+if ( '' !== $emulator_url ) {
+	if ( ! class_exists( '\Dify_Chatbot\Settings\Settings' ) ) {
+		require_once WP_PLUGIN_DIR . '/dify-chatbot/dify-chatbot.php';
+	}
+	$dify_settings = \Dify_Chatbot\Settings\Settings::create();
+	if ( ! $dify_settings->keys()->status()['saved'] ) {
+		$dify_settings->option()->update( array( 'base_url' => $emulator_url ) );
+		$dify_settings->keys()->save( 'app-emulator' );
 		echo "pointed the plugin at the emulator ($emulator_url)\n";
 	}
 }

@@ -30,10 +30,16 @@ final class Plugin {
 	 */
 	private function parts(): array {
 		$renderer = new Frontend\Renderer();
+		$settings = Settings\Settings::create();
+		$errors   = new Dify\Error_Mapper();
 		return array(
 			new Frontend\Assets(),
 			new Frontend\Block( $renderer ),
 			new Frontend\Shortcode( $renderer ),
+			$settings->option(),
+			new Settings\Settings_Page( $settings ),
+			new Rest\Settings_Route( $settings ),
+			new Rest\Chat_Route( $settings, new Security\Visitor_Identity(), $errors, new Dify\App_Info( $errors ) ),
 		);
 	}
 }

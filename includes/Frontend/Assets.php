@@ -90,6 +90,8 @@ final class Assets implements Registrable {
 			'nonceEndpoint' => $logged_in ? admin_url( 'admin-ajax.php?action=rest-nonce' ) : '',
 			'template'      => self::TEMPLATE,
 			'user'          => $logged_in ? get_current_user_id() : 0,
+			// The effective response mode: 'blocking' makes the chat ask for JSON answers.
+			'responseMode'  => ( new \Dify_Chatbot\Settings\Option() )->response_mode(),
 		);
 	}
 

@@ -1,0 +1,109 @@
+<?php
+/**
+ * The Dify app's name and mode, cached.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Dify;
+
+use WP_Error;
+
+/**
+ * The mode decides the endpoint (chat, completion, workflow) and whether blocking is allowed
+ * (agent apps stream only), so it is asked once per 10 minutes per base URL + key, not per chat.
+ */
+final class App_Info {
+
+	/**
+	 * Transient name prefix (uninstall.php removes every `dify_chatbot_` transient).
+	 */
+	private const PREFIX = 'dify_chatbot_info_';
+
+	/**
+	 * Seconds the mode is cached (10 minutes): a changed app type is noticed soon enough.
+	 */
+	private const TTL = 600;
+
+	/**
+	 * Modes that hold a conversation through /chat-messages.
+	 */
+	public const CHAT_MODES = array( 'chat', 'agent-chat', 'advanced-chat' );
+
+	/**
+	 * Every mode of the service API (dify-api §5).
+	 */
+	public const MODES = array( 'chat', 'agent-chat', 'advanced-chat', 'completion', 'workflow' );
+
+	/**
+	 * The error mapper.
+	 *
+	 * @var Error_Mapper
+	 */
+	private Error_Mapper $errors;
+
+	/**
+	 * Keeps the error mapper.
+	 *
+	 * @param Error_Mapper $errors Maps a failed /info.
+	 */
+	public function __construct( Error_Mapper $errors ) {
+		$this->errors = $errors;
+	}
+
+	/**
+	 * The app mode, from the cache or /info. A Dify-compatible service without /info (404) is
+	 * taken for a chat app; any other failure is returned for the visitor.
+	 *
+	 * @param Client $client The client.
+	 * @return string|WP_Error
+	 */
+	public function mode( Client $client ) {
+		$cached = get_transient( self::PREFIX . $client->fingerprint() );
+		if ( is_array( $cached ) && isset( $cached['mode'] ) && in_array( $cached['mode'], self::MODES, true ) ) {
+			return $cached['mode'];
+		}
+		$response = $client->info();
+		if ( is_wp_error( $response ) ) {
+			return $this->errors->from_transport( $response );
+		}
+		if ( 404 === $response->status() ) {
+			return 'chat';
+		}
+		$info = self::parse( $response );
+		if ( null === $info ) {
+			return 200 === $response->status() ? $this->errors->bad_response() : $this->errors->from_response( $response );
+		}
+		$this->remember( $client, $info );
+		return $info['mode'];
+	}
+
+	/**
+	 * Caches what /info said (the connection test refreshes it too).
+	 *
+	 * @param Client                            $client The client.
+	 * @param array{name: string, mode: string} $info   Name and mode.
+	 */
+	public function remember( Client $client, array $info ): void {
+		set_transient( self::PREFIX . $client->fingerprint(), $info, self::TTL );
+	}
+
+	/**
+	 * Name and mode from a 200 /info answer, or null when it is not one.
+	 *
+	 * @param Response $response The answer.
+	 * @return array{name: string, mode: string}|null
+	 */
+	public static function parse( Response $response ): ?array {
+		$json = 200 === $response->status() ? $response->json() : null;
+		if ( null === $json || ! isset( $json['mode'] ) || ! is_string( $json['mode'] ) || '' === $json['mode'] ) {
+			return null;
+		}
+		return array(
+			'name' => isset( $json['name'] ) && is_string( $json['name'] ) ? $json['name'] : '',
+			'mode' => $json['mode'],
+		);
+	}
+}

@@ -1,0 +1,281 @@
+<?php
+/**
+ * Calls the Dify service API through the WordPress HTTP API.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Dify;
+
+use WP_Error;
+
+/**
+ * Every call goes through wp_remote_request(), so the site's proxy settings and
+ * `http_request_args` filters apply. TLS is always verified and redirects are never followed
+ * (a redirect would carry the key to another address).
+ *
+ * Streams use the cURL write callback (environment.md, "Relaying a stream"): events are parsed
+ * and handed over as they arrive and never accumulated; the transfer is stopped through the
+ * progress callback, never by returning 0 from the write callback (Requests would send the
+ * request again).
+ */
+final class Client {
+
+	/**
+	 * Error bodies of non-stream answers are kept up to this size.
+	 */
+	public const MAX_ERROR_BODY = 65536;
+
+	/**
+	 * The base URL (validated, no trailing slash).
+	 *
+	 * @var string
+	 */
+	private string $base_url;
+
+	/**
+	 * The app API key.
+	 *
+	 * @var string
+	 */
+	private string $api_key;
+
+	/**
+	 * Keeps the address and the key.
+	 *
+	 * @param string $base_url Base URL, e.g. https://api.dify.ai/v1.
+	 * @param string $api_key  App API key.
+	 */
+	public function __construct( string $base_url, string $api_key ) {
+		$this->base_url = rtrim( $base_url, '/' );
+		$this->api_key  = $api_key;
+	}
+
+	/**
+	 * The base URL.
+	 */
+	public function base_url(): string {
+		return $this->base_url;
+	}
+
+	/**
+	 * A stable, non-reversible name for this base URL + key pair (cache keys).
+	 */
+	public function fingerprint(): string {
+		return substr( hash( 'sha256', $this->base_url . "\n" . $this->api_key ), 0, 32 );
+	}
+
+	/**
+	 * Removes the key from a text that is about to leave the server.
+	 *
+	 * @param string $text Text.
+	 */
+	public function scrub( string $text ): string {
+		return strlen( $this->api_key ) >= 4 ? str_replace( $this->api_key, '[redacted]', $text ) : $text;
+	}
+
+	/**
+	 * GET /info: the app's name and mode. /info takes no `user` (dify-api §12), and the answer is
+	 * cached for the whole site, so none is sent.
+	 *
+	 * @return Response|WP_Error
+	 */
+	public function info() {
+		/**
+		 * Filters how many seconds the /info call may take (connection test, mode lookup).
+		 *
+		 * @param float $seconds Default 15.
+		 */
+		return $this->request( 'GET', '/info', null, self::seconds( apply_filters( 'dify_chatbot_info_timeout', 15.0 ), 15.0 ) );
+	}
+
+	/**
+	 * A blocking generation call (/chat-messages, /completion-messages, /workflows/run).
+	 *
+	 * @param string               $path Path below the base URL.
+	 * @param array<string, mixed> $body JSON body; must carry `user`.
+	 * @return Response|WP_Error
+	 */
+	public function chat_blocking( string $path, array $body ) {
+		$body['response_mode'] = 'blocking';
+		/**
+		 * Filters how many seconds a blocking (whole) answer may take. Dify Cloud's edge cuts
+		 * requests after about 100 s.
+		 *
+		 * @param float $seconds Default 120.
+		 */
+		return $this->request( 'POST', $path, $body, self::seconds( apply_filters( 'dify_chatbot_request_timeout', 120.0 ), 120.0 ) );
+	}
+
+	/**
+	 * Stops a running answer, with the same `user` that started it (dify-api §6.2).
+	 *
+	 * @param string $task_id Task id from the stream.
+	 * @param string $user    The visitor's Dify user.
+	 * @param string $mode    The app mode (each family has its own stop endpoint).
+	 * @return Response|WP_Error
+	 */
+	public function stop( string $task_id, string $user, string $mode ) {
+		$task = rawurlencode( $task_id );
+		if ( 'workflow' === $mode ) {
+			$path = '/workflows/tasks/' . $task . '/stop';
+		} elseif ( 'completion' === $mode ) {
+			$path = '/completion-messages/' . $task . '/stop';
+		} else {
+			$path = '/chat-messages/' . $task . '/stop';
+		}
+		return $this->request( 'POST', $path, array( 'user' => $user ), 15 );
+	}
+
+	/**
+	 * Streams a generation call: each event goes to $on_event the moment it is complete.
+	 *
+	 * Only a 200 `text/event-stream` answer is parsed; any other answer's body is kept (up to
+	 * MAX_ERROR_BODY) and returned in the Response for the error mapper. When $should_stop says
+	 * so (checked by cURL's progress callback, at least once a second), the transfer is aborted
+	 * and a Response is still returned.
+	 *
+	 * @param string               $path        Path below the base URL.
+	 * @param array<string, mixed> $body        JSON body; must carry `user`.
+	 * @param callable             $on_event    Receives each event (an array).
+	 * @param callable|null        $should_stop Returns true when reading must stop.
+	 * @return Response|WP_Error A transport error (DNS, refused, TLS, timeouts), or the answer.
+	 *
+	 * @phpstan-param callable(array<string, mixed>): void $on_event
+	 * @phpstan-param (callable(): bool)|null $should_stop
+	 */
+	public function stream( string $path, array $body, callable $on_event, ?callable $should_stop = null ) {
+		$body['response_mode'] = 'streaming';
+		$state                 = new Stream_State( new Sse_Parser( $on_event ), $should_stop );
+		$token                 = wp_generate_password( 20, false );
+		/**
+		 * Filters how many seconds a whole streamed answer may take (silence is limited
+		 * separately by `dify_chatbot_read_timeout`).
+		 *
+		 * @param float $seconds Default 1200, Dify's own limit for one run.
+		 */
+		$timeout   = self::seconds( apply_filters( 'dify_chatbot_stream_timeout', 1200.0 ), 1200.0 );
+		$configure = static function ( &$handle, $args ) use ( $state, $token ) {
+			if ( is_array( $args ) && isset( $args['dify_chatbot_stream'] ) && $token === $args['dify_chatbot_stream'] ) {
+				$state->configure( $handle );
+			}
+		};
+
+		add_action( 'http_api_curl', $configure, 99, 2 );
+		try {
+			$response = wp_remote_request(
+				$this->url( $path ),
+				$this->args(
+					'POST',
+					$body,
+					$timeout,
+					array( 'dify_chatbot_stream' => $token )
+				)
+			);
+		} finally {
+			remove_action( 'http_api_curl', $configure, 99 );
+		}
+
+		if ( ! $state->configured() ) {
+			// Another transport than cURL answered: it cannot stream, so its buffered body is parsed.
+			return $this->buffered_stream( $response, $on_event );
+		}
+		$state->finish();
+		if ( is_wp_error( $response ) ) {
+			if ( $state->aborted() ) {
+				return new Response( $state->status(), $state->content_type(), array(), '' );
+			}
+			return $response;
+		}
+		return Response::from_wp( $response, $state->error_body() );
+	}
+
+	/**
+	 * Sends one JSON request.
+	 *
+	 * @param string                    $method  HTTP method.
+	 * @param string                    $path    Path below the base URL.
+	 * @param array<string, mixed>|null $body    JSON body (null for GET).
+	 * @param float                     $timeout Seconds for the whole request.
+	 * @return Response|WP_Error
+	 */
+	private function request( string $method, string $path, ?array $body, float $timeout ) {
+		$response = wp_remote_request( $this->url( $path ), $this->args( $method, $body, $timeout ) );
+		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
+	}
+
+	/**
+	 * The request arguments shared by every call.
+	 *
+	 * @param string                    $method  HTTP method.
+	 * @param array<string, mixed>|null $body    JSON body (null for GET).
+	 * @param float                     $timeout Seconds for the whole request.
+	 * @param array<string, mixed>      $extra   Extra arguments.
+	 * @return array<string, mixed>
+	 */
+	private function args( string $method, ?array $body, float $timeout, array $extra = array() ): array {
+		$headers = array(
+			'Authorization' => 'Bearer ' . $this->api_key,
+			'Accept'        => 'application/json, text/event-stream',
+		);
+		$args    = array(
+			'method'      => $method,
+			'headers'     => $headers,
+			'timeout'     => $timeout,
+			'redirection' => 0,
+			'sslverify'   => true,
+			'httpversion' => '1.1',
+			'user-agent'  => 'dify-chatbot-wordpress/' . ( defined( 'DIFY_CHATBOT_VERSION' ) ? DIFY_CHATBOT_VERSION : '0' ),
+		);
+		if ( null !== $body ) {
+			// Dify reads every body with request.get_json(): the header and an object are required.
+			$args['headers']['Content-Type'] = 'application/json';
+			$args['body']                    = (string) wp_json_encode( (object) $body );
+		}
+		return array_merge( $args, $extra );
+	}
+
+	/**
+	 * The full URL of a path.
+	 *
+	 * @param string $path Path starting with '/'.
+	 */
+	private function url( string $path ): string {
+		return $this->base_url . $path;
+	}
+
+	/**
+	 * Parses a stream that another transport returned in one piece.
+	 *
+	 * @param array<string, mixed>|WP_Error $response The response.
+	 * @param callable                      $on_event Receives each event (an array).
+	 * @return Response|WP_Error
+	 *
+	 * @phpstan-param callable(array<string, mixed>): void $on_event
+	 */
+	private function buffered_stream( $response, callable $on_event ) {
+		if ( is_wp_error( $response ) ) {
+			return $response;
+		}
+		$answer = Response::from_wp( $response );
+		if ( ! $answer->is_event_stream() ) {
+			return new Response( $answer->status(), $answer->content_type(), array( 'retry-after' => $answer->header( 'retry-after' ) ), substr( $answer->body(), 0, self::MAX_ERROR_BODY ) );
+		}
+		$parser = new Sse_Parser( $on_event );
+		$parser->feed( $answer->body() );
+		$parser->finish();
+		return new Response( 200, 'text/event-stream', array(), '' );
+	}
+
+	/**
+	 * A filtered timeout, or the default when the filter returned nonsense.
+	 *
+	 * @param mixed $seconds Filtered seconds.
+	 * @param float $default Default seconds.
+	 */
+	private static function seconds( $seconds, float $default ): float {
+		return is_numeric( $seconds ) && $seconds > 0 ? (float) $seconds : $default;
+	}
+}

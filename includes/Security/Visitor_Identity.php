@@ -1,0 +1,132 @@
+<?php
+/**
+ * Who the visitor is, for Dify.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Security;
+
+/**
+ * The `user` sent to Dify is derived on the server only (design §3.4): `wp-user-{ID}` for
+ * logged-in users, `visitor-{id}` for everyone else, where the id is 128 random bits kept in a
+ * signed, HttpOnly, SameSite=Lax cookie. Dify scopes conversations by this string, so it is what
+ * keeps each visitor's conversations private: a browser can neither choose nor forge it.
+ */
+final class Visitor_Identity {
+
+	public const COOKIE = 'dify_chatbot_visitor';
+
+	/**
+	 * Cookie lifetime in seconds (one year): conversations stay reachable across visits.
+	 */
+	private const LIFETIME = 31536000;
+
+	/**
+	 * Sends a cookie: (name, value, options for setcookie()).
+	 *
+	 * @var callable(string, string, array<string, mixed>): void
+	 */
+	private $send_cookie;
+
+	/**
+	 * Keeps how cookies are sent (setcookie() by default; tests record them instead).
+	 *
+	 * @param callable(string, string, array<string, mixed>): void|null $send_cookie Cookie sender.
+	 */
+	public function __construct( ?callable $send_cookie = null ) {
+		$this->send_cookie = null !== $send_cookie ? $send_cookie : array( self::class, 'set_cookie' );
+	}
+
+	/**
+	 * The Dify `user` of the current request. For an anonymous visitor without a valid cookie a
+	 * new id is made and its cookie sent with this response.
+	 */
+	public function user(): string {
+		$wp_user = get_current_user_id();
+		$user    = $wp_user > 0 ? 'wp-user-' . $wp_user : 'visitor-' . $this->visitor_id();
+
+		/**
+		 * Filters the Dify `user` of the current visitor (for example to share one identity
+		 * across sites). Must stay unguessable for anonymous visitors; at most 255 characters.
+		 *
+		 * @param string $user    The derived user.
+		 * @param int    $wp_user The WordPress user id (0 when logged out).
+		 */
+		$filtered = apply_filters( 'dify_chatbot_user_id', $user, $wp_user );
+		if ( is_string( $filtered ) && '' !== trim( $filtered ) && strlen( $filtered ) <= 255 ) {
+			return $filtered;
+		}
+		return $user;
+	}
+
+	/**
+	 * The anonymous visitor's id: from a valid cookie, else a new one (cookie sent, and kept in
+	 * $_COOKIE so later calls in the same request agree).
+	 */
+	private function visitor_id(): string {
+		// phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- verified by its signature below.
+		$cookie = isset( $_COOKIE[ self::COOKIE ] ) && is_string( $_COOKIE[ self::COOKIE ] ) ? wp_unslash( $_COOKIE[ self::COOKIE ] ) : '';
+		$id     = $this->verify( $cookie );
+		if ( null === $id ) {
+			// Missing or tampered: a fresh id, never the one the browser offered.
+			$id    = bin2hex( random_bytes( 16 ) );
+			$value = $this->sign( $id );
+			( $this->send_cookie )( self::COOKIE, $value, self::cookie_options() );
+			$_COOKIE[ self::COOKIE ] = $value;
+		}
+		return $id;
+	}
+
+	/**
+	 * The cookie value for an id: `id.signature`.
+	 *
+	 * @param string $id 32 hex characters.
+	 */
+	public function sign( string $id ): string {
+		return $id . '.' . hash_hmac( 'sha256', 'dify_chatbot_visitor|' . $id, wp_salt( 'auth' ) );
+	}
+
+	/**
+	 * The id in a cookie value, or null when it is malformed or its signature does not match.
+	 *
+	 * @param string $value Cookie value.
+	 */
+	public function verify( string $value ): ?string {
+		if ( 1 !== preg_match( '/^([0-9a-f]{32})\.([0-9a-f]{64})$/', $value, $parts ) ) {
+			return null;
+		}
+		return hash_equals( $this->sign( $parts[1] ), $value ) ? $parts[1] : null;
+	}
+
+	/**
+	 * Cookie options: one year, HttpOnly, SameSite=Lax, Secure on https.
+	 *
+	 * @return array<string, mixed>
+	 */
+	public static function cookie_options(): array {
+		return array(
+			'expires'  => time() + self::LIFETIME,
+			'path'     => defined( 'COOKIEPATH' ) && '' !== COOKIEPATH ? COOKIEPATH : '/',
+			'domain'   => defined( 'COOKIE_DOMAIN' ) && is_string( COOKIE_DOMAIN ) ? COOKIE_DOMAIN : '',
+			'secure'   => is_ssl(),
+			'httponly' => true,
+			'samesite' => 'Lax',
+		);
+	}
+
+	/**
+	 * Sends the cookie with the response (when headers can still be sent).
+	 *
+	 * @param string               $name    Cookie name.
+	 * @param string               $value   Cookie value.
+	 * @param array<string, mixed> $options setcookie() options.
+	 */
+	public static function set_cookie( string $name, string $value, array $options ): void {
+		if ( ! headers_sent() ) {
+			setcookie( $name, $value, $options ); // phpcs:ignore WordPressVIPMinimum.Functions.RestrictedFunctions.cookies_setcookie
+		}
+	}
+}

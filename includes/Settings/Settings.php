@@ -1,0 +1,143 @@
+<?php
+/**
+ * The effective settings: overrides first, then what is stored.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Settings;
+
+/**
+ * Strongest first: PHP constants in wp-config.php, then environment variables of the same names,
+ * then the stored option / key store (design §3.1).
+ */
+final class Settings {
+
+	public const BASE_URL_NAME = 'DIFY_CHATBOT_BASE_URL';
+	public const API_KEY_NAME  = 'DIFY_CHATBOT_API_KEY';
+
+	/**
+	 * The stored option.
+	 *
+	 * @var Option
+	 */
+	private Option $option;
+
+	/**
+	 * The stored key.
+	 *
+	 * @var Key_Store
+	 */
+	private Key_Store $keys;
+
+	/**
+	 * Keeps the stores.
+	 *
+	 * @param Option    $option The stored option.
+	 * @param Key_Store $keys   The stored key.
+	 */
+	public function __construct( Option $option, Key_Store $keys ) {
+		$this->option = $option;
+		$this->keys   = $keys;
+	}
+
+	/**
+	 * Builds the settings from the default stores.
+	 */
+	public static function create(): self {
+		return new self( new Option(), new Key_Store( new Encryption() ) );
+	}
+
+	/**
+	 * The stored option.
+	 */
+	public function option(): Option {
+		return $this->option;
+	}
+
+	/**
+	 * The key store.
+	 */
+	public function keys(): Key_Store {
+		return $this->keys;
+	}
+
+	/**
+	 * The effective base URL (normalized when valid; an invalid override is returned as given, so
+	 * the connection test can say what is wrong with it).
+	 */
+	public function base_url(): string {
+		$override = self::override( self::BASE_URL_NAME );
+		if ( null === $override ) {
+			return $this->option->get()['base_url'];
+		}
+		$url = Base_Url::check( $override['value'] );
+		return is_string( $url ) ? $url : trim( $override['value'] );
+	}
+
+	/**
+	 * The effective API key, or null when none is configured (or the stored one is unreadable).
+	 */
+	public function api_key(): ?string {
+		$override = self::override( self::API_KEY_NAME );
+		return null === $override ? $this->keys->get() : trim( $override['value'] );
+	}
+
+	/**
+	 * The response mode the front end should ask for.
+	 */
+	public function response_mode(): string {
+		return $this->option->response_mode();
+	}
+
+	/**
+	 * Whether chats can be relayed: a key and a valid base URL.
+	 */
+	public function is_configured(): bool {
+		return null !== $this->api_key() && Base_Url::is_valid( $this->base_url() );
+	}
+
+	/**
+	 * Where the base URL is overridden: 'constant', 'environment' or null (stored option).
+	 */
+	public function base_url_source(): ?string {
+		$override = self::override( self::BASE_URL_NAME );
+		return null === $override ? null : $override['source'];
+	}
+
+	/**
+	 * Where the API key is overridden: 'constant', 'environment' or null (key store).
+	 */
+	public function api_key_source(): ?string {
+		$override = self::override( self::API_KEY_NAME );
+		return null === $override ? null : $override['source'];
+	}
+
+	/**
+	 * A non-empty override from a constant or the environment.
+	 *
+	 * @param string $name Constant / environment variable name.
+	 * @return array{value: string, source: string}|null
+	 */
+	private static function override( string $name ): ?array {
+		if ( defined( $name ) ) {
+			$value = constant( $name );
+			if ( is_string( $value ) && '' !== trim( $value ) ) {
+				return array(
+					'value'  => $value,
+					'source' => 'constant',
+				);
+			}
+		}
+		$value = getenv( $name );
+		if ( is_string( $value ) && '' !== trim( $value ) ) {
+			return array(
+				'value'  => $value,
+				'source' => 'environment',
+			);
+		}
+		return null;
+	}
+}

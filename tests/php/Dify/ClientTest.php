@@ -1,0 +1,206 @@
+<?php
+/**
+ * The Dify client's requests, as the emulator receives them.
+ *
+ * @package Dify_Chatbot
+ */
+
+namespace Dify_Chatbot\Tests\Dify;
+
+use Dify_Chatbot\Dify\Client;
+use Dify_Chatbot\Tests\Support\Emulator;
+use Dify_Chatbot\Tests\TestCase;
+
+require_once dirname( __DIR__ ) . '/Support/Emulator.php';
+
+final class ClientTest extends TestCase {
+
+	use Emulator;
+
+	protected function set_up() {
+		parent::set_up();
+		$this->require_emulator();
+	}
+
+	protected function tear_down() {
+		remove_all_filters( 'http_request_args' );
+		parent::tear_down();
+	}
+
+	private function client( string $key = 'app-emulator' ): Client {
+		return new Client( self::emulator_url() . '/', $key );
+	}
+
+	public function test_info_sends_the_key_as_bearer_and_reads_the_app(): void {
+		$since    = $this->emulator_last_seq();
+		$response = $this->client()->info();
+		$this->assert_not_wp_error( $response );
+		$this->assertSame( 200, $response->status() );
+		$this->assertSame( 'chat', $response->json()['mode'] );
+
+		$requests = $this->emulator_requests( $since, '/info' );
+		$this->assertCount( 1, $requests );
+		$this->assertSame( 'GET', $requests[0]['method'] );
+		$this->assertSame( '/v1/info', $requests[0]['path'] );
+		$this->assertSame( 'Bearer app-emulator', $requests[0]['headers']['authorization'] );
+	}
+
+	public function test_every_call_goes_through_the_http_api_with_tls_verified_and_no_redirects(): void {
+		$seen = array();
+		add_filter(
+			'http_request_args',
+			static function ( $args, $url ) use ( &$seen ) {
+				$seen[] = array( $url, $args );
+				return $args;
+			},
+			10,
+			2
+		);
+		$client = $this->client();
+		$client->info();
+		$client->chat_blocking(
+			'/chat-messages',
+			array(
+				'inputs' => new \stdClass(),
+				'query'  => 'hi #delay:1',
+				'user'   => 'visitor-client-test',
+			)
+		);
+		$client->stream(
+			'/chat-messages',
+			array(
+				'inputs' => new \stdClass(),
+				'query'  => 'hi #delay:1',
+				'user'   => 'visitor-client-test',
+			),
+			static function () {}
+		);
+		$client->stop( 'task-1', 'visitor-client-test', 'chat' );
+
+		$this->assertCount( 4, $seen );
+		foreach ( $seen as list( $url, $args ) ) {
+			$this->assertStringStartsWith( self::emulator_url() . '/', $url );
+			$this->assertStringNotContainsString( '//info', $url );
+			$this->assertTrue( $args['sslverify'] );
+			$this->assertSame( 0, $args['redirection'] );
+			$this->assertSame( 'Bearer app-emulator', $args['headers']['Authorization'] );
+		}
+	}
+
+	public function test_blocking_chat_sends_a_json_object_with_user_inputs_and_mode(): void {
+		$since    = $this->emulator_last_seq();
+		$response = $this->client()->chat_blocking(
+			'/chat-messages',
+			array(
+				'inputs' => new \stdClass(),
+				'query'  => 'Blocking hello #delay:1',
+				'user'   => 'visitor-client-test',
+			)
+		);
+		$this->assert_not_wp_error( $response );
+		$this->assertSame( 200, $response->status() );
+		$this->assertNotSame( '', $response->json()['answer'] );
+
+		$request = $this->emulator_requests( $since, '/chat-messages' )[0];
+		$this->assertStringStartsWith( 'application/json', $request['headers']['content-type'] );
+		$this->assertSame( 'visitor-client-test', $request['user'] );
+		$this->assertSame( array(), $request['body']['inputs'] );
+		$this->assertSame( 'blocking', $request['body']['response_mode'] );
+	}
+
+	public function test_stop_posts_the_user_as_json_for_each_app_family(): void {
+		$since = $this->emulator_last_seq();
+		$this->assertSame( array( 'result' => 'success' ), $this->client()->stop( 'task-a', 'visitor-x', 'chat' )->json() );
+		$this->client( 'app-emulator-completion' )->stop( 'task-b', 'visitor-x', 'completion' );
+		$this->client( 'app-emulator-workflow' )->stop( 'task-c', 'visitor-x', 'workflow' );
+
+		$paths = array_column( $this->emulator_requests( $since, 'stop' ), 'path' );
+		$this->assertSame( array( '/v1/chat-messages/task-a/stop', '/v1/completion-messages/task-b/stop', '/v1/workflows/tasks/task-c/stop' ), $paths );
+		foreach ( $this->emulator_requests( $since, 'stop' ) as $request ) {
+			$this->assertSame( array( 'user' => 'visitor-x' ), $request['body'] );
+			$this->assertStringStartsWith( 'application/json', $request['headers']['content-type'] );
+			$this->assertSame( 200, $request['status'] );
+		}
+	}
+
+	public function test_stream_hands_over_events_as_they_arrive(): void {
+		$events   = array();
+		$response = $this->client()->stream(
+			'/chat-messages',
+			array(
+				'inputs' => new \stdClass(),
+				'query'  => 'Stream me #delay:1',
+				'user'   => 'visitor-client-test',
+			),
+			static function ( array $event ) use ( &$events ) {
+				$events[] = $event['event'];
+			}
+		);
+		$this->assert_not_wp_error( $response );
+		$this->assertTrue( $response->is_event_stream() );
+		$this->assertSame( '', $response->body(), 'The stream is consumed, not kept.' );
+		$this->assertSame( 'message_end', end( $events ) );
+	}
+
+	public function test_a_non_stream_answer_keeps_its_body_for_the_error_mapper(): void {
+		$called   = false;
+		$response = $this->client()->stream(
+			'/chat-messages',
+			array(
+				'inputs' => new \stdClass(),
+				'query'  => 'hi #fault:429:9',
+				'user'   => 'visitor-client-test',
+			),
+			static function () use ( &$called ) {
+				$called = true;
+			}
+		);
+		$this->assertFalse( $called );
+		$this->assertSame( 429, $response->status() );
+		$this->assertSame( 'rate_limit_error', $response->json()['code'] );
+		$this->assertSame( '9', $response->header( 'Retry-After' ) );
+	}
+
+	public function test_a_stopped_stream_is_not_sent_again(): void {
+		$since    = $this->emulator_last_seq();
+		$count    = 0;
+		$response = $this->client()->stream(
+			'/chat-messages',
+			array(
+				'inputs' => new \stdClass(),
+				'query'  => 'Stop me early #delay:200',
+				'user'   => 'visitor-client-test',
+			),
+			static function () use ( &$count ) {
+				++$count;
+			},
+			static function () use ( &$count ) {
+				return $count >= 1;
+			}
+		);
+		$this->assert_not_wp_error( $response );
+		$this->assertSame( 200, $response->status() );
+		$this->assertLessThanOrEqual( 2, $count );
+		$posts = array_filter(
+			$this->emulator_requests( $since, '/chat-messages' ),
+			static function ( $r ) {
+				return 'POST' === $r['method'];
+			}
+		);
+		$this->assertCount( 1, $posts );
+	}
+
+	public function test_refused_connection_is_a_transport_error(): void {
+		$client = new Client( 'http://127.0.0.1:1/v1', 'app-emulator' );
+		$this->assertWPErrorLike( $client->info(), 'cURL error 7' );
+	}
+
+	public function test_scrub_removes_the_key(): void {
+		$this->assertSame( '{"a":"[redacted]"}', $this->client()->scrub( '{"a":"app-emulator"}' ) );
+	}
+
+	private function assertWPErrorLike( $value, string $fragment ): void {
+		$this->assertInstanceOf( \WP_Error::class, $value );
+		$this->assertStringContainsString( $fragment, $value->get_error_message() );
+	}
+}

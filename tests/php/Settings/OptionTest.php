@@ -1,0 +1,100 @@
+<?php
+/**
+ * The settings option and its sanitizer.
+ *
+ * @package Dify_Chatbot
+ */
+
+namespace Dify_Chatbot\Tests\Settings;
+
+use Dify_Chatbot\Settings\Option;
+use Dify_Chatbot\Tests\TestCase;
+
+final class OptionTest extends TestCase {
+
+	public function test_defaults_when_nothing_is_stored(): void {
+		delete_option( Option::NAME );
+		$this->assertSame(
+			array(
+				'base_url'      => 'https://api.dify.ai/v1',
+				'response_mode' => 'streaming',
+			),
+			( new Option() )->get()
+		);
+	}
+
+	public function test_the_sanitizer_is_registered_for_update_option(): void {
+		$this->assertTrue( has_filter( 'sanitize_option_' . Option::NAME ) > 0 );
+		update_option(
+			Option::NAME,
+			array(
+				'base_url'      => 'https://dify.example/v1/',
+				'response_mode' => 'blocking',
+				'api_key'       => 'app-must-not-land-here',
+				'other'         => 'x',
+			)
+		);
+		$this->assertSame(
+			array(
+				'base_url'      => 'https://dify.example/v1',
+				'response_mode' => 'blocking',
+			),
+			get_option( Option::NAME )
+		);
+	}
+
+	/**
+	 * @dataProvider invalid_urls
+	 */
+	public function test_each_invalid_url_form_is_rejected_and_the_stored_one_kept( string $url ): void {
+		( new Option() )->update( array( 'base_url' => 'https://kept.example/v1' ) );
+		update_option( Option::NAME, array( 'base_url' => $url ) );
+		$this->assertSame( 'https://kept.example/v1', ( new Option() )->get()['base_url'] );
+	}
+
+	public function invalid_urls(): array {
+		return array(
+			'ftp'         => array( 'ftp://dify.example/v1' ),
+			'no host'     => array( 'https:///v1' ),
+			'credentials' => array( 'https://u:p@dify.example/v1' ),
+			'query'       => array( 'https://dify.example/v1?a=b' ),
+			'fragment'    => array( 'https://dify.example/v1#a' ),
+			'not a url'   => array( 'hello' ),
+			'empty'       => array( '' ),
+		);
+	}
+
+	public function test_an_unknown_response_mode_is_rejected(): void {
+		$option = new Option();
+		$option->update( array( 'response_mode' => 'blocking' ) );
+		$option->update( array( 'response_mode' => 'telepathy' ) );
+		$this->assertSame( 'blocking', $option->response_mode() );
+		update_option( Option::NAME, array( 'response_mode' => array( 'streaming' ) ) );
+		$this->assertSame( 'blocking', $option->response_mode() );
+	}
+
+	public function test_a_corrupt_stored_row_reads_as_defaults(): void {
+		global $wpdb;
+		// Bypass the sanitizer, as another plugin or a database edit could.
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- writing the row behind WordPress's back is the test.
+		$wpdb->replace(
+			$wpdb->options,
+			array(
+				'option_name'  => Option::NAME,
+				'option_value' => maybe_serialize(
+					array(
+						'base_url'      => 'javascript:alert(1)',
+						'response_mode' => 42,
+					)
+				),
+				'autoload'     => 'on',
+			)
+		);
+		wp_cache_flush();
+		$this->assertSame( Option::defaults(), ( new Option() )->get() );
+	}
+
+	public function test_option_name_starts_with_the_uninstall_prefix(): void {
+		$this->assertStringStartsWith( 'dify_chatbot_', Option::NAME );
+	}
+}
