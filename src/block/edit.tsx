@@ -1,94 +1,187 @@
 /**
- * The block's editor view: options in the inspector and a non-interactive preview.
+ * The block's editor view: options in the inspector and a preview drawn with the chat's own
+ * markup and styles, so it looks like the chat visitors get, without being a live one.
  */
 import { __ } from '@wordpress/i18n';
 import { InspectorControls, useBlockProps } from '@wordpress/block-editor';
-import {
-	PanelBody,
-	SelectControl,
-	TextControl,
-} from '@wordpress/components';
+import { PanelBody, SelectControl, TextControl } from '@wordpress/components';
 
-export interface ChatAttributes {
+// A type alias (not an interface) so it satisfies registerBlockType's Record constraint.
+export type ChatAttributes = {
 	bot: string;
 	layout: 'inline' | 'bubble';
 	title: string;
 	placeholder: string;
 	height: string;
 	position: 'left' | 'right';
-}
+};
 
 interface EditProps {
 	attributes: ChatAttributes;
 	setAttributes: ( attributes: Partial< ChatAttributes > ) => void;
 }
 
+/** The heights the server accepts (includes/Frontend/Renderer.php); others fall back to 480px. */
+const HEIGHT = /^\d{2,4}(px|vh|em|rem)$/;
+
 export default function Edit( { attributes, setAttributes }: EditProps ) {
+	const { layout, position } = attributes;
+	const validHeight = HEIGHT.test( attributes.height.trim() );
+	const height = validHeight ? attributes.height.trim() : '480px';
 	const blockProps = useBlockProps( {
-		className: `dify-chatbot dify-chatbot--${ attributes.layout } is-preview`,
+		className: `dify-chatbot dify-chatbot--${ layout } is-preview is-${ position }`,
+		style: { '--dify-chatbot-height': height },
 	} );
 	const title = attributes.title || __( 'Chat', 'dify-chatbot' );
-	const placeholder =
-		attributes.placeholder || __( 'Ask a question…', 'dify-chatbot' );
+	const label = attributes.placeholder || __( 'Message', 'dify-chatbot' );
+
 	return (
 		<>
 			<InspectorControls>
 				<PanelBody title={ __( 'Chat', 'dify-chatbot' ) }>
 					<TextControl
 						__next40pxDefaultSize
+						__nextHasNoMarginBottom
 						label={ __( 'Title', 'dify-chatbot' ) }
+						help={ __(
+							'Shown at the top of the chat.',
+							'dify-chatbot'
+						) }
 						value={ attributes.title }
-						onChange={ ( value ) => setAttributes( { title: value } ) }
+						onChange={ ( value: string ) =>
+							setAttributes( { title: value } )
+						}
 					/>
 					<TextControl
 						__next40pxDefaultSize
+						__nextHasNoMarginBottom
 						label={ __( 'Placeholder', 'dify-chatbot' ) }
+						help={ __(
+							'The hint in the message box, also its label for screen readers. Default: “Message”.',
+							'dify-chatbot'
+						) }
 						value={ attributes.placeholder }
-						onChange={ ( value ) =>
+						onChange={ ( value: string ) =>
 							setAttributes( { placeholder: value } )
 						}
 					/>
 					<SelectControl
 						__next40pxDefaultSize
+						__nextHasNoMarginBottom
 						label={ __( 'Layout', 'dify-chatbot' ) }
-						value={ attributes.layout }
+						help={
+							layout === 'bubble'
+								? __(
+										'Visitors see a chat button in a bottom corner of the screen; the chat opens above it.',
+										'dify-chatbot'
+									)
+								: __(
+										'The chat is shown where the block is.',
+										'dify-chatbot'
+									)
+						}
+						value={ layout }
 						options={ [
-							{ label: __( 'Inline', 'dify-chatbot' ), value: 'inline' },
+							{
+								label: __( 'Inline', 'dify-chatbot' ),
+								value: 'inline',
+							},
 							{
 								label: __( 'Floating bubble', 'dify-chatbot' ),
 								value: 'bubble',
 							},
 						] }
-						onChange={ ( value ) =>
+						onChange={ ( value: string ) =>
 							setAttributes( {
-								layout: value as ChatAttributes[ 'layout' ],
+								layout:
+									value === 'bubble' ? 'bubble' : 'inline',
 							} )
 						}
 					/>
+					{ layout === 'bubble' && (
+						<SelectControl
+							__next40pxDefaultSize
+							__nextHasNoMarginBottom
+							label={ __( 'Position', 'dify-chatbot' ) }
+							value={ position }
+							options={ [
+								{
+									label: __( 'Bottom right', 'dify-chatbot' ),
+									value: 'right',
+								},
+								{
+									label: __( 'Bottom left', 'dify-chatbot' ),
+									value: 'left',
+								},
+							] }
+							onChange={ ( value: string ) =>
+								setAttributes( {
+									position:
+										value === 'left' ? 'left' : 'right',
+								} )
+							}
+						/>
+					) }
 					<TextControl
 						__next40pxDefaultSize
+						__nextHasNoMarginBottom
 						label={ __( 'Height', 'dify-chatbot' ) }
-						help={ __( 'For example 480px or 60vh.', 'dify-chatbot' ) }
+						help={
+							validHeight
+								? __(
+										'For example 480px or 60vh.',
+										'dify-chatbot'
+									)
+								: __(
+										'Use a number with px, vh, em or rem, for example 480px. Until then the chat is 480px high.',
+										'dify-chatbot'
+									)
+						}
 						value={ attributes.height }
-						onChange={ ( value ) => setAttributes( { height: value } ) }
+						onChange={ ( value: string ) =>
+							setAttributes( { height: value } )
+						}
 					/>
 				</PanelBody>
 			</InspectorControls>
 			<div { ...blockProps }>
-				<div
-					className="dify-chatbot__preview"
-					style={ { height: attributes.height } }
-					aria-hidden="true"
-				>
-					<div className="dify-chatbot__header">{ title }</div>
+				{ /* A picture of the chat, with nothing focusable in it: hidden from assistive technology. */ }
+				<div className="dify-chatbot__app" aria-hidden="true">
+					<div className="dify-chatbot__header">
+						<span className="dify-chatbot__title">{ title }</span>
+						{ layout === 'bubble' && (
+							<span className="dify-chatbot__close">
+								<svg
+									viewBox="0 0 24 24"
+									aria-hidden="true"
+									focusable="false"
+								>
+									<path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
+								</svg>
+							</span>
+						) }
+					</div>
 					<div className="dify-chatbot__messages">
-						<p className="dify-chatbot__message is-assistant">
-							{ __( 'Hello! How can I help you?', 'dify-chatbot' ) }
-						</p>
+						<div className="dify-chatbot__turn dify-chatbot__turn--user">
+							<div className="dify-chatbot__message is-user">
+								{ __(
+									'What can you help me with?',
+									'dify-chatbot'
+								) }
+							</div>
+						</div>
+						<div className="dify-chatbot__turn dify-chatbot__turn--assistant">
+							<div className="dify-chatbot__message is-assistant">
+								{ __(
+									'Answers from your Dify app appear here, word by word.',
+									'dify-chatbot'
+								) }
+							</div>
+						</div>
 					</div>
 					<div className="dify-chatbot__composer">
-						<span className="dify-chatbot__input">{ placeholder }</span>
-						<span className="dify-chatbot__send">
+						<span className="dify-chatbot__input">{ label }</span>
+						<span className="dify-chatbot__send wp-element-button">
 							{ __( 'Send', 'dify-chatbot' ) }
 						</span>
 					</div>

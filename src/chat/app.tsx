@@ -1,0 +1,40 @@
+/**
+ * The chat app. The loader runs it on first use (see loader.ts) and mounts each chat root
+ * through `window.difyChatbotApp.mount()`.
+ */
+import { createRoot } from '@wordpress/element';
+
+import { createClient, type ChatClient } from './api';
+import Chat from './components/Chat';
+import type { ChatApp, ChatConfig } from './options';
+import { conversationKey } from './storage';
+import './app.scss';
+
+// One client per page configuration: the chats of a page share a refreshed nonce.
+const clients = new WeakMap< ChatConfig, ChatClient >();
+const mounted = new WeakSet< HTMLElement >();
+
+const app: ChatApp = {
+	mount( root, options, config ) {
+		if ( mounted.has( root ) ) {
+			return;
+		}
+		mounted.add( root );
+		let client = clients.get( config );
+		if ( ! client ) {
+			client = createClient( config );
+			clients.set( config, client );
+		}
+		root.classList.add( 'is-ready' );
+		createRoot( root ).render(
+			<Chat
+				root={ root }
+				options={ options }
+				client={ client }
+				storageKey={ conversationKey( config, root.id ) }
+			/>
+		);
+	},
+};
+
+window.difyChatbotApp = app;

@@ -1,0 +1,247 @@
+/**
+ * One chat: header, conversation log, question box, and a polite live region.
+ */
+import { useCallback, useEffect, useReducer, useRef } from '@wordpress/element';
+import { __ } from '@wordpress/i18n';
+
+import {
+	ChatError,
+	ERROR_ABORTED,
+	ERROR_CONVERSATION_NOT_FOUND,
+	type ChatClient,
+} from '../api';
+import { CLOSE_EVENT, OPEN_EVENT, type ChatOptions } from '../options';
+import {
+	canRetry,
+	initialState,
+	isBusy,
+	reducer,
+	type ChatAction,
+	type ChatState,
+} from '../state';
+import { loadConversation, saveConversation } from '../storage';
+import Composer from './Composer';
+import MessageList from './MessageList';
+
+interface ChatProps {
+	root: HTMLElement;
+	options: ChatOptions;
+	client: ChatClient;
+	/** localStorage key of this chat's conversation id. */
+	storageKey: string;
+}
+
+export default function Chat( {
+	root,
+	options,
+	client,
+	storageKey,
+}: ChatProps ) {
+	const [ state, dispatch ] = useReducer(
+		reducer,
+		storageKey,
+		( key: string ): ChatState => initialState( loadConversation( key ) )
+	);
+	// The callbacks below read the latest state through a ref, so they never change and the
+	// memoized composer and messages are not re-rendered by them.
+	const latest = useRef( state );
+	latest.current = state;
+	const inputRef = useRef< HTMLTextAreaElement >( null );
+	const controllers = useRef( new Set< AbortController >() );
+	const ids = useRef( 0 );
+	const nextId = () => `${ root.id || 'dify-chatbot' }-${ ++ids.current }`;
+
+	useEffect( () => {
+		saveConversation( storageKey, state.conversationId );
+	}, [ storageKey, state.conversationId ] );
+
+	// Leaving (unmount) closes any answer still on its way.
+	useEffect( () => {
+		const running = controllers.current;
+		return () => running.forEach( ( controller ) => controller.abort() );
+	}, [] );
+
+	// A bubble panel puts the visitor in the question box whenever it opens.
+	useEffect( () => {
+		const focus = () => inputRef.current?.focus();
+		if ( root.classList.contains( 'is-open' ) ) {
+			focus();
+		}
+		root.addEventListener( OPEN_EVENT, focus );
+		return () => root.removeEventListener( OPEN_EVENT, focus );
+	}, [ root ] );
+
+	const ask = useCallback(
+		async ( query: string, answerId: string ) => {
+			const controller = new AbortController();
+			controllers.current.add( controller );
+			const act = ( action: ChatAction ) => {
+				if ( ! controller.signal.aborted ) {
+					dispatch( action );
+				}
+			};
+			try {
+				const answer = client.chat(
+					{
+						query,
+						conversationId: latest.current.conversationId,
+						bot: options.bot,
+					},
+					controller.signal
+				);
+				for await ( const update of answer ) {
+					if (
+						update.type === 'append' ||
+						update.type === 'replace'
+					) {
+						act( {
+							type: update.type,
+							answerId,
+							text: update.text,
+						} );
+					} else {
+						act( { ...update, answerId } );
+					}
+				}
+			} catch ( error ) {
+				if (
+					error instanceof ChatError &&
+					error.code === ERROR_ABORTED
+				) {
+					act( { type: 'stop', answerId } );
+				} else {
+					act( {
+						type: 'fail',
+						answerId,
+						error:
+							error instanceof ChatError && error.message
+								? error.message
+								: __(
+										'Something went wrong. Please try again.',
+										'dify-chatbot'
+									),
+						forgetConversation:
+							error instanceof ChatError &&
+							error.code === ERROR_CONVERSATION_NOT_FOUND,
+					} );
+				}
+			} finally {
+				controllers.current.delete( controller );
+			}
+		},
+		[ client, options.bot ]
+	);
+
+	const send = useCallback(
+		( query: string ): boolean => {
+			if ( isBusy( latest.current ) ) {
+				return false;
+			}
+			const answerId = nextId();
+			const action: ChatAction = {
+				type: 'send',
+				query,
+				userId: nextId(),
+				answerId,
+			};
+			dispatch( action );
+			// Marks the state busy at once, so a second Enter before React renders cannot
+			// send the question twice.
+			latest.current = reducer( latest.current, action );
+			ask( query, answerId );
+			return true;
+		},
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- nextId only reads refs.
+		[ ask ]
+	);
+
+	const retry = useCallback(
+		( answerId: string ) => {
+			const failed = latest.current.messages.find(
+				( message ) => message.id === answerId
+			);
+			if ( ! failed || ! canRetry( latest.current, answerId ) ) {
+				return;
+			}
+			const newAnswerId = nextId();
+			const action: ChatAction = { type: 'retry', answerId, newAnswerId };
+			dispatch( action );
+			latest.current = reducer( latest.current, action );
+			ask( failed.query, newAnswerId );
+			// The Retry button is gone; keep the keyboard in the chat.
+			inputRef.current?.focus();
+		},
+		// eslint-disable-next-line react-hooks/exhaustive-deps -- nextId only reads refs.
+		[ ask ]
+	);
+
+	const busy = isBusy( state );
+	const last = state.messages[ state.messages.length - 1 ];
+	const retryId = last && canRetry( state, last.id ) ? last.id : null;
+	const title = options.title || __( 'Chat', 'dify-chatbot' );
+	const label = options.placeholder || __( 'Message', 'dify-chatbot' );
+	const canReset =
+		! busy &&
+		( state.messages.length > 0 || state.conversationId !== null );
+
+	return (
+		<div className="dify-chatbot__app">
+			<div className="dify-chatbot__header">
+				<span className="dify-chatbot__title">{ title }</span>
+				{ canReset && (
+					<button
+						type="button"
+						className="dify-chatbot__button is-small"
+						onClick={ () => {
+							dispatch( { type: 'reset' } );
+							inputRef.current?.focus();
+						} }
+					>
+						{ __( 'New chat', 'dify-chatbot' ) }
+					</button>
+				) }
+				{ options.layout === 'bubble' && (
+					<button
+						type="button"
+						className="dify-chatbot__close"
+						aria-label={ __( 'Close chat', 'dify-chatbot' ) }
+						onClick={ () =>
+							root.dispatchEvent( new CustomEvent( CLOSE_EVENT ) )
+						}
+					>
+						<svg
+							viewBox="0 0 24 24"
+							aria-hidden="true"
+							focusable="false"
+						>
+							<path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
+						</svg>
+					</button>
+				) }
+			</div>
+			<MessageList
+				messages={ state.messages }
+				retryId={ retryId }
+				onRetry={ retry }
+			/>
+			<Composer
+				label={ label }
+				busy={ busy }
+				onSend={ send }
+				inputRef={ inputRef }
+			/>
+			<div
+				className="dify-chatbot__sr-only"
+				aria-live="polite"
+				aria-atomic="true"
+			>
+				{ state.announcement && (
+					// A new element per announcement: the same words twice are still spoken.
+					<p key={ state.announcement.id }>
+						{ state.announcement.text }
+					</p>
+				) }
+			</div>
+		</div>
+	);
+}

@@ -1,0 +1,83 @@
+/**
+ * The conversation log. It re-renders per token (its `messages` array changes), but that is
+ * only a map over memoized messages; the one being written is the only one that renders.
+ */
+import { useLayoutEffect, useRef } from '@wordpress/element';
+import { __ } from '@wordpress/i18n';
+
+import type { ChatMessage } from '../state';
+import Message from './Message';
+
+interface MessageListProps {
+	messages: ChatMessage[];
+	/** The last answer's id when Retry applies to it. */
+	retryId: string | null;
+	onRetry: ( answerId: string ) => void;
+}
+
+/** How close to the bottom (px) still counts as "following the answer". */
+const STICKY = 48;
+
+export default function MessageList( {
+	messages,
+	retryId,
+	onRetry,
+}: MessageListProps ) {
+	const ref = useRef< HTMLDivElement >( null );
+	// Follow the answer as it grows, unless the visitor scrolled up to read something.
+	const follow = useRef( true );
+	const count = useRef( messages.length );
+
+	useLayoutEffect( () => {
+		const log = ref.current;
+		if ( ! log ) {
+			return;
+		}
+		if ( messages.length > count.current ) {
+			follow.current = true; // A new question: show it and its answer.
+		}
+		count.current = messages.length;
+		if ( follow.current ) {
+			// scrollTop, not scrollIntoView: only this box scrolls, never the page.
+			log.scrollTop = log.scrollHeight;
+		}
+	}, [ messages ] );
+
+	return (
+		<div
+			ref={ ref }
+			className="dify-chatbot__messages"
+			role="log"
+			// Not live: it would read every token aloud. Finished answers are announced once
+			// by the chat's own live region.
+			aria-live="off"
+			aria-label={ __( 'Conversation', 'dify-chatbot' ) }
+			// Scrollable, so it must be reachable with the keyboard.
+			tabIndex={ 0 }
+			onScroll={ () => {
+				const log = ref.current;
+				if ( log ) {
+					follow.current =
+						log.scrollHeight - log.scrollTop - log.clientHeight <
+						STICKY;
+				}
+			} }
+		>
+			{ messages.length === 0 && (
+				<p className="dify-chatbot__empty">
+					{ __(
+						'Send a message to start the conversation.',
+						'dify-chatbot'
+					) }
+				</p>
+			) }
+			{ messages.map( ( message ) => (
+				<Message
+					key={ message.id }
+					message={ message }
+					onRetry={ message.id === retryId ? onRetry : undefined }
+				/>
+			) ) }
+		</div>
+	);
+}

@@ -1,0 +1,417 @@
+// eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
+import {
+	afterEach,
+	beforeEach,
+	describe,
+	expect,
+	it,
+	jest,
+} from '@jest/globals';
+// eslint-disable-next-line import/no-extraneous-dependencies -- wp-element's React; act() is test-only.
+import { act } from 'react';
+import { createRoot } from '@wordpress/element';
+import type { Root } from 'react-dom/client';
+
+import {
+	ChatError,
+	type ChatClient,
+	type ChatRequest,
+	type ChatUpdate,
+} from '../api';
+import Chat from '../components/Chat';
+import {
+	CLOSE_EVENT,
+	OPEN_EVENT,
+	parseOptions,
+	type ChatOptions,
+} from '../options';
+
+// Counts renders of messages: each one asks for its "You:" / "Assistant:" label once.
+jest.mock( '@wordpress/i18n', () => {
+	const actual =
+		jest.requireActual< typeof import( '@wordpress/i18n' ) >(
+			'@wordpress/i18n'
+		);
+	return { ...actual, __: jest.fn( actual.__ ) };
+} );
+
+import { __ } from '@wordpress/i18n';
+
+(
+	globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
+ ).IS_REACT_ACT_ENVIRONMENT = true;
+
+type Item = { update: ChatUpdate } | { error: unknown } | { done: true };
+
+/** One answer the test writes step by step. */
+class Answer {
+	readonly request: ChatRequest;
+	private queue: Item[] = [];
+	private wake: ( () => void ) | null = null;
+
+	constructor( request: ChatRequest ) {
+		this.request = request;
+	}
+
+	push( item: Item ) {
+		this.queue.push( item );
+		this.wake?.();
+	}
+
+	async *updates(): AsyncGenerator< ChatUpdate, void, undefined > {
+		for (;;) {
+			while ( this.queue.length === 0 ) {
+				await new Promise< void >(
+					( resolve ) => ( this.wake = resolve )
+				);
+			}
+			const item = this.queue.shift() as Item;
+			if ( 'error' in item ) {
+				throw item.error;
+			}
+			if ( 'done' in item ) {
+				return;
+			}
+			yield item.update;
+		}
+	}
+}
+
+let answers: Answer[];
+const client: ChatClient = {
+	chat( request ) {
+		const answer = new Answer( request );
+		answers.push( answer );
+		return answer.updates();
+	},
+};
+
+let container: HTMLElement;
+let root: Root;
+const KEY = 'difyChatbot:conv:0:/:dify-chatbot-1';
+
+async function render( options: Partial< ChatOptions > = {} ) {
+	await act( async () => {
+		root.render(
+			<Chat
+				root={ container }
+				options={ { ...parseOptions( '{}' ), ...options } }
+				client={ client }
+				storageKey={ KEY }
+			/>
+		);
+	} );
+}
+
+async function settle() {
+	await act( async () => {
+		await new Promise( ( resolve ) => setTimeout( resolve, 0 ) );
+	} );
+}
+
+async function step( index: number, item: Item ) {
+	answers[ index ]?.push( item );
+	await settle();
+}
+
+function textarea(): HTMLTextAreaElement {
+	return container.querySelector( 'textarea' ) as HTMLTextAreaElement;
+}
+
+function labelOf( element: HTMLElement ): string {
+	return (
+		container.querySelector( `label[for="${ element.id }"]` )
+			?.textContent ?? ''
+	);
+}
+
+async function type( text: string ) {
+	const setValue = Object.getOwnPropertyDescriptor(
+		HTMLTextAreaElement.prototype,
+		'value'
+	)?.set;
+	await act( async () => {
+		setValue?.call( textarea(), text );
+		textarea().dispatchEvent( new Event( 'input', { bubbles: true } ) );
+	} );
+}
+
+async function press( key: string, init: KeyboardEventInit = {} ) {
+	await act( async () => {
+		textarea().dispatchEvent(
+			new KeyboardEvent( 'keydown', {
+				key,
+				bubbles: true,
+				cancelable: true,
+				...init,
+			} )
+		);
+	} );
+	await settle();
+}
+
+async function ask( text: string ) {
+	await type( text );
+	await press( 'Enter' );
+}
+
+function answersInPage() {
+	return Array.from(
+		container.querySelectorAll< HTMLElement >(
+			'.dify-chatbot__message.is-assistant'
+		)
+	);
+}
+
+/**
+ * The answer's own text, as the e2e tests read it (typing indicator removed).
+ * @param element
+ */
+function answerText( element: HTMLElement | undefined ): string {
+	const copy = element?.cloneNode( true ) as HTMLElement | undefined;
+	copy?.querySelectorAll( '.dify-chatbot__typing' ).forEach( ( e ) =>
+		e.remove()
+	);
+	return copy?.textContent ?? '';
+}
+
+function liveRegion(): HTMLElement {
+	return container.querySelector( '[aria-live="polite"]' ) as HTMLElement;
+}
+
+beforeEach( () => {
+	answers = [];
+	window.localStorage.clear();
+	container = document.createElement( 'div' );
+	container.id = 'dify-chatbot-1';
+	document.body.appendChild( container );
+	root = createRoot( container );
+} );
+
+afterEach( async () => {
+	await act( async () => root.unmount() );
+	container.remove();
+} );
+
+describe( 'Chat', () => {
+	it( 'labels the message box with the placeholder, or "Message"', async () => {
+		await render();
+		expect( labelOf( textarea() ) ).toBe( 'Message' );
+		expect( textarea().placeholder ).toBe( 'Message' );
+		await render( { placeholder: 'Ask about our shop' } );
+		expect( labelOf( textarea() ) ).toBe( 'Ask about our shop' );
+		expect(
+			container.querySelector( 'button[type="submit"]' )?.textContent
+		).toBe( 'Send' );
+		expect(
+			container
+				.querySelector( '[role="log"]' )
+				?.getAttribute( 'aria-live' )
+		).toBe( 'off' );
+	} );
+
+	it( 'sends on Enter and shows the answer token by token, announcing it once', async () => {
+		await render( { title: 'Ask us', bot: 'sales' } );
+		expect(
+			container.querySelector( '.dify-chatbot__title' )?.textContent
+		).toBe( 'Ask us' );
+		await ask( 'Hello?' );
+
+		expect( answers ).toHaveLength( 1 );
+		expect( answers[ 0 ]?.request ).toEqual( {
+			query: 'Hello?',
+			conversationId: null,
+			bot: 'sales',
+		} );
+		expect( textarea().value ).toBe( '' );
+		expect(
+			container.querySelector( '.dify-chatbot__message.is-user' )
+				?.textContent
+		).toBe( 'Hello?' );
+		const [ answer ] = answersInPage();
+		expect( answer?.dataset.status ).toBe( 'pending' );
+		expect(
+			answer?.querySelector( '.dify-chatbot__typing' )
+		).not.toBeNull();
+		expect( answerText( answer ) ).toBe( '' );
+		expect(
+			container
+				.querySelector( '.dify-chatbot__send' )
+				?.getAttribute( 'aria-disabled' )
+		).toBe( 'true' );
+
+		await step( 0, {
+			update: {
+				type: 'meta',
+				conversationId: 'c1',
+				messageId: 'm1',
+				taskId: 't1',
+			},
+		} );
+		await step( 0, { update: { type: 'append', text: 'Hel' } } );
+		expect( answer?.dataset.status ).toBe( 'streaming' );
+		expect( answer?.querySelector( '.dify-chatbot__typing' ) ).toBeNull();
+		expect( answerText( answer ) ).toBe( 'Hel' );
+		expect( liveRegion().textContent ).toBe( '' );
+
+		await step( 0, { update: { type: 'append', text: 'lo!' } } );
+		await step( 0, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: 'm1',
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		await step( 0, { done: true } );
+		expect( answer?.dataset.status ).toBe( 'done' );
+		expect( answer?.textContent ).toBe( 'Hello!' );
+		expect( liveRegion().textContent ).toBe( 'Hello!' );
+		expect( window.localStorage.getItem( KEY ) ).toBe( 'c1' );
+	} );
+
+	it( 'continues the stored conversation', async () => {
+		window.localStorage.setItem( KEY, 'c-stored' );
+		await render();
+		await ask( 'Again' );
+		expect( answers[ 0 ]?.request.conversationId ).toBe( 'c-stored' );
+	} );
+
+	it( 'does not send on Shift+Enter, while composing, or while an answer is on its way', async () => {
+		await render();
+		await type( 'line one' );
+		await press( 'Enter', { shiftKey: true } );
+		await press( 'Enter', { isComposing: true } );
+		expect( answers ).toHaveLength( 0 );
+
+		await press( 'Enter' );
+		expect( answers ).toHaveLength( 1 );
+		await type( 'typed while waiting' );
+		await press( 'Enter' );
+		expect( answers ).toHaveLength( 1 );
+		// The text stays for later.
+		expect( textarea().value ).toBe( 'typed while waiting' );
+	} );
+
+	it( 'shows an error with Retry, which asks the same question again', async () => {
+		await render();
+		await ask( 'Break please' );
+		await step( 0, { update: { type: 'append', text: 'Par' } } );
+		await step( 0, {
+			error: new ChatError(
+				'cut_off',
+				'The answer was cut off. Please try again.'
+			),
+		} );
+
+		const error = container.querySelector( '.dify-chatbot__error' );
+		expect( error?.textContent ).toContain(
+			'The answer was cut off. Please try again.'
+		);
+		expect( answersInPage()[ 0 ]?.dataset.status ).toBe( 'error' );
+		expect( answerText( answersInPage()[ 0 ] ) ).toBe( 'Par' );
+		expect( liveRegion().textContent ).toBe(
+			'The answer was cut off. Please try again.'
+		);
+		const retry = error?.querySelector( 'button' );
+		expect( retry?.textContent ).toBe( 'Retry' );
+
+		await act( async () => retry?.click() );
+		await settle();
+		expect( answers ).toHaveLength( 2 );
+		expect( answers[ 1 ]?.request.query ).toBe( 'Break please' );
+		expect( container.querySelector( '.dify-chatbot__error' ) ).toBeNull();
+		expect(
+			container.querySelectorAll( '.dify-chatbot__message.is-user' )
+		).toHaveLength( 1 );
+		expect( answersInPage() ).toHaveLength( 1 );
+		expect( container.ownerDocument.activeElement ).toBe( textarea() );
+	} );
+
+	it( 'forgets a conversation the server no longer knows', async () => {
+		window.localStorage.setItem( KEY, 'c-gone' );
+		await render();
+		await ask( 'Still there?' );
+		await step( 0, {
+			error: new ChatError(
+				'dify_chatbot_conversation_not_found',
+				'This conversation is no longer available, so a new one was started. Please try again.',
+				404
+			),
+		} );
+		expect( window.localStorage.getItem( KEY ) ).toBeNull();
+		await act( async () =>
+			container
+				.querySelector< HTMLButtonElement >(
+					'.dify-chatbot__error button'
+				)
+				?.click()
+		);
+		expect( answers[ 1 ]?.request.conversationId ).toBeNull();
+	} );
+
+	it( 're-renders only the answer being written', async () => {
+		await render();
+		await ask( 'One' );
+		await step( 0, { update: { type: 'append', text: 'First' } } );
+		await step( 0, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: null,
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		await step( 0, { done: true } );
+		await ask( 'Two' );
+		await step( 1, { update: { type: 'append', text: 'Sec' } } );
+
+		const i18n = __ as jest.MockedFunction< typeof __ >;
+		i18n.mockClear();
+		await step( 1, { update: { type: 'append', text: 'ond' } } );
+		const labels = i18n.mock.calls.filter(
+			( [ text ] ) => text === 'You:' || text === 'Assistant:'
+		);
+		// Four messages on screen, one rendered.
+		expect(
+			container.querySelectorAll( '.dify-chatbot__message' )
+		).toHaveLength( 4 );
+		expect( labels ).toEqual( [ [ 'Assistant:', 'dify-chatbot' ] ] );
+		// Nor did the question box re-render.
+		expect( i18n.mock.calls.some( ( [ text ] ) => text === 'Send' ) ).toBe(
+			false
+		);
+	} );
+
+	it( 'starts a new chat on request', async () => {
+		window.localStorage.setItem( KEY, 'c-old' );
+		await render();
+		const button = Array.from(
+			container.querySelectorAll( 'button' )
+		).find( ( b ) => b.textContent === 'New chat' );
+		await act( async () => button?.click() );
+		expect( window.localStorage.getItem( KEY ) ).toBeNull();
+		expect(
+			Array.from( container.querySelectorAll( 'button' ) ).some(
+				( b ) => b.textContent === 'New chat'
+			)
+		).toBe( false );
+	} );
+
+	it( 'in a bubble, focuses the box when opened and asks the loader to close', async () => {
+		await render( { layout: 'bubble' } );
+		await act( async () => {
+			container.dispatchEvent( new CustomEvent( OPEN_EVENT ) );
+		} );
+		expect( container.ownerDocument.activeElement ).toBe( textarea() );
+
+		const close = jest.fn();
+		container.addEventListener( CLOSE_EVENT, close );
+		const button = container.querySelector< HTMLButtonElement >(
+			'.dify-chatbot__close'
+		);
+		expect( button?.getAttribute( 'aria-label' ) ).toBe( 'Close chat' );
+		await act( async () => button?.click() );
+		expect( close ).toHaveBeenCalledTimes( 1 );
+	} );
+} );

@@ -1,0 +1,318 @@
+// eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
+import {
+	afterEach,
+	beforeEach,
+	describe,
+	expect,
+	it,
+	jest,
+} from '@jest/globals';
+
+import { CLOSE_EVENT, OPEN_EVENT, type ChatApp } from '../options';
+
+const CONFIG = {
+	restUrl: 'https://example.test/wp-json/dify-chatbot/v1/',
+	nonce: '',
+	nonceEndpoint: '',
+	template: 'dify-chatbot-app-scripts',
+	user: 0,
+	responseMode: 'streaming' as const,
+};
+
+let mount: jest.Mock< ChatApp[ 'mount' ] >;
+/** What ran, in order: external scripts when "loaded", inline ones when inserted. */
+let order: string[];
+let failNext: string | null;
+let observer: MutationObserver;
+
+/**
+ * jsdom does not fetch external scripts: this plays the network. When the loader inserts one,
+ * it "loads" a moment later (app.js defines the app), or fails once if asked to.
+ */
+function fakeNetwork() {
+	observer = new MutationObserver( ( records ) => {
+		for ( const record of records ) {
+			record.addedNodes.forEach( ( node ) => {
+				if (
+					! ( node instanceof HTMLScriptElement ) ||
+					! node.getAttribute( 'src' )
+				) {
+					return;
+				}
+				const src = node.getAttribute( 'src' ) as string;
+				setTimeout( () => {
+					if ( failNext === src ) {
+						failNext = null;
+						node.dispatchEvent( new Event( 'error' ) );
+						return;
+					}
+					order.push( src );
+					if ( src.endsWith( 'app.js' ) ) {
+						window.difyChatbotApp = { mount };
+					}
+					node.dispatchEvent( new Event( 'load' ) );
+				}, 5 );
+			} );
+		}
+	} );
+	observer.observe( document.body, { childList: true } );
+}
+
+function page( roots: string ) {
+	document.body.innerHTML =
+		roots +
+		'<template id="dify-chatbot-app-scripts">' +
+		'<script src="https://example.test/wp-includes/js/dist/element.js" id="wp-element-js"></script>' +
+		'<script id="wp-i18n-js-after">window.__order.push( "inline" );</script>' +
+		'<script src="https://example.test/wp-content/plugins/dify-chatbot/build/chat/app.js" id="dify-chatbot-app-js"></script>' +
+		'</template>';
+}
+
+function root(
+	options: Record< string, unknown >,
+	id = 'dify-chatbot-1',
+	label = 'Chat'
+) {
+	return `<div class="dify-chatbot dify-chatbot--${ String(
+		options.layout ?? 'inline'
+	) }" id="${ id }" role="region" aria-label="${ label }" data-dify-chatbot='${ JSON.stringify(
+		{
+			bot: '',
+			title: '',
+			placeholder: '',
+			height: '480px',
+			position: 'right',
+			...options,
+		}
+	) }'><noscript>JS</noscript></div>`;
+}
+
+async function startLoader() {
+	await jest.isolateModulesAsync( async () => {
+		await import( '../loader' );
+	} );
+}
+
+async function wait( ms = 50 ) {
+	await new Promise( ( resolve ) => setTimeout( resolve, ms ) );
+}
+
+beforeEach( () => {
+	mount = jest.fn< ChatApp[ 'mount' ] >();
+	order = [];
+	failNext = null;
+	( window as unknown as { __order: string[] } ).__order = order;
+	window.difyChatbotConfig = { ...CONFIG };
+	delete window.difyChatbotApp;
+	fakeNetwork();
+} );
+
+afterEach( () => {
+	observer.disconnect();
+	document.body.innerHTML = '';
+	delete ( window as { IntersectionObserver?: unknown } )
+		.IntersectionObserver;
+} );
+
+describe( 'loader, inline chats', () => {
+	it( 'without IntersectionObserver, runs the template scripts in order and mounts at once', async () => {
+		page( root( { layout: 'inline', title: 'Hi' } ) );
+		await startLoader();
+		await wait();
+		expect( order ).toEqual( [
+			'https://example.test/wp-includes/js/dist/element.js',
+			'inline',
+			'https://example.test/wp-content/plugins/dify-chatbot/build/chat/app.js',
+		] );
+		expect( mount ).toHaveBeenCalledTimes( 1 );
+		const [ element, options, config ] = mount.mock.calls[ 0 ] ?? [];
+		expect( element ).toBe( document.getElementById( 'dify-chatbot-1' ) );
+		expect( options ).toMatchObject( { layout: 'inline', title: 'Hi' } );
+		expect( config ).toMatchObject( {
+			restUrl: CONFIG.restUrl,
+			responseMode: 'streaming',
+		} );
+	} );
+
+	it( 'waits until the chat nears the viewport', async () => {
+		let callback: IntersectionObserverCallback = () => undefined;
+		let margin: string | undefined;
+		const observed: Element[] = [];
+		class FakeObserver {
+			constructor(
+				cb: IntersectionObserverCallback,
+				init?: IntersectionObserverInit
+			) {
+				callback = cb;
+				margin = init?.rootMargin;
+			}
+			observe( element: Element ) {
+				observed.push( element );
+			}
+			unobserve() {}
+			disconnect() {}
+		}
+		(
+			window as unknown as { IntersectionObserver: unknown }
+		 ).IntersectionObserver = FakeObserver;
+		page( root( {} ) + root( {}, 'dify-chatbot-2' ) );
+		await startLoader();
+		await wait();
+		expect( margin ).toBe( '200px' );
+		expect( observed ).toHaveLength( 2 );
+		expect( order ).toEqual( [] );
+
+		callback(
+			[
+				{
+					isIntersecting: true,
+					target: observed[ 1 ],
+				} as unknown as IntersectionObserverEntry,
+			],
+			{} as IntersectionObserver
+		);
+		await wait();
+		expect( mount ).toHaveBeenCalledTimes( 1 );
+		expect( mount.mock.calls[ 0 ]?.[ 0 ] ).toBe( observed[ 1 ] );
+
+		// The app is there now: the other chat mounts without loading anything again.
+		callback(
+			[
+				{
+					isIntersecting: true,
+					target: observed[ 0 ],
+				} as unknown as IntersectionObserverEntry,
+			],
+			{} as IntersectionObserver
+		);
+		await wait();
+		expect( mount ).toHaveBeenCalledTimes( 2 );
+		expect( order ).toHaveLength( 3 );
+	} );
+
+	it( 'uses an app that is already on the page', async () => {
+		window.difyChatbotApp = { mount };
+		page( root( {} ) );
+		await startLoader();
+		await wait();
+		expect( order ).toEqual( [] );
+		expect( mount ).toHaveBeenCalledTimes( 1 );
+	} );
+} );
+
+describe( 'loader, bubble chats', () => {
+	async function bubble(
+		options: Record< string, unknown > = {},
+		label = 'Chat'
+	) {
+		page(
+			'<main>' +
+				root(
+					{ layout: 'bubble', ...options },
+					'dify-chatbot-1',
+					label
+				) +
+				'</main>'
+		);
+		await startLoader();
+		const launcher = document.querySelector< HTMLButtonElement >(
+			'.dify-chatbot__launcher'
+		);
+		const panel = document.getElementById(
+			'dify-chatbot-1'
+		) as HTMLElement;
+		return { launcher: launcher as HTMLButtonElement, panel };
+	}
+
+	it( 'adds a launcher and loads nothing until it is used', async () => {
+		const { launcher, panel } = await bubble( {
+			title: 'Ask us',
+			position: 'left',
+		} );
+		expect( launcher.getAttribute( 'aria-expanded' ) ).toBe( 'false' );
+		expect( launcher.getAttribute( 'aria-controls' ) ).toBe(
+			'dify-chatbot-1'
+		);
+		expect( launcher.textContent ).toBe( 'Ask us' );
+		expect( launcher.classList.contains( 'is-left' ) ).toBe( true );
+		expect( panel.hidden ).toBe( true );
+		// Moved next to its launcher, out of the theme's containers.
+		expect( launcher.nextElementSibling ).toBe( panel );
+		expect( panel.parentElement ).toBe( document.body );
+		await wait();
+		expect( order ).toEqual( [] );
+	} );
+
+	it( 'names the launcher from the server’s words when there is no title', async () => {
+		window.difyChatbotConfig = {
+			...CONFIG,
+			l10n: { openChat: 'Chat öffnen' },
+		};
+		expect( ( await bubble() ).launcher.textContent ).toBe( 'Chat öffnen' );
+	} );
+
+	it( 'falls back to the chat’s label', async () => {
+		expect(
+			( await bubble( {}, 'Unterhaltung' ) ).launcher.textContent
+		).toBe( 'Unterhaltung' );
+	} );
+
+	it( 'opens on click, loads and mounts once, and closes with Escape or the close event', async () => {
+		const { launcher, panel } = await bubble();
+		const opened = jest.fn();
+		panel.addEventListener( OPEN_EVENT, opened );
+
+		launcher.click();
+		expect( launcher.getAttribute( 'aria-expanded' ) ).toBe( 'true' );
+		expect( panel.hidden ).toBe( false );
+		expect( panel.classList.contains( 'is-open' ) ).toBe( true );
+		expect( panel.classList.contains( 'is-loading' ) ).toBe( true );
+		await wait();
+		expect( mount ).toHaveBeenCalledTimes( 1 );
+		expect( panel.classList.contains( 'is-loading' ) ).toBe( false );
+		expect( opened ).toHaveBeenCalledTimes( 1 );
+
+		const inside = document.createElement( 'textarea' );
+		panel.appendChild( inside );
+		inside.focus();
+		inside.dispatchEvent(
+			new KeyboardEvent( 'keydown', { key: 'Escape', bubbles: true } )
+		);
+		expect( panel.hidden ).toBe( true );
+		expect( launcher.getAttribute( 'aria-expanded' ) ).toBe( 'false' );
+		expect( launcher.ownerDocument.activeElement ).toBe( launcher );
+
+		launcher.click();
+		await wait();
+		expect( mount ).toHaveBeenCalledTimes( 1 );
+		expect( opened ).toHaveBeenCalledTimes( 2 );
+		panel.dispatchEvent( new CustomEvent( CLOSE_EVENT ) );
+		expect( panel.hidden ).toBe( true );
+		expect( launcher.ownerDocument.activeElement ).toBe( launcher );
+	} );
+
+	it( 'warms up on hover, and resumes a failed load where it stopped', async () => {
+		const { launcher, panel } = await bubble();
+		const error = jest
+			.spyOn( console, 'error' )
+			.mockImplementation( () => undefined );
+		failNext =
+			'https://example.test/wp-content/plugins/dify-chatbot/build/chat/app.js';
+		launcher.dispatchEvent( new Event( 'pointerenter' ) );
+		await wait();
+		expect( order ).toEqual( [
+			'https://example.test/wp-includes/js/dist/element.js',
+			'inline',
+		] );
+
+		launcher.click();
+		await wait();
+		expect( order ).toHaveLength( 3 );
+		expect(
+			order.filter( ( src ) => src.endsWith( 'element.js' ) )
+		).toHaveLength( 1 );
+		expect( mount ).toHaveBeenCalledTimes( 1 );
+		expect( panel.hidden ).toBe( false );
+		error.mockRestore();
+	} );
+} );

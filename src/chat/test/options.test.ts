@@ -1,0 +1,60 @@
+// eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
+import { describe, expect, it } from '@jest/globals';
+
+import { parseOptions, readConfig } from '../options';
+
+describe( 'parseOptions', () => {
+	it( 'reads the options the server wrote', () => {
+		expect(
+			parseOptions(
+				'{"bot":"sales","layout":"bubble","title":"Ask us","placeholder":"Your question","height":"60vh","position":"left"}'
+			)
+		).toEqual( {
+			bot: 'sales',
+			layout: 'bubble',
+			title: 'Ask us',
+			placeholder: 'Your question',
+			height: '60vh',
+			position: 'left',
+		} );
+	} );
+
+	it.each( [
+		null,
+		'',
+		'not json',
+		'[]',
+		'{"layout":"popup","height":"calc(1px)","position":7}',
+	] )( 'falls back to defaults for %p', ( raw ) => {
+		expect( parseOptions( raw ) ).toEqual( {
+			bot: '',
+			layout: 'inline',
+			title: '',
+			placeholder: '',
+			height: '480px',
+			position: 'right',
+		} );
+	} );
+} );
+
+describe( 'readConfig', () => {
+	it( 'fills in what is missing', () => {
+		expect( readConfig( undefined ) ).toEqual( {
+			restUrl: '/wp-json/dify-chatbot/v1/',
+			nonce: '',
+			nonceEndpoint: '',
+			template: 'dify-chatbot-app-scripts',
+			user: 0,
+			responseMode: 'streaming',
+			l10n: { openChat: '' },
+		} );
+	} );
+
+	it( 'keeps a plain-permalink REST URL working', () => {
+		expect(
+			readConfig( {
+				restUrl: 'https://x.test/index.php?rest_route=/dify-chatbot/v1',
+			} ).restUrl + 'chat'
+		).toBe( 'https://x.test/index.php?rest_route=/dify-chatbot/v1/chat' );
+	} );
+} );

@@ -1,0 +1,298 @@
+// eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
+import { describe, expect, it } from '@jest/globals';
+
+import {
+	canRetry,
+	initialState,
+	isBusy,
+	reducer,
+	type ChatAction,
+	type ChatState,
+} from '../state';
+
+function run(
+	actions: ChatAction[],
+	state: ChatState = initialState()
+): ChatState {
+	return actions.reduce( reducer, state );
+}
+
+const ask: ChatAction = {
+	type: 'send',
+	query: 'Hi?',
+	userId: 'u1',
+	answerId: 'a1',
+};
+
+describe( 'conversation reducer', () => {
+	it( 'adds the question and a pending answer', () => {
+		const state = run( [ ask ] );
+		expect( state.messages ).toEqual( [
+			expect.objectContaining( {
+				id: 'u1',
+				role: 'user',
+				text: 'Hi?',
+				status: 'done',
+			} ),
+			expect.objectContaining( {
+				id: 'a1',
+				role: 'assistant',
+				text: '',
+				status: 'pending',
+				query: 'Hi?',
+			} ),
+		] );
+		expect( isBusy( state ) ).toBe( true );
+	} );
+
+	it( 'streams text into the answer and finishes it', () => {
+		const state = run( [
+			ask,
+			{
+				type: 'meta',
+				answerId: 'a1',
+				conversationId: 'c1',
+				messageId: 'm1',
+				taskId: 't1',
+			},
+			{ type: 'append', answerId: 'a1', text: 'Hel' },
+			{ type: 'append', answerId: 'a1', text: 'lo' },
+		] );
+		expect( state.messages[ 1 ] ).toMatchObject( {
+			text: 'Hello',
+			status: 'streaming',
+			taskId: 't1',
+			messageId: 'm1',
+		} );
+		expect( state.conversationId ).toBe( 'c1' );
+		expect( state.taskId ).toBe( 't1' );
+		expect( state.announcement ).toBeNull();
+
+		const done = reducer( state, {
+			type: 'end',
+			answerId: 'a1',
+			conversationId: 'c1',
+			messageId: 'm1',
+		} );
+		expect( done.messages[ 1 ] ).toMatchObject( {
+			status: 'done',
+			taskId: null,
+		} );
+		expect( done.taskId ).toBeNull();
+		expect( done.announcement ).toEqual( { id: 1, text: 'Hello' } );
+		expect( isBusy( done ) ).toBe( false );
+	} );
+
+	it( 'gives only the changed message a new object', () => {
+		const first = run( [
+			ask,
+			{
+				type: 'end',
+				answerId: 'a1',
+				conversationId: 'c1',
+				messageId: null,
+			},
+			{ type: 'send', query: 'More?', userId: 'u2', answerId: 'a2' },
+		] );
+		const next = reducer( first, {
+			type: 'append',
+			answerId: 'a2',
+			text: 'x',
+		} );
+		expect( next.messages ).not.toBe( first.messages );
+		for ( let i = 0; i < 3; i++ ) {
+			expect( next.messages[ i ] ).toBe( first.messages[ i ] );
+		}
+		expect( next.messages[ 3 ] ).not.toBe( first.messages[ 3 ] );
+	} );
+
+	it( 'replaces the whole answer on message_replace', () => {
+		const state = run( [
+			ask,
+			{ type: 'append', answerId: 'a1', text: 'Bad words' },
+			{ type: 'replace', answerId: 'a1', text: 'Moderated.' },
+		] );
+		expect( state.messages[ 1 ]?.text ).toBe( 'Moderated.' );
+	} );
+
+	it( 'refuses a second question while an answer is on its way', () => {
+		const state = run( [ ask ] );
+		expect(
+			reducer( state, {
+				type: 'send',
+				query: 'Again',
+				userId: 'u2',
+				answerId: 'a2',
+			} )
+		).toBe( state );
+	} );
+
+	it( 'keeps the conversation id until a new one comes', () => {
+		const state = run(
+			[
+				ask,
+				{
+					type: 'meta',
+					answerId: 'a1',
+					conversationId: null,
+					messageId: null,
+					taskId: 't',
+				},
+			],
+			initialState( 'stored' )
+		);
+		expect( state.conversationId ).toBe( 'stored' );
+	} );
+
+	it( 'fails an answer with a message, announced once, and allows Retry', () => {
+		const failed = run( [
+			ask,
+			{ type: 'append', answerId: 'a1', text: 'Part' },
+			{
+				type: 'fail',
+				answerId: 'a1',
+				error: 'The answer was cut off. Please try again.',
+			},
+		] );
+		expect( failed.messages[ 1 ] ).toMatchObject( {
+			status: 'error',
+			text: 'Part',
+			error: 'The answer was cut off. Please try again.',
+		} );
+		expect( failed.announcement?.text ).toBe(
+			'The answer was cut off. Please try again.'
+		);
+		expect( canRetry( failed, 'a1' ) ).toBe( true );
+
+		const retried = reducer( failed, {
+			type: 'retry',
+			answerId: 'a1',
+			newAnswerId: 'a1b',
+		} );
+		expect( retried.messages ).toHaveLength( 2 );
+		expect( retried.messages[ 1 ] ).toMatchObject( {
+			id: 'a1b',
+			status: 'pending',
+			text: '',
+			error: null,
+			query: 'Hi?',
+		} );
+		expect( isBusy( retried ) ).toBe( true );
+	} );
+
+	it( 'retries only the last answer, and only if it failed', () => {
+		const state = run( [
+			ask,
+			{ type: 'fail', answerId: 'a1', error: 'Oops' },
+			{ type: 'send', query: 'Next', userId: 'u2', answerId: 'a2' },
+			{
+				type: 'end',
+				answerId: 'a2',
+				conversationId: null,
+				messageId: null,
+			},
+		] );
+		expect( canRetry( state, 'a1' ) ).toBe( false );
+		expect(
+			reducer( state, {
+				type: 'retry',
+				answerId: 'a1',
+				newAnswerId: 'x',
+			} )
+		).toBe( state );
+		expect(
+			reducer( state, {
+				type: 'retry',
+				answerId: 'a2',
+				newAnswerId: 'x',
+			} )
+		).toBe( state );
+	} );
+
+	it( 'forgets a conversation the server no longer knows', () => {
+		const state = run(
+			[
+				ask,
+				{
+					type: 'fail',
+					answerId: 'a1',
+					error: 'Gone',
+					forgetConversation: true,
+				},
+			],
+			initialState( 'c-old' )
+		);
+		expect( state.conversationId ).toBeNull();
+	} );
+
+	it( 'stops an answer and ignores late events for it', () => {
+		const stopped = run( [
+			ask,
+			{ type: 'append', answerId: 'a1', text: 'Some' },
+			{ type: 'stop', answerId: 'a1' },
+		] );
+		expect( stopped.messages[ 1 ] ).toMatchObject( {
+			status: 'stopped',
+			text: 'Some',
+		} );
+		expect( isBusy( stopped ) ).toBe( false );
+		expect(
+			reducer( stopped, {
+				type: 'append',
+				answerId: 'a1',
+				text: ' more',
+			} )
+		).toBe( stopped );
+		expect(
+			reducer( stopped, {
+				type: 'end',
+				answerId: 'a1',
+				conversationId: 'c',
+				messageId: null,
+			} )
+		).toBe( stopped );
+		expect(
+			reducer( stopped, {
+				type: 'append',
+				answerId: 'unknown',
+				text: 'x',
+			} )
+		).toBe( stopped );
+	} );
+
+	it( 'announces each finished answer, even the same words twice', () => {
+		const state = run( [
+			ask,
+			{ type: 'append', answerId: 'a1', text: 'Yes' },
+			{
+				type: 'end',
+				answerId: 'a1',
+				conversationId: null,
+				messageId: null,
+			},
+			{ type: 'send', query: 'Sure?', userId: 'u2', answerId: 'a2' },
+			{ type: 'append', answerId: 'a2', text: 'Yes' },
+			{
+				type: 'end',
+				answerId: 'a2',
+				conversationId: null,
+				messageId: null,
+			},
+		] );
+		expect( state.announcement ).toEqual( { id: 2, text: 'Yes' } );
+	} );
+
+	it( 'starts over on reset', () => {
+		const state = run( [
+			ask,
+			{
+				type: 'end',
+				answerId: 'a1',
+				conversationId: 'c1',
+				messageId: null,
+			},
+			{ type: 'reset' },
+		] );
+		expect( state ).toEqual( initialState() );
+	} );
+} );

@@ -1,0 +1,113 @@
+/**
+ * The settings routes, through @wordpress/api-fetch (it adds the REST nonce and refreshes it).
+ */
+import apiFetch from '@wordpress/api-fetch';
+import { __, sprintf } from '@wordpress/i18n';
+
+export type ResponseMode = 'streaming' | 'blocking';
+/** Where an overridden value comes from; null when the screen's value applies. */
+export type OverrideSource = null | 'constant' | 'environment';
+
+export interface Settings {
+	base_url: string;
+	response_mode: ResponseMode;
+	api_key: {
+		saved: boolean;
+		last4: string | null;
+		/** Saved but cannot be decrypted any more (the site's salts changed). */
+		unreadable: boolean;
+	};
+	overrides: { base_url: OverrideSource; api_key: OverrideSource };
+	defaults: { base_url: string };
+	/** What is in force, overrides included (sent by the server; optional for the screen). */
+	effective?: {
+		base_url?: string;
+		api_key_last4?: string | null;
+		configured?: boolean;
+	};
+}
+
+export interface SettingsUpdate {
+	base_url?: string;
+	response_mode?: ResponseMode;
+	/** A new key; replaces the saved one. */
+	api_key?: string;
+	remove_api_key?: true;
+}
+
+export interface ConnectionTest {
+	ok: boolean;
+	code: string;
+	message: string;
+	app: { name: string; mode: string; can_chat: boolean } | null;
+}
+
+const PATH = '/dify-chatbot/v1/settings';
+
+export function getSettings(): Promise< Settings > {
+	return apiFetch< Settings >( { path: PATH } );
+}
+
+export function saveSettings( update: SettingsUpdate ): Promise< Settings > {
+	return apiFetch< Settings >( { path: PATH, method: 'POST', data: update } );
+}
+
+export function testConnection(): Promise< ConnectionTest > {
+	return apiFetch< ConnectionTest >( {
+		path: `${ PATH }/test`,
+		method: 'POST',
+		data: {},
+	} );
+}
+
+/**
+ * A readable message from what apiFetch rejects with: a WP_Error body `{code, message, data}`.
+ * For invalid parameters WordPress says only "Invalid parameter(s): base_url"; the useful
+ * sentence is in `data.params`, so that is preferred.
+ *
+ * @param error    The rejection.
+ * @param fallback Said when nothing better is known.
+ */
+export function errorMessage( error: unknown, fallback: string ): string {
+	if ( ! error || typeof error !== 'object' ) {
+		return fallback;
+	}
+	const { message, data } = error as { message?: unknown; data?: unknown };
+	const params =
+		data && typeof data === 'object'
+			? ( data as { params?: unknown } ).params
+			: undefined;
+	if ( params && typeof params === 'object' ) {
+		const details = Object.values(
+			params as Record< string, unknown >
+		).filter(
+			( value ): value is string =>
+				typeof value === 'string' && value !== ''
+		);
+		if ( details.length > 0 ) {
+			return details.join( ' ' );
+		}
+	}
+	return typeof message === 'string' && message !== '' ? message : fallback;
+}
+
+/**
+ * The note for a value set outside the screen.
+ *
+ * @param name   The constant's / variable's name.
+ * @param source Where it is set.
+ */
+export function overrideNote( name: string, source: OverrideSource ): string {
+	if ( source === 'environment' ) {
+		return sprintf(
+			/* translators: %s: an environment variable's name. */
+			__( 'Set by the %s environment variable', 'dify-chatbot' ),
+			name
+		);
+	}
+	return sprintf(
+		/* translators: %s: a PHP constant's name. */
+		__( 'Set by the %s constant', 'dify-chatbot' ),
+		name
+	);
+}

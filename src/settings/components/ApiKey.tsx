@@ -1,0 +1,168 @@
+/**
+ * The API key: write-only. The screen only ever knows whether a key is saved and its last four
+ * characters; a new key is typed, sent once, and the field is emptied.
+ */
+import { Button, Notice, TextControl } from '@wordpress/components';
+import { __, sprintf } from '@wordpress/i18n';
+
+import { overrideNote, type Settings } from '../api';
+
+interface ApiKeyProps {
+	settings: Settings;
+	/** The new key being typed. */
+	value: string;
+	onChange: ( value: string ) => void;
+	/** The visitor chose "Replace key". */
+	replacing: boolean;
+	onReplace: ( replacing: boolean ) => void;
+	onRemove: () => void;
+	busy: boolean;
+}
+
+export default function ApiKey( {
+	settings,
+	value,
+	onChange,
+	replacing,
+	onReplace,
+	onRemove,
+	busy,
+}: ApiKeyProps ) {
+	const { api_key: key, overrides } = settings;
+	const last4 = key.last4 || '';
+
+	if ( overrides.api_key ) {
+		const effective = settings.effective?.api_key_last4 || '';
+		return (
+			<div className="dify-chatbot-settings__field">
+				<span className="dify-chatbot-settings__label">
+					{ __( 'API key', 'dify-chatbot' ) }
+				</span>
+				<p className="dify-chatbot-settings__text">
+					{ overrideNote(
+						'DIFY_CHATBOT_API_KEY',
+						overrides.api_key
+					) }
+					{ effective &&
+						' ' +
+							sprintf(
+								/* translators: %s: the key's last four characters. */
+								__( '(ends in …%s)', 'dify-chatbot' ),
+								effective
+							) }
+				</p>
+			</div>
+		);
+	}
+
+	const field = (
+		<TextControl
+			__next40pxDefaultSize
+			__nextHasNoMarginBottom
+			label={ __( 'API key', 'dify-chatbot' ) }
+			type="password"
+			// Not the admin's password: browsers must not fill it in.
+			autoComplete="new-password"
+			spellCheck={ false }
+			value={ value }
+			onChange={ ( next: string ) => onChange( next ) }
+			help={ __(
+				'The key of your Dify app (API Access → API Key). It is stored encrypted and never shown again.',
+				'dify-chatbot'
+			) }
+		/>
+	);
+
+	if ( key.saved && key.unreadable ) {
+		return (
+			<div className="dify-chatbot-settings__field">
+				<Notice
+					status="warning"
+					isDismissible={ false }
+					spokenMessage=""
+				>
+					{ __(
+						'The saved API key cannot be read any more: the site’s security keys (salts) have changed. Please enter the key again.',
+						'dify-chatbot'
+					) }
+				</Notice>
+				{ field }
+				<div className="dify-chatbot-settings__buttons">
+					<Button
+						__next40pxDefaultSize
+						variant="tertiary"
+						isDestructive
+						onClick={ onRemove }
+						disabled={ busy }
+						accessibleWhenDisabled
+					>
+						{ __( 'Remove key', 'dify-chatbot' ) }
+					</Button>
+				</div>
+			</div>
+		);
+	}
+
+	if ( key.saved && ! replacing ) {
+		return (
+			<div className="dify-chatbot-settings__field">
+				<span className="dify-chatbot-settings__label">
+					{ __( 'API key', 'dify-chatbot' ) }
+				</span>
+				<p className="dify-chatbot-settings__text">
+					{ last4
+						? sprintf(
+								/* translators: %s: the key's last four characters. */
+								__(
+									'A key is saved (ends in …%s)',
+									'dify-chatbot'
+								),
+								last4
+							)
+						: __( 'A key is saved', 'dify-chatbot' ) }
+				</p>
+				<div className="dify-chatbot-settings__buttons">
+					<Button
+						__next40pxDefaultSize
+						variant="secondary"
+						onClick={ () => onReplace( true ) }
+						disabled={ busy }
+						accessibleWhenDisabled
+					>
+						{ __( 'Replace key', 'dify-chatbot' ) }
+					</Button>
+					<Button
+						__next40pxDefaultSize
+						variant="tertiary"
+						isDestructive
+						onClick={ onRemove }
+						disabled={ busy }
+						accessibleWhenDisabled
+					>
+						{ __( 'Remove key', 'dify-chatbot' ) }
+					</Button>
+				</div>
+			</div>
+		);
+	}
+
+	return (
+		<div className="dify-chatbot-settings__field">
+			{ field }
+			{ key.saved && (
+				<div className="dify-chatbot-settings__buttons">
+					<Button
+						__next40pxDefaultSize
+						variant="tertiary"
+						onClick={ () => {
+							onChange( '' );
+							onReplace( false );
+						} }
+					>
+						{ __( 'Keep the saved key', 'dify-chatbot' ) }
+					</Button>
+				</div>
+			) }
+		</div>
+	);
+}

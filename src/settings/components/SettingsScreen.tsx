@@ -1,0 +1,334 @@
+/**
+ * Settings → Dify Chatbot: the API base URL, the write-only API key, the response mode, and a
+ * connection test that explains what is wrong in plain words.
+ */
+import {
+	Button,
+	Notice,
+	RadioControl,
+	Spinner,
+	TextControl,
+} from '@wordpress/components';
+import { useEffect, useState } from '@wordpress/element';
+import { __, sprintf } from '@wordpress/i18n';
+
+import {
+	errorMessage,
+	getSettings,
+	overrideNote,
+	saveSettings,
+	testConnection,
+	type ResponseMode,
+	type Settings,
+	type SettingsUpdate,
+} from '../api';
+import ApiKey from './ApiKey';
+
+type Status = 'success' | 'warning' | 'error' | 'info';
+
+interface Message {
+	status: Status;
+	text: string;
+}
+
+/**
+ * Results are rendered inside a live region that is always there, and the notices themselves
+ * stay quiet: so each result is announced once and exists once in the page (Notice's own
+ * `speak()` would copy the text into a second, hidden element).
+ *
+ * @param props         Props.
+ * @param props.message What to show, if anything.
+ * @param props.onClose Dismisses it.
+ */
+function Result( {
+	message,
+	onClose,
+}: {
+	message: Message | null;
+	onClose: () => void;
+} ) {
+	return (
+		<div className="dify-chatbot-settings__result" aria-live="polite">
+			{ message && (
+				<Notice
+					status={ message.status }
+					onRemove={ onClose }
+					spokenMessage=""
+				>
+					{ message.text }
+				</Notice>
+			) }
+		</div>
+	);
+}
+
+export default function SettingsScreen() {
+	const [ settings, setSettings ] = useState< Settings | null >( null );
+	const [ loadError, setLoadError ] = useState< string | null >( null );
+	const [ baseUrl, setBaseUrl ] = useState( '' );
+	const [ mode, setMode ] = useState< ResponseMode >( 'streaming' );
+	const [ apiKey, setApiKey ] = useState( '' );
+	const [ replacing, setReplacing ] = useState( false );
+	const [ busy, setBusy ] = useState< null | 'save' | 'remove' | 'test' >(
+		null
+	);
+	const [ saved, setSaved ] = useState< Message | null >( null );
+	const [ tested, setTested ] = useState< Message | null >( null );
+
+	/**
+	 * Shows what the server has; the typed key is dropped, it never comes back.
+	 * @param next
+	 */
+	const applyAll = ( next: Settings ) => {
+		setSettings( next );
+		setBaseUrl( next.base_url ?? '' );
+		setMode( next.response_mode === 'blocking' ? 'blocking' : 'streaming' );
+		setApiKey( '' );
+		setReplacing( false );
+	};
+
+	useEffect( () => {
+		getSettings()
+			.then( applyAll )
+			.catch( ( error: unknown ) =>
+				setLoadError(
+					errorMessage(
+						error,
+						__(
+							'The settings could not be loaded.',
+							'dify-chatbot'
+						)
+					)
+				)
+			);
+	}, [] );
+
+	if ( loadError ) {
+		return (
+			<Notice status="error" isDismissible={ false }>
+				{ loadError }
+			</Notice>
+		);
+	}
+	if ( ! settings ) {
+		return (
+			<p className="dify-chatbot-settings__loading">
+				<Spinner />
+				{ __( 'Loading settings…', 'dify-chatbot' ) }
+			</p>
+		);
+	}
+
+	const { overrides } = settings;
+	const keyEditable =
+		! overrides.api_key &&
+		( ! settings.api_key.saved ||
+			settings.api_key.unreadable ||
+			replacing );
+
+	const save = async () => {
+		const update: SettingsUpdate = { response_mode: mode };
+		if ( ! overrides.base_url ) {
+			update.base_url = baseUrl.trim();
+		}
+		if ( keyEditable && apiKey.trim() !== '' ) {
+			update.api_key = apiKey.trim();
+		}
+		setBusy( 'save' );
+		setSaved( null );
+		try {
+			applyAll( await saveSettings( update ) );
+			setSaved( {
+				status: 'success',
+				text: __( 'Settings saved.', 'dify-chatbot' ),
+			} );
+		} catch ( error ) {
+			setSaved( {
+				status: 'error',
+				text: errorMessage(
+					error,
+					__( 'The settings could not be saved.', 'dify-chatbot' )
+				),
+			} );
+		} finally {
+			setBusy( null );
+		}
+	};
+
+	const remove = async () => {
+		setBusy( 'remove' );
+		setSaved( null );
+		try {
+			// Only the key changes: unsaved edits of the other fields stay as typed.
+			setSettings( await saveSettings( { remove_api_key: true } ) );
+			setApiKey( '' );
+			setReplacing( false );
+			setSaved( {
+				status: 'success',
+				text: __(
+					'The API key was removed. Visitors cannot chat until a new key is saved.',
+					'dify-chatbot'
+				),
+			} );
+		} catch ( error ) {
+			setSaved( {
+				status: 'error',
+				text: errorMessage(
+					error,
+					__( 'The key could not be removed.', 'dify-chatbot' )
+				),
+			} );
+		} finally {
+			setBusy( null );
+		}
+	};
+
+	const test = async () => {
+		setBusy( 'test' );
+		setTested( null );
+		try {
+			const result = await testConnection();
+			let status: Status = 'error';
+			if ( result.ok ) {
+				status =
+					result.app && ! result.app.can_chat ? 'warning' : 'success';
+			}
+			let text = result.message;
+			if ( ! text && result.ok && result.app ) {
+				text = sprintf(
+					/* translators: 1: the Dify app's name, 2: its type (chat, agent-chat…). */
+					__( 'Connected to “%1$s” (%2$s).', 'dify-chatbot' ),
+					result.app.name,
+					result.app.mode
+				);
+			}
+			setTested( {
+				status,
+				text:
+					text || __( 'The connection test failed.', 'dify-chatbot' ),
+			} );
+		} catch ( error ) {
+			setTested( {
+				status: 'error',
+				text: errorMessage(
+					error,
+					__( 'The connection could not be tested.', 'dify-chatbot' )
+				),
+			} );
+		} finally {
+			setBusy( null );
+		}
+	};
+
+	return (
+		<form
+			className="dify-chatbot-settings"
+			noValidate // The server explains a wrong URL better than the browser.
+			onSubmit={ ( event ) => {
+				event.preventDefault();
+				if ( ! busy ) {
+					save();
+				}
+			} }
+		>
+			<TextControl
+				__next40pxDefaultSize
+				__nextHasNoMarginBottom
+				label={ __( 'API base URL', 'dify-chatbot' ) }
+				type="url"
+				value={
+					overrides.base_url
+						? ( settings.effective?.base_url ?? baseUrl )
+						: baseUrl
+				}
+				placeholder={ settings.defaults.base_url }
+				readOnly={ !! overrides.base_url }
+				onChange={ ( value: string ) => setBaseUrl( value ) }
+				help={
+					overrides.base_url
+						? overrideNote(
+								'DIFY_CHATBOT_BASE_URL',
+								overrides.base_url
+							)
+						: __(
+								'Dify Cloud: https://api.dify.ai/v1. Self-hosted Dify: your server’s address followed by /v1.',
+								'dify-chatbot'
+							)
+				}
+			/>
+
+			<ApiKey
+				settings={ settings }
+				value={ apiKey }
+				onChange={ setApiKey }
+				replacing={ replacing }
+				onReplace={ setReplacing }
+				onRemove={ remove }
+				busy={ busy !== null }
+			/>
+
+			<RadioControl
+				label={ __( 'Response mode', 'dify-chatbot' ) }
+				selected={ mode }
+				options={ [
+					{
+						label: __( 'Streaming', 'dify-chatbot' ),
+						value: 'streaming',
+					},
+					{
+						label: __( 'Blocking', 'dify-chatbot' ),
+						value: 'blocking',
+					},
+				] }
+				onChange={ ( value: string ) =>
+					setMode( value === 'blocking' ? 'blocking' : 'streaming' )
+				}
+				help={ __(
+					'Streaming shows the answer as it is written. Choose Blocking if your host or a proxy holds responses back, so answers arrive whole.',
+					'dify-chatbot'
+				) }
+			/>
+
+			<div className="dify-chatbot-settings__actions">
+				<div className="dify-chatbot-settings__buttons">
+					<Button
+						__next40pxDefaultSize
+						variant="primary"
+						type="submit"
+						isBusy={ busy === 'save' }
+						disabled={ busy !== null }
+						accessibleWhenDisabled
+					>
+						{ __( 'Save settings', 'dify-chatbot' ) }
+					</Button>
+					<Button
+						__next40pxDefaultSize
+						variant="secondary"
+						onClick={ test }
+						isBusy={ busy === 'test' }
+						disabled={ busy !== null }
+						accessibleWhenDisabled
+						aria-describedby="dify-chatbot-settings-test-help"
+					>
+						{ __( 'Test connection', 'dify-chatbot' ) }
+					</Button>
+				</div>
+				<p
+					id="dify-chatbot-settings-test-help"
+					className="dify-chatbot-settings__help"
+				>
+					{ __(
+						'The test uses the saved settings.',
+						'dify-chatbot'
+					) }
+				</p>
+
+				<Result message={ saved } onClose={ () => setSaved( null ) } />
+				<Result
+					message={ tested }
+					onClose={ () => setTested( null ) }
+				/>
+			</div>
+		</form>
+	);
+}

@@ -1,0 +1,306 @@
+// eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
+import {
+	afterEach,
+	beforeEach,
+	describe,
+	expect,
+	it,
+	jest,
+} from '@jest/globals';
+// eslint-disable-next-line import/no-extraneous-dependencies -- wp-element's React; act() is test-only.
+import { act } from 'react';
+import { createRoot } from '@wordpress/element';
+import type { Root } from 'react-dom/client';
+
+jest.mock( '@wordpress/api-fetch', () => ( {
+	__esModule: true,
+	default: jest.fn(),
+} ) );
+// See utils/fake-components.tsx for why.
+jest.mock( '@wordpress/components', () =>
+	jest.requireActual( './utils/fake-components' )
+);
+
+import apiFetch from '@wordpress/api-fetch';
+
+import { errorMessage, overrideNote, type Settings } from '../api';
+
+import SettingsScreen from '../components/SettingsScreen';
+
+(
+	globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
+ ).IS_REACT_ACT_ENVIRONMENT = true;
+
+const fetchMock = apiFetch as unknown as jest.Mock<
+	( options: Record< string, unknown > ) => Promise< unknown >
+>;
+
+function settings( overrides: Partial< Settings > = {} ): Settings {
+	return {
+		base_url: 'https://api.dify.ai/v1',
+		response_mode: 'streaming',
+		api_key: { saved: false, last4: null, unreadable: false },
+		overrides: { base_url: null, api_key: null },
+		defaults: { base_url: 'https://api.dify.ai/v1' },
+		...overrides,
+	};
+}
+
+let container: HTMLElement;
+let root: Root;
+
+async function settle() {
+	await act( async () => {
+		await new Promise( ( resolve ) => setTimeout( resolve, 0 ) );
+	} );
+}
+
+async function render() {
+	await act( async () => root.render( <SettingsScreen /> ) );
+	await settle();
+}
+
+/**
+ * The input labelled exactly `text`, as getByLabel( text, { exact: true } ) finds it.
+ * @param text
+ */
+function field( text: string ): HTMLInputElement | null {
+	const label = Array.from( container.querySelectorAll( 'label' ) ).find(
+		( l ) => l.textContent === text
+	);
+	return label
+		? ( document.getElementById( label.htmlFor ) as HTMLInputElement )
+		: null;
+}
+
+function button( text: string ): HTMLButtonElement | undefined {
+	return Array.from( container.querySelectorAll( 'button' ) ).find(
+		( b ) => b.textContent === text
+	);
+}
+
+async function fill( input: HTMLInputElement | null, value: string ) {
+	const setValue = Object.getOwnPropertyDescriptor(
+		HTMLInputElement.prototype,
+		'value'
+	)?.set;
+	await act( async () => {
+		setValue?.call( input, value );
+		input?.dispatchEvent( new Event( 'input', { bubbles: true } ) );
+	} );
+}
+
+async function click( target: HTMLElement | undefined ) {
+	await act( async () => target?.click() );
+	await settle();
+}
+
+beforeEach( () => {
+	fetchMock.mockReset();
+	container = document.createElement( 'div' );
+	document.body.appendChild( container );
+	root = createRoot( container );
+} );
+
+afterEach( async () => {
+	await act( async () => root.unmount() );
+	container.remove();
+} );
+
+describe( 'Settings screen', () => {
+	it( 'saves the base URL and a new key, then forgets the typed key', async () => {
+		fetchMock.mockResolvedValueOnce( settings() );
+		await render();
+		expect( fetchMock ).toHaveBeenCalledWith( {
+			path: '/dify-chatbot/v1/settings',
+		} );
+		expect( field( 'API base URL' )?.value ).toBe(
+			'https://api.dify.ai/v1'
+		);
+		const key = field( 'API key' );
+		expect( key?.type ).toBe( 'password' );
+
+		await fill( field( 'API base URL' ), 'http://dify.local/v1' );
+		await fill( key, 'app-secret-9876' );
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				base_url: 'http://dify.local/v1',
+				api_key: { saved: true, last4: '9876', unreadable: false },
+			} )
+		);
+		await click( button( 'Save settings' ) );
+
+		expect( fetchMock ).toHaveBeenLastCalledWith( {
+			path: '/dify-chatbot/v1/settings',
+			method: 'POST',
+			data: {
+				base_url: 'http://dify.local/v1',
+				response_mode: 'streaming',
+				api_key: 'app-secret-9876',
+			},
+		} );
+		expect( container.textContent ).toContain(
+			'A key is saved (ends in …9876)'
+		);
+		expect( field( 'API key' ) ).toBeNull();
+		expect( container.textContent ).not.toContain( 'app-secret-9876' );
+		expect( container.textContent ).toContain( 'Settings saved.' );
+		expect( button( 'Replace key' ) ).toBeDefined();
+		expect( button( 'Remove key' ) ).toBeDefined();
+	} );
+
+	it( 'replaces and removes a saved key', async () => {
+		const saved = settings( {
+			api_key: { saved: true, last4: '1234', unreadable: false },
+		} );
+		fetchMock.mockResolvedValueOnce( saved );
+		await render();
+		expect( field( 'API key' ) ).toBeNull();
+		await click( button( 'Replace key' ) );
+		expect( field( 'API key' ) ).not.toBeNull();
+		await click( button( 'Keep the saved key' ) );
+		expect( field( 'API key' ) ).toBeNull();
+
+		fetchMock.mockResolvedValueOnce( settings() );
+		await click( button( 'Remove key' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith( {
+			path: '/dify-chatbot/v1/settings',
+			method: 'POST',
+			data: { remove_api_key: true },
+		} );
+		expect( field( 'API key' ) ).not.toBeNull();
+		expect( container.textContent ).not.toContain( 'A key is saved' );
+	} );
+
+	it( 'asks for the key again when it cannot be read', async () => {
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				api_key: { saved: true, last4: '1234', unreadable: true },
+			} )
+		);
+		await render();
+		expect(
+			container.querySelector( '.components-notice.is-warning' )
+				?.textContent
+		).toMatch(
+			/cannot be read any more.*security keys.*enter the key again/
+		);
+		expect( field( 'API key' ) ).not.toBeNull();
+	} );
+
+	it( 'shows overridden values read-only', async () => {
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				overrides: { base_url: 'constant', api_key: 'environment' },
+				effective: {
+					base_url: 'https://dify.example/v1',
+					api_key_last4: 'abcd',
+				},
+			} )
+		);
+		await render();
+		expect( field( 'API base URL' )?.readOnly ).toBe( true );
+		expect( field( 'API base URL' )?.value ).toBe(
+			'https://dify.example/v1'
+		);
+		expect( container.textContent ).toContain(
+			'Set by the DIFY_CHATBOT_BASE_URL constant'
+		);
+		expect( container.textContent ).toContain(
+			'Set by the DIFY_CHATBOT_API_KEY environment variable (ends in …abcd)'
+		);
+		expect( field( 'API key' ) ).toBeNull();
+
+		fetchMock.mockResolvedValueOnce( settings() );
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( { data: { response_mode: 'streaming' } } )
+		);
+	} );
+
+	it( 'explains a refused save with the server’s words', async () => {
+		fetchMock.mockResolvedValueOnce( settings() );
+		await render();
+		fetchMock.mockRejectedValueOnce( {
+			code: 'rest_invalid_param',
+			message: 'Invalid parameter(s): base_url',
+			data: {
+				status: 400,
+				params: {
+					base_url:
+						'The URL must not contain a user name or password.',
+				},
+			},
+		} );
+		await click( button( 'Save settings' ) );
+		expect(
+			container.querySelector( '.components-notice.is-error' )
+				?.textContent
+		).toContain( 'The URL must not contain a user name or password.' );
+	} );
+
+	it( 'shows the connection test result once, inside a live region', async () => {
+		fetchMock.mockResolvedValueOnce( settings() );
+		await render();
+		fetchMock.mockResolvedValueOnce( {
+			ok: true,
+			code: 'ok',
+			message: '',
+			app: { name: 'My App', mode: 'chat', can_chat: true },
+		} );
+		await click( button( 'Test connection' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith( {
+			path: '/dify-chatbot/v1/settings/test',
+			method: 'POST',
+			data: {},
+		} );
+		const notice = container.querySelector(
+			'.components-notice.is-success'
+		);
+		expect( notice?.textContent ).toContain(
+			'Connected to “My App” (chat).'
+		);
+		expect( notice?.closest( '[aria-live="polite"]' ) ).not.toBeNull();
+		// Not also copied into WordPress's speak() region (the live region announces it).
+		expect( notice?.getAttribute( 'data-spoken' ) ).toBe( '' );
+
+		fetchMock.mockResolvedValueOnce( {
+			ok: false,
+			code: 'dify_chatbot_invalid_key',
+			message: 'Dify rejected the API key: it is wrong or was revoked.',
+			app: null,
+		} );
+		await click( button( 'Test connection' ) );
+		expect(
+			container.querySelector( '.components-notice.is-error' )
+				?.textContent
+		).toContain( 'Dify rejected the API key' );
+	} );
+} );
+
+describe( 'settings helpers', () => {
+	it( 'prefers the parameter details of a WP_Error', () => {
+		expect( errorMessage( null, 'fallback' ) ).toBe( 'fallback' );
+		expect( errorMessage( { message: 'Plain.' }, 'fallback' ) ).toBe(
+			'Plain.'
+		);
+		expect(
+			errorMessage(
+				{
+					message: 'Invalid parameter(s): a',
+					data: { params: { a: 'Bad a.' } },
+				},
+				'x'
+			)
+		).toBe( 'Bad a.' );
+	} );
+
+	it( 'names where an override comes from', () => {
+		expect( overrideNote( 'X', 'constant' ) ).toBe(
+			'Set by the X constant'
+		);
+		expect( overrideNote( 'X', 'environment' ) ).toBe(
+			'Set by the X environment variable'
+		);
+	} );
+} );
