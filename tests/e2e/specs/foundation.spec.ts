@@ -1,7 +1,7 @@
 /**
  * The test bed itself: the admin logs in, the plugin is active, both demo pages render a chat.
  */
-import { test, expect } from '@wordpress/e2e-test-utils-playwright';
+import { test, expect } from '../utils/test';
 
 test.describe( 'Foundation', () => {
 	test( 'the plugin is active on the Plugins screen', async ( {

@@ -1,0 +1,128 @@
+/**
+ * A logged-out visitor chats on the block page and on the shortcode page: the answer streams in
+ * (partial text is seen before the end), the second message continues the same conversation as the
+ * same Dify user, and another visitor is another Dify user.
+ */
+import type { Page } from '@playwright/test';
+
+import { test, expect } from '../utils/test';
+import { lastSeq, recordedRequests } from '../utils/emulator';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+test.use( { storageState: { cookies: [], origins: [] } } );
+
+async function ask( page: Page, question: string ) {
+	const input = page.getByRole( 'textbox', { name: 'Message' } );
+	await input.fill( question );
+	await input.press( 'Enter' );
+}
+
+/** The answer's own text, without the typing indicator. */
+async function answerText( answer: import('@playwright/test').Locator ) {
+	return answer
+		.evaluate( ( element ) => {
+			const copy = element.cloneNode( true ) as HTMLElement;
+			copy.querySelectorAll( '.dify-chatbot__typing' ).forEach( ( e ) => e.remove() );
+			return copy.textContent ?? '';
+		} )
+		.then( ( text ) => text.trim() )
+		.catch( () => '' );
+}
+
+/** Waits for the n-th answer and returns the text seen while it was still being written. */
+async function watchAnswer( page: Page, index: number ) {
+	const answer = page.locator( '.dify-chatbot__message.is-assistant' ).nth( index );
+	let partial = '';
+	await expect
+		.poll(
+			async () => {
+				partial = await answerText( answer );
+				return partial.length;
+			},
+			{ intervals: [ 20 ], timeout: 15_000 }
+		)
+		.toBeGreaterThan( 0 );
+	// The answer keeps growing after the first text was seen, until it is complete.
+	await expect( answer.locator( '.dify-chatbot__typing' ) ).toHaveCount( 0, { timeout: 30_000 } );
+	await expect( answer ).not.toHaveAttribute( 'data-status', /streaming|pending/ );
+	const final = await answerText( answer );
+	return { partial, final };
+}
+
+for ( const slug of [ 'dify-chatbot-block', 'dify-chatbot-shortcode' ] ) {
+	test( `a visitor holds a streamed conversation on /${ slug }/`, async ( {
+		page,
+		browser,
+	} ) => {
+		const since = await lastSeq();
+		await page.goto( `/${ slug }/` );
+
+		// Slow events (#delay) make the streaming visible to the test, not just its end state.
+		await ask( page, 'Tell me about WordPress #delay:60' );
+		await expect( page.locator( '.dify-chatbot__message.is-user' ).first() ).toContainText(
+			'Tell me about WordPress'
+		);
+		const first = await watchAnswer( page, 0 );
+		expect( first.partial.length ).toBeLessThan( first.final.length );
+		expect( first.final.startsWith( first.partial.slice( 0, 10 ) ) ).toBe( true );
+
+		await ask( page, 'And what about blocks? #delay:5' );
+		const second = await watchAnswer( page, 1 );
+		expect( second.final.length ).toBeGreaterThan( 0 );
+
+		const chats = ( await recordedRequests( { since, path: '/chat-messages' } ) ).filter(
+			( r ) => r.method === 'POST' && r.path.endsWith( '/chat-messages' )
+		);
+		expect( chats ).toHaveLength( 2 );
+		const [ one, two ] = chats as [ ( typeof chats )[ 0 ], ( typeof chats )[ 0 ] ];
+		const body1 = one.body as Record< string, unknown >;
+		const body2 = two.body as Record< string, unknown >;
+		// Same Dify user, derived by the server; the second turn continues the first's conversation.
+		expect( one.user ).toMatch( /^visitor-/ );
+		expect( two.user ).toBe( one.user );
+		expect( body1.conversation_id ?? '' ).toBe( '' );
+		expect( String( body2.conversation_id ) ).toMatch( UUID );
+		expect( body1.inputs ).toEqual( {} );
+		expect( body1.response_mode ).toBe( 'streaming' );
+		expect( one.headers[ 'content-type' ] ).toContain( 'application/json' );
+
+		// Another visitor (a fresh browser context) is another Dify user.
+		const other = await browser.newContext();
+		const otherPage = await other.newPage();
+		const since2 = await lastSeq();
+		await otherPage.goto( `/${ slug }/` );
+		await ask( otherPage, 'Hello from someone else #delay:1' );
+		await watchAnswer( otherPage, 0 );
+		const [ third ] = ( await recordedRequests( { since: since2, path: '/chat-messages' } ) ).filter(
+			( r ) => r.method === 'POST'
+		);
+		expect( third?.user ).toMatch( /^visitor-/ );
+		expect( third?.user ).not.toBe( one.user );
+		expect( ( third?.body as Record< string, unknown > ).conversation_id ?? '' ).toBe( '' );
+		await other.close();
+	} );
+}
+
+test( 'the conversation survives a reload of the page', async ( { page } ) => {
+	await page.goto( '/dify-chatbot-block/' );
+	await ask( page, 'First question #delay:1' );
+	await watchAnswer( page, 0 );
+	const since = await lastSeq();
+	await page.reload();
+	await ask( page, 'Second question after reload #delay:1' );
+	await watchAnswer( page, 0 );
+	const [ request ] = ( await recordedRequests( { since, path: '/chat-messages' } ) ).filter(
+		( r ) => r.method === 'POST'
+	);
+	expect( String( ( request?.body as Record< string, unknown > ).conversation_id ) ).toMatch( UUID );
+} );
+
+test( 'an upstream failure shows a clear message and Retry sends again', async ( { page } ) => {
+	await page.goto( '/dify-chatbot-shortcode/' );
+	await ask( page, 'Break please #fault:500' );
+	const error = page.locator( '.dify-chatbot__error' );
+	await expect( error ).toBeVisible();
+	await expect( error ).not.toContainText( /Traceback|stack|app-/ );
+	await expect( page.getByRole( 'button', { name: 'Retry' } ) ).toBeVisible();
+} );
