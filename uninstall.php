@@ -17,3 +17,5 @@ $dify_chatbot_rows = $wpdb->get_col( $wpdb->prepare( "SELECT option_name FROM {$
 foreach ( $dify_chatbot_rows as $dify_chatbot_option ) {
 	delete_option( $dify_chatbot_option );
 }
+// The per-user dismissal of the "no key yet" notice.
+delete_metadata( 'user', 0, 'dify_chatbot_notice_dismissed', '', true );

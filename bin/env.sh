@@ -289,6 +289,8 @@ fi
 
 # ------------------------------------------------------------------ 6. install, plugin, pages
 ln -sfn "$ROOT" "$WP_DIR/wp-content/plugins/dify-chatbot"
+mkdir -p "$WP_DIR/wp-content/mu-plugins"
+cp "$ROOT/bin/local-env-mu-plugin.php" "$WP_DIR/wp-content/mu-plugins/dify-chatbot-local-env.php"
 slugs=(dify-chatbot)
 [ "$DB" = sqlite ] && slugs=(sqlite-database-integration dify-chatbot)
 USE_EMULATOR=1
@@ -303,8 +305,12 @@ if [ $USE_EMULATOR = 1 ]; then
 	if ! running emulator "tests/emulator/main.ts" > /dev/null || [ "$(cat "$RUN/emulator.port" 2>/dev/null)" != "$EMU_PORT" ]; then
 		stop_group emulator "tests/emulator/main.ts"
 		port_busy "$EMU_PORT" && die "port $EMU_PORT is in use: stop what uses it or set DIFY_EMULATOR_PORT."
-		(cd "$ROOT" && DIFY_EMULATOR_PORT=$EMU_PORT setsid node_modules/.bin/tsx tests/emulator/main.ts > "$RUN/emulator.log" 2>&1 < /dev/null &
-			echo $! > "$RUN/emulator.pid")
+		(
+			cd "$ROOT"
+			# A simple command in the background, so $! is the server itself (setsid execs it).
+			DIFY_EMULATOR_PORT=$EMU_PORT setsid node_modules/.bin/tsx tests/emulator/main.ts > "$RUN/emulator.log" 2>&1 < /dev/null &
+			echo $! > "$RUN/emulator.pid"
+		)
 		echo "$EMU_PORT" > "$RUN/emulator.port"
 		for _ in $(seq 100); do curl -sf -o /dev/null "$EMU_URL/" && break; sleep 0.1; done
 		curl -sf -o /dev/null "$EMU_URL/" || { tail -20 "$RUN/emulator.log" >&2; die "the Dify emulator did not answer on $EMU_URL."; }

@@ -41,12 +41,13 @@ final class Assets implements Registrable {
 	public function register_assets(): void {
 		$loader = $this->asset( 'chat/loader' );
 		$app    = $this->asset( 'chat/app' );
+		// Nothing to register before `npm run build` has run.
 		if ( null === $loader || null === $app ) {
-			return; // Not built yet: `npm run build`.
+			return;
 		}
 		wp_register_script(
 			self::LOADER,
-			plugins_url( 'build/chat/loader.js', DIFY_CHATBOT_FILE ),
+			$this->url( 'build/chat/loader.js' ),
 			$loader['dependencies'],
 			$loader['version'],
 			array(
@@ -54,7 +55,7 @@ final class Assets implements Registrable {
 				'strategy'  => 'defer',
 			)
 		);
-		wp_register_script( self::APP, plugins_url( 'build/chat/app.js', DIFY_CHATBOT_FILE ), $app['dependencies'], $app['version'], true );
+		wp_register_script( self::APP, $this->url( 'build/chat/app.js' ), $app['dependencies'], $app['version'], true );
 		wp_set_script_translations( self::APP, 'dify-chatbot', DIFY_CHATBOT_DIR . '/languages' );
 		if ( file_exists( DIFY_CHATBOT_DIR . '/build/chat/app.css' ) ) {
 			wp_register_style( self::APP, plugins_url( 'build/chat/app.css', DIFY_CHATBOT_FILE ), array(), $app['version'] );
@@ -92,6 +93,8 @@ final class Assets implements Registrable {
 			'user'          => $logged_in ? get_current_user_id() : 0,
 			// The effective response mode: 'blocking' makes the chat ask for JSON answers.
 			'responseMode'  => ( new \Dify_Chatbot\Settings\Option() )->response_mode(),
+			// The loader has no wp-i18n (it must stay dependency-free), so its one string comes from here.
+			'l10n'          => array( 'openChat' => __( 'Open chat', 'dify-chatbot' ) ),
 		);
 	}
 
@@ -113,7 +116,7 @@ final class Assets implements Registrable {
 	 * Reads a built asset file (dependencies and version).
 	 *
 	 * @param string $name Entry name, e.g. 'chat/app'.
-	 * @return array{dependencies: string[], version: string}|null
+	 * @return array{dependencies: non-empty-string[], version: string}|null
 	 */
 	private function asset( string $name ): ?array {
 		$file = DIFY_CHATBOT_DIR . '/build/' . $name . '.asset.php';
@@ -121,9 +124,28 @@ final class Assets implements Registrable {
 			return null;
 		}
 		$asset = require $file;
+		$deps  = isset( $asset['dependencies'] ) && is_array( $asset['dependencies'] ) ? $asset['dependencies'] : array();
 		return array(
-			'dependencies' => isset( $asset['dependencies'] ) && is_array( $asset['dependencies'] ) ? $asset['dependencies'] : array(),
+			'dependencies' => array_values(
+				array_filter(
+					array_map( 'strval', $deps ),
+					function ( string $dep ): bool {
+						return '' !== $dep;
+					}
+				)
+			),
 			'version'      => isset( $asset['version'] ) ? (string) $asset['version'] : DIFY_CHATBOT_VERSION,
 		);
+	}
+
+	/**
+	 * The public URL of a file of the plugin.
+	 *
+	 * @param string $path Path inside the plugin folder.
+	 * @return non-empty-string
+	 */
+	private function url( string $path ): string {
+		$url = plugins_url( $path, DIFY_CHATBOT_FILE );
+		return '' !== $url ? $url : '/';
 	}
 }

@@ -7,7 +7,7 @@ import {
 	it,
 	jest,
 } from '@jest/globals';
-// eslint-disable-next-line import/no-extraneous-dependencies -- wp-element's React; act() is test-only.
+
 import { act } from 'react';
 import { createRoot } from '@wordpress/element';
 import type { Root } from 'react-dom/client';

@@ -18,21 +18,32 @@ async function ask( page: Page, question: string ) {
 	await input.press( 'Enter' );
 }
 
-/** The answer's own text, without the typing indicator. */
-async function answerText( answer: import('@playwright/test').Locator ) {
+/**
+ * The answer's own text, without the typing indicator.
+ * @param answer
+ */
+async function answerText( answer: import( '@playwright/test' ).Locator ) {
 	return answer
 		.evaluate( ( element ) => {
 			const copy = element.cloneNode( true ) as HTMLElement;
-			copy.querySelectorAll( '.dify-chatbot__typing' ).forEach( ( e ) => e.remove() );
+			copy.querySelectorAll( '.dify-chatbot__typing' ).forEach( ( e ) =>
+				e.remove()
+			);
 			return copy.textContent ?? '';
 		} )
 		.then( ( text ) => text.trim() )
 		.catch( () => '' );
 }
 
-/** Waits for the n-th answer and returns the text seen while it was still being written. */
+/**
+ * Waits for the n-th answer and returns the text seen while it was still being written.
+ * @param page
+ * @param index
+ */
 async function watchAnswer( page: Page, index: number ) {
-	const answer = page.locator( '.dify-chatbot__message.is-assistant' ).nth( index );
+	const answer = page
+		.locator( '.dify-chatbot__message.is-assistant' )
+		.nth( index );
 	let partial = '';
 	await expect
 		.poll(
@@ -44,8 +55,12 @@ async function watchAnswer( page: Page, index: number ) {
 		)
 		.toBeGreaterThan( 0 );
 	// The answer keeps growing after the first text was seen, until it is complete.
-	await expect( answer.locator( '.dify-chatbot__typing' ) ).toHaveCount( 0, { timeout: 30_000 } );
-	await expect( answer ).not.toHaveAttribute( 'data-status', /streaming|pending/ );
+	await expect( answer.locator( '.dify-chatbot__typing' ) ).toHaveCount( 0, {
+		timeout: 30_000,
+	} );
+	await expect( answer ).toHaveAttribute( 'data-status', 'done', {
+		timeout: 30_000,
+	} );
 	const final = await answerText( answer );
 	return { partial, final };
 }
@@ -60,22 +75,29 @@ for ( const slug of [ 'dify-chatbot-block', 'dify-chatbot-shortcode' ] ) {
 
 		// Slow events (#delay) make the streaming visible to the test, not just its end state.
 		await ask( page, 'Tell me about WordPress #delay:60' );
-		await expect( page.locator( '.dify-chatbot__message.is-user' ).first() ).toContainText(
-			'Tell me about WordPress'
-		);
+		await expect(
+			page.locator( '.dify-chatbot__message.is-user' ).first()
+		).toContainText( 'Tell me about WordPress' );
 		const first = await watchAnswer( page, 0 );
 		expect( first.partial.length ).toBeLessThan( first.final.length );
-		expect( first.final.startsWith( first.partial.slice( 0, 10 ) ) ).toBe( true );
+		expect( first.final.startsWith( first.partial.slice( 0, 10 ) ) ).toBe(
+			true
+		);
 
 		await ask( page, 'And what about blocks? #delay:5' );
 		const second = await watchAnswer( page, 1 );
 		expect( second.final.length ).toBeGreaterThan( 0 );
 
-		const chats = ( await recordedRequests( { since, path: '/chat-messages' } ) ).filter(
+		const chats = (
+			await recordedRequests( { since, path: '/chat-messages' } )
+		).filter(
 			( r ) => r.method === 'POST' && r.path.endsWith( '/chat-messages' )
 		);
 		expect( chats ).toHaveLength( 2 );
-		const [ one, two ] = chats as [ ( typeof chats )[ 0 ], ( typeof chats )[ 0 ] ];
+		const [ one, two ] = chats as [
+			( typeof chats )[ 0 ],
+			( typeof chats )[ 0 ],
+		];
 		const body1 = one.body as Record< string, unknown >;
 		const body2 = two.body as Record< string, unknown >;
 		// Same Dify user, derived by the server; the second turn continues the first's conversation.
@@ -94,12 +116,14 @@ for ( const slug of [ 'dify-chatbot-block', 'dify-chatbot-shortcode' ] ) {
 		await otherPage.goto( `/${ slug }/` );
 		await ask( otherPage, 'Hello from someone else #delay:1' );
 		await watchAnswer( otherPage, 0 );
-		const [ third ] = ( await recordedRequests( { since: since2, path: '/chat-messages' } ) ).filter(
-			( r ) => r.method === 'POST'
-		);
+		const [ third ] = (
+			await recordedRequests( { since: since2, path: '/chat-messages' } )
+		).filter( ( r ) => r.method === 'POST' );
 		expect( third?.user ).toMatch( /^visitor-/ );
 		expect( third?.user ).not.toBe( one.user );
-		expect( ( third?.body as Record< string, unknown > ).conversation_id ?? '' ).toBe( '' );
+		expect(
+			( third?.body as Record< string, unknown > ).conversation_id ?? ''
+		).toBe( '' );
 		await other.close();
 	} );
 }
@@ -112,13 +136,17 @@ test( 'the conversation survives a reload of the page', async ( { page } ) => {
 	await page.reload();
 	await ask( page, 'Second question after reload #delay:1' );
 	await watchAnswer( page, 0 );
-	const [ request ] = ( await recordedRequests( { since, path: '/chat-messages' } ) ).filter(
-		( r ) => r.method === 'POST'
-	);
-	expect( String( ( request?.body as Record< string, unknown > ).conversation_id ) ).toMatch( UUID );
+	const [ request ] = (
+		await recordedRequests( { since, path: '/chat-messages' } )
+	).filter( ( r ) => r.method === 'POST' );
+	expect(
+		String( ( request?.body as Record< string, unknown > ).conversation_id )
+	).toMatch( UUID );
 } );
 
-test( 'an upstream failure shows a clear message and Retry sends again', async ( { page } ) => {
+test( 'an upstream failure shows a clear message and Retry sends again', async ( {
+	page,
+} ) => {
 	await page.goto( '/dify-chatbot-shortcode/' );
 	await ask( page, 'Break please #fault:500' );
 	const error = page.locator( '.dify-chatbot__error' );

@@ -15,14 +15,21 @@ test( 'an editor inserts the block and publishes a page with a chat', async ( {
 	await expect( preview ).toBeVisible();
 
 	await editor.openDocumentSettingsSidebar();
-	await page.getByRole( 'textbox', { name: 'Title' } ).last().fill( 'Ask the bot' );
+	await page
+		.getByRole( 'textbox', { name: 'Title' } )
+		.last()
+		.fill( 'Ask the bot' );
 	await expect( preview ).toContainText( 'Ask the bot' );
 
 	const postId = await editor.publishPost();
 	await page.goto( `/?page_id=${ postId }` );
 	const chat = page.locator( '[data-dify-chatbot]' );
 	await expect( chat ).toHaveCount( 1 );
-	const options = JSON.parse( ( await chat.getAttribute( 'data-dify-chatbot' ) ) ?? '{}' );
+	const options = JSON.parse(
+		( await chat.getAttribute( 'data-dify-chatbot' ) ) ?? '{}'
+	);
 	expect( options.title ).toBe( 'Ask the bot' );
-	await expect( page.getByRole( 'textbox', { name: 'Message' } ) ).toBeVisible();
+	await expect(
+		page.getByRole( 'textbox', { name: 'Message' } )
+	).toBeVisible();
 } );

@@ -11,11 +11,15 @@ test.describe( 'Foundation', () => {
 		await admin.visitAdminPage( 'plugins.php' );
 		const row = page.locator( 'tr[data-slug="dify-chatbot"]' );
 		await expect( row ).toHaveClass( /\bactive\b/ );
-		await expect( row.getByRole( 'link', { name: /Deactivate/ } ) ).toBeVisible();
+		await expect(
+			row.getByRole( 'link', { name: /Deactivate/ } )
+		).toBeVisible();
 	} );
 
 	for ( const slug of [ 'dify-chatbot-block', 'dify-chatbot-shortcode' ] ) {
-		test( `the demo page /${ slug }/ renders a chat`, async ( { page } ) => {
+		test( `the demo page /${ slug }/ renders a chat`, async ( {
+			page,
+		} ) => {
 			const response = await page.goto( `/${ slug }/` );
 			expect( response?.status() ).toBe( 200 );
 			const chat = page.locator( '[data-dify-chatbot]' );

@@ -9,10 +9,16 @@ const BASE_URL = `${ EMULATOR_URL }/v1`;
 
 test.describe( 'Settings screen', () => {
 	test.beforeEach( async ( { admin } ) => {
-		await admin.visitAdminPage( 'options-general.php', 'page=dify-chatbot' );
+		await admin.visitAdminPage(
+			'options-general.php',
+			'page=dify-chatbot'
+		);
 	} );
 
-	async function saveKey( page: import('@playwright/test').Page, key: string ) {
+	async function saveKey(
+		page: import( '@playwright/test' ).Page,
+		key: string
+	) {
 		const replace = page.getByRole( 'button', { name: 'Replace key' } );
 		if ( await replace.isVisible() ) {
 			await replace.click();
@@ -30,16 +36,24 @@ test.describe( 'Settings screen', () => {
 		await page.getByLabel( 'API base URL' ).fill( BASE_URL );
 		await saveKey( page, API_KEY );
 		// The key field is emptied after saving: the key never comes back from the server.
-		await expect( page.getByLabel( 'API key', { exact: true } ) ).toHaveCount( 0 );
+		await expect(
+			page.getByLabel( 'API key', { exact: true } )
+		).toHaveCount( 0 );
 
 		await page.getByRole( 'button', { name: 'Test connection' } ).click();
-		await expect( page.getByText( /Connected to .*\(chat\)/ ) ).toBeVisible();
+		await expect(
+			page.getByText( /Connected to .*\(chat\)/ )
+		).toBeVisible();
 
 		// Still there after a reload: saved on the server.
 		await page.reload();
-		await expect( page.getByLabel( 'API base URL' ) ).toHaveValue( BASE_URL );
+		await expect( page.getByLabel( 'API base URL' ) ).toHaveValue(
+			BASE_URL
+		);
 		await expect(
-			page.getByText( `A key is saved (ends in …${ API_KEY.slice( -4 ) })` )
+			page.getByText(
+				`A key is saved (ends in …${ API_KEY.slice( -4 ) })`
+			)
 		).toBeVisible();
 	} );
 
@@ -49,20 +63,32 @@ test.describe( 'Settings screen', () => {
 		await page.getByLabel( 'API base URL' ).fill( BASE_URL );
 		await saveKey( page, 'app-wrong-key-1234' );
 		await page.getByRole( 'button', { name: 'Test connection' } ).click();
-		await expect( page.getByText( /key/i ).filter( { hasText: /wrong|invalid|rejected|not valid/i } ) ).toBeVisible();
+		await expect(
+			page
+				.getByText( /key/i )
+				.filter( { hasText: /wrong|invalid|rejected|not valid/i } )
+		).toBeVisible();
 
 		await saveKey( page, API_KEY );
 		await page.getByRole( 'button', { name: 'Test connection' } ).click();
-		await expect( page.getByText( /Connected to .*\(chat\)/ ) ).toBeVisible();
+		await expect(
+			page.getByText( /Connected to .*\(chat\)/ )
+		).toBeVisible();
 	} );
 
 	test( 'a base URL with credentials is refused with a readable message', async ( {
 		page,
 	} ) => {
-		await page.getByLabel( 'API base URL' ).fill( 'https://user:secret@example.com/v1' );
+		await page
+			.getByLabel( 'API base URL' )
+			.fill( 'https://user:secret@example.com/v1' );
 		await page.getByRole( 'button', { name: 'Save settings' } ).click();
-		await expect( page.getByText( /user name|password|credentials/i ) ).toBeVisible();
+		await expect(
+			page.getByText( /user name|password|credentials/i )
+		).toBeVisible();
 		await page.reload();
-		await expect( page.getByLabel( 'API base URL' ) ).not.toHaveValue( /secret/ );
+		await expect( page.getByLabel( 'API base URL' ) ).not.toHaveValue(
+			/secret/
+		);
 	} );
 } );

@@ -36,8 +36,7 @@ export async function recordedRequests(
 		);
 	}
 	const data = ( await response.json() ) as
-		| RecordedRequest[]
-		| { requests: RecordedRequest[] };
+		RecordedRequest[] | { requests: RecordedRequest[] };
 	return Array.isArray( data ) ? data : data.requests;
 }
 

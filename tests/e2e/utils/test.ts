@@ -24,7 +24,8 @@ export const test = base.extend< { leakScan: void } >( {
 						seen++;
 						if (
 							headers.includes( API_KEY ) ||
-							( body && body.toString( 'utf8' ).includes( API_KEY ) )
+							( body &&
+								body.toString( 'utf8' ).includes( API_KEY ) )
 						) {
 							leaks.push( response.url() );
 						}
@@ -40,10 +41,9 @@ export const test = base.extend< { leakScan: void } >( {
 				type: 'leak-scan',
 				description: `${ seen } responses scanned`,
 			} );
-			expect(
-				leaks,
-				'responses that contained the API key'
-			).toEqual( [] );
+			expect( leaks, 'responses that contained the API key' ).toEqual(
+				[]
+			);
 		},
 		{ auto: true },
 	],
