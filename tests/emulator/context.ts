@@ -59,6 +59,11 @@ export interface EmulatorState {
 	store: Store;
 	recorder: Recorder;
 	stats: { activeStreams: number; totalStreams: number };
+	/**
+	 * When each data event of a stream left the emulator (epoch ms, sub-ms precision), by task id,
+	 * for the benchmark's per-event forwarding delay. The most recent 500 tasks are kept.
+	 */
+	emits: Map< string, number[] >;
 	closing: boolean;
 	/** Wakes every pending sleep when the server closes. */
 	wakers: Set< () => void >;

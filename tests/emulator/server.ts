@@ -549,6 +549,13 @@ function emulatorApi(
 				enabled: a.apiEnabled,
 			} ) ),
 		} );
+	} else if ( path === '/__emulator/emits' && method === 'GET' ) {
+		json( 200, {
+			task_id: url.searchParams.get( 'task_id' ),
+			times:
+				state.emits.get( url.searchParams.get( 'task_id' ) ?? '' ) ??
+				[],
+		} );
 	} else if ( path === '/__emulator/stats' && method === 'GET' ) {
 		json( 200, { ...state.stats, stops: state.recorder.stops } );
 	} else {
@@ -747,6 +754,7 @@ export function createState( options: EmulatorOptions = {} ): EmulatorState {
 		store: new Store(),
 		recorder: new Recorder( resolved.maxRecords ),
 		stats: { activeStreams: 0, totalStreams: 0 },
+		emits: new Map(),
 		closing: false,
 		wakers: new Set(),
 		port: resolved.port,

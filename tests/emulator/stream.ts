@@ -160,12 +160,31 @@ export class SseSink extends BaseSink implements Sink {
 
 	async send( payload: Record< string, unknown > ): Promise< void > {
 		await this.pace( this.delayMs, true );
+		this.noteEmit();
 		await this.write( `data: ${ sseJson( payload ) }\n\n` );
 	}
 
 	async sendTail( payload: Record< string, unknown > ): Promise< void > {
 		await this.pace( Math.min( this.delayMs, 50 ), false );
+		this.noteEmit();
 		await this.write( `data: ${ sseJson( payload ) }\n\n` );
+	}
+
+	/** Remembers when this data event left, for GET /__emulator/emits (the benchmark). */
+	private noteEmit(): void {
+		const emits = this.state.emits;
+		let times = emits.get( this.task.id );
+		if ( ! times ) {
+			times = [];
+			emits.set( this.task.id, times );
+			if ( emits.size > 500 ) {
+				const oldest = emits.keys().next().value;
+				if ( oldest !== undefined ) {
+					emits.delete( oldest );
+				}
+			}
+		}
+		times.push( performance.timeOrigin + performance.now() );
 	}
 
 	async raw( text: string ): Promise< void > {

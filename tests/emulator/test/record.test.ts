@@ -2,7 +2,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningEmulator } from '../server';
-import { KEY, call, chatBody, multipart, obj, start } from './helpers';
+import {
+	KEY,
+	call,
+	chatBody,
+	dataEvents,
+	multipart,
+	obj,
+	start,
+	streamBody,
+} from './helpers';
 
 let emu: RunningEmulator;
 before( async () => {
@@ -113,6 +122,25 @@ describe( 'request record', () => {
 		const del = await fetch( `${ base }/requests`, { method: 'DELETE' } );
 		assert.equal( del.status, 200 );
 		assert.equal( emu.requests().length, 0 );
+	} );
+
+	it( 'tells when each data event of a stream left (for the benchmark)', async () => {
+		const reply = await call( emu, 'POST', 'chat-messages', {
+			json: streamBody( 'timed #delay:5' ),
+		} );
+		const events = dataEvents( reply.text );
+		const taskId = String( events[ 0 ]?.task_id );
+		const emits = ( await (
+			await fetch(
+				`http://127.0.0.1:${ emu.port }/__emulator/emits?task_id=${ taskId }`
+			)
+		).json() ) as { times: number[] };
+		assert.equal( emits.times.length, events.length );
+		assert.ok(
+			emits.times.every(
+				( t, i ) => i === 0 || t >= ( emits.times[ i - 1 ] ?? 0 )
+			)
+		);
 	} );
 
 	it( 'keeps at most maxRecords entries', async () => {

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# npm run bench: starts a benchmark site (MariaDB, :8895, emulator :8796), measures the relay against
+# the emulator directly (tests/bench/relay.ts), prints a table, and stops the site.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+unset DIFY_CHATBOT_BASE_URL DIFY_CHATBOT_API_KEY
+PORT=${BENCH_WP_PORT:-8895} EMU_PORT=${BENCH_EMULATOR_PORT:-8796}
+trap 'WP_SITE=bench bash bin/env.sh stop > /dev/null 2>&1' EXIT
+WP_SITE=bench WP_DB=mariadb WP_PORT=$PORT DIFY_EMULATOR_PORT=$EMU_PORT WP_RESET=1 bash bin/env.sh start > .wp/bench.log 2>&1 ||
+	{ tail -20 .wp/bench.log; exit 1; }
+mkdir -p .wp/bench/wordpress/wp-content/mu-plugins
+cp bin/bench-mu-plugin.php .wp/bench/wordpress/wp-content/mu-plugins/dify-chatbot-bench.php
+rm -f .wp/bench/run/memory.jsonl
+BENCH_WP_URL="http://127.0.0.1:$PORT" BENCH_EMU_URL="http://127.0.0.1:$EMU_PORT/v1" \
+	BENCH_MEMORY_FILE=.wp/bench/run/memory.jsonl node_modules/.bin/tsx tests/bench/relay.ts
