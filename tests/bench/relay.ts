@@ -23,6 +23,7 @@ const KEY = 'app-emulator';
 const now = (): number => performance.timeOrigin + performance.now();
 
 interface Run {
+	bytes: number;
 	ttfe: number;
 	arrivals: number[];
 	taskId: string;
@@ -39,11 +40,13 @@ async function readStream( response: Response, start: number ): Promise< Run > {
 	let buffer = '';
 	const arrivals: number[] = [];
 	let taskId = '';
+	let bytes = 0;
 	for (;;) {
 		const { done, value } = await reader.read();
 		if ( done ) {
 			break;
 		}
+		bytes += value.length;
 		const at = now();
 		buffer += decoder.decode( value, { stream: true } );
 		let end: number;
@@ -65,7 +68,7 @@ async function readStream( response: Response, start: number ): Promise< Run > {
 			}
 		}
 	}
-	return { ttfe: ( arrivals[ 0 ] ?? NaN ) - start, arrivals, taskId };
+	return { bytes, ttfe: ( arrivals[ 0 ] ?? NaN ) - start, arrivals, taskId };
 }
 
 async function direct( query: string ): Promise< Run > {
@@ -158,6 +161,7 @@ async function main(): Promise< void > {
 	}
 
 	const memory: Record< string, number[] > = { '1 KB': [], '1 MB': [] };
+	const relayed: Record< string, number > = {};
 	for ( const [ label, size ] of [
 		[ '1 KB', 1 ],
 		[ '1 MB', 1024 ],
@@ -168,6 +172,7 @@ async function main(): Promise< void > {
 			if ( ! run.arrivals.length ) {
 				throw new Error( `no events for the ${ label } answer` );
 			}
+			relayed[ label ] = run.bytes;
 		}
 	}
 	await new Promise( ( resolve ) => setTimeout( resolve, 300 ) );
@@ -216,7 +221,7 @@ async function main(): Promise< void > {
 		const peaks = memory[ label ] ?? [];
 		const peak = peaks.length ? Math.max( ...peaks ) : NaN;
 		console.log(
-			`PHP peak memory, ${ label } answer           ${ ( peaks.length ? `${ ( peak / 2 ** 20 ).toFixed( 2 ) } MB` : 'n/a' ).padStart( 10 ) }`
+			`PHP peak memory, ${ label } answer           ${ ( peaks.length ? `${ ( peak / 2 ** 20 ).toFixed( 2 ) } MB` : 'n/a' ).padStart( 10 ) }   (${ kb( relayed[ label ] ?? 0 ) } relayed)`
 		);
 	}
 	console.log( '' );

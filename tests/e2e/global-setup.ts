@@ -19,6 +19,17 @@ export default async function globalSetup( config: FullConfig ) {
 			typeof storageState === 'string' ? storageState : undefined,
 	} );
 	await requestUtils.setupRest();
+	// Every spec comes from 127.0.0.1: the per-IP and per-visitor limits are off for the suite
+	// (they have their own tests), so specs never trip over one another's counts.
+	await requestUtils.rest( {
+		method: 'POST',
+		path: '/dify-chatbot/v1/settings',
+		data: {
+			limit_visitor_minute: 0,
+			limit_visitor_day: 0,
+			limit_ip_minute: 0,
+		},
+	} );
 	await requestContext.dispose();
 	await clearRequests();
 }
