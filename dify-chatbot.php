@@ -49,6 +49,9 @@ spl_autoload_register(
 	}
 );
 
+// The rate-limit counters table; also created on a schema version change (Counter_Store::maybe_install).
+register_activation_hook( __FILE__, array( 'Dify_Chatbot\\Security\\Counter_Store', 'install' ) );
+
 add_action(
 	'plugins_loaded',
 	function () {

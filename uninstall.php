@@ -19,3 +19,7 @@ foreach ( $dify_chatbot_rows as $dify_chatbot_option ) {
 }
 // The per-user dismissal of the "no key yet" notice.
 delete_metadata( 'user', 0, 'dify_chatbot_notice_dismissed', '', true );
+
+// The rate-limit and token counters (Security\Counter_Store) and their daily pruning.
+$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}dify_chatbot_counters" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.DirectDatabaseQuery.SchemaChange -- the plugin's own table.
+wp_clear_scheduled_hook( 'dify_chatbot_prune_counters' );

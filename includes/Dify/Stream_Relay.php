@@ -9,6 +9,7 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Dify;
 
+use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Settings\Base_Url;
 use WP_Error;
 
@@ -200,6 +201,14 @@ final class Stream_Relay {
 		}
 		if ( 'message_end' === $name || ( 'workflow' === $mode && 'workflow_finished' === $name ) ) {
 			$this->state['terminal'] = true;
+			/**
+			 * Fires with the tokens Dify reports at the end of an answer (streamed or whole); the
+			 * daily budget counts them.
+			 *
+			 * @param int    $tokens Total tokens of the answer (0 when not reported).
+			 * @param string $mode   The app mode.
+			 */
+			do_action( 'dify_chatbot_tokens_used', Budget::tokens_in( $event ), $mode );
 		}
 	}
 

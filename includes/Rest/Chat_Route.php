@@ -18,6 +18,7 @@ use Dify_Chatbot\Dify\Event_Writer;
 use Dify_Chatbot\Dify\Output_Writer;
 use Dify_Chatbot\Dify\Stream_Relay;
 use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;
 use WP_Error;
@@ -136,7 +137,8 @@ final class Chat_Route implements Registrable {
 			array(
 				'methods'             => WP_REST_Server::CREATABLE,
 				'callback'            => array( $this, 'chat' ),
-				// Open by design: identity is derived server-side; rate limits come with their own issue.
+				// Public by design: identity is derived server-side; who may chat, the budget and the rate
+				// limits are checked in chat() before any upstream call (Security\Chat_Guard).
 				'permission_callback' => '__return_true',
 				'args'                => $this->args(),
 			)
@@ -163,7 +165,20 @@ final class Chat_Route implements Registrable {
 		if ( null === $key || ! $this->settings->is_configured() ) {
 			return $this->errors->to_response( $this->errors->not_configured() );
 		}
-		$user   = $this->identity->user();
+		$user = $this->identity->user();
+
+		/**
+		 * Filters the refusal of a chat message, checked before anything is sent to Dify (who may
+		 * chat, daily budget, rate limits: Security\Chat_Guard). Return a WP_Error to refuse.
+		 *
+		 * @param WP_Error|null   $refusal Null to let the message through.
+		 * @param WP_REST_Request $request The request.
+		 * @param string          $user    The Dify user of the visitor.
+		 */
+		$refusal = apply_filters( 'dify_chatbot_chat_refusal', null, $request, $user );
+		if ( is_wp_error( $refusal ) ) {
+			return $this->errors->to_response( $refusal );
+		}
 		$client = new Client( $this->settings->base_url(), $key );
 		$stream = false !== strpos( strtolower( (string) $request->get_header( 'accept' ) ), 'text/event-stream' );
 
@@ -257,7 +272,11 @@ final class Chat_Route implements Registrable {
 	private function blocking( Client $client, string $path, array $body, string $mode ) {
 		if ( 'agent-chat' === $mode ) {
 			// Agent apps refuse blocking mode: stream from Dify, answer whole.
-			return ( new Answer_Collector( $this->errors ) )->collect( $client, $path, $body, $mode );
+			$answer = ( new Answer_Collector( $this->errors ) )->collect( $client, $path, $body, $mode );
+			if ( is_array( $answer ) ) {
+				do_action( 'dify_chatbot_tokens_used', Budget::tokens_in( $answer ), $mode );
+			}
+			return $answer;
 		}
 		$response = $client->chat_blocking( $path, $body );
 		if ( is_wp_error( $response ) ) {
@@ -267,6 +286,8 @@ final class Chat_Route implements Registrable {
 		if ( 200 !== $response->status() || null === $json ) {
 			return $this->errors->from_response( $response );
 		}
+		/** This action is documented in includes/Dify/Stream_Relay.php */
+		do_action( 'dify_chatbot_tokens_used', Budget::tokens_in( $json ), $mode );
 		if ( 'workflow' === $mode ) {
 			$answer = Answer::from_workflow( $json );
 			return null === $answer ? $this->errors->from_dify( 500, 'internal_server_error' ) : $answer;

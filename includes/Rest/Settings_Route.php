@@ -13,6 +13,8 @@ use Dify_Chatbot\Dify\App_Info;
 use Dify_Chatbot\Dify\Connection_Test;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Security\Budget;
+use Dify_Chatbot\Security\Counter_Store;
 use Dify_Chatbot\Settings\Base_Url;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
@@ -39,12 +41,21 @@ final class Settings_Route implements Registrable {
 	private Settings $settings;
 
 	/**
+	 * Today's token usage.
+	 *
+	 * @var Budget
+	 */
+	private Budget $budget;
+
+	/**
 	 * Keeps the settings.
 	 *
-	 * @param Settings $settings The effective settings.
+	 * @param Settings    $settings The effective settings.
+	 * @param Budget|null $budget   Today's token usage.
 	 */
-	public function __construct( Settings $settings ) {
+	public function __construct( Settings $settings, ?Budget $budget = null ) {
 		$this->settings = $settings;
+		$this->budget   = null !== $budget ? $budget : new Budget( new Counter_Store(), $settings->option() );
 	}
 
 	/**
@@ -122,6 +133,12 @@ final class Settings_Route implements Registrable {
 		if ( is_string( $mode ) ) {
 			$changes['response_mode'] = $mode;
 		}
+		foreach ( array_merge( array_keys( Option::LIMITS ), array( 'trusted_proxies', 'who_may_chat' ) ) as $name ) {
+			$value = $request->get_param( $name );
+			if ( null !== $value ) {
+				$changes[ $name ] = 'trusted_proxies' === $name && is_array( $value ) ? array_map( 'trim', $value ) : $value;
+			}
+		}
 		if ( array() !== $changes ) {
 			$this->settings->option()->update( $changes );
 		}
@@ -150,19 +167,28 @@ final class Settings_Route implements Registrable {
 		$stored = $this->settings->option()->get();
 		$key    = $this->settings->api_key();
 		return array(
-			'base_url'      => $stored['base_url'],
-			'response_mode' => $stored['response_mode'],
-			'api_key'       => $this->settings->keys()->status(),
-			'overrides'     => array(
+			'base_url'             => $stored['base_url'],
+			'response_mode'        => $stored['response_mode'],
+			'limit_visitor_minute' => $stored['limit_visitor_minute'],
+			'limit_visitor_day'    => $stored['limit_visitor_day'],
+			'limit_ip_minute'      => $stored['limit_ip_minute'],
+			'trusted_proxies'      => $stored['trusted_proxies'],
+			'daily_token_budget'   => $stored['daily_token_budget'],
+			'who_may_chat'         => $stored['who_may_chat'],
+			'usage'                => array(
+				'tokens_today' => $this->budget->used_today(),
+			),
+			'api_key'              => $this->settings->keys()->status(),
+			'overrides'            => array(
 				'base_url' => $this->settings->base_url_source(),
 				'api_key'  => $this->settings->api_key_source(),
 			),
-			'effective'     => array(
+			'effective'            => array(
 				'base_url'      => $this->settings->base_url(),
 				'api_key_last4' => null !== $key && strlen( $key ) >= 8 ? substr( $key, -4 ) : '',
 				'configured'    => $this->settings->is_configured(),
 			),
-			'defaults'      => Option::defaults(),
+			'defaults'             => Option::defaults(),
 		);
 	}
 
@@ -208,6 +234,60 @@ final class Settings_Route implements Registrable {
 				'description' => __( 'True to remove the saved API key.', 'dify-chatbot' ),
 				'type'        => 'boolean',
 			),
+		) + $this->protection_args();
+	}
+
+	/**
+	 * The schema of the abuse protection settings.
+	 *
+	 * @return array<string, array<string, mixed>>
+	 */
+	private function protection_args(): array {
+		$descriptions = array(
+			'limit_visitor_minute' => __( 'Messages per minute for one visitor; 0 for no limit.', 'dify-chatbot' ),
+			'limit_visitor_day'    => __( 'Messages per day for one visitor; 0 for no limit.', 'dify-chatbot' ),
+			'limit_ip_minute'      => __( 'Messages per minute from one IP address; 0 for no limit.', 'dify-chatbot' ),
+			'daily_token_budget'   => __( 'Tokens the whole site may use per day; 0 for no budget.', 'dify-chatbot' ),
 		);
+		$args         = array();
+		foreach ( Option::LIMITS as $name => $max ) {
+			$args[ $name ] = array(
+				'description' => $descriptions[ $name ],
+				'type'        => 'integer',
+				'minimum'     => 0,
+				'maximum'     => $max,
+			);
+		}
+		$args['trusted_proxies'] = array(
+			'description'       => __( 'IP addresses or CIDR ranges of your own reverse proxies; only then is X-Forwarded-For read.', 'dify-chatbot' ),
+			'type'              => 'array',
+			'maxItems'          => Option::MAX_PROXIES,
+			'items'             => array(
+				'type'      => 'string',
+				'maxLength' => 64,
+			),
+			'validate_callback' => static function ( $value, $request, $param ) {
+				$valid = rest_validate_request_arg( $value, $request, $param );
+				if ( true === $valid && ! Option::is_proxy_list( $value ) ) {
+					/* translators: %s: parameter name. */
+					return new WP_Error( 'rest_invalid_param', sprintf( __( '%s must be a list of IP addresses or CIDR ranges (like 10.0.0.0/8).', 'dify-chatbot' ), $param ), array( 'status' => 400 ) );
+				}
+				return $valid;
+			},
+		);
+		$args['who_may_chat']    = array(
+			'description'       => __( 'Who may chat: everyone, logged_in, or a capability name.', 'dify-chatbot' ),
+			'type'              => 'string',
+			'maxLength'         => 64,
+			'validate_callback' => static function ( $value, $request, $param ) {
+				$valid = rest_validate_request_arg( $value, $request, $param );
+				if ( true === $valid && ! Option::is_audience( (string) $value ) ) {
+					/* translators: %s: parameter name. */
+					return new WP_Error( 'rest_invalid_param', sprintf( __( '%s must be everyone, logged_in or a capability name (lower-case letters, digits, _ and -).', 'dify-chatbot' ), $param ), array( 'status' => 400 ) );
+				}
+				return $valid;
+			},
+		);
+		return $args;
 	}
 }

@@ -10,17 +10,41 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Settings;
 
 use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Security\Client_Ip;
 
 /**
- * Option `dify_chatbot_settings`: `base_url` and `response_mode`, nothing else. The sanitizer is
- * tight (unknown keys dropped, invalid values replaced by the stored or default ones) because the
- * option can be written by other code than this plugin's REST route.
+ * Option `dify_chatbot_settings`: `base_url`, `response_mode` and the abuse protection (rate
+ * limits, trusted proxies, daily token budget, who may chat), nothing else. The sanitizer is tight
+ * (unknown keys dropped, invalid values replaced by the stored or default ones) because the option
+ * can be written by other code than this plugin's REST route.
+ *
+ * @phpstan-type Values array{base_url: string, response_mode: string, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, trusted_proxies: string[], daily_token_budget: int, who_may_chat: string}
  */
 final class Option implements Registrable {
 
 	public const NAME = 'dify_chatbot_settings';
 
 	public const MODES = array( 'streaming', 'blocking' );
+
+	/**
+	 * The integer settings and their largest value (0 = off / unlimited).
+	 */
+	public const LIMITS = array(
+		'limit_visitor_minute' => 100000,
+		'limit_visitor_day'    => 10000000,
+		'limit_ip_minute'      => 100000,
+		'daily_token_budget'   => 1000000000000,
+	);
+
+	/**
+	 * Most trusted proxy entries.
+	 */
+	public const MAX_PROXIES = 50;
+
+	/**
+	 * `who_may_chat` besides a capability name.
+	 */
+	public const AUDIENCES = array( 'everyone', 'logged_in' );
 
 	/**
 	 * Registers the setting so update_option() always runs the sanitizer.
@@ -50,19 +74,27 @@ final class Option implements Registrable {
 	/**
 	 * The defaults.
 	 *
-	 * @return array{base_url: string, response_mode: string}
+	 * @return array<string, mixed>
+	 * @phpstan-return Values
 	 */
 	public static function defaults(): array {
 		return array(
-			'base_url'      => Base_Url::DEFAULT_URL,
-			'response_mode' => 'streaming',
+			'base_url'             => Base_Url::DEFAULT_URL,
+			'response_mode'        => 'streaming',
+			'limit_visitor_minute' => 10,
+			'limit_visitor_day'    => 200,
+			'limit_ip_minute'      => 30,
+			'trusted_proxies'      => array(),
+			'daily_token_budget'   => 0,
+			'who_may_chat'         => 'everyone',
 		);
 	}
 
 	/**
 	 * The stored settings, each value valid (the stored row may come from anywhere).
 	 *
-	 * @return array{base_url: string, response_mode: string}
+	 * @return array<string, mixed>
+	 * @phpstan-return Values
 	 */
 	public function get(): array {
 		$stored = get_option( self::NAME, array() );
@@ -89,7 +121,8 @@ final class Option implements Registrable {
 	 * The option's sanitizer: unknown keys dropped, invalid values replaced by the stored ones.
 	 *
 	 * @param mixed $value The value about to be stored.
-	 * @return array{base_url: string, response_mode: string}
+	 * @return array<string, mixed>
+	 * @phpstan-return Values
 	 */
 	public function sanitize( $value ): array {
 		return $this->clean( is_array( $value ) ? $value : array(), $this->get() );
@@ -98,9 +131,11 @@ final class Option implements Registrable {
 	/**
 	 * Merges valid values over a fallback.
 	 *
-	 * @param array<mixed>                                   $values   Candidate values.
-	 * @param array{base_url: string, response_mode: string} $fallback Values kept where a candidate is missing or invalid.
-	 * @return array{base_url: string, response_mode: string}
+	 * @param array<mixed>         $values   Candidate values.
+	 * @param array<string, mixed> $fallback Values kept where a candidate is missing or invalid.
+	 * @phpstan-param Values $fallback
+	 * @return array<string, mixed>
+	 * @phpstan-return Values
 	 */
 	private function clean( array $values, array $fallback ): array {
 		$clean = $fallback;
@@ -113,6 +148,53 @@ final class Option implements Registrable {
 		if ( isset( $values['response_mode'] ) && in_array( $values['response_mode'], self::MODES, true ) ) {
 			$clean['response_mode'] = (string) $values['response_mode'];
 		}
+		foreach ( self::LIMITS as $name => $max ) {
+			if ( isset( $values[ $name ] ) && self::is_limit( $values[ $name ], $max ) ) {
+				$clean[ $name ] = (int) $values[ $name ];
+			}
+		}
+		if ( isset( $values['trusted_proxies'] ) && self::is_proxy_list( $values['trusted_proxies'] ) ) {
+			$clean['trusted_proxies'] = array_values( array_unique( array_map( 'trim', $values['trusted_proxies'] ) ) );
+		}
+		if ( isset( $values['who_may_chat'] ) && is_string( $values['who_may_chat'] ) && self::is_audience( $values['who_may_chat'] ) ) {
+			$clean['who_may_chat'] = $values['who_may_chat'];
+		}
 		return $clean;
+	}
+
+	/**
+	 * Whether a value is a whole number from 0 to $max.
+	 *
+	 * @param mixed $value The value.
+	 * @param int   $max   Largest allowed.
+	 */
+	public static function is_limit( $value, int $max ): bool {
+		return is_int( $value ) && $value >= 0 && $value <= $max;
+	}
+
+	/**
+	 * Whether a value is a list of IP addresses / CIDR ranges.
+	 *
+	 * @param mixed $value The value.
+	 */
+	public static function is_proxy_list( $value ): bool {
+		if ( ! is_array( $value ) || count( $value ) > self::MAX_PROXIES || ( array() !== $value && ! wp_is_numeric_array( $value ) ) ) {
+			return false;
+		}
+		foreach ( $value as $entry ) {
+			if ( ! is_string( $entry ) || ! Client_Ip::is_range( trim( $entry ) ) ) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Whether a value names who may chat: everyone, logged_in, or a capability name.
+	 *
+	 * @param string $value The value.
+	 */
+	public static function is_audience( string $value ): bool {
+		return in_array( $value, self::AUDIENCES, true ) || 1 === preg_match( '/^[a-z0-9_-]{1,64}$/', $value );
 	}
 }

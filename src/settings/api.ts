@@ -19,6 +19,15 @@ export interface Settings {
 	};
 	overrides: { base_url: OverrideSource; api_key: OverrideSource };
 	defaults: { base_url: string };
+	/** Abuse protection (0 = off); sent by the server since the rate limits came. */
+	limit_visitor_minute?: number;
+	limit_visitor_day?: number;
+	limit_ip_minute?: number;
+	trusted_proxies?: string[];
+	daily_token_budget?: number;
+	/** `everyone`, `logged_in` or a capability name. */
+	who_may_chat?: string;
+	usage?: { tokens_today: number };
 	/** What is in force, overrides included (sent by the server; optional for the screen). */
 	effective?: {
 		base_url?: string;
@@ -33,6 +42,13 @@ export interface SettingsUpdate {
 	/** A new key; replaces the saved one. */
 	api_key?: string;
 	remove_api_key?: true;
+	/** Numbers, or the text as typed when it is not one (the server explains). */
+	limit_visitor_minute?: number | string;
+	limit_visitor_day?: number | string;
+	limit_ip_minute?: number | string;
+	trusted_proxies?: string[];
+	daily_token_budget?: number | string;
+	who_may_chat?: string;
 }
 
 export interface ConnectionTest {

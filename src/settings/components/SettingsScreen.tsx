@@ -23,6 +23,11 @@ import {
 	type SettingsUpdate,
 } from '../api';
 import ApiKey from './ApiKey';
+import Protection, {
+	protectionDraft,
+	protectionUpdate,
+	type ProtectionDraft,
+} from './Protection';
 
 type Status = 'success' | 'warning' | 'error' | 'info';
 
@@ -69,6 +74,9 @@ export default function SettingsScreen() {
 	const [ mode, setMode ] = useState< ResponseMode >( 'streaming' );
 	const [ apiKey, setApiKey ] = useState( '' );
 	const [ replacing, setReplacing ] = useState( false );
+	const [ protection, setProtection ] = useState< ProtectionDraft | null >(
+		null
+	);
 	const [ busy, setBusy ] = useState< null | 'save' | 'remove' | 'test' >(
 		null
 	);
@@ -85,6 +93,7 @@ export default function SettingsScreen() {
 		setMode( next.response_mode === 'blocking' ? 'blocking' : 'streaming' );
 		setApiKey( '' );
 		setReplacing( false );
+		setProtection( protectionDraft( next ) );
 	};
 
 	useEffect( () => {
@@ -127,7 +136,12 @@ export default function SettingsScreen() {
 			replacing );
 
 	const save = async () => {
-		const update: SettingsUpdate = { response_mode: mode };
+		const update: SettingsUpdate = {
+			response_mode: mode,
+			...( protection
+				? protectionUpdate( protection, protectionDraft( settings ) )
+				: {} ),
+		};
 		if ( ! overrides.base_url ) {
 			update.base_url = baseUrl.trim();
 		}
@@ -288,6 +302,14 @@ export default function SettingsScreen() {
 					'dify-chatbot'
 				) }
 			/>
+
+			{ protection && (
+				<Protection
+					draft={ protection }
+					onChange={ setProtection }
+					tokensToday={ settings.usage?.tokens_today ?? 0 }
+				/>
+			) }
 
 			<div className="dify-chatbot-settings__actions">
 				<div className="dify-chatbot-settings__buttons">

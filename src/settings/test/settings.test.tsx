@@ -278,6 +278,112 @@ describe( 'Settings screen', () => {
 	} );
 } );
 
+describe( 'Abuse protection settings', () => {
+	const textarea = ( text: string ) =>
+		field( text ) as unknown as HTMLTextAreaElement | null;
+
+	async function fillArea(
+		input: HTMLTextAreaElement | null,
+		value: string
+	) {
+		const setValue = Object.getOwnPropertyDescriptor(
+			HTMLTextAreaElement.prototype,
+			'value'
+		)?.set;
+		await act( async () => {
+			setValue?.call( input, value );
+			input?.dispatchEvent( new Event( 'input', { bubbles: true } ) );
+		} );
+	}
+
+	const withProtection = () =>
+		settings( {
+			limit_visitor_minute: 10,
+			limit_visitor_day: 200,
+			limit_ip_minute: 30,
+			trusted_proxies: [ '10.0.0.1' ],
+			daily_token_budget: 0,
+			who_may_chat: 'everyone',
+			usage: { tokens_today: 1234 },
+		} );
+
+	it( 'shows the limits and today’s token usage', async () => {
+		fetchMock.mockResolvedValueOnce( withProtection() );
+		await render();
+		expect( field( 'Messages per minute (per visitor)' )?.value ).toBe(
+			'10'
+		);
+		expect( field( 'Messages per day (per visitor)' )?.value ).toBe(
+			'200'
+		);
+		expect( field( 'Messages per minute (per IP address)' )?.value ).toBe(
+			'30'
+		);
+		expect( textarea( 'Trusted proxies' )?.value ).toBe( '10.0.0.1' );
+		expect( field( 'Daily token budget' )?.value ).toBe( '0' );
+		expect( container.textContent ).toMatch( /Tokens used today: 1.?234/ );
+		expect( field( 'Capability' ) ).toBeNull();
+	} );
+
+	it( 'sends only the changed values, as numbers', async () => {
+		fetchMock.mockResolvedValueOnce( withProtection() );
+		await render();
+		await fill( field( 'Messages per minute (per visitor)' ), '5' );
+		await fill( field( 'Daily token budget' ), '50000' );
+		await fillArea(
+			textarea( 'Trusted proxies' ),
+			'10.0.0.1\n192.168.0.0/16'
+		);
+		await click(
+			Array.from( container.querySelectorAll( 'button' ) ).find(
+				( b ) => b.textContent === 'Users with a capability'
+			)
+		);
+		await fill( field( 'Capability' ), 'edit_posts' );
+		fetchMock.mockResolvedValueOnce( withProtection() );
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith( {
+			path: '/dify-chatbot/v1/settings',
+			method: 'POST',
+			data: {
+				base_url: 'https://api.dify.ai/v1',
+				response_mode: 'streaming',
+				limit_visitor_minute: 5,
+				trusted_proxies: [ '10.0.0.1', '192.168.0.0/16' ],
+				daily_token_budget: 50000,
+				who_may_chat: 'edit_posts',
+			},
+		} );
+	} );
+
+	it( 'explains a refused limit with the server’s words', async () => {
+		fetchMock.mockResolvedValueOnce( withProtection() );
+		await render();
+		await fill( field( 'Messages per day (per visitor)' ), '-3' );
+		fetchMock.mockRejectedValueOnce( {
+			code: 'rest_invalid_param',
+			message: 'Invalid parameter(s): limit_visitor_day',
+			data: {
+				status: 400,
+				params: {
+					limit_visitor_day:
+						'limit_visitor_day must be between 0 (inclusive) and 10000000 (inclusive)',
+				},
+			},
+		} );
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: expect.objectContaining( { limit_visitor_day: '-3' } ),
+			} )
+		);
+		expect(
+			container.querySelector( '.components-notice.is-error' )
+				?.textContent
+		).toContain( 'must be between 0' );
+	} );
+} );
+
 describe( 'settings helpers', () => {
 	it( 'prefers the parameter details of a WP_Error', () => {
 		expect( errorMessage( null, 'fallback' ) ).toBe( 'fallback' );

@@ -7,6 +7,9 @@
 
 namespace Dify_Chatbot\Tests\Rest;
 
+use Dify_Chatbot\Security\Budget;
+use Dify_Chatbot\Security\Counter_Store;
+use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
@@ -185,6 +188,15 @@ final class Settings_RouteTest extends TestCase {
 			'key with a space'   => array( array( 'api_key' => 'app-with space' ), 'api_key', 'without spaces' ),
 			'key with newline'   => array( array( 'api_key' => "app-x\r\nX-Injected: 1" ), 'api_key', 'line breaks' ),
 			'remove not boolean' => array( array( 'remove_api_key' => 'please' ), 'remove_api_key', 'boolean' ),
+			'negative limit'     => array( array( 'limit_visitor_minute' => -1 ), 'limit_visitor_minute', 'between 0' ),
+			'limit not a number' => array( array( 'limit_visitor_day' => 'many' ), 'limit_visitor_day', 'integer' ),
+			'fractional limit'   => array( array( 'limit_ip_minute' => 2.5 ), 'limit_ip_minute', 'integer' ),
+			'huge limit'         => array( array( 'limit_ip_minute' => 100001 ), 'limit_ip_minute', 'between 0' ),
+			'negative budget'    => array( array( 'daily_token_budget' => -5 ), 'daily_token_budget', 'between 0' ),
+			'proxy a host name'  => array( array( 'trusted_proxies' => array( 'proxy.example.com' ) ), 'trusted_proxies', 'IP addresses or CIDR' ),
+			'proxy bad cidr'     => array( array( 'trusted_proxies' => array( '10.0.0.0/40' ) ), 'trusted_proxies', 'IP addresses or CIDR' ),
+			'proxies a string'   => array( array( 'trusted_proxies' => 'proxy' ), 'trusted_proxies', 'IP addresses or CIDR' ),
+			'who not a cap'      => array( array( 'who_may_chat' => 'Everyone!' ), 'who_may_chat', 'capability name' ),
 			'key and remove'     => array(
 				array(
 					'api_key'        => 'app-new',
@@ -227,5 +239,40 @@ final class Settings_RouteTest extends TestCase {
 		$this->assertArrayHasKey( '/dify-chatbot/v1/settings', $routes );
 		$this->assertArrayHasKey( '/dify-chatbot/v1/settings/test', $routes );
 		$this->assertSame( array( 'GET' => true ), $routes['/dify-chatbot/v1/settings'][0]['methods'] );
+	}
+
+	public function test_the_protection_settings_and_todays_usage(): void {
+		$this->as_admin();
+		( new Budget( new Counter_Store(), new Option() ) )->record( 321 );
+		$data = $this->dispatch( 'GET', '/settings' )->get_data();
+		$this->assertSame( 10, $data['limit_visitor_minute'] );
+		$this->assertSame( 200, $data['limit_visitor_day'] );
+		$this->assertSame( 30, $data['limit_ip_minute'] );
+		$this->assertSame( array(), $data['trusted_proxies'] );
+		$this->assertSame( 0, $data['daily_token_budget'] );
+		$this->assertSame( 'everyone', $data['who_may_chat'] );
+		$this->assertSame( array( 'tokens_today' => 321 ), $data['usage'] );
+
+		$response = $this->dispatch(
+			'POST',
+			'/settings',
+			array(
+				'limit_visitor_minute' => 5,
+				'limit_visitor_day'    => 0,
+				'limit_ip_minute'      => 60,
+				'trusted_proxies'      => array( ' 10.0.0.1', '2001:db8::/48' ),
+				'daily_token_budget'   => 100000,
+				'who_may_chat'         => 'read',
+			)
+		);
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$data = $response->get_data();
+		$this->assertSame( 5, $data['limit_visitor_minute'] );
+		$this->assertSame( 0, $data['limit_visitor_day'] );
+		$this->assertSame( 60, $data['limit_ip_minute'] );
+		$this->assertSame( array( '10.0.0.1', '2001:db8::/48' ), $data['trusted_proxies'] );
+		$this->assertSame( 100000, $data['daily_token_budget'] );
+		$this->assertSame( 'read', $data['who_may_chat'] );
+		$this->assertSame( 'read', ( new Option() )->get()['who_may_chat'] );
 	}
 }

@@ -16,8 +16,14 @@ final class OptionTest extends TestCase {
 		delete_option( Option::NAME );
 		$this->assertSame(
 			array(
-				'base_url'      => 'https://api.dify.ai/v1',
-				'response_mode' => 'streaming',
+				'base_url'             => 'https://api.dify.ai/v1',
+				'response_mode'        => 'streaming',
+				'limit_visitor_minute' => 10,
+				'limit_visitor_day'    => 200,
+				'limit_ip_minute'      => 30,
+				'trusted_proxies'      => array(),
+				'daily_token_budget'   => 0,
+				'who_may_chat'         => 'everyone',
 			),
 			( new Option() )->get()
 		);
@@ -36,8 +42,14 @@ final class OptionTest extends TestCase {
 		);
 		$this->assertSame(
 			array(
-				'base_url'      => 'https://dify.example/v1',
-				'response_mode' => 'blocking',
+				'base_url'             => 'https://dify.example/v1',
+				'response_mode'        => 'blocking',
+				'limit_visitor_minute' => 10,
+				'limit_visitor_day'    => 200,
+				'limit_ip_minute'      => 30,
+				'trusted_proxies'      => array(),
+				'daily_token_budget'   => 0,
+				'who_may_chat'         => 'everyone',
 			),
 			get_option( Option::NAME )
 		);
@@ -96,5 +108,36 @@ final class OptionTest extends TestCase {
 
 	public function test_option_name_starts_with_the_uninstall_prefix(): void {
 		$this->assertStringStartsWith( 'dify_chatbot_', Option::NAME );
+	}
+
+	public function test_protection_settings_are_kept_only_when_valid(): void {
+		$option = new Option();
+		$option->update(
+			array(
+				'limit_visitor_minute' => 5,
+				'limit_visitor_day'    => 0,
+				'limit_ip_minute'      => 100,
+				'trusted_proxies'      => array( ' 10.0.0.1 ', '192.168.0.0/16', '2001:db8::/32' ),
+				'daily_token_budget'   => 50000,
+				'who_may_chat'         => 'edit_posts',
+			)
+		);
+		$option->update(
+			array(
+				'limit_visitor_minute' => -1,
+				'limit_visitor_day'    => '7',
+				'limit_ip_minute'      => 100001,
+				'trusted_proxies'      => array( 'example.com' ),
+				'daily_token_budget'   => 1.5,
+				'who_may_chat'         => 'Not A Cap!',
+			)
+		);
+		$stored = $option->get();
+		$this->assertSame( 5, $stored['limit_visitor_minute'] );
+		$this->assertSame( 0, $stored['limit_visitor_day'] );
+		$this->assertSame( 100, $stored['limit_ip_minute'] );
+		$this->assertSame( array( '10.0.0.1', '192.168.0.0/16', '2001:db8::/32' ), $stored['trusted_proxies'] );
+		$this->assertSame( 50000, $stored['daily_token_budget'] );
+		$this->assertSame( 'edit_posts', $stored['who_may_chat'] );
 	}
 }

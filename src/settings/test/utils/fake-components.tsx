@@ -99,3 +99,23 @@ export function Notice( props: {
 export function Spinner() {
 	return <span className="components-spinner" />;
 }
+
+export function TextareaControl( props: {
+	label: string;
+	help?: ReactNode;
+	value?: string;
+	onChange: ( value: string ) => void;
+} ) {
+	const id = useId();
+	return (
+		<div>
+			<label htmlFor={ id }>{ props.label }</label>
+			<textarea
+				id={ id }
+				value={ props.value ?? '' }
+				onChange={ ( event ) => props.onChange( event.target.value ) }
+			/>
+			{ props.help && <p>{ props.help }</p> }
+		</div>
+	);
+}

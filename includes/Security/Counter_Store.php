@@ -1,0 +1,261 @@
+<?php
+/**
+ * Fixed-window counters shared by every web server of the site.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Security;
+
+use Dify_Chatbot\Registrable;
+
+/**
+ * Counters keyed by (key, window start), kept where every web server sees them: the persistent
+ * object cache when there is one, else the table `{prefix}dify_chatbot_counters`.
+ *
+ * Why the increment is atomic (several PHP processes on several servers, one database):
+ * - MySQL / MariaDB: one statement,
+ *   `INSERT … VALUES (key, window, LAST_INSERT_ID(n)) ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + n)`.
+ *   The primary key (counter_key, window_start) makes the insert-or-update a single row operation
+ *   under InnoDB's row lock, so concurrent increments serialize and none is lost. LAST_INSERT_ID(expr)
+ *   stores the new value in the connection's own session, so the value read back (mysqli's
+ *   insert_id, from the same connection, even behind a read/write-splitting db drop-in) is exactly
+ *   the value this request produced, never a later one. n requests therefore see n distinct
+ *   counts 1…n, and only the first `limit` of them are admitted.
+ * - SQLite (SQLite Database Integration): one database file with one writer at a time; the
+ *   increment and its read happen in one transaction, which holds the write lock between them.
+ * - Persistent object cache: wp_cache_add() creates the key only if missing and wp_cache_incr()
+ *   is the backend's atomic increment (Redis INCRBY, Memcached incr).
+ */
+final class Counter_Store implements Registrable {
+
+	public const TABLE = 'dify_chatbot_counters';
+
+	public const DB_VERSION = '1';
+
+	public const DB_VERSION_OPTION = 'dify_chatbot_db_version';
+
+	public const PRUNE_HOOK = 'dify_chatbot_prune_counters';
+
+	private const CACHE_GROUP = 'dify_chatbot_counters';
+
+	/**
+	 * Windows older than this are removed (the longest window is one day).
+	 */
+	private const KEEP_SECONDS = 172800;
+
+	/**
+	 * Creates the table on version change and prunes old windows daily.
+	 */
+	public function register(): void {
+		add_action( 'init', array( $this, 'maybe_install' ) );
+		add_action( self::PRUNE_HOOK, array( $this, 'prune' ) );
+	}
+
+	/**
+	 * The table's full name.
+	 */
+	public static function table(): string {
+		global $wpdb;
+		return $wpdb->prefix . self::TABLE;
+	}
+
+	/**
+	 * Creates or updates the table when the schema version changed (and on activation), and
+	 * schedules the daily pruning.
+	 */
+	public function maybe_install(): void {
+		if ( self::DB_VERSION !== get_option( self::DB_VERSION_OPTION ) ) {
+			self::install();
+		}
+		if ( ! wp_next_scheduled( self::PRUNE_HOOK ) ) {
+			wp_schedule_event( time() + 3600, 'daily', self::PRUNE_HOOK );
+		}
+	}
+
+	/**
+	 * Creates or updates the table with dbDelta.
+	 */
+	public static function install(): void {
+		global $wpdb;
+		if ( ! function_exists( 'dbDelta' ) ) {
+			// @phpstan-ignore-next-line requireOnce.fileNotFound (ABSPATH is only known at run time).
+			require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+		}
+		$table   = self::table();
+		$charset = $wpdb->get_charset_collate();
+		// dbDelta's format: two spaces after PRIMARY KEY, one field per line.
+		dbDelta(
+			"CREATE TABLE {$table} (
+counter_key varchar(64) NOT NULL,
+window_start bigint(20) unsigned NOT NULL,
+hits bigint(20) unsigned NOT NULL default 0,
+PRIMARY KEY  (counter_key,window_start),
+KEY window_start (window_start)
+) {$charset};"
+		);
+		update_option( self::DB_VERSION_OPTION, self::DB_VERSION, true );
+	}
+
+	/**
+	 * Adds $amount to a counter and returns the new value, atomically (see the class comment).
+	 * Returns null when the counter could not be written (the caller decides whether to fail
+	 * open or closed).
+	 *
+	 * @param string $key          Counter key, at most 64 ASCII characters.
+	 * @param int    $window_start Start of the window (Unix time).
+	 * @param int    $window_len   Length of the window in seconds (how long the cache keeps it).
+	 * @param int    $amount       What to add (at least 1).
+	 */
+	public function add( string $key, int $window_start, int $window_len, int $amount = 1 ): ?int {
+		$amount = max( 1, $amount );
+		if ( wp_using_ext_object_cache() ) {
+			$value = $this->cache_add( $key, $window_start, $window_len, $amount );
+			if ( null !== $value ) {
+				return $value;
+			}
+		}
+		return self::is_sqlite() ? $this->sqlite_add( $key, $window_start, $amount ) : $this->mysql_add( $key, $window_start, $amount );
+	}
+
+	/**
+	 * The current value of a counter (0 when it does not exist).
+	 *
+	 * @param string $key          Counter key.
+	 * @param int    $window_start Start of the window.
+	 */
+	public function get( string $key, int $window_start ): int {
+		global $wpdb;
+		if ( wp_using_ext_object_cache() ) {
+			$value = wp_cache_get( self::cache_key( $key, $window_start ), self::CACHE_GROUP );
+			if ( is_numeric( $value ) ) {
+				return (int) $value;
+			}
+		}
+		$table = self::table();
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the counters table; must not be cached.
+		$value = $wpdb->get_var( $wpdb->prepare( "SELECT hits FROM {$table} WHERE counter_key = %s AND window_start = %d", $key, $window_start ) );
+		return is_numeric( $value ) ? (int) $value : 0;
+	}
+
+	/**
+	 * Removes windows that ended long ago (daily cron, and now and then after an increment).
+	 */
+	public function prune(): void {
+		global $wpdb;
+		$table = self::table();
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the counters table.
+		$wpdb->query( $wpdb->prepare( "DELETE FROM {$table} WHERE window_start < %d", time() - self::KEEP_SECONDS ) );
+	}
+
+	/**
+	 * Drops the table (uninstall).
+	 */
+	public static function uninstall(): void {
+		global $wpdb;
+		$table = self::table();
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery.SchemaChange -- the plugin's own table.
+		$wpdb->query( "DROP TABLE IF EXISTS {$table}" );
+		delete_option( self::DB_VERSION_OPTION );
+		wp_clear_scheduled_hook( self::PRUNE_HOOK );
+	}
+
+	/**
+	 * Whether WordPress runs on the SQLite Database Integration drop-in.
+	 */
+	public static function is_sqlite(): bool {
+		return defined( 'DB_ENGINE' ) && 'sqlite' === DB_ENGINE;
+	}
+
+	/**
+	 * One atomic statement; the new value comes back through LAST_INSERT_ID(expr) of this connection.
+	 *
+	 * @param string $key          Counter key.
+	 * @param int    $window_start Start of the window.
+	 * @param int    $amount       What to add.
+	 */
+	private function mysql_add( string $key, int $window_start, int $amount ): ?int {
+		global $wpdb;
+		$table = self::table();
+		// LAST_INSERT_ID(n) in VALUES covers the insert (the table has no AUTO_INCREMENT column, so a
+		// plain insert would leave an older value); the UPDATE branch overwrites it with the sum.
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the counters table; must not be cached.
+		$done = $wpdb->query( $wpdb->prepare( "INSERT INTO {$table} (counter_key, window_start, hits) VALUES (%s, %d, LAST_INSERT_ID(%d)) ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + %d)", $key, $window_start, $amount, $amount ) );
+		if ( false === $done ) {
+			return null;
+		}
+		$this->maybe_prune();
+		return (int) $wpdb->insert_id;
+	}
+
+	/**
+	 * Increment and read back inside one transaction (SQLite has one writer at a time, and the
+	 * write lock taken by the INSERT is held until COMMIT).
+	 *
+	 * @param string $key          Counter key.
+	 * @param int    $window_start Start of the window.
+	 * @param int    $amount       What to add.
+	 */
+	private function sqlite_add( string $key, int $window_start, int $amount ): ?int {
+		global $wpdb;
+		$table = self::table();
+		// phpcs:disable WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the counters table; must not be cached.
+		$wpdb->query( 'START TRANSACTION' );
+		$done  = $wpdb->query( $wpdb->prepare( "INSERT INTO {$table} (counter_key, window_start, hits) VALUES (%s, %d, %d) ON DUPLICATE KEY UPDATE hits = hits + %d", $key, $window_start, $amount, $amount ) );
+		$value = false === $done ? null : $wpdb->get_var( $wpdb->prepare( "SELECT hits FROM {$table} WHERE counter_key = %s AND window_start = %d", $key, $window_start ) );
+		if ( false === $done ) {
+			$wpdb->query( 'ROLLBACK' );
+		} else {
+			$wpdb->query( 'COMMIT' );
+		}
+		// phpcs:enable
+		if ( ! is_numeric( $value ) ) {
+			return null;
+		}
+		$this->maybe_prune();
+		return (int) $value;
+	}
+
+	/**
+	 * Add and increment in the persistent object cache.
+	 *
+	 * @param string $key          Counter key.
+	 * @param int    $window_start Start of the window.
+	 * @param int    $window_len   Window length (the entry expires after it).
+	 * @param int    $amount       What to add.
+	 */
+	private function cache_add( string $key, int $window_start, int $window_len, int $amount ): ?int {
+		$cache_key = self::cache_key( $key, $window_start );
+		for ( $attempt = 0; $attempt < 2; $attempt++ ) {
+			// Creates the entry only when missing; a lost race is fine, the incr below is atomic.
+			wp_cache_add( $cache_key, 0, self::CACHE_GROUP, $window_len + 60 );
+			$value = wp_cache_incr( $cache_key, $amount, self::CACHE_GROUP );
+			if ( false !== $value ) {
+				return (int) $value;
+			}
+			// Evicted between add and incr: try once more, then use the database.
+		}
+		return null;
+	}
+
+	/**
+	 * The object cache key of a window.
+	 *
+	 * @param string $key          Counter key.
+	 * @param int    $window_start Start of the window.
+	 */
+	private static function cache_key( string $key, int $window_start ): string {
+		return $key . ':' . $window_start;
+	}
+
+	/**
+	 * Prunes now and then, so a site without working cron does not keep old windows forever.
+	 */
+	private function maybe_prune(): void {
+		if ( 1 === wp_rand( 1, 500 ) ) {
+			$this->prune();
+		}
+	}
+}

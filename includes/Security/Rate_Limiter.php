@@ -1,0 +1,124 @@
+<?php
+/**
+ * Messages per minute and per day, per visitor and per IP address.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Security;
+
+use Dify_Chatbot\Settings\Option;
+use WP_Error;
+
+/**
+ * Fixed-window limits counted in the shared Counter_Store, so they hold across several web
+ * servers: every chat message takes one hit from each active window, and a hit that makes a
+ * counter exceed its limit is refused with 429 and the seconds until the window ends. The IP limit
+ * is checked first, so a visitor who rotates cookies still meets it.
+ */
+final class Rate_Limiter {
+
+	public const CODE = 'dify_chatbot_rate_limited';
+
+	private const MINUTE = 60;
+
+	/**
+	 * The counters.
+	 *
+	 * @var Counter_Store
+	 */
+	private Counter_Store $store;
+
+	/**
+	 * The settings.
+	 *
+	 * @var Option
+	 */
+	private Option $option;
+
+	/**
+	 * Finds the client address.
+	 *
+	 * @var Client_Ip
+	 */
+	private Client_Ip $ip;
+
+	/**
+	 * Keeps the collaborators.
+	 *
+	 * @param Counter_Store $store  The counters.
+	 * @param Option        $option The settings.
+	 * @param Client_Ip     $ip     Finds the client address.
+	 */
+	public function __construct( Counter_Store $store, Option $option, Client_Ip $ip ) {
+		$this->store  = $store;
+		$this->option = $option;
+		$this->ip     = $ip;
+	}
+
+	/**
+	 * Counts one message and refuses it when a limit is exceeded.
+	 *
+	 * @param string               $user   The Dify user of the visitor.
+	 * @param array<string, mixed> $server $_SERVER (or a test's copy).
+	 * @param int|null             $now    The time (tests); now by default.
+	 */
+	public function hit( string $user, array $server, ?int $now = null ): ?WP_Error {
+		$now      = null === $now ? time() : $now;
+		$settings = $this->option->get();
+		$ip       = Client_Ip::bucket( $this->ip->from_server( $server, $settings['trusted_proxies'] ) );
+		$rules    = array(
+			array( 'ipm', $ip, $settings['limit_ip_minute'], false ),
+			array( 'vm', $user, $settings['limit_visitor_minute'], false ),
+			array( 'vd', $user, $settings['limit_visitor_day'], true ),
+		);
+		foreach ( $rules as $rule ) {
+			list( $kind, $who, $limit, $daily ) = $rule;
+			if ( $limit <= 0 ) {
+				continue;
+			}
+			$start = $daily ? Budget::day_start( $now ) : $now - ( $now % self::MINUTE );
+			$end   = $daily ? Budget::day_end( $now ) : $start + self::MINUTE;
+			$count = $this->store->add( self::key( $kind, $who ), $start, $end - $start );
+			// A counter that cannot be written (table missing) fails open: the chat keeps working.
+			if ( null !== $count && $count > $limit ) {
+				return self::refusal( max( 1, $end - $now ) );
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * A counter key: kind and a hash of who (no addresses or ids stored in clear).
+	 *
+	 * @param string $kind Rule kind.
+	 * @param string $who  Visitor or address bucket.
+	 */
+	public static function key( string $kind, string $who ): string {
+		return $kind . ':' . substr( hash_hmac( 'sha256', $who, 'dify_chatbot_rate_limit' ), 0, 40 );
+	}
+
+	/**
+	 * The 429 for a visitor.
+	 *
+	 * @param int $seconds Seconds until the window ends.
+	 */
+	public static function refusal( int $seconds ): WP_Error {
+		if ( $seconds <= 90 ) {
+			/* translators: %d: seconds to wait. */
+			$message = sprintf( _n( 'You are sending messages too quickly. Please wait %d second and try again.', 'You are sending messages too quickly. Please wait %d seconds and try again.', $seconds, 'dify-chatbot' ), $seconds );
+		} else {
+			$message = __( 'You have sent the most messages allowed for today. Please come back tomorrow.', 'dify-chatbot' );
+		}
+		return new WP_Error(
+			self::CODE,
+			$message,
+			array(
+				'status'      => 429,
+				'retry_after' => $seconds,
+			)
+		);
+	}
+}

@@ -1,0 +1,88 @@
+<?php
+/**
+ * The shared fixed-window counters.
+ *
+ * @package Dify_Chatbot
+ */
+
+namespace Dify_Chatbot\Tests\Security;
+
+use Dify_Chatbot\Security\Counter_Store;
+use Dify_Chatbot\Tests\TestCase;
+
+final class Counter_StoreTest extends TestCase {
+
+	public function test_the_table_exists_after_activation(): void {
+		global $wpdb;
+		$this->assertSame( Counter_Store::table(), $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', Counter_Store::table() ) ) );
+		$this->assertSame( Counter_Store::DB_VERSION, get_option( Counter_Store::DB_VERSION_OPTION ) );
+		$this->assertNotFalse( wp_next_scheduled( Counter_Store::PRUNE_HOOK ) );
+	}
+
+	public function test_add_returns_the_new_value_per_window(): void {
+		$store = new Counter_Store();
+		$this->assertSame( 0, $store->get( 'test:a', 600 ) );
+		$this->assertSame( 1, $store->add( 'test:a', 600, 60 ) );
+		$this->assertSame( 2, $store->add( 'test:a', 600, 60 ) );
+		$this->assertSame( 1, $store->add( 'test:a', 660, 60 ), 'A new window starts at 1.' );
+		$this->assertSame( 1, $store->add( 'test:b', 600, 60 ), 'Keys are separate.' );
+		$this->assertSame( 12, $store->add( 'test:a', 600, 60, 10 ) );
+		$this->assertSame( 12, $store->get( 'test:a', 600 ) );
+	}
+
+	public function test_old_windows_are_pruned(): void {
+		$store  = new Counter_Store();
+		$old    = time() - 3 * DAY_IN_SECONDS;
+		$recent = time() - DAY_IN_SECONDS;
+		$store->add( 'test:old', $old, 60 );
+		$store->add( 'test:recent', $recent, 86400 );
+		$store->prune();
+		$this->assertSame( 0, $store->get( 'test:old', $old ) );
+		$this->assertSame( 1, $store->get( 'test:recent', $recent ), 'Yesterday is kept (a daily window).' );
+	}
+
+	public function test_a_persistent_object_cache_is_used_when_there_is_one(): void {
+		global $wpdb;
+		$before = wp_using_ext_object_cache( true );
+		try {
+			$store = new Counter_Store();
+			$this->assertSame( 1, $store->add( 'test:cache', 600, 60 ) );
+			$this->assertSame( 3, $store->add( 'test:cache', 600, 60, 2 ) );
+			$this->assertSame( 3, $store->get( 'test:cache', 600 ) );
+			$this->assertNull( $wpdb->get_var( $wpdb->prepare( 'SELECT hits FROM ' . Counter_Store::table() . ' WHERE counter_key = %s', 'test:cache' ) ), 'Nothing written to the table.' );
+		} finally {
+			wp_using_ext_object_cache( $before );
+		}
+	}
+
+	/**
+	 * Twenty PHP processes, each with its own database connection (as on several web servers),
+	 * add to one counter at the same moment: every value 1…20 comes back exactly once.
+	 */
+	public function test_concurrent_connections_never_get_the_same_count(): void {
+		$key      = 'test:race:' . wp_generate_password( 8, false );
+		$window   = 1200;
+		$start_at = microtime( true ) + 2.0;
+		$script   = dirname( __DIR__ ) . '/Support/counter-hit.php';
+		$php      = PHP_BINARY;
+		$children = array();
+		for ( $i = 0; $i < 20; $i++ ) {
+			$command    = escapeshellarg( $php ) . ' ' . escapeshellarg( $script ) . ' ' . escapeshellarg( $key ) . ' ' . $window . ' ' . sprintf( '%.3F', $start_at );
+			$children[] = popen( $command . ' 2>&1', 'r' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.system_calls_popen -- separate processes are the point.
+		}
+		$values = array();
+		foreach ( $children as $child ) {
+			$values[] = trim( (string) stream_get_contents( $child ) );
+			pclose( $child );
+		}
+
+		// The rows were committed by the other connections: remove them from outside this test's transaction.
+		$db = new \mysqli( DB_HOST, DB_USER, DB_PASSWORD, DB_NAME );
+		$db->query( 'DELETE FROM ' . Counter_Store::table() . " WHERE counter_key = '" . $db->real_escape_string( $key ) . "'" );
+		$db->close();
+
+		$numbers = array_map( 'intval', $values );
+		sort( $numbers );
+		$this->assertSame( range( 1, 20 ), $numbers, 'Values: ' . implode( ', ', $values ) );
+	}
+}
