@@ -7,4 +7,6 @@ const defaultConfig = require( '@wordpress/scripts/config/jest-unit.config' );
 module.exports = {
 	...defaultConfig,
 	roots: [ '<rootDir>/src' ],
+	// marked ships only ES modules: babel compiles it for jest like the sources.
+	transformIgnorePatterns: [ '/node_modules/(?!marked/)' ],
 };

@@ -32,14 +32,21 @@ final class Plugin {
 		$renderer = new Frontend\Renderer();
 		$settings = Settings\Settings::create();
 		$errors   = new Dify\Error_Mapper();
+		$counters = new Security\Counter_Store();
+		$budget   = new Security\Budget( $counters, $settings->option() );
 		return array(
 			new Frontend\Assets(),
 			new Frontend\Block( $renderer ),
 			new Frontend\Shortcode( $renderer ),
 			$settings->option(),
 			new Settings\Settings_Page( $settings ),
-			new Rest\Settings_Route( $settings ),
+			$counters,
+			$budget,
+			new Security\Chat_Guard( new Security\Chat_Policy( $settings->option() ), $budget, new Security\Rate_Limiter( $counters, $settings->option(), new Security\Client_Ip() ) ),
+			new Rest\Settings_Route( $settings, $budget ),
 			new Rest\Chat_Route( $settings, new Security\Visitor_Identity(), $errors, new Dify\App_Info( $errors ) ),
+			new Rest\Parameters_Route( $settings, $errors ),
+			new Rest\Message_Route( $settings, new Security\Visitor_Identity(), $errors ),
 		);
 	}
 }

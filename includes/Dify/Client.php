@@ -92,6 +92,49 @@ final class Client {
 	}
 
 	/**
+	 * GET /parameters: the app's features and input form. Like /info it takes no `user`
+	 * (dify-api §12.1), and the answer is cached for the whole site.
+	 *
+	 * @return Response|WP_Error
+	 */
+	public function parameters() {
+		/** This filter is documented in includes/Dify/Client.php */
+		return $this->request( 'GET', '/parameters', null, self::seconds( apply_filters( 'dify_chatbot_info_timeout', 15.0 ), 15.0 ) );
+	}
+
+	/**
+	 * Rates an answer as the visitor who received it (dify-api §7.2); null removes the rating.
+	 *
+	 * @param string      $message_id Dify's message id.
+	 * @param string      $user       The visitor's Dify user.
+	 * @param string|null $rating     'like', 'dislike' or null.
+	 * @return Response|WP_Error
+	 */
+	public function feedback( string $message_id, string $user, ?string $rating ) {
+		return $this->request(
+			'POST',
+			'/messages/' . rawurlencode( $message_id ) . '/feedbacks',
+			array(
+				'user'   => $user,
+				'rating' => $rating,
+			),
+			15
+		);
+	}
+
+	/**
+	 * Follow-up questions for an answer of the visitor (dify-api §7.3). Dify asks its model, so
+	 * this may take a while.
+	 *
+	 * @param string $message_id Dify's message id.
+	 * @param string $user       The visitor's Dify user.
+	 * @return Response|WP_Error
+	 */
+	public function suggested( string $message_id, string $user ) {
+		return $this->request( 'GET', '/messages/' . rawurlencode( $message_id ) . '/suggested?user=' . rawurlencode( $user ), null, 30 );
+	}
+
+	/**
 	 * A blocking generation call (/chat-messages, /completion-messages, /workflows/run).
 	 *
 	 * @param string               $path Path below the base URL.

@@ -72,6 +72,18 @@ export class ChatError extends Error {
 	}
 }
 
+/** The browser-safe part of the app's parameters (the plugin's `GET parameters`). */
+export interface AppParameters {
+	/** Markdown shown before the first question; '' when the app has none. */
+	openingStatement: string;
+	/** Questions a visitor can send with one click before the first one. */
+	suggestedQuestions: string[];
+	/** Whether follow-up questions can be asked for after each answer. */
+	suggestedAfterAnswer: boolean;
+}
+
+export type Rating = 'like' | 'dislike' | null;
+
 export interface ChatClient {
 	/**
 	 * Sends one question and yields the answer as it arrives. Throws a `ChatError`.
@@ -82,6 +94,14 @@ export interface ChatClient {
 		request: ChatRequest,
 		signal?: AbortSignal
 	) => AsyncGenerator< ChatUpdate, void, undefined >;
+	/** The app's opening statement and suggestions. Throws a `ChatError`. */
+	parameters: () => Promise< AppParameters >;
+	/** Asks Dify to stop writing an answer (by the stream's task id). Throws a `ChatError`. */
+	stop: ( taskId: string ) => Promise< void >;
+	/** Rates an answer (null takes the rating back). Throws a `ChatError`. */
+	feedback: ( messageId: string, rating: Rating ) => Promise< void >;
+	/** Follow-up questions for an answer. Throws a `ChatError`. */
+	suggested: ( messageId: string ) => Promise< string[] >;
 }
 
 type Fetch = typeof fetch;
@@ -381,6 +401,32 @@ function* blockingUpdates( json: unknown ): Generator< ChatUpdate > {
 }
 
 /**
+ * The parameters the chat uses, from the route's answer (defaults for anything missing).
+ *
+ * @param json The parsed body.
+ */
+export function parseParameters( json: unknown ): AppParameters {
+	const data = record( json );
+	const questions = data?.suggested_questions;
+	return {
+		openingStatement:
+			typeof data?.opening_statement === 'string'
+				? data.opening_statement.trim()
+				: '',
+		suggestedQuestions: Array.isArray( questions )
+			? questions
+					.filter(
+						( q ): q is string =>
+							typeof q === 'string' && q.trim() !== ''
+					)
+					.slice( 0, 10 )
+			: [],
+		suggestedAfterAnswer:
+			record( data?.suggested_questions_after_answer )?.enabled === true,
+	};
+}
+
+/**
  * Whether a string looks like a nonce (admin-ajax answers "0" or "-1" when it cannot give one).
  *
  * @param value Candidate.
@@ -434,25 +480,26 @@ export function createClient(
 	}
 
 	async function post(
-		body: string,
-		signal: AbortSignal | undefined
+		body: string | null,
+		signal: AbortSignal | undefined,
+		path = 'chat',
+		accept = config.responseMode === 'blocking'
+			? 'application/json'
+			: 'text/event-stream'
 	): Promise< { response: Response; nonce: string } > {
 		const nonce = config.nonce;
-		const headers: Record< string, string > = {
-			'Content-Type': 'application/json',
-			Accept:
-				config.responseMode === 'blocking'
-					? 'application/json'
-					: 'text/event-stream',
-		};
+		const headers: Record< string, string > = { Accept: accept };
+		if ( body !== null ) {
+			headers[ 'Content-Type' ] = 'application/json';
+		}
 		if ( nonce ) {
 			headers[ 'X-WP-Nonce' ] = nonce;
 		}
 		try {
-			const response = await fetchFn( config.restUrl + 'chat', {
-				method: 'POST',
+			const response = await fetchFn( config.restUrl + path, {
+				method: body === null ? 'GET' : 'POST',
 				headers,
-				body,
+				...( body === null ? {} : { body } ),
 				credentials: 'same-origin',
 				signal,
 			} );
@@ -542,5 +589,81 @@ export function createClient(
 		}
 	}
 
-	return { chat };
+	/**
+	 * A small JSON call (GET when `body` is null), with the same one-time nonce refresh as chat.
+	 *
+	 * @param path Route below the namespace.
+	 * @param body JSON body, or null for a GET.
+	 */
+	async function call( path: string, body: unknown ): Promise< unknown > {
+		const text = body === null ? null : JSON.stringify( body );
+		let { response, nonce } = await post(
+			text,
+			undefined,
+			path,
+			'application/json'
+		);
+		if ( ! response.ok ) {
+			const error = await errorFromResponse( response );
+			if (
+				error.code !== ERROR_INVALID_NONCE ||
+				! config.nonceEndpoint
+			) {
+				throw error;
+			}
+			// Another chat on the page may have refreshed it meanwhile.
+			const fresh =
+				config.nonce !== nonce ? config.nonce : await refreshNonce();
+			if ( ! fresh ) {
+				throw error;
+			}
+			( { response } = await post(
+				text,
+				undefined,
+				path,
+				'application/json'
+			) );
+			if ( ! response.ok ) {
+				throw await errorFromResponse( response );
+			}
+		}
+		try {
+			return await response.json();
+		} catch {
+			throw badResponse( response.status );
+		}
+	}
+
+	return {
+		chat,
+		parameters: async () =>
+			parseParameters( await call( 'parameters', null ) ),
+		stop: async ( taskId ) => {
+			await call( `chat/${ encodeURIComponent( taskId ) }/stop`, {} );
+		},
+		feedback: async ( messageId, rating ) => {
+			await call(
+				`messages/${ encodeURIComponent( messageId ) }/feedback`,
+				{
+					rating,
+				}
+			);
+		},
+		suggested: async ( messageId ) => {
+			const data = record(
+				await call(
+					`messages/${ encodeURIComponent( messageId ) }/suggested`,
+					null
+				)
+			);
+			return Array.isArray( data?.data )
+				? data.data
+						.filter(
+							( q ): q is string =>
+								typeof q === 'string' && q.trim() !== ''
+						)
+						.slice( 0, 5 )
+				: [];
+		},
+	};
 }

@@ -1,14 +1,22 @@
 /**
  * One chat: header, conversation log, question box, and a polite live region.
  */
-import { useCallback, useEffect, useReducer, useRef } from '@wordpress/element';
+import {
+	useCallback,
+	useEffect,
+	useReducer,
+	useRef,
+	useState,
+} from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
 import {
 	ChatError,
 	ERROR_ABORTED,
 	ERROR_CONVERSATION_NOT_FOUND,
+	type AppParameters,
 	type ChatClient,
+	type Rating,
 } from '../api';
 import { CLOSE_EVENT, OPEN_EVENT, type ChatOptions } from '../options';
 import {
@@ -22,6 +30,9 @@ import {
 import { loadConversation, saveConversation } from '../storage';
 import Composer from './Composer';
 import MessageList from './MessageList';
+
+/** A stable empty list, so memoized children do not re-render for a new one. */
+const NONE: string[] = [];
 
 interface ChatProps {
 	root: HTMLElement;
@@ -47,13 +58,67 @@ export default function Chat( {
 	const latest = useRef( state );
 	latest.current = state;
 	const inputRef = useRef< HTMLTextAreaElement >( null );
-	const controllers = useRef( new Set< AbortController >() );
+	// The request of each answer on its way, by the answer's local id.
+	const controllers = useRef( new Map< string, AbortController >() );
+	// The app's opening statement and starters; null until known (or when they cannot be had:
+	// they are extras, the chat works without them).
+	const [ parameters, setParameters ] = useState< AppParameters | null >(
+		null
+	);
 	const ids = useRef( 0 );
 	const nextId = () => `${ root.id || 'dify-chatbot' }-${ ++ids.current }`;
 
 	useEffect( () => {
 		saveConversation( storageKey, state.conversationId );
 	}, [ storageKey, state.conversationId ] );
+
+	useEffect( () => {
+		let live = true;
+		client.parameters().then(
+			( value ) => live && setParameters( value ),
+			() => undefined
+		);
+		return () => {
+			live = false;
+		};
+	}, [ client ] );
+
+	// Follow-up questions for the last answer, when the app offers them (fetched once it is done).
+	const [ followUps, setFollowUps ] = useState< {
+		answerId: string;
+		questions: string[];
+	} | null >( null );
+	const lastMessage = state.messages[ state.messages.length - 1 ];
+	const finishedId =
+		lastMessage?.role === 'assistant' &&
+		lastMessage.status === 'done' &&
+		lastMessage.messageId
+			? lastMessage.messageId
+			: null;
+	const finishedAnswer = finishedId ? ( lastMessage?.id ?? null ) : null;
+	useEffect( () => {
+		if ( ! finishedId || ! finishedAnswer ) {
+			return;
+		}
+		if ( ! parameters?.suggestedAfterAnswer ) {
+			return;
+		}
+		let live = true;
+		client.suggested( finishedId ).then(
+			( questions ) =>
+				live && setFollowUps( { answerId: finishedAnswer, questions } ),
+			() => undefined
+		);
+		return () => {
+			live = false;
+		};
+	}, [ client, finishedId, finishedAnswer, parameters ] );
+
+	const feedback = useCallback(
+		( messageId: string, rating: Rating ) =>
+			client.feedback( messageId, rating ),
+		[ client ]
+	);
 
 	// Leaving (unmount) closes any answer still on its way.
 	useEffect( () => {
@@ -74,7 +139,7 @@ export default function Chat( {
 	const ask = useCallback(
 		async ( query: string, answerId: string ) => {
 			const controller = new AbortController();
-			controllers.current.add( controller );
+			controllers.current.set( answerId, controller );
 			const act = ( action: ChatAction ) => {
 				if ( ! controller.signal.aborted ) {
 					dispatch( action );
@@ -126,7 +191,7 @@ export default function Chat( {
 					} );
 				}
 			} finally {
-				controllers.current.delete( controller );
+				controllers.current.delete( answerId );
 			}
 		},
 		[ client, options.bot ]
@@ -173,6 +238,38 @@ export default function Chat( {
 		},
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- nextId only reads refs.
 		[ ask ]
+	);
+
+	/**
+	 * Stops the answer on its way. What was written so far stays, marked as stopped. Dify is
+	 * told first (by the stream's task id, as the same visitor), so it stops generating; the
+	 * request is closed once it has been told, or at once when no task id came yet.
+	 */
+	const stop = useCallback( () => {
+		const current = latest.current;
+		const last = current.messages[ current.messages.length - 1 ];
+		if ( ! last || ! isBusy( current ) ) {
+			return;
+		}
+		const controller = controllers.current.get( last.id );
+		const action: ChatAction = { type: 'stop', answerId: last.id };
+		dispatch( action );
+		latest.current = reducer( latest.current, action );
+		const close = () => controller?.abort();
+		if ( last.taskId ) {
+			client.stop( last.taskId ).then( close, close );
+		} else {
+			close();
+		}
+		inputRef.current?.focus();
+	}, [ client ] );
+
+	const suggest = useCallback(
+		( question: string ) => {
+			send( question );
+			inputRef.current?.focus();
+		},
+		[ send ]
 	);
 
 	const busy = isBusy( state );
@@ -223,11 +320,24 @@ export default function Chat( {
 				messages={ state.messages }
 				retryId={ retryId }
 				onRetry={ retry }
+				opening={ parameters?.openingStatement ?? '' }
+				starters={ parameters?.suggestedQuestions ?? NONE }
+				onSuggest={ suggest }
+				followUps={
+					followUps &&
+					lastMessage &&
+					followUps.answerId === lastMessage.id &&
+					! isBusy( state )
+						? followUps.questions
+						: NONE
+				}
+				onFeedback={ feedback }
 			/>
 			<Composer
 				label={ label }
 				busy={ busy }
 				onSend={ send }
+				onStop={ stop }
 				inputRef={ inputRef }
 			/>
 			<div

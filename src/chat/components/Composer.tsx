@@ -13,10 +13,12 @@ interface ComposerProps {
 	busy: boolean;
 	/** Sends a question; false when it was not accepted (the text is then kept). */
 	onSend: ( query: string ) => boolean;
+	/** Stops the answer on its way (shown while `busy`). */
+	onStop: () => void;
 	inputRef: RefObject< HTMLTextAreaElement >;
 }
 
-function Composer( { label, busy, onSend, inputRef }: ComposerProps ) {
+function Composer( { label, busy, onSend, onStop, inputRef }: ComposerProps ) {
 	const [ text, setText ] = useState( '' );
 	const id = useId();
 	const empty = text.trim() === '';
@@ -68,6 +70,15 @@ function Composer( { label, busy, onSend, inputRef }: ComposerProps ) {
 				onChange={ ( event ) => setText( event.target.value ) }
 				onKeyDown={ onKeyDown }
 			/>
+			{ busy && (
+				<button
+					type="button"
+					className="dify-chatbot__stop dify-chatbot__button"
+					onClick={ onStop }
+				>
+					{ __( 'Stop', 'dify-chatbot' ) }
+				</button>
+			) }
 			<button
 				type="submit"
 				className="dify-chatbot__send wp-element-button"

@@ -5,15 +5,20 @@
 import { memo } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
+import type { Rating } from '../api';
 import type { ChatMessage } from '../state';
+import AnswerActions from './AnswerActions';
+import Markdown from './Markdown';
 
 interface MessageProps {
 	message: ChatMessage;
 	/** Set only on the last answer when it failed (a stable callback, so memo holds). */
 	onRetry?: ( answerId: string ) => void;
+	/** Rates an answer (a stable callback). */
+	onFeedback?: ( messageId: string, rating: Rating ) => Promise< void >;
 }
 
-function Message( { message, onRetry }: MessageProps ) {
+function Message( { message, onRetry, onFeedback }: MessageProps ) {
 	const isUser = message.role === 'user';
 	const waiting = message.status === 'pending';
 	return (
@@ -32,7 +37,11 @@ function Message( { message, onRetry }: MessageProps ) {
 				}` }
 				data-status={ message.status }
 			>
-				{ message.text }
+				{ isUser && message.text }
+				{ /* Nothing at all for a failed answer without text, so the empty bubble hides. */ }
+				{ ! isUser && message.text !== '' && (
+					<Markdown text={ message.text } />
+				) }
 				{ waiting && (
 					<span className="dify-chatbot__typing">
 						<span className="dify-chatbot__dot" />
@@ -44,6 +53,16 @@ function Message( { message, onRetry }: MessageProps ) {
 					</span>
 				) }
 			</div>
+			{ ! isUser &&
+				message.text !== '' &&
+				( message.status === 'done' ||
+					message.status === 'stopped' ) && (
+					<AnswerActions
+						text={ message.text }
+						messageId={ message.messageId }
+						onFeedback={ onFeedback }
+					/>
+				) }
 			{ message.status === 'stopped' && (
 				<p className="dify-chatbot__note">
 					{ __( 'The answer was stopped.', 'dify-chatbot' ) }

@@ -5,14 +5,27 @@
 import { useLayoutEffect, useRef } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
+import type { Rating } from '../api';
 import type { ChatMessage } from '../state';
+import Markdown from './Markdown';
 import Message from './Message';
+import Suggestions from './Suggestions';
 
 interface MessageListProps {
 	messages: ChatMessage[];
 	/** The last answer's id when Retry applies to it. */
 	retryId: string | null;
 	onRetry: ( answerId: string ) => void;
+	/** The app's opening statement (markdown), '' when it has none. */
+	opening: string;
+	/** Questions offered before the first one. */
+	starters: string[];
+	/** Sends a suggested question. */
+	onSuggest: ( question: string ) => void;
+	/** Follow-up questions for the last answer. */
+	followUps: string[];
+	/** Rates an answer. */
+	onFeedback: ( messageId: string, rating: Rating ) => Promise< void >;
 }
 
 /** How close to the bottom (px) still counts as "following the answer". */
@@ -22,6 +35,11 @@ export default function MessageList( {
 	messages,
 	retryId,
 	onRetry,
+	opening,
+	starters,
+	onSuggest,
+	followUps,
+	onFeedback,
 }: MessageListProps ) {
 	const ref = useRef< HTMLDivElement >( null );
 	// Follow the answer as it grows, unless the visitor scrolled up to read something.
@@ -41,7 +59,7 @@ export default function MessageList( {
 			// scrollTop, not scrollIntoView: only this box scrolls, never the page.
 			log.scrollTop = log.scrollHeight;
 		}
-	}, [ messages ] );
+	}, [ messages, followUps ] );
 
 	return (
 		<div
@@ -63,21 +81,42 @@ export default function MessageList( {
 				}
 			} }
 		>
-			{ messages.length === 0 && (
-				<p className="dify-chatbot__empty">
-					{ __(
-						'Send a message to start the conversation.',
-						'dify-chatbot'
-					) }
-				</p>
+			{ /* The app's greeting opens every conversation, as in Dify's own web chat. */ }
+			{ opening !== '' && (
+				<div className="dify-chatbot__turn dify-chatbot__turn--assistant">
+					<div className="dify-chatbot__opening">
+						<Markdown text={ opening } />
+					</div>
+				</div>
 			) }
+			{ messages.length === 0 && starters.length > 0 && (
+				<Suggestions questions={ starters } onSelect={ onSuggest } />
+			) }
+			{ messages.length === 0 &&
+				opening === '' &&
+				starters.length === 0 && (
+					<p className="dify-chatbot__empty">
+						{ __(
+							'Send a message to start the conversation.',
+							'dify-chatbot'
+						) }
+					</p>
+				) }
 			{ messages.map( ( message ) => (
 				<Message
 					key={ message.id }
 					message={ message }
 					onRetry={ message.id === retryId ? onRetry : undefined }
+					onFeedback={ onFeedback }
 				/>
 			) ) }
+			{ messages.length > 0 && followUps.length > 0 && (
+				<Suggestions
+					questions={ followUps }
+					onSelect={ onSuggest }
+					label={ __( 'Follow-up questions', 'dify-chatbot' ) }
+				/>
+			) }
 		</div>
 	);
 }

@@ -767,3 +767,115 @@ describe( 'errorFromResponse and parseRetryAfter', () => {
 		} );
 	} );
 } );
+
+describe( 'chat client: parameters, stop, feedback and suggestions', () => {
+	it( 'reads the parameters the chat uses, with defaults for the rest', async () => {
+		const fetchMock = mockFetch( [
+			json( 200, {
+				opening_statement: '  Hi there!  ',
+				suggested_questions: [ 'One?', 3, '', 'Two?' ],
+				suggested_questions_after_answer: { enabled: true },
+			} ),
+			json( 200, { opening_statement: null } ),
+		] );
+		const client = createClient(
+			config( { nonce: 'abc123def0' } ),
+			fetchMock
+		);
+		expect( await client.parameters() ).toEqual( {
+			openingStatement: 'Hi there!',
+			suggestedQuestions: [ 'One?', 'Two?' ],
+			suggestedAfterAnswer: true,
+		} );
+		expect( await client.parameters() ).toEqual( {
+			openingStatement: '',
+			suggestedQuestions: [],
+			suggestedAfterAnswer: false,
+		} );
+		const [ url, init ] = fetchMock.mock.calls[ 0 ] ?? [];
+		expect( url ).toBe( REST + 'parameters' );
+		expect( init?.method ).toBe( 'GET' );
+		expect( init?.body ).toBeUndefined();
+		expect( headersOf( fetchMock.mock.calls[ 0 ] ) ).toEqual( {
+			Accept: 'application/json',
+			'X-WP-Nonce': 'abc123def0',
+		} );
+	} );
+
+	it( 'turns a failed parameters request into a ChatError', async () => {
+		const fetchMock = mockFetch( [
+			json( 503, {
+				code: 'dify_chatbot_not_configured',
+				message: 'The chat is not available right now.',
+				data: { status: 503 },
+			} ),
+		] );
+		const error = await failure(
+			createClient( config(), fetchMock ).parameters()
+		);
+		expect( error.code ).toBe( 'dify_chatbot_not_configured' );
+		expect( error.status ).toBe( 503 );
+	} );
+
+	it( 'stops a task by its id', async () => {
+		const fetchMock = mockFetch( [ json( 200, { result: 'success' } ) ] );
+		await createClient( config(), fetchMock ).stop( 't 1/x' );
+		const [ url, init ] = fetchMock.mock.calls[ 0 ] ?? [];
+		expect( url ).toBe( REST + 'chat/t%201%2Fx/stop' );
+		expect( init?.method ).toBe( 'POST' );
+		expect( JSON.parse( String( init?.body ) ) ).toEqual( {} );
+	} );
+
+	it( 'sends a rating, and null to take it back', async () => {
+		const fetchMock = mockFetch( [
+			json( 200, { result: 'success' } ),
+			json( 200, { result: 'success' } ),
+		] );
+		const client = createClient( config(), fetchMock );
+		await client.feedback( 'm1', 'like' );
+		await client.feedback( 'm1', null );
+		expect( fetchMock.mock.calls[ 0 ]?.[ 0 ] ).toBe(
+			REST + 'messages/m1/feedback'
+		);
+		expect(
+			fetchMock.mock.calls.map( ( [ , init ] ) =>
+				JSON.parse( String( init?.body ) )
+			)
+		).toEqual( [ { rating: 'like' }, { rating: null } ] );
+	} );
+
+	it( 'reads follow-up questions', async () => {
+		const fetchMock = mockFetch( [
+			json( 200, { result: 'success', data: [ 'A?', null, 'B?' ] } ),
+		] );
+		expect(
+			await createClient( config(), fetchMock ).suggested( 'm1' )
+		).toEqual( [ 'A?', 'B?' ] );
+		expect( fetchMock.mock.calls[ 0 ]?.[ 0 ] ).toBe(
+			REST + 'messages/m1/suggested'
+		);
+	} );
+
+	it( 'refreshes a stale nonce once for these calls too', async () => {
+		const settings = config( {
+			nonce: 'stale00000',
+			nonceEndpoint: NONCE_URL,
+		} );
+		const fetchMock = mockFetch( [
+			json( 403, {
+				code: 'rest_cookie_invalid_nonce',
+				message: 'Cookie check failed',
+				data: { status: 403 },
+			} ),
+			json( 200, { result: 'success' } ),
+		] );
+		await createClient( settings, fetchMock ).stop( 't1' );
+		expect( settings.nonce ).toBe( 'fresh12345' );
+		const stops = fetchMock.mock.calls.filter(
+			( [ url ] ) => String( url ) === REST + 'chat/t1/stop'
+		);
+		expect(
+			stops.map( ( call ) => headersOf( call )[ 'X-WP-Nonce' ] )
+		).toEqual( [ 'stale00000', 'fresh12345' ] );
+	} );
+} );

@@ -14,6 +14,7 @@ import type { Root } from 'react-dom/client';
 
 import {
 	ChatError,
+	type AppParameters,
 	type ChatClient,
 	type ChatRequest,
 	type ChatUpdate,
@@ -78,12 +79,17 @@ class Answer {
 }
 
 let answers: Answer[];
+let parameters: AppParameters;
 const client: ChatClient = {
 	chat( request ) {
 		const answer = new Answer( request );
 		answers.push( answer );
 		return answer.updates();
 	},
+	parameters: jest.fn( async () => parameters ),
+	stop: jest.fn( async () => undefined ),
+	feedback: jest.fn( async () => undefined ),
+	suggested: jest.fn( async () => [] as string[] ),
 };
 
 let container: HTMLElement;
@@ -181,6 +187,12 @@ function liveRegion(): HTMLElement {
 
 beforeEach( () => {
 	answers = [];
+	parameters = {
+		openingStatement: '',
+		suggestedQuestions: [],
+		suggestedAfterAnswer: false,
+	};
+	jest.clearAllMocks();
 	window.localStorage.clear();
 	container = document.createElement( 'div' );
 	container.id = 'dify-chatbot-1';
@@ -413,5 +425,219 @@ describe( 'Chat', () => {
 		expect( button?.getAttribute( 'aria-label' ) ).toBe( 'Close chat' );
 		await act( async () => button?.click() );
 		expect( close ).toHaveBeenCalledTimes( 1 );
+	} );
+} );
+
+describe( 'Chat: parity with Dify’s web chat', () => {
+	function buttonNamed( name: string ): HTMLButtonElement | undefined {
+		return Array.from(
+			container.querySelectorAll< HTMLButtonElement >( 'button' )
+		).find( ( b ) => b.textContent === name );
+	}
+
+	async function finish( index: number, messageId: string | null ) {
+		await step( index, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId,
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		await step( index, { done: true } );
+	}
+
+	it( 'shows the opening statement as markdown and sends a starter with one click', async () => {
+		parameters = {
+			openingStatement:
+				'Hello, **visitor**! <img src=x onerror=alert(1)>',
+			suggestedQuestions: [ 'What can you do?', 'Show me a table' ],
+			suggestedAfterAnswer: false,
+		};
+		await render();
+		await settle();
+		const opening = container.querySelector( '.dify-chatbot__opening' );
+		expect( opening?.querySelector( 'strong' )?.textContent ).toBe(
+			'visitor'
+		);
+		expect( opening?.querySelector( '[onerror]' ) ).toBeNull();
+		expect( container.querySelector( '.dify-chatbot__empty' ) ).toBeNull();
+		// The greeting is not counted as an answer.
+		expect( answersInPage() ).toHaveLength( 0 );
+
+		await act( async () => buttonNamed( 'Show me a table' )?.click() );
+		await settle();
+		expect( answers[ 0 ]?.request.query ).toBe( 'Show me a table' );
+		expect(
+			container.querySelector( '.dify-chatbot__message.is-user' )
+				?.textContent
+		).toBe( 'Show me a table' );
+		expect(
+			container.querySelector( '.dify-chatbot__suggestions' )
+		).toBeNull();
+		expect(
+			container.querySelector( '.dify-chatbot__opening' )
+		).not.toBeNull();
+	} );
+
+	it( 'shows only the usual hint for an app without a greeting, or when parameters fail', async () => {
+		( client.parameters as jest.Mock ).mockImplementationOnce( async () => {
+			throw new ChatError( 'dify_chatbot_unavailable', 'No.' );
+		} );
+		await render();
+		await settle();
+		expect(
+			container.querySelector( '.dify-chatbot__empty' )
+		).not.toBeNull();
+		expect(
+			container.querySelector( '.dify-chatbot__opening' )
+		).toBeNull();
+		expect(
+			container.querySelector( '.dify-chatbot__suggestions' )
+		).toBeNull();
+	} );
+
+	it( 'renders answers as markdown', async () => {
+		await render();
+		await ask( 'Table?' );
+		await step( 0, {
+			update: {
+				type: 'append',
+				text: '## Title\n\n| a | b |\n| - | - |\n',
+			},
+		} );
+		await step( 0, {
+			update: { type: 'append', text: '| 1 | 2 |\n\n```js\nlet' },
+		} );
+		const [ answer ] = answersInPage();
+		expect( answer?.querySelector( 'h2' )?.textContent ).toBe( 'Title' );
+		expect( answer?.querySelectorAll( 'td' ) ).toHaveLength( 2 );
+		// An open fence while streaming is already code.
+		expect( answer?.querySelector( 'pre code' )?.textContent ).toContain(
+			'let'
+		);
+	} );
+
+	it( 'Stop tells the server the task id, keeps the text and marks the answer stopped', async () => {
+		await render();
+		await ask( 'Long story' );
+		expect( buttonNamed( 'Stop' ) ).toBeDefined();
+		await step( 0, {
+			update: {
+				type: 'meta',
+				conversationId: 'c1',
+				messageId: 'm1',
+				taskId: 'task-1',
+			},
+		} );
+		await step( 0, { update: { type: 'append', text: 'Once upon' } } );
+
+		await act( async () => buttonNamed( 'Stop' )?.click() );
+		await settle();
+		expect( client.stop ).toHaveBeenCalledWith( 'task-1' );
+		const [ answer ] = answersInPage();
+		expect( answer?.dataset.status ).toBe( 'stopped' );
+		expect( answerText( answer ) ).toBe( 'Once upon' );
+		expect( buttonNamed( 'Stop' ) ).toBeUndefined();
+		expect( container.textContent ).toContain( 'The answer was stopped.' );
+
+		// Whatever was still on its way is ignored.
+		await step( 0, { update: { type: 'append', text: ' a time' } } );
+		expect( answerText( answer ) ).toBe( 'Once upon' );
+		expect( container.ownerDocument.activeElement ).toBe( textarea() );
+
+		// A new question can be asked at once.
+		await ask( 'Next' );
+		expect( answers ).toHaveLength( 2 );
+	} );
+
+	it( 'Stop before the first event closes the request without a stop call', async () => {
+		await render();
+		await ask( 'Quick' );
+		await act( async () => buttonNamed( 'Stop' )?.click() );
+		await settle();
+		expect( client.stop ).not.toHaveBeenCalled();
+		expect( answersInPage()[ 0 ]?.dataset.status ).toBe( 'stopped' );
+	} );
+
+	it( 'rates an answer, takes the rating back, and copies its text', async () => {
+		const writeText = jest.fn< ( text: string ) => Promise< void > >(
+			async () => undefined
+		);
+		Object.defineProperty( window.navigator, 'clipboard', {
+			value: { writeText },
+			configurable: true,
+		} );
+		await render();
+		await ask( 'Rate me' );
+		await step( 0, {
+			update: { type: 'append', text: '**Good** answer' },
+		} );
+		expect( buttonNamed( 'Like' ) ).toBeUndefined(); // Not while it is written.
+		await finish( 0, 'm1' );
+
+		await act( async () => buttonNamed( 'Like' )?.click() );
+		expect( client.feedback ).toHaveBeenLastCalledWith( 'm1', 'like' );
+		expect( buttonNamed( 'Like' )?.getAttribute( 'aria-pressed' ) ).toBe(
+			'true'
+		);
+		await act( async () => buttonNamed( 'Dislike' )?.click() );
+		expect( client.feedback ).toHaveBeenLastCalledWith( 'm1', 'dislike' );
+		await act( async () => buttonNamed( 'Dislike' )?.click() );
+		expect( client.feedback ).toHaveBeenLastCalledWith( 'm1', null );
+		expect( buttonNamed( 'Dislike' )?.getAttribute( 'aria-pressed' ) ).toBe(
+			'false'
+		);
+
+		await act( async () => buttonNamed( 'Copy' )?.click() );
+		expect( writeText ).toHaveBeenCalledWith( '**Good** answer' );
+		expect( buttonNamed( 'Copied' ) ).toBeDefined();
+	} );
+
+	it( 'puts a rating back when the server refuses it', async () => {
+		( client.feedback as jest.Mock ).mockImplementationOnce( async () => {
+			throw new ChatError( 'dify_chatbot_message_not_found', 'Gone.' );
+		} );
+		await render();
+		await ask( 'Rate me' );
+		await step( 0, { update: { type: 'append', text: 'Answer' } } );
+		await finish( 0, 'm1' );
+		await act( async () => buttonNamed( 'Like' )?.click() );
+		await settle();
+		expect( buttonNamed( 'Like' )?.getAttribute( 'aria-pressed' ) ).toBe(
+			'false'
+		);
+	} );
+
+	it( 'offers follow-up questions after an answer when the app has them', async () => {
+		parameters = {
+			openingStatement: '',
+			suggestedQuestions: [],
+			suggestedAfterAnswer: true,
+		};
+		( client.suggested as jest.Mock ).mockImplementation( async () => [
+			'Tell me more?',
+		] );
+		await render();
+		await settle();
+		await ask( 'First' );
+		await step( 0, { update: { type: 'append', text: 'Answer' } } );
+		await finish( 0, 'm1' );
+		await settle();
+		expect( client.suggested ).toHaveBeenCalledWith( 'm1' );
+		await act( async () => buttonNamed( 'Tell me more?' )?.click() );
+		await settle();
+		expect( answers[ 1 ]?.request.query ).toBe( 'Tell me more?' );
+		// Gone while the next answer is written.
+		expect( buttonNamed( 'Tell me more?' ) ).toBeUndefined();
+	} );
+
+	it( 'asks for no follow-ups when the app has none', async () => {
+		await render();
+		await ask( 'First' );
+		await step( 0, { update: { type: 'append', text: 'Answer' } } );
+		await finish( 0, 'm1' );
+		await settle();
+		expect( client.suggested ).not.toHaveBeenCalled();
 	} );
 } );

@@ -1,0 +1,112 @@
+/**
+ * Under a finished answer: copy its text, and rate it (like / dislike; pressing the same one
+ * again takes the rating back), as in Dify's web chat.
+ */
+import { useEffect, useRef, useState } from '@wordpress/element';
+import { __ } from '@wordpress/i18n';
+
+import type { Rating } from '../api';
+
+interface AnswerActionsProps {
+	/** The answer's markdown (what is copied). */
+	text: string;
+	/** Dify's message id; rating needs it. */
+	messageId: string | null;
+	/** Sends a rating; rejects when it could not be saved. */
+	onFeedback?: ( messageId: string, rating: Rating ) => Promise< void >;
+}
+
+/** How long "Copied" shows, in ms. */
+const COPIED_FOR = 2000;
+
+export default function AnswerActions( {
+	text,
+	messageId,
+	onFeedback,
+}: AnswerActionsProps ) {
+	const [ copied, setCopied ] = useState( false );
+	const [ rating, setRating ] = useState< Rating >( null );
+	const timer = useRef< number | null >( null );
+
+	useEffect(
+		() => () => {
+			if ( timer.current !== null ) {
+				window.clearTimeout( timer.current );
+			}
+		},
+		[]
+	);
+
+	const copy = async () => {
+		try {
+			await window.navigator.clipboard.writeText( text );
+		} catch {
+			return; // No clipboard (insecure page, permission): nothing to confirm.
+		}
+		setCopied( true );
+		if ( timer.current !== null ) {
+			window.clearTimeout( timer.current );
+		}
+		timer.current = window.setTimeout(
+			() => setCopied( false ),
+			COPIED_FOR
+		);
+	};
+
+	// Ratings are sent one after another, in the order pressed; the button shows the new
+	// rating at once and goes back to the last saved one if the server refuses.
+	const saved = useRef< Rating >( null );
+	const queue = useRef< Promise< void > >( Promise.resolve() );
+	const rate = ( pressed: 'like' | 'dislike' ) => {
+		if ( ! messageId || ! onFeedback ) {
+			return;
+		}
+		const next: Rating = rating === pressed ? null : pressed;
+		setRating( next );
+		queue.current = queue.current.then( async () => {
+			if ( next === saved.current ) {
+				return;
+			}
+			try {
+				await onFeedback( messageId, next );
+				saved.current = next;
+			} catch {
+				setRating( saved.current );
+			}
+		} );
+	};
+
+	return (
+		<div className="dify-chatbot__actions">
+			<button
+				type="button"
+				className="dify-chatbot__action"
+				onClick={ copy }
+			>
+				{ copied
+					? __( 'Copied', 'dify-chatbot' )
+					: __( 'Copy', 'dify-chatbot' ) }
+			</button>
+			{ messageId && onFeedback && (
+				<>
+					<button
+						type="button"
+						className="dify-chatbot__action"
+						aria-pressed={ rating === 'like' }
+						onClick={ () => rate( 'like' ) }
+					>
+						{ __( 'Like', 'dify-chatbot' ) }
+					</button>
+					<button
+						type="button"
+						className="dify-chatbot__action"
+						aria-pressed={ rating === 'dislike' }
+						onClick={ () => rate( 'dislike' ) }
+					>
+						{ __( 'Dislike', 'dify-chatbot' ) }
+					</button>
+				</>
+			) }
+		</div>
+	);
+}
