@@ -47,7 +47,8 @@ export default defineConfig( {
 	],
 	forbidOnly: !! process.env.CI,
 	workers: 1,
-	retries: 0,
+	// One retry in CI only: a loaded 2-core machine can stall a browser; a real failure fails twice.
+	retries: process.env.CI ? 1 : 0,
 	timeout: 60_000,
 	reportSlowTests: null,
 	globalSetup: require.resolve( './global-setup.ts' ),
