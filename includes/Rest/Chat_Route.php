@@ -149,7 +149,8 @@ final class Chat_Route implements Registrable {
 			array(
 				'methods'             => WP_REST_Server::CREATABLE,
 				'callback'            => array( $this, 'stop' ),
-				'permission_callback' => '__return_true',
+				// Who may chat; stopping costs nothing upstream, so no rate limit.
+				'permission_callback' => array( Visitor_Permission::class, 'check' ),
 			)
 		);
 	}
@@ -388,6 +389,8 @@ final class Chat_Route implements Registrable {
 						'url'             => array(
 							'type'      => 'string',
 							'format'    => 'uri',
+							// The uri format alone lets `javascript:…` through (esc_url_raw turns it into http://…).
+							'pattern'   => '^[Hh][Tt][Tt][Pp][Ss]?://',
 							'maxLength' => 2048,
 						),
 					),

@@ -24,9 +24,9 @@ use WP_REST_Server;
  * `POST /dify-chatbot/v1/messages/{id}/feedback` and `GET /dify-chatbot/v1/messages/{id}/suggested`
  * (design §3.2).
  *
- * Open to everyone, like the chat route: the Dify `user` is derived on the server, and Dify only
- * finds a message for the user it belongs to (dify-api §7.2, §7.3), so a visitor can rate or ask
- * about their own answers only.
+ * Open to whoever may chat, within the rate limits (Visitor_Permission). The Dify `user` is
+ * derived on the server, and Dify only finds a message for the user it belongs to (dify-api §7.2,
+ * §7.3), so a visitor can rate or ask about their own answers only.
  */
 final class Message_Route implements Registrable {
 
@@ -88,8 +88,8 @@ final class Message_Route implements Registrable {
 			array(
 				'methods'             => WP_REST_Server::CREATABLE,
 				'callback'            => array( $this, 'feedback' ),
-				// Open by design: identity is derived server-side (see the class comment).
-				'permission_callback' => '__return_true',
+				// Identity is derived server-side (see the class comment); who may chat and the rate limits.
+				'permission_callback' => array( Visitor_Permission::class, 'check_limited' ),
 				'args'                => array(
 					'rating' => array(
 						// Not `required`: WordPress counts a null value as missing.
@@ -107,7 +107,8 @@ final class Message_Route implements Registrable {
 			array(
 				'methods'             => WP_REST_Server::READABLE,
 				'callback'            => array( $this, 'suggested' ),
-				'permission_callback' => '__return_true',
+				// An LLM call at Dify per request: who may chat and the rate limits.
+				'permission_callback' => array( Visitor_Permission::class, 'check_limited' ),
 			)
 		);
 	}

@@ -25,7 +25,7 @@ use WP_REST_Server;
  * moderation keywords and API-extension ids, and whatever Dify adds in a later release stays on
  * the server until it is added here on purpose.
  *
- * Open to everyone, like the chat route. Dify ignores `user` on /parameters, so none is derived
+ * Open to whoever may chat (Visitor_Permission). Dify ignores `user` on /parameters, so none is derived
  * or sent, and the answer is the same for every visitor: it is cached for the site (5 minutes,
  * per base URL + key).
  */
@@ -100,8 +100,8 @@ final class Parameters_Route implements Registrable {
 			array(
 				'methods'             => WP_REST_Server::READABLE,
 				'callback'            => array( $this, 'parameters' ),
-				// Open by design, like /chat: the answer is the same public subset for everyone.
-				'permission_callback' => '__return_true',
+				// Who may chat (the answer is the same public subset for everyone; cached, so no rate limit).
+				'permission_callback' => array( Visitor_Permission::class, 'check' ),
 			)
 		);
 	}

@@ -22,6 +22,19 @@ final class Rate_Limiter {
 
 	public const CODE = 'dify_chatbot_rate_limited';
 
+	/**
+	 * The chat messages' bucket.
+	 */
+	public const CHAT = '';
+
+	/**
+	 * The bucket of the cheaper visitor actions (feedback, follow-up questions): counted apart
+	 * from messages, with limits ACTION_SCALE times the message limits.
+	 */
+	public const ACTIONS = 'a';
+
+	private const ACTION_SCALE = 3;
+
 	private const MINUTE = 60;
 
 	/**
@@ -64,15 +77,18 @@ final class Rate_Limiter {
 	 * @param string               $user   The Dify user of the visitor.
 	 * @param array<string, mixed> $server $_SERVER (or a test's copy).
 	 * @param int|null             $now    The time (tests); now by default.
+	 * @param string               $bucket self::CHAT (messages) or self::ACTIONS.
 	 */
-	public function hit( string $user, array $server, ?int $now = null ): ?WP_Error {
+	public function hit( string $user, array $server, ?int $now = null, string $bucket = self::CHAT ): ?WP_Error {
 		$now      = null === $now ? time() : $now;
 		$settings = $this->option->get();
 		$ip       = Client_Ip::bucket( $this->ip->from_server( $server, $settings['trusted_proxies'] ) );
+		$prefix   = self::ACTIONS === $bucket ? self::ACTIONS : self::CHAT;
+		$scale    = self::ACTIONS === $bucket ? self::ACTION_SCALE : 1;
 		$rules    = array(
-			array( 'ipm', $ip, $settings['limit_ip_minute'], false ),
-			array( 'vm', $user, $settings['limit_visitor_minute'], false ),
-			array( 'vd', $user, $settings['limit_visitor_day'], true ),
+			array( $prefix . 'ipm', $ip, $settings['limit_ip_minute'] * $scale, false ),
+			array( $prefix . 'vm', $user, $settings['limit_visitor_minute'] * $scale, false ),
+			array( $prefix . 'vd', $user, $settings['limit_visitor_day'] * $scale, true ),
 		);
 		foreach ( $rules as $rule ) {
 			list( $kind, $who, $limit, $daily ) = $rule;

@@ -149,6 +149,31 @@ final class Chat_RouteTest extends TestCase {
 		);
 	}
 
+	public function test_a_remote_file_must_be_an_http_url(): void {
+		$this->configure();
+		foreach ( array( 'javascript:alert(1)', 'data:image/png;base64,AAAA', 'file:///etc/passwd', 'ftp://example.org/a.png' ) as $url ) {
+			$response = $this->dispatch( '/chat', $this->remote_file( $url ) );
+			$this->assertSame( 400, $response->get_status(), $url );
+		}
+		$since    = $this->emulator_last_seq();
+		$response = $this->dispatch( '/chat', $this->remote_file( 'https://example.org/cat.png' ) );
+		$this->assertSame( 200, $response->get_status() );
+		$this->assertSame( 'https://example.org/cat.png', $this->last_post( $since, '/chat-messages' )['body']['files'][0]['url'] );
+	}
+
+	private function remote_file( string $url ): array {
+		return array(
+			'query' => 'A picture #delay:0',
+			'files' => array(
+				array(
+					'type'            => 'image',
+					'transfer_method' => 'remote_url',
+					'url'             => $url,
+				),
+			),
+		);
+	}
+
 	public function test_schema_messages_are_readable(): void {
 		$data = $this->dispatch(
 			'/chat',

@@ -65,6 +65,25 @@ final class Rate_LimiterTest extends TestCase {
 		$this->assertStringContainsString( 'come back tomorrow', $refusal->get_error_message() );
 	}
 
+	public function test_the_action_bucket_is_separate_and_three_times_larger(): void {
+		$limiter = $this->limiter(
+			array(
+				'limit_visitor_minute' => 1,
+				'limit_ip_minute'      => 2,
+			)
+		);
+		$server  = array( 'REMOTE_ADDR' => '198.51.100.1' );
+		$this->assertNull( $limiter->hit( 'visitor-a', $server, self::NOW ) );
+		$this->assertNotNull( $limiter->hit( 'visitor-a', $server, self::NOW ) );
+		for ( $i = 0; $i < 3; $i++ ) {
+			$this->assertNull( $limiter->hit( 'visitor-a', $server, self::NOW, Rate_Limiter::ACTIONS ), 'Messages do not use up actions.' );
+		}
+		$this->assertNotNull( $limiter->hit( 'visitor-a', $server, self::NOW, Rate_Limiter::ACTIONS ) );
+		$this->assertNull( $limiter->hit( 'visitor-b', $server, self::NOW, Rate_Limiter::ACTIONS ) );
+		$this->assertNull( $limiter->hit( 'visitor-c', $server, self::NOW, Rate_Limiter::ACTIONS ) );
+		$this->assertNotNull( $limiter->hit( 'visitor-d', $server, self::NOW, Rate_Limiter::ACTIONS ), 'The IP limit is tripled too (6).' );
+	}
+
 	public function test_the_ip_limit_applies_across_visitors(): void {
 		$limiter = $this->limiter( array( 'limit_ip_minute' => 2 ) );
 		$server  = array( 'REMOTE_ADDR' => '198.51.100.1' );

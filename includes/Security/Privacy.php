@@ -1,0 +1,49 @@
+<?php
+/**
+ * The plugin's suggested privacy policy text.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Security;
+
+use Dify_Chatbot\Registrable;
+
+/**
+ * Adds a section to Settings → Privacy → Policy Guide: what the chat sends to Dify, the opaque
+ * visitor id and its cookie, and that no other personal data is sent by default.
+ */
+final class Privacy implements Registrable {
+
+	/**
+	 * Adds the text on admin_init (the only time WordPress accepts it).
+	 */
+	public function register(): void {
+		add_action( 'admin_init', array( $this, 'add_policy_content' ) );
+	}
+
+	/**
+	 * Registers the suggested text.
+	 */
+	public function add_policy_content(): void {
+		if ( function_exists( 'wp_add_privacy_policy_content' ) ) {
+			wp_add_privacy_policy_content( __( 'Dify Chatbot', 'dify-chatbot' ), self::content() );
+		}
+	}
+
+	/**
+	 * The suggested text, as plain paragraphs.
+	 */
+	public static function content(): string {
+		$paragraphs = array(
+			__( 'When you use the chat on this site, your messages, any values you enter in the chat form, any files you attach and the ratings you give to answers are sent from this site to the Dify service that writes the answers, together with an identifier of your conversation.', 'dify-chatbot' ),
+			__( 'Dify also receives an identifier of you as a chat user: for logged-in users it is made from the user number of this site; for other visitors it is a random value with no meaning of its own. No name, email address or IP address is sent to Dify by default.', 'dify-chatbot' ),
+			__( 'For visitors who are not logged in, this random value is kept in a cookie named dify_chatbot_visitor for one year, so that you can continue your conversations. The cookie is only readable by this site and is not used for tracking or advertising.', 'dify-chatbot' ),
+			__( 'To protect the chat from abuse, this site counts how many messages are sent per visitor and per IP address; the counts are stored as one-way hashes and removed after two days.', 'dify-chatbot' ),
+			__( 'The Dify service stores conversations according to its own privacy policy; the site owner should name who operates it and where.', 'dify-chatbot' ),
+		);
+		return '<p>' . implode( "</p>\n<p>", array_map( 'esc_html', $paragraphs ) ) . '</p>';
+	}
+}
