@@ -34,6 +34,8 @@ final class Plugin {
 		$errors   = new Dify\Error_Mapper();
 		$counters = new Security\Counter_Store();
 		$budget   = new Security\Budget( $counters, $settings->option() );
+		$policy   = new Security\Chat_Policy( $settings->option() );
+		$limiter  = new Security\Rate_Limiter( $counters, $settings->option(), new Security\Client_Ip() );
 		return array(
 			new Frontend\Assets(),
 			new Frontend\Block( $renderer ),
@@ -42,11 +44,14 @@ final class Plugin {
 			new Settings\Settings_Page( $settings ),
 			$counters,
 			$budget,
-			new Security\Chat_Guard( new Security\Chat_Policy( $settings->option() ), $budget, new Security\Rate_Limiter( $counters, $settings->option(), new Security\Client_Ip() ) ),
+			new Security\Chat_Guard( $policy, $budget, $limiter ),
+			new Security\Visitor_Guard( $policy, $limiter, new Security\Visitor_Identity() ),
+			new Security\Privacy(),
 			new Rest\Settings_Route( $settings, $budget ),
 			new Rest\Chat_Route( $settings, new Security\Visitor_Identity(), $errors, new Dify\App_Info( $errors ) ),
 			new Rest\Parameters_Route( $settings, $errors ),
 			new Rest\Message_Route( $settings, new Security\Visitor_Identity(), $errors ),
+			new Rest\Conversation_Route( $settings, new Security\Visitor_Identity(), $errors ),
 		);
 	}
 }

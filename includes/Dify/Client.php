@@ -135,6 +135,79 @@ final class Client {
 	}
 
 	/**
+	 * The visitor's conversations (dify-api §7.4): Dify lists only those of this user.
+	 *
+	 * @param string      $user    The visitor's Dify user.
+	 * @param string|null $last_id Id of the last conversation of the previous page.
+	 * @param int         $limit   1-100.
+	 * @return Response|WP_Error
+	 */
+	public function conversations( string $user, ?string $last_id, int $limit ) {
+		$query = array(
+			'user'  => $user,
+			'limit' => $limit,
+		);
+		if ( null !== $last_id ) {
+			$query['last_id'] = $last_id;
+		}
+		return $this->request( 'GET', '/conversations?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ), null, 15 );
+	}
+
+	/**
+	 * A page of a conversation's messages as the visitor (dify-api §7.1): Dify answers 404 for a
+	 * conversation of another user.
+	 *
+	 * @param string      $conversation_id Dify's conversation id.
+	 * @param string      $user            The visitor's Dify user.
+	 * @param string|null $first_id        Id of the oldest message shown (older ones come back).
+	 * @param int         $limit           1-100.
+	 * @return Response|WP_Error
+	 */
+	public function messages( string $conversation_id, string $user, ?string $first_id, int $limit ) {
+		$query = array(
+			'conversation_id' => $conversation_id,
+			'user'            => $user,
+			'limit'           => $limit,
+		);
+		if ( null !== $first_id ) {
+			$query['first_id'] = $first_id;
+		}
+		return $this->request( 'GET', '/messages?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ), null, 15 );
+	}
+
+	/**
+	 * Renames a conversation of the visitor (dify-api §7.4).
+	 *
+	 * @param string $conversation_id Dify's conversation id.
+	 * @param string $user            The visitor's Dify user.
+	 * @param string $name            The new name.
+	 * @return Response|WP_Error
+	 */
+	public function rename( string $conversation_id, string $user, string $name ) {
+		return $this->request(
+			'POST',
+			'/conversations/' . rawurlencode( $conversation_id ) . '/name',
+			array(
+				'user'          => $user,
+				'name'          => $name,
+				'auto_generate' => false,
+			),
+			15
+		);
+	}
+
+	/**
+	 * Deletes a conversation. Dify does NOT check who owns it (dify-api §4): callers must.
+	 *
+	 * @param string $conversation_id Dify's conversation id.
+	 * @param string $user            The visitor's Dify user.
+	 * @return Response|WP_Error
+	 */
+	public function delete_conversation( string $conversation_id, string $user ) {
+		return $this->request( 'DELETE', '/conversations/' . rawurlencode( $conversation_id ), array( 'user' => $user ), 15 );
+	}
+
+	/**
 	 * A blocking generation call (/chat-messages, /completion-messages, /workflows/run).
 	 *
 	 * @param string               $path Path below the base URL.

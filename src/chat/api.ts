@@ -11,6 +11,12 @@ import { __, _n, sprintf } from '@wordpress/i18n';
 
 import type { ChatConfig } from './options';
 import { difyEvents, type DifyEvent } from './sse';
+import {
+	citationsOf,
+	isSafeUrl,
+	type AnswerFile,
+	type Citation,
+} from './state';
 
 export interface ChatRequest {
 	query: string;
@@ -34,6 +40,10 @@ export type ChatUpdate =
 	  }
 	| { type: 'append'; text: string }
 	| { type: 'replace'; text: string }
+	/** An agent's tool round (re-sent with the same id as it progresses). */
+	| { type: 'thought'; id: string; position: number; tools: string[] }
+	/** A file an agent's tool made (only http(s) links are passed on). */
+	| { type: 'file'; id: string; url: string; fileType: string }
 	| {
 			type: 'end';
 			conversationId: string | null;
@@ -102,6 +112,29 @@ export interface ChatClient {
 	feedback: ( messageId: string, rating: Rating ) => Promise< void >;
 	/** Follow-up questions for an answer. Throws a `ChatError`. */
 	suggested: ( messageId: string ) => Promise< string[] >;
+	/** The visitor's conversations, most recently updated first. Throws a `ChatError`. */
+	conversations: () => Promise< ConversationSummary[] >;
+	/** Renames one of the visitor's conversations. Throws a `ChatError`. */
+	rename: ( conversationId: string, name: string ) => Promise< void >;
+	/** Deletes one of the visitor's conversations. Throws a `ChatError`. */
+	remove: ( conversationId: string ) => Promise< void >;
+	/** The visitor's earlier turns of a conversation, oldest first. Throws a `ChatError`. */
+	history: ( conversationId: string ) => Promise< HistoryTurn[] >;
+}
+
+/** One of the visitor's conversations, for the list. */
+export interface ConversationSummary {
+	id: string;
+	name: string;
+}
+
+/** One question and its answer from the conversation's history. */
+export interface HistoryTurn {
+	messageId: string;
+	query: string;
+	answer: string;
+	citations: Citation[];
+	files: AnswerFile[];
 }
 
 type Fetch = typeof fetch;
@@ -321,6 +354,25 @@ async function* streamUpdates(
 				case 'message_replace':
 					yield { type: 'replace', text: str( event.answer ) ?? '' };
 					break;
+				case 'agent_thought': {
+					const id = str( event.id );
+					const tools = ( str( event.tool ) ?? '' )
+						.split( ';' )
+						.map( ( tool ) => tool.trim() )
+						.filter( ( tool ) => tool !== '' );
+					if ( id ) {
+						yield {
+							type: 'thought',
+							id,
+							position:
+								typeof event.position === 'number'
+									? event.position
+									: 0,
+							tools,
+						};
+					}
+					break;
+				}
 				case 'text_chunk': {
 					const text = str( record( event.data )?.text );
 					if ( text ) {
@@ -332,7 +384,17 @@ async function* streamUpdates(
 					workflow = record( event.data ) ?? {};
 					break;
 				default:
-					if (
+					if ( event.event === 'message_file' && 'url' in event ) {
+						const id = str( event.id );
+						if ( id && isSafeUrl( event.url ) ) {
+							yield {
+								type: 'file',
+								id,
+								url: event.url,
+								fileType: str( event.type ) ?? 'file',
+							};
+						}
+					} else if (
 						typeof event.answer === 'string' &&
 						! ( 'url' in event )
 					) {
@@ -340,7 +402,7 @@ async function* streamUpdates(
 							yield { type: 'append', text: event.answer };
 						}
 					}
-				// Anything else (agent_thought, node events, files, TTS…) is not shown yet.
+				// Anything else (node events, TTS…) is not shown yet.
 			}
 		}
 	} finally {
@@ -485,7 +547,8 @@ export function createClient(
 		path = 'chat',
 		accept = config.responseMode === 'blocking'
 			? 'application/json'
-			: 'text/event-stream'
+			: 'text/event-stream',
+		method = body === null ? 'GET' : 'POST'
 	): Promise< { response: Response; nonce: string } > {
 		const nonce = config.nonce;
 		const headers: Record< string, string > = { Accept: accept };
@@ -497,7 +560,7 @@ export function createClient(
 		}
 		try {
 			const response = await fetchFn( config.restUrl + path, {
-				method: body === null ? 'GET' : 'POST',
+				method,
 				headers,
 				...( body === null ? {} : { body } ),
 				credentials: 'same-origin',
@@ -592,16 +655,22 @@ export function createClient(
 	/**
 	 * A small JSON call (GET when `body` is null), with the same one-time nonce refresh as chat.
 	 *
-	 * @param path Route below the namespace.
-	 * @param body JSON body, or null for a GET.
+	 * @param path   Route below the namespace.
+	 * @param body   JSON body, or null for a GET.
+	 * @param method
 	 */
-	async function call( path: string, body: unknown ): Promise< unknown > {
+	async function call(
+		path: string,
+		body: unknown,
+		method?: string
+	): Promise< unknown > {
 		const text = body === null ? null : JSON.stringify( body );
 		let { response, nonce } = await post(
 			text,
 			undefined,
 			path,
-			'application/json'
+			'application/json',
+			method
 		);
 		if ( ! response.ok ) {
 			const error = await errorFromResponse( response );
@@ -621,7 +690,8 @@ export function createClient(
 				text,
 				undefined,
 				path,
-				'application/json'
+				'application/json',
+				method
 			) );
 			if ( ! response.ok ) {
 				throw await errorFromResponse( response );
@@ -665,5 +735,87 @@ export function createClient(
 						.slice( 0, 5 )
 				: [];
 		},
+		conversations: async () => {
+			const data = record( await call( 'conversations', null ) )?.data;
+			const list: ConversationSummary[] = [];
+			for ( const item of Array.isArray( data ) ? data : [] ) {
+				const row = record( item );
+				const id = str( row?.id );
+				if ( id ) {
+					list.push( { id, name: str( row?.name ) ?? '' } );
+				}
+			}
+			return list;
+		},
+		rename: async ( conversationId, name ) => {
+			await call(
+				`conversations/${ encodeURIComponent( conversationId ) }/name`,
+				{ name }
+			);
+		},
+		remove: async ( conversationId ) => {
+			await call(
+				`conversations/${ encodeURIComponent( conversationId ) }`,
+				{},
+				'DELETE'
+			);
+		},
+		history: async ( conversationId ) =>
+			parseHistory(
+				await call(
+					// No query string: restUrl may itself be `?rest_route=…`.
+					`conversations/${ encodeURIComponent(
+						conversationId
+					) }/messages`,
+					null
+				)
+			),
 	};
+}
+
+/**
+ * The turns of a `GET conversations/{id}/messages` answer (Dify gives them oldest first).
+ *
+ * @param json The parsed body.
+ */
+export function parseHistory( json: unknown ): HistoryTurn[] {
+	const data = record( json )?.data;
+	if ( ! Array.isArray( data ) ) {
+		return [];
+	}
+	const turns: HistoryTurn[] = [];
+	for ( const item of data ) {
+		const message = record( item );
+		const messageId = str( message?.id );
+		if ( ! message || ! messageId ) {
+			continue;
+		}
+		const files: AnswerFile[] = [];
+		if ( Array.isArray( message.message_files ) ) {
+			for ( const value of message.message_files ) {
+				const file = record( value );
+				const id = str( file?.id );
+				if (
+					file &&
+					id &&
+					isSafeUrl( file.url ) &&
+					file.belongs_to === 'assistant'
+				) {
+					files.push( {
+						id,
+						url: file.url,
+						type: str( file.type ) ?? 'file',
+					} );
+				}
+			}
+		}
+		turns.push( {
+			messageId,
+			query: typeof message.query === 'string' ? message.query : '',
+			answer: typeof message.answer === 'string' ? message.answer : '',
+			citations: citationsOf( message.retriever_resources ),
+			files,
+		} );
+	}
+	return turns;
 }

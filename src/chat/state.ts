@@ -21,6 +21,37 @@ export interface ChatMessage {
 	messageId: string | null;
 	/** Dify's task id while the answer is written (a stop button needs it). */
 	taskId: string | null;
+	/** For an answer: the knowledge it was built from (`retriever_resources`). */
+	citations: Citation[];
+	/** For an agent's answer: the tool rounds, in order. */
+	thoughts: Thought[];
+	/** For an answer: images the agent's tools made (http(s) links only). */
+	files: AnswerFile[];
+	/** Brought back from the conversation's history (not answered on this page). */
+	restored?: boolean;
+}
+
+export interface Citation {
+	position: number;
+	documentName: string;
+	content: string;
+	/** Relevance, 0–1; null when Dify gives none. */
+	score: number | null;
+}
+
+export interface Thought {
+	/** Dify's thought id: the same thought is re-sent as it progresses. */
+	id: string;
+	position: number;
+	/** The tools used in this round (names only). */
+	tools: string[];
+}
+
+export interface AnswerFile {
+	id: string;
+	url: string;
+	/** Dify's file type (`image`, …). */
+	type: string;
 }
 
 export interface Announcement {
@@ -48,12 +79,32 @@ export type ChatAction =
 			taskId: string | null;
 	  }
 	| { type: 'append'; answerId: string; text: string }
+	| ( { type: 'thought'; answerId: string } & Thought )
+	| {
+			type: 'file';
+			answerId: string;
+			id: string;
+			url: string;
+			fileType: string;
+	  }
+	| {
+			type: 'restore';
+			conversationId: string;
+			turns: Array< {
+				query: string;
+				answer: string;
+				messageId: string;
+				citations: Citation[];
+				files: AnswerFile[];
+			} >;
+	  }
 	| { type: 'replace'; answerId: string; text: string }
 	| {
 			type: 'end';
 			answerId: string;
 			conversationId: string | null;
 			messageId: string | null;
+			citations?: Citation[];
 	  }
 	| {
 			type: 'fail';
@@ -150,7 +201,55 @@ function answer( id: string, query: string ): ChatMessage {
 		query,
 		messageId: null,
 		taskId: null,
+		citations: [],
+		thoughts: [],
+		files: [],
 	};
+}
+
+function num( value: unknown ): number | null {
+	return typeof value === 'number' && Number.isFinite( value ) ? value : null;
+}
+
+/**
+ * The citations to show, from Dify's `retriever_resources` (anything malformed is skipped).
+ *
+ * @param resources `metadata.retriever_resources` of an answer.
+ */
+export function citationsOf( resources: unknown ): Citation[] {
+	if ( ! Array.isArray( resources ) ) {
+		return [];
+	}
+	const citations: Citation[] = [];
+	resources.forEach( ( item: unknown, index ) => {
+		if ( ! item || typeof item !== 'object' ) {
+			return;
+		}
+		const r = item as Record< string, unknown >;
+		const name = [ r.document_name, r.title, r.dataset_name ].find(
+			( v ): v is string => typeof v === 'string' && v.trim() !== ''
+		);
+		const content = typeof r.content === 'string' ? r.content : '';
+		if ( ! name && content === '' ) {
+			return;
+		}
+		citations.push( {
+			position: num( r.position ) ?? index + 1,
+			documentName: name ?? '',
+			content,
+			score: num( r.score ),
+		} );
+	} );
+	return citations;
+}
+
+/**
+ * An image link a page may show: http(s) only.
+ *
+ * @param url A link from the stream.
+ */
+export function isSafeUrl( url: unknown ): url is string {
+	return typeof url === 'string' && /^https?:\/\//i.test( url );
 }
 
 export function reducer( state: ChatState, action: ChatAction ): ChatState {
@@ -168,6 +267,9 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 				query: action.query,
 				messageId: null,
 				taskId: null,
+				citations: [],
+				thoughts: [],
+				files: [],
 			};
 			return {
 				...state,
@@ -216,6 +318,78 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 			return result ? result.state : state;
 		}
 
+		case 'thought': {
+			const thought: Thought = {
+				id: action.id,
+				position: action.position,
+				tools: action.tools,
+			};
+			const result = update( state, action.answerId, ( message ) => {
+				if ( ! isOpen( message ) ) {
+					return null;
+				}
+				const known = message.thoughts.findIndex(
+					( t ) => t.id === thought.id
+				);
+				const thoughts = message.thoughts.slice();
+				if ( known >= 0 ) {
+					thoughts[ known ] = thought;
+				} else {
+					thoughts.push( thought );
+				}
+				return { ...message, thoughts };
+			} );
+			return result ? result.state : state;
+		}
+
+		case 'file': {
+			const file: AnswerFile = {
+				id: action.id,
+				url: action.url,
+				type: action.fileType,
+			};
+			if ( ! isSafeUrl( file.url ) ) {
+				return state;
+			}
+			const result = update( state, action.answerId, ( message ) =>
+				isOpen( message ) &&
+				! message.files.some( ( f ) => f.id === file.id )
+					? { ...message, files: [ ...message.files, file ] }
+					: null
+			);
+			return result ? result.state : state;
+		}
+
+		case 'restore': {
+			// Only into an empty chat: history never mixes with a conversation already shown.
+			if ( state.messages.length > 0 ) {
+				return state;
+			}
+			const messages: ChatMessage[] = [];
+			action.turns.forEach( ( turn ) => {
+				messages.push( {
+					...answer( `${ turn.messageId }-q`, turn.query ),
+					role: 'user',
+					text: turn.query,
+					status: 'done',
+				} );
+				messages.push( {
+					...answer( `${ turn.messageId }-a`, turn.query ),
+					text: turn.answer,
+					status: 'done',
+					messageId: turn.messageId,
+					citations: turn.citations,
+					files: turn.files.filter( ( f ) => isSafeUrl( f.url ) ),
+					restored: true,
+				} );
+			} );
+			return {
+				...state,
+				messages,
+				conversationId: action.conversationId,
+			};
+		}
+
 		case 'end': {
 			const result = update( state, action.answerId, ( message ) =>
 				isOpen( message )
@@ -224,6 +398,7 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 							status: 'done',
 							taskId: null,
 							messageId: action.messageId ?? message.messageId,
+							citations: action.citations ?? message.citations,
 						}
 					: null
 			);

@@ -21,6 +21,7 @@ import {
 import { CLOSE_EVENT, OPEN_EVENT, type ChatOptions } from '../options';
 import {
 	canRetry,
+	citationsOf,
 	initialState,
 	isBusy,
 	reducer,
@@ -29,6 +30,7 @@ import {
 } from '../state';
 import { loadConversation, saveConversation } from '../storage';
 import Composer from './Composer';
+import Conversations from './Conversations';
 import MessageList from './MessageList';
 
 /** A stable empty list, so memoized children do not re-render for a new one. */
@@ -72,6 +74,36 @@ export default function Chat( {
 		saveConversation( storageKey, state.conversationId );
 	}, [ storageKey, state.conversationId ] );
 
+	// A conversation kept from an earlier page view: its turns come back into the chat.
+	useEffect( () => {
+		const conversationId = latest.current.conversationId;
+		if ( ! conversationId ) {
+			return;
+		}
+		let live = true;
+		client.history( conversationId ).then(
+			( turns ) => {
+				if ( live && turns.length > 0 ) {
+					dispatch( { type: 'restore', conversationId, turns } );
+				}
+			},
+			( error ) => {
+				// Gone (deleted, or the app changed): forget it, unless the visitor already chats.
+				if (
+					live &&
+					error instanceof ChatError &&
+					error.code === ERROR_CONVERSATION_NOT_FOUND &&
+					latest.current.messages.length === 0
+				) {
+					dispatch( { type: 'reset' } );
+				}
+			}
+		);
+		return () => {
+			live = false;
+		};
+	}, [ client ] );
+
 	useEffect( () => {
 		let live = true;
 		client.parameters().then(
@@ -92,6 +124,7 @@ export default function Chat( {
 	const finishedId =
 		lastMessage?.role === 'assistant' &&
 		lastMessage.status === 'done' &&
+		! lastMessage.restored &&
 		lastMessage.messageId
 			? lastMessage.messageId
 			: null;
@@ -163,6 +196,16 @@ export default function Chat( {
 							type: update.type,
 							answerId,
 							text: update.text,
+						} );
+					} else if ( update.type === 'end' ) {
+						act( {
+							type: 'end',
+							answerId,
+							conversationId: update.conversationId,
+							messageId: update.messageId,
+							citations: citationsOf(
+								update.metadata.retrieverResources
+							),
 						} );
 					} else {
 						act( { ...update, answerId } );
@@ -272,6 +315,37 @@ export default function Chat( {
 		[ send ]
 	);
 
+	// The visitor's conversations, shown on request above the log.
+	const [ showList, setShowList ] = useState( false );
+	const openConversation = useCallback(
+		( conversationId: string ) => {
+			setShowList( false );
+			if (
+				isBusy( latest.current ) ||
+				conversationId === latest.current.conversationId
+			) {
+				return;
+			}
+			const action: ChatAction = { type: 'reset' };
+			dispatch( action );
+			latest.current = reducer( latest.current, action );
+			client.history( conversationId ).then(
+				( turns ) =>
+					dispatch( { type: 'restore', conversationId, turns } ),
+				() => undefined
+			);
+		},
+		[ client ]
+	);
+	const deleted = useCallback( ( conversationId: string ) => {
+		if (
+			conversationId === latest.current.conversationId &&
+			! isBusy( latest.current )
+		) {
+			dispatch( { type: 'reset' } );
+		}
+	}, [] );
+
 	const busy = isBusy( state );
 	const last = state.messages[ state.messages.length - 1 ];
 	const retryId = last && canRetry( state, last.id ) ? last.id : null;
@@ -297,6 +371,14 @@ export default function Chat( {
 						{ __( 'New chat', 'dify-chatbot' ) }
 					</button>
 				) }
+				<button
+					type="button"
+					className="dify-chatbot__button is-small"
+					aria-expanded={ showList }
+					onClick={ () => setShowList( ( open ) => ! open ) }
+				>
+					{ __( 'Conversations', 'dify-chatbot' ) }
+				</button>
 				{ options.layout === 'bubble' && (
 					<button
 						type="button"
@@ -316,6 +398,14 @@ export default function Chat( {
 					</button>
 				) }
 			</div>
+			{ showList && (
+				<Conversations
+					client={ client }
+					current={ state.conversationId }
+					onOpen={ openConversation }
+					onDeleted={ deleted }
+				/>
+			) }
 			<MessageList
 				messages={ state.messages }
 				retryId={ retryId }

@@ -3,10 +3,10 @@
  * object, so every other message skips rendering.
  */
 import { memo } from '@wordpress/element';
-import { __ } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 
 import type { Rating } from '../api';
-import type { ChatMessage } from '../state';
+import type { ChatMessage, Citation, Thought } from '../state';
 import AnswerActions from './AnswerActions';
 import Markdown from './Markdown';
 
@@ -31,6 +31,9 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 					? __( 'You:', 'dify-chatbot' )
 					: __( 'Assistant:', 'dify-chatbot' ) }
 			</span>
+			{ ! isUser && message.thoughts.length > 0 && (
+				<Thoughts thoughts={ message.thoughts } />
+			) }
 			<div
 				className={ `dify-chatbot__message ${
 					isUser ? 'is-user' : 'is-assistant'
@@ -42,6 +45,32 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 				{ ! isUser && message.text !== '' && (
 					<Markdown text={ message.text } />
 				) }
+				{ ! isUser &&
+					message.files.map( ( file ) =>
+						file.type === 'image' ? (
+							<img
+								key={ file.id }
+								className="dify-chatbot__file-image"
+								src={ file.url }
+								alt={ __(
+									'Image from the assistant',
+									'dify-chatbot'
+								) }
+								loading="lazy"
+								referrerPolicy="no-referrer"
+							/>
+						) : (
+							<a
+								key={ file.id }
+								className="dify-chatbot__file-link"
+								href={ file.url }
+								target="_blank"
+								rel="noopener noreferrer nofollow"
+							>
+								{ __( 'Open file', 'dify-chatbot' ) }
+							</a>
+						)
+					) }
 				{ waiting && (
 					<span className="dify-chatbot__typing">
 						<span className="dify-chatbot__dot" />
@@ -53,6 +82,9 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 					</span>
 				) }
 			</div>
+			{ ! isUser && message.citations.length > 0 && (
+				<Citations citations={ message.citations } />
+			) }
 			{ ! isUser &&
 				message.text !== '' &&
 				( message.status === 'done' ||
@@ -85,6 +117,85 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 				</div>
 			) }
 		</div>
+	);
+}
+
+function Thoughts( { thoughts }: { thoughts: Thought[] } ) {
+	const tools = thoughts.flatMap( ( thought ) => thought.tools );
+	if ( tools.length === 0 ) {
+		return null;
+	}
+	return (
+		<details className="dify-chatbot__thoughts">
+			<summary>
+				{ sprintf(
+					/* translators: %s: tool names, comma-separated. */
+					__( 'Used tool %s', 'dify-chatbot' ),
+					Array.from( new Set( tools ) ).join( ', ' )
+				) }
+			</summary>
+			<ol className="dify-chatbot__thought-list">
+				{ thoughts.map( ( thought ) => (
+					<li key={ thought.id }>
+						{ thought.tools.length > 0
+							? sprintf(
+									/* translators: %s: tool names, comma-separated. */
+									__( 'Used tool %s', 'dify-chatbot' ),
+									thought.tools.join( ', ' )
+								)
+							: __( 'Thinking', 'dify-chatbot' ) }
+					</li>
+				) ) }
+			</ol>
+		</details>
+	);
+}
+
+function Citations( { citations }: { citations: Citation[] } ) {
+	return (
+		<details className="dify-chatbot__citations">
+			<summary>
+				{ sprintf(
+					/* translators: %d: number of sources. */
+					_n(
+						'Sources (%d)',
+						'Sources (%d)',
+						citations.length,
+						'dify-chatbot'
+					),
+					citations.length
+				) }
+			</summary>
+			<ol className="dify-chatbot__citation-list">
+				{ citations.map( ( citation, index ) => (
+					<li
+						key={ `${ citation.position }-${ index }` }
+						className="dify-chatbot__citation"
+					>
+						<span className="dify-chatbot__citation-name">
+							{ citation.documentName ||
+								__( 'Untitled document', 'dify-chatbot' ) }
+						</span>
+						{ citation.score !== null && (
+							<span className="dify-chatbot__citation-score">
+								{ sprintf(
+									/* translators: %s: relevance score, e.g. 0.87. */
+									__( 'score %s', 'dify-chatbot' ),
+									citation.score.toFixed( 2 )
+								) }
+							</span>
+						) }
+						{ citation.content !== '' && (
+							<p className="dify-chatbot__citation-snippet">
+								{ citation.content.length > 300
+									? citation.content.slice( 0, 300 ) + '…'
+									: citation.content }
+							</p>
+						) }
+					</li>
+				) ) }
+			</ol>
+		</details>
 	);
 }
 

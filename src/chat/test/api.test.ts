@@ -183,7 +183,7 @@ describe( 'chat client: streaming', () => {
 		);
 	} );
 
-	it( 'replaces the text on message_replace, and reads agent, workflow and mislabelled text', async () => {
+	it( 'replaces the text on message_replace, and reads agent thoughts and files, workflow and mislabelled text', async () => {
 		const body =
 			frame( {
 				event: 'agent_thought',
@@ -191,6 +191,8 @@ describe( 'chat client: streaming', () => {
 				task_id: 't1',
 				id: 'th1',
 				thought: '',
+				tool: 'web_search;image_generator',
+				position: 1,
 			} ) +
 			frame( {
 				event: 'agent_message',
@@ -210,6 +212,15 @@ describe( 'chat client: streaming', () => {
 				task_id: 't1',
 				url: 'https://x/y.png',
 				type: 'image',
+				id: 'f1',
+			} ) +
+			frame( {
+				event: 'message_file',
+				...envelope,
+				task_id: 't1',
+				url: null,
+				type: 'image',
+				id: 'f2',
 			} ) +
 			frame( {
 				event: 'text_chunk',
@@ -248,8 +259,20 @@ describe( 'chat client: streaming', () => {
 		expect(
 			updates.filter( ( u ) => u.type !== 'meta' && u.type !== 'end' )
 		).toEqual( [
+			{
+				type: 'thought',
+				id: 'th1',
+				position: 1,
+				tools: [ 'web_search', 'image_generator' ],
+			},
 			{ type: 'append', text: 'A' },
 			{ type: 'append', text: 'B' },
+			{
+				type: 'file',
+				id: 'f1',
+				url: 'https://x/y.png',
+				fileType: 'image',
+			},
 			{ type: 'append', text: 'C' },
 			{ type: 'replace', text: 'Moderated.' },
 		] );
@@ -877,5 +900,99 @@ describe( 'chat client: parameters, stop, feedback and suggestions', () => {
 		expect(
 			stops.map( ( call ) => headersOf( call )[ 'X-WP-Nonce' ] )
 		).toEqual( [ 'stale00000', 'fresh12345' ] );
+	} );
+} );
+
+describe( 'chat client: history', () => {
+	it( 'reads the turns of a conversation, oldest first, with safe files only', async () => {
+		const fetchMock = mockFetch( [
+			json( 200, {
+				limit: 20,
+				has_more: false,
+				data: [
+					{
+						id: 'm1',
+						query: 'Q1',
+						answer: 'A1',
+						retriever_resources: [
+							{ position: 1, document_name: 'D', content: 'S' },
+						],
+						message_files: [
+							{
+								id: 'f1',
+								type: 'image',
+								url: 'https://x/a.png',
+								belongs_to: 'assistant',
+							},
+							{
+								id: 'f2',
+								type: 'image',
+								url: 'javascript:alert(1)',
+								belongs_to: 'assistant',
+							},
+						],
+					},
+					{ id: 'm2', query: 'Q2', answer: 'A2' },
+					{ query: 'no id' },
+				],
+			} ),
+		] );
+		const turns = await createClient( config(), fetchMock ).history(
+			'c/1'
+		);
+		expect( fetchMock.mock.calls[ 0 ]?.[ 0 ] ).toBe(
+			REST + 'conversations/c%2F1/messages'
+		);
+		expect( turns ).toEqual( [
+			{
+				messageId: 'm1',
+				query: 'Q1',
+				answer: 'A1',
+				citations: [
+					{
+						position: 1,
+						documentName: 'D',
+						content: 'S',
+						score: null,
+					},
+				],
+				files: [ { id: 'f1', url: 'https://x/a.png', type: 'image' } ],
+			},
+			{
+				messageId: 'm2',
+				query: 'Q2',
+				answer: 'A2',
+				citations: [],
+				files: [],
+			},
+		] );
+	} );
+} );
+
+describe( 'chat client: conversations', () => {
+	it( 'lists, renames and deletes with the right methods', async () => {
+		const fetchMock = mockFetch( [
+			json( 200, {
+				has_more: false,
+				data: [ { id: 'c1', name: 'Trip' }, { name: 'no id' } ],
+			} ),
+			json( 200, { id: 'c1', name: 'New' } ),
+			json( 200, { result: 'success' } ),
+		] );
+		const client = createClient( config(), fetchMock );
+		expect( await client.conversations() ).toEqual( [
+			{ id: 'c1', name: 'Trip' },
+		] );
+		await client.rename( 'c1', 'New' );
+		await client.remove( 'c1' );
+		const calls = fetchMock.mock.calls;
+		expect( calls.map( ( c ) => [ c[ 0 ], c[ 1 ]?.method ] ) ).toEqual( [
+			[ REST + 'conversations', 'GET' ],
+			[ REST + 'conversations/c1/name', 'POST' ],
+			[ REST + 'conversations/c1', 'DELETE' ],
+		] );
+		expect( JSON.parse( String( calls[ 1 ]?.[ 1 ]?.body ) ) ).toEqual( {
+			name: 'New',
+		} );
 	} );
 } );

@@ -16,6 +16,8 @@ import {
 	ChatError,
 	type AppParameters,
 	type ChatClient,
+	type ConversationSummary,
+	type HistoryTurn,
 	type ChatRequest,
 	type ChatUpdate,
 } from '../api';
@@ -90,6 +92,10 @@ const client: ChatClient = {
 	stop: jest.fn( async () => undefined ),
 	feedback: jest.fn( async () => undefined ),
 	suggested: jest.fn( async () => [] as string[] ),
+	history: jest.fn( async () => [] as HistoryTurn[] ),
+	conversations: jest.fn( async () => [] as ConversationSummary[] ),
+	rename: jest.fn( async () => undefined ),
+	remove: jest.fn( async () => undefined ),
 };
 
 let container: HTMLElement;
@@ -639,5 +645,281 @@ describe( 'Chat: parity with Dify’s web chat', () => {
 		await finish( 0, 'm1' );
 		await settle();
 		expect( client.suggested ).not.toHaveBeenCalled();
+	} );
+} );
+
+describe( 'Chat: citations, agent trail, files and history', () => {
+	it( 'shows the sources of an answer in a collapsible list, and none when empty', async () => {
+		await render();
+		await ask( 'Cite?' );
+		await step( 0, { update: { type: 'append', text: 'Answer' } } );
+		await step( 0, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: 'm1',
+				metadata: {
+					retrieverResources: [
+						{
+							position: 1,
+							document_name: 'Guide.pdf',
+							content: 'The <b>snippet</b>',
+							score: 0.873,
+						},
+						{ position: 2, document_name: 'FAQ.md', content: 'x' },
+					],
+					usage: null,
+				},
+			},
+		} );
+		await step( 0, { done: true } );
+		const details = container.querySelector(
+			'details.dify-chatbot__citations'
+		) as HTMLDetailsElement;
+		expect( details ).not.toBeNull();
+		expect( details.open ).toBe( false );
+		expect( details.querySelector( 'summary' )?.textContent ).toBe(
+			'Sources (2)'
+		);
+		const first = details.querySelector( '.dify-chatbot__citation' );
+		expect(
+			first?.querySelector( '.dify-chatbot__citation-name' )?.textContent
+		).toBe( 'Guide.pdf' );
+		expect(
+			first?.querySelector( '.dify-chatbot__citation-score' )?.textContent
+		).toBe( 'score 0.87' );
+		// Snippets are text, never markup.
+		expect(
+			first?.querySelector( '.dify-chatbot__citation-snippet' )
+				?.textContent
+		).toBe( 'The <b>snippet</b>' );
+		expect( first?.querySelector( 'b' ) ).toBeNull();
+
+		await ask( 'No sources?' );
+		await step( 1, { update: { type: 'append', text: 'Plain' } } );
+		await step( 1, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: 'm2',
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		expect(
+			container.querySelectorAll( 'details.dify-chatbot__citations' )
+		).toHaveLength( 1 );
+	} );
+
+	it( 'shows the tools an agent used and its images', async () => {
+		await render();
+		await ask( 'Draw?' );
+		await step( 0, {
+			update: {
+				type: 'thought',
+				id: 't1',
+				position: 1,
+				tools: [ 'web_search', 'image_generator' ],
+			},
+		} );
+		await step( 0, {
+			update: {
+				type: 'file',
+				id: 'f1',
+				url: 'https://dify.test/files/tools/f1.png?sign=s',
+				fileType: 'image',
+			},
+		} );
+		await step( 0, { update: { type: 'append', text: 'Here it is' } } );
+		const trail = container.querySelector(
+			'details.dify-chatbot__thoughts'
+		);
+		expect( trail?.querySelector( 'summary' )?.textContent ).toBe(
+			'Used tool web_search, image_generator'
+		);
+		const image = container.querySelector(
+			'.dify-chatbot__message.is-assistant img'
+		) as HTMLImageElement;
+		expect( image.getAttribute( 'src' ) ).toBe(
+			'https://dify.test/files/tools/f1.png?sign=s'
+		);
+		expect( image.alt ).not.toBe( '' );
+	} );
+
+	it( 'brings back the stored conversation’s turns on load', async () => {
+		window.localStorage.setItem( KEY, 'conv-1' );
+		( client.history as jest.Mock ).mockImplementationOnce( async () => [
+			{
+				messageId: 'm1',
+				query: 'Earlier question',
+				answer: 'Earlier answer',
+				citations: [],
+				files: [],
+			},
+		] );
+		await render();
+		await settle();
+		expect( client.history ).toHaveBeenCalledWith( 'conv-1' );
+		expect(
+			container.querySelector( '.dify-chatbot__message.is-user' )
+				?.textContent
+		).toBe( 'Earlier question' );
+		expect( answerText( answersInPage()[ 0 ] ) ).toBe( 'Earlier answer' );
+		await ask( 'Next' );
+		expect( answers[ 0 ]?.request.conversationId ).toBe( 'conv-1' );
+	} );
+
+	it( 'asks for no follow-ups for a restored answer, and forgets a conversation that is gone', async () => {
+		parameters = {
+			openingStatement: '',
+			suggestedQuestions: [],
+			suggestedAfterAnswer: true,
+		};
+		window.localStorage.setItem( KEY, 'conv-1' );
+		( client.history as jest.Mock ).mockImplementationOnce( async () => [
+			{
+				messageId: 'm1',
+				query: 'Q',
+				answer: 'A',
+				citations: [],
+				files: [],
+			},
+		] );
+		await render();
+		await settle();
+		expect( answersInPage() ).toHaveLength( 1 );
+		expect( client.suggested ).not.toHaveBeenCalled();
+		await act( async () => root.unmount() );
+
+		root = createRoot( container );
+		( client.history as jest.Mock ).mockImplementationOnce( async () => {
+			throw new ChatError(
+				'dify_chatbot_conversation_not_found',
+				'Gone',
+				404
+			);
+		} );
+		await render();
+		await settle();
+		expect( window.localStorage.getItem( KEY ) ).toBeNull();
+	} );
+
+	it( 'asks for no history without a stored conversation', async () => {
+		await render();
+		await settle();
+		expect( client.history ).not.toHaveBeenCalled();
+	} );
+} );
+
+describe( 'Chat: the visitor’s conversations', () => {
+	function buttonNamed( name: string ): HTMLButtonElement | undefined {
+		return Array.from(
+			container.querySelectorAll< HTMLButtonElement >( 'button' )
+		).find( ( b ) => b.textContent === name );
+	}
+
+	afterEach( () => {
+		( client.conversations as jest.Mock ).mockImplementation(
+			async () => []
+		);
+	} );
+
+	async function openList() {
+		await act( async () => buttonNamed( 'Conversations' )?.click() );
+		await settle();
+	}
+
+	it( 'lists them, opens one with its turns, renames and deletes', async () => {
+		( client.conversations as jest.Mock ).mockImplementation( async () => [
+			{ id: 'c1', name: 'Trip' },
+			{ id: 'c2', name: '' },
+		] );
+		( client.history as jest.Mock ).mockImplementationOnce( async () => [
+			{
+				messageId: 'm1',
+				query: 'Where to?',
+				answer: 'Lisbon',
+				citations: [],
+				files: [],
+			},
+		] );
+		await render();
+		expect(
+			buttonNamed( 'Conversations' )?.getAttribute( 'aria-expanded' )
+		).toBe( 'false' );
+		await openList();
+		expect(
+			buttonNamed( 'Conversations' )?.getAttribute( 'aria-expanded' )
+		).toBe( 'true' );
+		expect( buttonNamed( 'Trip' ) ).toBeDefined();
+		expect( buttonNamed( 'Untitled conversation' ) ).toBeDefined();
+
+		await act( async () => buttonNamed( 'Trip' )?.click() );
+		await settle();
+		expect( client.history ).toHaveBeenCalledWith( 'c1' );
+		expect(
+			container.querySelector( '.dify-chatbot__conversations' )
+		).toBeNull();
+		expect(
+			container.querySelector( '.dify-chatbot__message.is-user' )
+				?.textContent
+		).toBe( 'Where to?' );
+		expect( window.localStorage.getItem( KEY ) ).toBe( 'c1' );
+
+		// Rename.
+		await openList();
+		const renameButtons = Array.from(
+			container.querySelectorAll( 'button' )
+		).filter( ( b ) => b.textContent === 'Rename' );
+		await act( async () => renameButtons[ 0 ]?.click() );
+		const input = container.querySelector(
+			'input[aria-label="Conversation name"]'
+		) as HTMLInputElement;
+		expect( input.value ).toBe( 'Trip' );
+		await act( async () => {
+			const setter = Object.getOwnPropertyDescriptor(
+				HTMLInputElement.prototype,
+				'value'
+			)?.set;
+			setter?.call( input, 'Lisbon trip' );
+			input.dispatchEvent( new Event( 'input', { bubbles: true } ) );
+		} );
+		await act( async () => buttonNamed( 'Save' )?.click() );
+		await settle();
+		expect( client.rename ).toHaveBeenCalledWith( 'c1', 'Lisbon trip' );
+		expect( buttonNamed( 'Lisbon trip' ) ).toBeDefined();
+
+		// Delete takes two clicks; deleting the open conversation starts a new chat.
+		const deleteButton = () =>
+			Array.from( container.querySelectorAll( 'button' ) ).find(
+				( b ) =>
+					b.textContent === 'Delete' ||
+					b.textContent === 'Confirm delete'
+			);
+		await act( async () => deleteButton()?.click() );
+		expect( client.remove ).not.toHaveBeenCalled();
+		expect( buttonNamed( 'Confirm delete' ) ).toBeDefined();
+		await act( async () => buttonNamed( 'Confirm delete' )?.click() );
+		await settle();
+		expect( client.remove ).toHaveBeenCalledWith( 'c1' );
+		expect( buttonNamed( 'Lisbon trip' ) ).toBeUndefined();
+		expect(
+			container.querySelectorAll( '.dify-chatbot__message' )
+		).toHaveLength( 0 );
+		expect( window.localStorage.getItem( KEY ) ).toBeNull();
+	} );
+
+	it( 'shows why the list could not be loaded', async () => {
+		( client.conversations as jest.Mock ).mockImplementationOnce(
+			async () => {
+				throw new ChatError( 'http_500', 'The chat is down.', 500 );
+			}
+		);
+		await render();
+		await openList();
+		expect(
+			container.querySelector(
+				'.dify-chatbot__conversations [role="alert"]'
+			)?.textContent
+		).toBe( 'The chat is down.' );
 	} );
 } );

@@ -3,7 +3,9 @@ import { describe, expect, it } from '@jest/globals';
 
 import {
 	canRetry,
+	citationsOf,
 	initialState,
+	isSafeUrl,
 	isBusy,
 	reducer,
 	type ChatAction,
@@ -294,5 +296,195 @@ describe( 'conversation reducer', () => {
 			{ type: 'reset' },
 		] );
 		expect( state ).toEqual( initialState() );
+	} );
+} );
+
+describe( 'citations, agent thoughts and files', () => {
+	it( 'keeps the citations of message_end, trimmed to what is shown', () => {
+		const citations = citationsOf( [
+			{
+				position: 1,
+				document_name: 'Guide.pdf',
+				content: 'Snippet one',
+				score: 0.91,
+				dataset_id: 'x',
+			},
+			{ position: 2, title: 'Second', content: 'Two', score: null },
+			'not an object',
+			{ position: 3 },
+		] );
+		expect( citations ).toEqual( [
+			{
+				position: 1,
+				documentName: 'Guide.pdf',
+				content: 'Snippet one',
+				score: 0.91,
+			},
+			{
+				position: 2,
+				documentName: 'Second',
+				content: 'Two',
+				score: null,
+			},
+		] );
+		const state = run( [
+			ask,
+			{ type: 'append', answerId: 'a1', text: 'Answer' },
+			{
+				type: 'end',
+				answerId: 'a1',
+				conversationId: 'c1',
+				messageId: 'm1',
+				citations,
+			},
+		] );
+		expect( state.messages[ 1 ]?.citations ).toEqual( citations );
+		expect( citationsOf( [] ) ).toEqual( [] );
+		expect( citationsOf( null ) ).toEqual( [] );
+	} );
+
+	it( 'collects agent thoughts by id, updating a re-sent one in place', () => {
+		const state = run( [
+			ask,
+			{
+				type: 'thought',
+				answerId: 'a1',
+				id: 't1',
+				position: 1,
+				tools: [],
+			},
+			{
+				type: 'thought',
+				answerId: 'a1',
+				id: 't1',
+				position: 1,
+				tools: [ 'web_search', 'image_generator' ],
+			},
+			{
+				type: 'thought',
+				answerId: 'a1',
+				id: 't2',
+				position: 2,
+				tools: [ 'current_time' ],
+			},
+		] );
+		expect( state.messages[ 1 ]?.thoughts ).toEqual( [
+			{
+				id: 't1',
+				position: 1,
+				tools: [ 'web_search', 'image_generator' ],
+			},
+			{ id: 't2', position: 2, tools: [ 'current_time' ] },
+		] );
+	} );
+
+	it( 'shows http(s) files once and drops any other link', () => {
+		const file = ( id: string, url: string ): ChatAction => ( {
+			type: 'file',
+			answerId: 'a1',
+			id,
+			url,
+			fileType: 'image',
+		} );
+		const state = run( [
+			ask,
+			file( 'f1', 'https://dify.example/files/tools/f1.png?sign=x' ),
+			file( 'f1', 'https://dify.example/files/tools/f1.png?sign=x' ),
+			file( 'f2', 'javascript:alert(1)' ),
+			file( 'f3', 'data:image/png;base64,AAAA' ),
+			file( 'f4', '/files/tools/f4.png' ),
+		] );
+		expect( state.messages[ 1 ]?.files ).toEqual( [
+			{
+				id: 'f1',
+				url: 'https://dify.example/files/tools/f1.png?sign=x',
+				type: 'image',
+			},
+		] );
+		expect( isSafeUrl( 'HTTP://x.test/a.png' ) ).toBe( true );
+		expect( isSafeUrl( ' https://x.test' ) ).toBe( false );
+	} );
+
+	it( 'message_replace replaces the answer written so far', () => {
+		const state = run( [
+			ask,
+			{ type: 'append', answerId: 'a1', text: 'Something rude' },
+			{ type: 'replace', answerId: 'a1', text: 'Moderated.' },
+			{ type: 'append', answerId: 'a1', text: '' },
+		] );
+		expect( state.messages[ 1 ]?.text ).toBe( 'Moderated.' );
+	} );
+
+	it( 'late thoughts and files after the end are ignored', () => {
+		const state = run( [
+			ask,
+			{
+				type: 'end',
+				answerId: 'a1',
+				conversationId: 'c1',
+				messageId: 'm1',
+			},
+			{
+				type: 'thought',
+				answerId: 'a1',
+				id: 't1',
+				position: 1,
+				tools: [ 'x' ],
+			},
+			{
+				type: 'file',
+				answerId: 'a1',
+				id: 'f1',
+				url: 'https://x.test/a.png',
+				fileType: 'image',
+			},
+		] );
+		expect( state.messages[ 1 ]?.thoughts ).toEqual( [] );
+		expect( state.messages[ 1 ]?.files ).toEqual( [] );
+		expect( state.messages[ 1 ]?.citations ).toEqual( [] );
+	} );
+} );
+
+describe( 'restoring history', () => {
+	const turns = [
+		{
+			query: 'First?',
+			answer: 'One',
+			messageId: 'm1',
+			citations: [],
+			files: [ { id: 'f', url: 'javascript:x', type: 'image' } ],
+		},
+		{
+			query: 'Second?',
+			answer: 'Two',
+			messageId: 'm2',
+			citations: [],
+			files: [],
+		},
+	];
+
+	it( 'puts the turns into an empty chat, oldest first', () => {
+		const state = run( [
+			{ type: 'restore', conversationId: 'c1', turns },
+		] );
+		expect(
+			state.messages.map( ( m ) => [ m.role, m.text, m.status ] )
+		).toEqual( [
+			[ 'user', 'First?', 'done' ],
+			[ 'assistant', 'One', 'done' ],
+			[ 'user', 'Second?', 'done' ],
+			[ 'assistant', 'Two', 'done' ],
+		] );
+		expect( state.messages[ 1 ]?.messageId ).toBe( 'm1' );
+		expect( state.messages[ 1 ]?.files ).toEqual( [] );
+		expect( state.conversationId ).toBe( 'c1' );
+		expect( isBusy( state ) ).toBe( false );
+	} );
+
+	it( 'never mixes history into a chat that already has messages', () => {
+		const before = run( [ ask ] );
+		expect(
+			reducer( before, { type: 'restore', conversationId: 'c1', turns } )
+		).toBe( before );
 	} );
 } );

@@ -257,6 +257,18 @@ test( 'an answer can be copied and rated, and offers follow-up questions', async
 		has: answer( page ),
 	} );
 
+	// The app cites its knowledge: a closed "Sources (2)" list under the answer.
+	const sources = turn.locator( 'details.dify-chatbot__citations' );
+	await expect( sources.locator( 'summary' ) ).toHaveText( 'Sources (2)' );
+	await expect( sources ).not.toHaveAttribute( 'open' );
+	await sources.locator( 'summary' ).click();
+	await expect( sources.locator( '.dify-chatbot__citation' ) ).toHaveCount(
+		2
+	);
+	await expect(
+		sources.locator( '.dify-chatbot__citation-name' ).first()
+	).not.toBeEmpty();
+
 	await turn.getByRole( 'button', { name: 'Copy' } ).click();
 	await expect(
 		turn.getByRole( 'button', { name: 'Copied' } )
@@ -308,4 +320,58 @@ test( 'an answer can be copied and rated, and offers follow-up questions', async
 		await recordedRequests( { since, path: '/suggested' } )
 	)[ 0 ];
 	expect( suggested?.user ).toBe( chat?.user );
+} );
+
+test( 'an answer replaced by moderation shows only the replacement', async ( {
+	page,
+} ) => {
+	await page.goto( '/dify-chatbot-block/' );
+	await ask( page, 'Moderate this #replace #delay:1' );
+	await finished( page );
+	// The streamed text is gone; what is left is the replacement alone.
+	await expect( answer( page ) ).toHaveText(
+		'This answer was replaced by output moderation. (emulated by #replace)'
+	);
+} );
+
+test.describe( 'an agent app', () => {
+	test.beforeEach( async ( { requestUtils } ) => {
+		await requestUtils.rest( {
+			method: 'POST',
+			path: '/dify-chatbot/v1/settings',
+			data: { base_url: BASE_URL, api_key: 'app-emulator-agent' },
+		} );
+	} );
+	test.afterEach( async ( { requestUtils } ) => {
+		await requestUtils.rest( {
+			method: 'POST',
+			path: '/dify-chatbot/v1/settings',
+			data: { base_url: BASE_URL, api_key: 'app-emulator' },
+		} );
+	} );
+
+	test( 'shows the tools it used and the image a tool made', async ( {
+		page,
+	} ) => {
+		await page.goto( '/dify-chatbot-block/' );
+		await ask( page, 'Find and draw a cat #delay:1' );
+		await finished( page );
+		const turn = page.locator( '.dify-chatbot__turn--assistant' );
+		const trail = turn.locator( 'details.dify-chatbot__thoughts' );
+		await expect( trail.locator( 'summary' ) ).toHaveText(
+			/^Used tool .*web_search.*image_generator/
+		);
+		await expect( trail ).not.toHaveAttribute( 'open' );
+		const image = answer( page ).locator( 'img' );
+		await expect( image ).toHaveCount( 1 );
+		await expect( image ).toHaveAttribute( 'src', /^https?:\/\// );
+		await expect( image ).toHaveAttribute( 'alt', /.+/ );
+		await expect
+			.poll( () =>
+				image.evaluate(
+					( element ) => ( element as HTMLImageElement ).naturalWidth
+				)
+			)
+			.toBeGreaterThan( 0 );
+	} );
 } );

@@ -128,14 +128,30 @@ for ( const slug of [ 'dify-chatbot-block', 'dify-chatbot-shortcode' ] ) {
 	} );
 }
 
-test( 'the conversation survives a reload of the page', async ( { page } ) => {
+test( 'the conversation survives a reload of the page, with its earlier turns', async ( {
+	page,
+} ) => {
 	await page.goto( '/dify-chatbot-block/' );
 	await ask( page, 'First question #delay:1' );
-	await watchAnswer( page, 0 );
+	const first = await watchAnswer( page, 0 );
 	const since = await lastSeq();
 	await page.reload();
+	// The earlier question and answer come back from the conversation's history.
+	await expect(
+		page.locator( '.dify-chatbot__message.is-user' )
+	).toContainText( [ 'First question' ] );
+	const restored = page.locator( '.dify-chatbot__message.is-assistant' );
+	await expect( restored ).toHaveCount( 1 );
+	await expect( restored ).toHaveAttribute( 'data-status', 'done' );
+	expect( await answerText( restored ) ).toBe( first.final );
+	const [ history ] = (
+		await recordedRequests( { since, path: '/messages' } )
+	).filter( ( r ) => r.path === '/v1/messages' );
+	expect( history?.method ).toBe( 'GET' );
+	expect( history?.user ).toMatch( /^visitor-/ );
+
 	await ask( page, 'Second question after reload #delay:1' );
-	await watchAnswer( page, 0 );
+	await watchAnswer( page, 1 );
 	const [ request ] = (
 		await recordedRequests( { since, path: '/chat-messages' } )
 	).filter( ( r ) => r.method === 'POST' );
@@ -153,4 +169,41 @@ test( 'an upstream failure shows a clear message and Retry sends again', async (
 	await expect( error ).toBeVisible();
 	await expect( error ).not.toContainText( /Traceback|stack|app-/ );
 	await expect( page.getByRole( 'button', { name: 'Retry' } ) ).toBeVisible();
+} );
+
+test( 'a visitor renames and deletes their conversation from the list', async ( {
+	page,
+} ) => {
+	await page.goto( '/dify-chatbot-shortcode/' );
+	await ask( page, 'Plan a trip #delay:1' );
+	await watchAnswer( page, 0 );
+	const since = await lastSeq();
+	await page.getByRole( 'button', { name: 'Conversations' } ).click();
+	const list = page.getByRole( 'region', { name: 'Your conversations' } );
+	await expect( list.getByRole( 'listitem' ) ).toHaveCount( 1 );
+
+	await list.getByRole( 'button', { name: 'Rename' } ).click();
+	await list
+		.getByRole( 'textbox', { name: 'Conversation name' } )
+		.fill( 'Trip ideas' );
+	await list.getByRole( 'button', { name: 'Save' } ).click();
+	await expect(
+		list.getByRole( 'button', { name: 'Trip ideas' } )
+	).toBeVisible();
+
+	await list.getByRole( 'button', { name: 'Delete' } ).click();
+	await list.getByRole( 'button', { name: 'Confirm delete' } ).click();
+	await expect( list.getByRole( 'listitem' ) ).toHaveCount( 0 );
+	await expect(
+		page.locator( '.dify-chatbot__message.is-assistant' )
+	).toHaveCount( 0 );
+
+	const calls = await recordedRequests( { since, path: '/conversations' } );
+	const rename = calls.find( ( r ) => r.path.endsWith( '/name' ) );
+	const remove = calls.find( ( r ) => r.method === 'DELETE' );
+	expect( ( rename?.body as Record< string, unknown > ).name ).toBe(
+		'Trip ideas'
+	);
+	expect( remove?.user ).toMatch( /^visitor-/ );
+	expect( remove?.user ).toBe( rename?.user );
 } );
