@@ -75,6 +75,7 @@ final class Chat_GuardTest extends TestCase {
 	}
 
 	public function test_the_visitor_limit_is_429_with_retry_after_before_any_upstream_call(): void {
+		$this->start_in_a_fresh_minute();
 		$this->limits( array( 'limit_visitor_minute' => 2 ) );
 		$this->assertSame( 200, $this->chat()->get_status() );
 		$this->assertSame( 200, $this->chat()->get_status() );
@@ -95,6 +96,7 @@ final class Chat_GuardTest extends TestCase {
 	}
 
 	public function test_the_ip_limit_counts_the_right_address(): void {
+		$this->start_in_a_fresh_minute();
 		$this->limits( array( 'limit_ip_minute' => 1 ) );
 		$_SERVER['REMOTE_ADDR']          = '10.0.0.5';
 		$_SERVER['HTTP_X_FORWARDED_FOR'] = '203.0.113.7';
@@ -146,6 +148,7 @@ final class Chat_GuardTest extends TestCase {
 	}
 
 	public function test_a_refused_stream_is_a_plain_json_error(): void {
+		$this->start_in_a_fresh_minute();
 		$this->limits( array( 'limit_visitor_minute' => 1 ) );
 		$writer  = new Memory_Writer();
 		$errors  = new Error_Mapper();

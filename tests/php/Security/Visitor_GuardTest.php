@@ -133,6 +133,7 @@ final class Visitor_GuardTest extends TestCase {
 	}
 
 	public function test_feedback_and_follow_ups_share_a_bucket_three_times_the_message_limit(): void {
+		$this->start_in_a_fresh_minute();
 		$this->settings( array( 'limit_visitor_minute' => 1 ) );
 		$requests = $this->requests();
 		$this->assertSame( 503, rest_get_server()->dispatch( $requests['feedback'] )->get_status() );
@@ -155,6 +156,7 @@ final class Visitor_GuardTest extends TestCase {
 	}
 
 	public function test_the_action_bucket_does_not_use_up_chat_messages(): void {
+		$this->start_in_a_fresh_minute();
 		$this->require_emulator();
 		$settings = Settings::create();
 		$settings->option()->update(
