@@ -14,6 +14,7 @@
 #   DIFY_CHATBOT_CACHE (/var/cache/dify-chatbot): downloaded .debs and the SQLite plugin zip.
 #   WP_REFRESH=1: download sid's current WordPress instead of the pinned one (prints new pins).
 #   WP_RESET=1: drop the site's database first (a fresh install; the tests use this).
+#   WP_DB_TAG: part of the MariaDB database name, so two clones on one machine keep their own data.
 #
 # Nothing is written outside the project folder except apt packages, the download cache and the
 # MariaDB server's own data.
@@ -35,7 +36,8 @@ WP_DIR=$SITE_DIR/wordpress
 RUN=$SITE_DIR/run
 URL="http://127.0.0.1:$PORT"
 EMU_URL="http://127.0.0.1:$EMU_PORT/v1"
-DB_NAME="dify_chatbot_${SITE//[^a-zA-Z0-9]/_}"
+DB_TAG=${WP_DB_TAG:-}
+DB_NAME="dify_chatbot_${DB_TAG:+${DB_TAG//[^a-zA-Z0-9]/_}_}${SITE//[^a-zA-Z0-9]/_}"
 DB_USER=dify_chatbot DB_PASS=dify_chatbot
 
 T0=$(date +%s%N)
