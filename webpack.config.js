@@ -3,6 +3,11 @@
  * - chat/loader: the tiny script every chat page gets (no dependencies); it loads chat/app on use,
  * - chat/app: the chat itself (React through wp-element),
  * - settings/index: the Settings → Dify Chatbot screen.
+ *
+ * The chat app loads rarely used parts on demand (`import( /* webpackChunkName: "chat/…" *\/ )`).
+ * Each such part is one named file next to the app: webpack's vendor splitting is off, so a
+ * library used only by one part travels in that part's file rather than in a numbered file of
+ * its own.
  */
 const defaultConfig = require( '@wordpress/scripts/config/webpack.config' );
 
@@ -13,5 +18,15 @@ module.exports = {
 		'chat/loader': './src/chat/loader.ts',
 		'chat/app': './src/chat/app.tsx',
 		'settings/index': './src/settings/index.tsx',
+	},
+	optimization: {
+		...defaultConfig.optimization,
+		splitChunks: {
+			...defaultConfig.optimization.splitChunks,
+			cacheGroups: {
+				...defaultConfig.optimization.splitChunks.cacheGroups,
+				defaultVendors: false,
+			},
+		},
 	},
 };

@@ -139,6 +139,17 @@ function sanitizer(): ReturnType< typeof DOMPurify > {
 			element.setAttribute( 'disabled', '' );
 		}
 	} );
+	// A fence's language (`language-js` from marked) is the one class kept: the highlighter
+	// (../highlight.ts) reads it. Nothing else may carry classes, which could restyle the page.
+	instance.addHook( 'uponSanitizeAttribute', ( node, data ) => {
+		if (
+			data.attrName === 'class' &&
+			( node as Element ).tagName?.toLowerCase() === 'code' &&
+			/^language-[\w+#-]{1,32}$/.test( data.attrValue )
+		) {
+			data.forceKeepAttr = true;
+		}
+	} );
 	purifier = instance;
 	return instance;
 }

@@ -184,10 +184,11 @@ function update(
 }
 
 /**
- * Statuses after which an answer takes no more text (late events are ignored).
- * @param message
+ * Whether an answer may still take text (statuses after these ignore late events).
+ *
+ * @param message The message.
  */
-function isOpen( message: ChatMessage ): boolean {
+export function isOpen( message: ChatMessage ): boolean {
 	return message.status === 'pending' || message.status === 'streaming';
 }
 

@@ -15,9 +15,20 @@ const LARGE = 16384;
 
 interface MarkdownProps {
 	text: string;
+	/** The text is final (not streaming): fenced code gets highlighted. */
+	settled?: boolean;
 }
 
-function Markdown( { text }: MarkdownProps ) {
+/**
+ * Whether a rendered answer has a fenced block that names its language.
+ *
+ * @param root The rendered answer.
+ */
+function hasCode( root: Element ): boolean {
+	return root.querySelector( 'pre > code[class*="language-"]' ) !== null;
+}
+
+function Markdown( { text, settled = true }: MarkdownProps ) {
 	const ref = useRef< HTMLDivElement >( null );
 	const latest = useRef( text );
 	const frame = useRef< number | null >( null );
@@ -37,6 +48,27 @@ function Markdown( { text }: MarkdownProps ) {
 			frame.current = window.requestAnimationFrame( paint );
 		}
 	}, [ text ] );
+
+	// Highlighting waits until the answer is complete: a block still being written would be
+	// highlighted again for every token. The highlighter is a separate chunk, loaded on first need.
+	useEffect( () => {
+		const root = ref.current;
+		if ( ! settled || root === null || ! hasCode( root ) ) {
+			return;
+		}
+		let current = true;
+		import( /* webpackChunkName: "chat/highlight" */ '../highlight' )
+			.then( ( { highlightWithin } ) => {
+				if ( current && ref.current !== null ) {
+					highlightWithin( ref.current );
+				}
+			} )
+			// Without highlighting the code is still there, plain: nothing to tell the visitor.
+			.catch( () => undefined );
+		return () => {
+			current = false;
+		};
+	}, [ text, settled ] );
 
 	useEffect(
 		() => () => {

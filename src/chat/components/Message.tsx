@@ -6,7 +6,12 @@ import { memo } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 
 import type { Rating } from '../api';
-import type { ChatMessage, Citation, Thought } from '../state';
+import {
+	isOpen,
+	type ChatMessage,
+	type Citation,
+	type Thought,
+} from '../state';
 import AnswerActions from './AnswerActions';
 import Markdown from './Markdown';
 
@@ -43,7 +48,10 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 				{ isUser && message.text }
 				{ /* Nothing at all for a failed answer without text, so the empty bubble hides. */ }
 				{ ! isUser && message.text !== '' && (
-					<Markdown text={ message.text } />
+					<Markdown
+						text={ message.text }
+						settled={ ! isOpen( message ) }
+					/>
 				) }
 				{ ! isUser &&
 					message.files.map( ( file ) =>

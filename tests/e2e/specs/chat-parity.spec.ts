@@ -200,6 +200,34 @@ test.describe( 'markdown answers', () => {
 		await expect( written ).not.toContainText( '| --- |' );
 	} );
 
+	test( 'code is highlighted, and the highlighter loads only once code appears', async ( {
+		page,
+	} ) => {
+		const highlighter: string[] = [];
+		page.on( 'request', ( request ) => {
+			if ( /\/build\/chat\/highlight\.js/.test( request.url() ) ) {
+				highlighter.push( request.url() );
+			}
+		} );
+		await page.goto( '/dify-chatbot-shortcode/' );
+		await ask( page, 'Just words, no code. #echo' );
+		await finished( page );
+		await expect( answer( page ) ).toHaveText( 'Just words, no code.' );
+		expect( highlighter ).toEqual( [] );
+
+		await ask( page, 'Write some code #markdown #delay:1' );
+		await finished( page, 1 );
+		const code = answer( page, 1 ).locator( 'pre > code' );
+		await expect( code ).toHaveAttribute( 'data-highlighted', '' );
+		// The emulator's fences are ts, python or bash: each has keywords or strings.
+		await expect(
+			code.locator( '[class^="hljs-"]' ).first()
+		).toBeVisible();
+		expect( highlighter ).toHaveLength( 1 );
+		// Highlighting kept every character of the code.
+		expect( await code.textContent() ).not.toContain( '<span' );
+	} );
+
 	test( 'an XSS corpus renders inert: no dialog, no injected element', async ( {
 		page,
 	} ) => {
