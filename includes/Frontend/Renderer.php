@@ -67,7 +67,10 @@ final class Renderer {
 	public function render( array $options, string $wrapper_attributes = '' ): string {
 		$options = $this->normalize( $options );
 		++$this->count;
-		$options_json = wp_json_encode( $options );
+		// The page the chat is on, for inputs the site fills in on the server (Rest\Site_Inputs).
+		// The same for every visitor, so the markup stays cacheable.
+		$post         = get_post();
+		$options_json = wp_json_encode( $options + array( 'post' => null !== $post ? $post->ID : 0 ) );
 		$label        = '' !== $options['title'] ? $options['title'] : __( 'Chat', 'dify-chatbot' );
 
 		/**

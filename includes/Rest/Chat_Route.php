@@ -12,6 +12,8 @@ namespace Dify_Chatbot\Rest;
 use Dify_Chatbot\Dify\Answer;
 use Dify_Chatbot\Dify\Answer_Collector;
 use Dify_Chatbot\Dify\App_Info;
+use Dify_Chatbot\Dify\App_Parameters;
+use Dify_Chatbot\Dify\Input_Form;
 use Dify_Chatbot\Dify\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Event_Writer;
@@ -78,6 +80,13 @@ final class Chat_Route implements Registrable {
 	private App_Info $info;
 
 	/**
+	 * The app's parameters (its input form).
+	 *
+	 * @var App_Parameters
+	 */
+	private App_Parameters $parameters;
+
+	/**
 	 * Makes the stream's writer.
 	 *
 	 * @var callable
@@ -100,17 +109,19 @@ final class Chat_Route implements Registrable {
 	 * @param Visitor_Identity $identity       Derives the Dify user.
 	 * @param Error_Mapper     $errors         Maps failures.
 	 * @param App_Info         $info           The app mode cache.
+	 * @param App_Parameters   $parameters     The app's parameters (its input form).
 	 * @param callable|null    $writer_factory Makes the stream's writer (an Output_Writer by default).
 	 * @param callable|null    $end            Ends the request after a stream (exit by default).
 	 *
 	 * @phpstan-param (callable(): Event_Writer)|null $writer_factory
 	 * @phpstan-param (callable(): void)|null $end
 	 */
-	public function __construct( Settings $settings, Visitor_Identity $identity, Error_Mapper $errors, App_Info $info, ?callable $writer_factory = null, ?callable $end = null ) {
+	public function __construct( Settings $settings, Visitor_Identity $identity, Error_Mapper $errors, App_Info $info, App_Parameters $parameters, ?callable $writer_factory = null, ?callable $end = null ) {
 		$this->settings       = $settings;
 		$this->identity       = $identity;
 		$this->errors         = $errors;
 		$this->info           = $info;
+		$this->parameters     = $parameters;
 		$this->writer_factory = null !== $writer_factory ? $writer_factory : static function (): Event_Writer {
 			return new Output_Writer();
 		};
@@ -191,7 +202,12 @@ final class Chat_Route implements Registrable {
 			return $stream ? $this->stream_error( $mode ) : $this->errors->to_response( $mode );
 		}
 
-		list( $path, $body ) = $this->upstream( $request, $mode, $user );
+		$inputs = $this->inputs( $request, $client, $mode );
+		if ( is_wp_error( $inputs ) ) {
+			return $stream ? $this->stream_error( $inputs ) : $this->errors->to_response( $inputs );
+		}
+
+		list( $path, $body ) = $this->upstream( $request, $mode, $user, $inputs );
 		if ( $stream ) {
 			$relay = new Stream_Relay( ( $this->writer_factory )(), $this->errors );
 			$relay->relay( $client, $path, $body, $mode );
@@ -226,19 +242,43 @@ final class Chat_Route implements Registrable {
 	}
 
 	/**
-	 * The Dify endpoint and body for a mode.
+	 * The input values to send: the visitor's, overridden by what the site fills in on the
+	 * server (Site_Inputs), checked against the app's form like Dify checks them. When the form
+	 * cannot be read, the values go unchecked and Dify judges them.
 	 *
 	 * @param WP_REST_Request $request The request.
+	 * @param Client          $client  The app's client.
 	 * @param string          $mode    The app mode.
-	 * @param string          $user    The Dify user.
-	 * @return array{0: string, 1: array<string, mixed>}
+	 * @return array<string, mixed>|WP_Error
 	 */
-	private function upstream( WP_REST_Request $request, string $mode, string $user ): array {
-		$query  = (string) $request->get_param( 'query' );
+	private function inputs( WP_REST_Request $request, Client $client, string $mode ) {
 		$inputs = $request->get_param( 'inputs' );
 		$inputs = is_array( $inputs ) ? $inputs : array();
-		$files  = $request->get_param( 'files' );
-		$body   = array();
+		$inputs = array_merge( $inputs, Site_Inputs::values( Site_Inputs::post( $request->get_param( 'post_id' ) ) ) );
+
+		$parameters = $this->parameters->get( $client );
+		$form       = is_array( $parameters ) && is_array( $parameters['user_input_form'] ?? null ) ? $parameters['user_input_form'] : null;
+		if ( null === $form ) {
+			return $inputs;
+		}
+		// A completion or workflow app's `query` is the chat message itself (see upstream()).
+		$skip = in_array( $mode, App_Info::CHAT_MODES, true ) ? array() : array( 'query' );
+		return Input_Form::validate( $form, $inputs, $skip );
+	}
+
+	/**
+	 * The Dify endpoint and body for a mode.
+	 *
+	 * @param WP_REST_Request      $request The request.
+	 * @param string               $mode    The app mode.
+	 * @param string               $user    The Dify user.
+	 * @param array<string, mixed> $inputs  The checked input values.
+	 * @return array{0: string, 1: array<string, mixed>}
+	 */
+	private function upstream( WP_REST_Request $request, string $mode, string $user, array $inputs ): array {
+		$query = (string) $request->get_param( 'query' );
+		$files = $request->get_param( 'files' );
+		$body  = array();
 
 		if ( in_array( $mode, App_Info::CHAT_MODES, true ) ) {
 			$path          = '/chat-messages';
@@ -395,6 +435,12 @@ final class Chat_Route implements Registrable {
 						),
 					),
 				),
+			),
+			'post_id'         => array(
+				'description' => __( 'The page the chat is on (for inputs the site fills in).', 'dify-chatbot' ),
+				'type'        => 'integer',
+				'minimum'     => 0,
+				'default'     => 0,
 			),
 			'bot'             => array(
 				'description'       => __( 'Which configured bot answers (reserved; empty for the default).', 'dify-chatbot' ),

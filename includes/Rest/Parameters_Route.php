@@ -9,54 +9,27 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
+use Dify_Chatbot\Dify\App_Info;
+use Dify_Chatbot\Dify\App_Parameters;
 use Dify_Chatbot\Dify\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Settings\Settings;
+use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
 
 /**
  * `GET /dify-chatbot/v1/parameters` (design §3.2): the browser-safe subset of Dify's /parameters
- * (dify-api §12.1) — opening statement, suggested questions, which features are on, the input form
- * and the upload limits.
+ * (Dify\App_Parameters) — opening statement, suggested questions, which features are on, the input
+ * form and the upload limits.
  *
- * Built from an allow-list, never by removing keys: `sensitive_word_avoidance` carries the
- * moderation keywords and API-extension ids, and whatever Dify adds in a later release stays on
- * the server until it is added here on purpose.
- *
- * Open to whoever may chat (Visitor_Permission). Dify ignores `user` on /parameters, so none is derived
- * or sent, and the answer is the same for every visitor: it is cached for the site (5 minutes,
- * per base URL + key).
+ * Open to whoever may chat (Visitor_Permission). The subset is the same for every visitor and
+ * cached; only the form is adjusted per request: fields the site fills on the server
+ * (Site_Inputs, for the chat's page) and a completion or workflow app's `query` (the chat
+ * message itself) are marked hidden.
  */
 final class Parameters_Route implements Registrable {
-
-	/**
-	 * Transient name prefix (uninstall.php removes every `dify_chatbot_` transient).
-	 */
-	private const PREFIX = 'dify_chatbot_params_';
-
-	/**
-	 * Seconds the parameters are cached: an edited app shows up within 5 minutes.
-	 */
-	private const TTL = 300;
-
-	/**
-	 * Feature objects whose only browser-relevant key is `enabled`.
-	 */
-	private const FLAGS = array( 'suggested_questions_after_answer', 'speech_to_text', 'retriever_resource' );
-
-	/**
-	 * Keys of an input-form control the browser may see (Dify's control keys and the Start-node
-	 * variable keys of workflow apps); anything else stays on the server.
-	 */
-	private const CONTROL_KEYS = array( 'variable', 'label', 'type', 'required', 'default', 'max_length', 'options', 'hide', 'description', 'placeholder', 'allowed_file_types', 'allowed_file_extensions', 'allowed_file_upload_methods', 'number_limits', 'json_schema' );
-
-	/**
-	 * Control types a visitor fills in. `external_data_tool` is filled by Dify itself and may
-	 * name an API extension, so it is left out.
-	 */
-	private const CONTROL_TYPES = array( 'text-input', 'paragraph', 'select', 'number', 'checkbox', 'file', 'file-list', 'json_object' );
 
 	/**
 	 * The effective settings.
@@ -73,14 +46,32 @@ final class Parameters_Route implements Registrable {
 	private Error_Mapper $errors;
 
 	/**
+	 * The app's parameters.
+	 *
+	 * @var App_Parameters
+	 */
+	private App_Parameters $parameters;
+
+	/**
+	 * The app's mode.
+	 *
+	 * @var App_Info
+	 */
+	private App_Info $info;
+
+	/**
 	 * Keeps the collaborators.
 	 *
-	 * @param Settings     $settings The effective settings.
-	 * @param Error_Mapper $errors   Maps failures.
+	 * @param Settings       $settings   The effective settings.
+	 * @param Error_Mapper   $errors     Maps failures.
+	 * @param App_Parameters $parameters The app's parameters.
+	 * @param App_Info       $info       The app's mode.
 	 */
-	public function __construct( Settings $settings, Error_Mapper $errors ) {
-		$this->settings = $settings;
-		$this->errors   = $errors;
+	public function __construct( Settings $settings, Error_Mapper $errors, App_Parameters $parameters, App_Info $info ) {
+		$this->settings   = $settings;
+		$this->errors     = $errors;
+		$this->parameters = $parameters;
+		$this->info       = $info;
 	}
 
 	/**
@@ -102,110 +93,62 @@ final class Parameters_Route implements Registrable {
 				'callback'            => array( $this, 'parameters' ),
 				// Who may chat (the answer is the same public subset for everyone; cached, so no rate limit).
 				'permission_callback' => array( Visitor_Permission::class, 'check' ),
+				'args'                => array(
+					'post_id' => array(
+						'description' => __( 'The page the chat is on (for inputs the site fills in).', 'dify-chatbot' ),
+						'type'        => 'integer',
+						'minimum'     => 0,
+						'default'     => 0,
+					),
+				),
 			)
 		);
 	}
 
 	/**
-	 * The browser-safe parameters, from the cache or Dify.
+	 * The browser-safe parameters.
+	 *
+	 * @param WP_REST_Request $request The request.
 	 */
-	public function parameters(): WP_REST_Response {
+	public function parameters( WP_REST_Request $request ): WP_REST_Response {
 		$key = $this->settings->api_key();
 		if ( null === $key || ! $this->settings->is_configured() ) {
 			return $this->errors->to_response( $this->errors->not_configured() );
 		}
-		$client    = new Client( $this->settings->base_url(), $key );
-		$transient = self::PREFIX . $client->fingerprint();
-		$cached    = get_transient( $transient );
-		if ( is_array( $cached ) ) {
-			return new WP_REST_Response( $cached, 200 );
+		$client = new Client( $this->settings->base_url(), $key );
+		$safe   = $this->parameters->get( $client );
+		if ( is_wp_error( $safe ) ) {
+			return $this->errors->to_response( $safe );
 		}
-
-		$response = $client->parameters();
-		if ( is_wp_error( $response ) ) {
-			return $this->errors->to_response( $this->errors->from_transport( $response ) );
+		$hidden = array_keys( Site_Inputs::values( Site_Inputs::post( $request->get_param( 'post_id' ) ) ) );
+		$mode   = $this->info->mode( $client );
+		if ( is_string( $mode ) && ! in_array( $mode, App_Info::CHAT_MODES, true ) ) {
+			// The chat message is the `query` input of completion and workflow apps.
+			$hidden[] = 'query';
 		}
-		if ( 404 === $response->status() ) {
-			// A Dify-compatible service without /parameters: a chat without extras.
-			$json = array();
-		} else {
-			$json = 200 === $response->status() ? $response->json() : null;
-			if ( null === $json ) {
-				return $this->errors->to_response( 200 === $response->status() ? $this->errors->bad_response() : $this->errors->from_response( $response ) );
-			}
-		}
-		$safe = self::safe( $json );
-		// Belt and braces: the key never leaves the server, whatever an upstream echoes back.
-		$safe = json_decode( $client->scrub( (string) wp_json_encode( $safe ) ), true );
-		$safe = is_array( $safe ) ? $safe : array();
-		set_transient( $transient, $safe, self::TTL );
+		$safe['user_input_form'] = self::hide( is_array( $safe['user_input_form'] ?? null ) ? $safe['user_input_form'] : array(), $hidden );
 		return new WP_REST_Response( $safe, 200 );
 	}
 
 	/**
-	 * The allow-listed subset of a /parameters answer, with Dify's defaults for what is missing.
+	 * Marks form fields hidden.
 	 *
-	 * @param array<string, mixed> $json Dify's answer.
-	 * @return array<string, mixed>
+	 * @param array<int, mixed> $form   `user_input_form`.
+	 * @param string[]          $hidden Variables not to show.
+	 * @return array<int, mixed>
 	 */
-	public static function safe( array $json ): array {
-		$safe = array(
-			'opening_statement'   => isset( $json['opening_statement'] ) && is_string( $json['opening_statement'] ) ? $json['opening_statement'] : '',
-			'suggested_questions' => array(),
-		);
-		if ( isset( $json['suggested_questions'] ) && is_array( $json['suggested_questions'] ) ) {
-			$safe['suggested_questions'] = array_values( array_filter( $json['suggested_questions'], 'is_string' ) );
-		}
-		foreach ( self::FLAGS as $feature ) {
-			$safe[ $feature ] = array( 'enabled' => self::enabled( $json, $feature ) );
-		}
-		$tts                       = isset( $json['text_to_speech'] ) && is_array( $json['text_to_speech'] ) ? $json['text_to_speech'] : array();
-		$safe['text_to_speech']    = array(
-			'enabled'  => self::enabled( $json, 'text_to_speech' ),
-			'autoPlay' => isset( $tts['autoPlay'] ) && 'enabled' === $tts['autoPlay'] ? 'enabled' : 'disabled',
-		);
-		$safe['file_upload']       = isset( $json['file_upload'] ) && is_array( $json['file_upload'] ) ? $json['file_upload'] : array( 'enabled' => false );
-		$safe['user_input_form']   = self::form( isset( $json['user_input_form'] ) && is_array( $json['user_input_form'] ) ? $json['user_input_form'] : array() );
-		$safe['system_parameters'] = array();
-		if ( isset( $json['system_parameters'] ) && is_array( $json['system_parameters'] ) ) {
-			foreach ( $json['system_parameters'] as $name => $value ) {
-				if ( is_string( $name ) && ( is_int( $value ) || is_float( $value ) ) ) {
-					$safe['system_parameters'][ $name ] = $value;
-				}
-			}
-		}
-		return $safe;
-	}
-
-	/**
-	 * Whether a feature object says `enabled: true`.
-	 *
-	 * @param array<string, mixed> $json    Dify's answer.
-	 * @param string               $feature Feature key.
-	 */
-	private static function enabled( array $json, string $feature ): bool {
-		return isset( $json[ $feature ] ) && is_array( $json[ $feature ] ) && true === ( $json[ $feature ]['enabled'] ?? false );
-	}
-
-	/**
-	 * The input form's controls a visitor fills in, with allow-listed keys.
-	 *
-	 * @param array<int|string, mixed> $form `user_input_form`: one-key objects `{type: {…}}`.
-	 * @return array<int, array<string, array<string, mixed>>>
-	 */
-	private static function form( array $form ): array {
-		$controls = array();
-		foreach ( $form as $item ) {
-			if ( ! is_array( $item ) || 1 !== count( $item ) ) {
+	private static function hide( array $form, array $hidden ): array {
+		foreach ( $form as $index => $item ) {
+			if ( ! is_array( $item ) ) {
 				continue;
 			}
 			$type    = (string) key( $item );
 			$control = reset( $item );
-			if ( ! in_array( $type, self::CONTROL_TYPES, true ) || ! is_array( $control ) ) {
-				continue;
+			if ( is_array( $control ) && in_array( $control['variable'] ?? null, $hidden, true ) ) {
+				$control['hide'] = true;
+				$form[ $index ]  = array( $type => $control );
 			}
-			$controls[] = array( $type => array_intersect_key( $control, array_flip( self::CONTROL_KEYS ) ) );
 		}
-		return $controls;
+		return $form;
 	}
 }

@@ -51,4 +51,29 @@ final class RendererTest extends TestCase {
 		$this->assertStringContainsString( 'dify-chatbot--bubble', $block );
 		$this->assertStringContainsString( 'wp-block-dify-chatbot-chat', $block );
 	}
+
+	public function test_the_chat_names_the_page_it_is_on_and_nothing_per_visitor(): void {
+		$page            = (int) wp_insert_post(
+			array(
+				'post_title'  => 'Help',
+				'post_status' => 'publish',
+				'post_type'   => 'page',
+			)
+		);
+		$GLOBALS['post'] = get_post( $page ); // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- the loop's current post.
+		wp_set_current_user( $this->make_user( 'subscriber' ) );
+		$html = ( new Renderer() )->render( array() );
+		unset( $GLOBALS['post'] );
+		wp_set_current_user( 0 );
+		preg_match( '/data-dify-chatbot="([^"]*)"/', $html, $match );
+		$decoded = json_decode( html_entity_decode( $match[1], ENT_QUOTES ), true );
+		$this->assertSame( $page, $decoded['post'] );
+		$this->assertSame( array( 'bot', 'layout', 'title', 'placeholder', 'height', 'position', 'post' ), array_keys( $decoded ) );
+		$this->assertSame( 0, json_decode( html_entity_decode( $this->data_of( ( new Renderer() )->render( array() ) ), ENT_QUOTES ), true )['post'] );
+	}
+
+	private function data_of( string $html ): string {
+		preg_match( '/data-dify-chatbot="([^"]*)"/', $html, $match );
+		return $match[1];
+	}
 }

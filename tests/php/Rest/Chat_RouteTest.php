@@ -8,6 +8,7 @@
 namespace Dify_Chatbot\Tests\Rest;
 
 use Dify_Chatbot\Dify\App_Info;
+use Dify_Chatbot\Dify\App_Parameters;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Rest\Chat_Route;
 use Dify_Chatbot\Security\Visitor_Identity;
@@ -329,6 +330,125 @@ final class Chat_RouteTest extends TestCase {
 		$this->assertArrayNotHasKey( 'conversation_id', $request['body'] );
 	}
 
+	public function test_an_incomplete_form_is_400_naming_the_field_and_nothing_reaches_dify(): void {
+		$this->configure( 'app-emulator-form' );
+		$since    = $this->emulator_last_seq();
+		$response = $this->dispatch(
+			'/chat',
+			array(
+				'query'  => 'Hello',
+				'inputs' => array( 'topic' => 'support' ),
+			)
+		);
+		$this->assertSame( 400, $response->get_status() );
+		$this->assertSame( 'dify_chatbot_invalid_input', $response->get_data()['code'] );
+		$this->assertSame( '“Your name” is required.', $response->get_data()['message'] );
+		$this->assertSame( 'name', $response->get_data()['data']['field'] );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/chat-messages' ) );
+
+		$response = $this->dispatch(
+			'/chat',
+			array(
+				'query'  => 'Hello',
+				'inputs' => array(
+					'name'  => 'Ann',
+					'topic' => 'weather',
+				),
+			)
+		);
+		$this->assertSame( 400, $response->get_status() );
+		$this->assertSame( 'Choose one of the options for “Topic”.', $response->get_data()['message'] );
+	}
+
+	public function test_form_values_reach_dify_normalised_with_undeclared_keys_dropped(): void {
+		$this->configure( 'app-emulator-form' );
+		$since    = $this->emulator_last_seq();
+		$response = $this->dispatch(
+			'/chat',
+			array(
+				'query'  => 'Hello #delay:1',
+				'inputs' => array(
+					'name'      => 'Ann',
+					'topic'     => 'sales',
+					'age'       => '42',
+					'subscribe' => 'on',
+					'notes'     => '',
+					'sneaky'    => 'not in the form',
+				),
+			)
+		);
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$this->assertSame(
+			array(
+				'name'      => 'Ann',
+				'topic'     => 'sales',
+				'age'       => 42,
+				'subscribe' => true,
+			),
+			$this->last_post( $since, '/chat-messages' )['body']['inputs']
+		);
+	}
+
+	public function test_site_inputs_override_the_browser_and_see_the_chat_s_page(): void {
+		$this->configure( 'app-emulator-form' );
+		$post = (int) wp_insert_post(
+			array(
+				'post_title'  => 'Pricing',
+				'post_status' => 'publish',
+				'post_type'   => 'page',
+			)
+		);
+		add_filter(
+			'dify_chatbot_inputs',
+			static function ( $inputs, $post ) {
+				return $inputs + array(
+					'page_title' => $post ? $post->post_title : 'none',
+					'topic'      => 'billing',
+				);
+			},
+			10,
+			2
+		);
+		$since    = $this->emulator_last_seq();
+		$response = $this->dispatch(
+			'/chat',
+			array(
+				'query'   => 'Hello #delay:1',
+				'post_id' => $post,
+				'inputs'  => array(
+					'name'       => 'Ann',
+					'topic'      => 'sales',
+					'page_title' => 'typed by the visitor',
+				),
+			)
+		);
+		remove_all_filters( 'dify_chatbot_inputs' );
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$inputs = $this->last_post( $since, '/chat-messages' )['body']['inputs'];
+		$this->assertSame( 'Pricing', $inputs['page_title'] );
+		$this->assertSame( 'billing', $inputs['topic'] );
+		$this->assertSame( 'Ann', $inputs['name'] );
+	}
+
+	public function test_a_stream_with_a_bad_form_is_one_error_event_naming_the_problem(): void {
+		$this->configure( 'app-emulator-form' );
+		$writer  = new Memory_Writer();
+		$ended   = false;
+		$request = $this->stream_request( 'Hello' );
+		$request->set_param(
+			'inputs',
+			array(
+				'name'  => str_repeat( 'x', 21 ),
+				'topic' => 'sales',
+			)
+		);
+		$this->streaming_route( $writer, $ended )->chat( $request );
+		$this->assertTrue( $ended );
+		$this->assertSame( array( 'error' ), $writer->names() );
+		$this->assertSame( 'dify_chatbot_invalid_input', $writer->events()[0]['code'] );
+		$this->assertSame( '“Your name” must be at most 20 characters.', $writer->events()[0]['message'] );
+	}
+
 	public function test_a_workflow_app_gets_the_message_as_its_query_input(): void {
 		$this->configure( 'app-emulator-workflow' );
 		$since    = $this->emulator_last_seq();
@@ -346,6 +466,7 @@ final class Chat_RouteTest extends TestCase {
 			new Visitor_Identity( static function () {} ),
 			$errors,
 			new App_Info( $errors ),
+			new App_Parameters( $errors ),
 			static function () use ( $writer ) {
 				return $writer;
 			},

@@ -7,7 +7,7 @@
 
 namespace Dify_Chatbot\Tests\Rest;
 
-use Dify_Chatbot\Rest\Parameters_Route;
+use Dify_Chatbot\Dify\App_Parameters;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
@@ -150,7 +150,7 @@ final class Parameters_RouteTest extends TestCase {
 	}
 
 	public function test_unknown_keys_and_visitor_unfillable_controls_are_dropped(): void {
-		$safe = Parameters_Route::safe(
+		$safe = App_Parameters::safe(
 			array(
 				'opening_statement'        => null,
 				'suggested_questions'      => array( 'a', 3, null, 'b' ),
@@ -202,5 +202,57 @@ final class Parameters_RouteTest extends TestCase {
 			$safe['user_input_form']
 		);
 		$this->assertSame( array( 'enabled' => false ), $safe['file_upload'] );
+	}
+
+	/**
+	 * The form's controls by variable.
+	 *
+	 * @param WP_REST_Response $response The route's answer.
+	 * @return array<string, array<string, mixed>>
+	 */
+	private function controls( WP_REST_Response $response ): array {
+		$controls = array();
+		foreach ( $response->get_data()['user_input_form'] as $item ) {
+			$control                          = reset( $item );
+			$controls[ $control['variable'] ] = $control;
+		}
+		return $controls;
+	}
+
+	public function test_fields_the_site_fills_in_are_hidden_and_their_values_stay_on_the_server(): void {
+		$this->configure( 'app-emulator-form' );
+		add_filter(
+			'dify_chatbot_inputs',
+			static function ( $inputs ) {
+				return $inputs + array( 'page_title' => 'Secret-ish page title' );
+			}
+		);
+		$response = $this->get();
+		remove_all_filters( 'dify_chatbot_inputs' );
+		$this->assertSame( 200, $response->get_status() );
+		$controls = $this->controls( $response );
+		$this->assertTrue( $controls['page_title']['hide'] );
+		$this->assertFalse( $controls['name']['hide'] ?? false );
+		$this->assertTrue( $controls['name']['required'] );
+		$this->assertStringNotContainsString( 'Secret-ish', (string) wp_json_encode( $response->get_data() ) );
+
+		// The cached subset was not changed for the next visitor.
+		$this->assertFalse( $this->controls( $this->get() )['page_title']['hide'] ?? false );
+	}
+
+	public function test_a_completion_app_s_query_field_is_hidden_it_is_the_chat_message(): void {
+		$this->configure( 'app-emulator-completion' );
+		$this->assertTrue( $this->controls( $this->get() )['query']['hide'] );
+		Settings::create()->keys()->save( 'app-emulator' );
+		$this->assertFalse( $this->controls( $this->get() )['name']['hide'] ?? false );
+	}
+
+	public function test_post_id_must_be_a_number(): void {
+		$this->configure();
+		$request = new WP_REST_Request( 'GET', '/dify-chatbot/v1/parameters' );
+		$request->set_param( 'post_id', 'home' );
+		$response = rest_get_server()->dispatch( $request );
+		$this->assertSame( 400, $response->get_status() );
+		$this->assertSame( 'rest_invalid_param', $response->get_data()['code'] );
 	}
 }

@@ -8,6 +8,7 @@
 namespace Dify_Chatbot\Tests\Security;
 
 use Dify_Chatbot\Dify\App_Info;
+use Dify_Chatbot\Dify\App_Parameters;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Rest\Chat_Route;
 use Dify_Chatbot\Security\Budget;
@@ -158,6 +159,7 @@ final class Chat_GuardTest extends TestCase {
 			new Visitor_Identity( static function () {} ),
 			$errors,
 			new App_Info( $errors ),
+			new App_Parameters( $errors ),
 			static function () use ( $writer ) {
 				return $writer;
 			},
