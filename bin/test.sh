@@ -82,6 +82,8 @@ if selected phpunit || selected e2e; then
 	rm -f .wp/test/run/debug.log .wp/test-sqlite/run/debug.log
 	WP_SITE=test WP_DB=mariadb WP_PORT=$TEST_PORT DIFY_EMULATOR_PORT=$TEST_EMU_PORT WP_RESET=1 bash bin/env.sh start ||
 		die "the MariaDB test site did not start."
+	# Test-only mu-plugins (what a site owner's own code would add, switched on per test).
+	cp tests/e2e/mu-plugins/*.php .wp/test/wordpress/wp-content/mu-plugins/
 	if selected e2e; then
 		WP_SITE=test-sqlite WP_DB=sqlite WP_PORT=$SQLITE_PORT DIFY_EMULATOR_PORT=$SQLITE_EMU_PORT WP_RESET=1 bash bin/env.sh start > /dev/null ||
 			die "the SQLite test site did not start."

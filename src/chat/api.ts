@@ -9,6 +9,7 @@
  */
 import { __, _n, sprintf } from '@wordpress/i18n';
 
+import { parseForm, type FormControl } from './inputs';
 import type { ChatConfig } from './options';
 import { difyEvents, type DifyEvent } from './sse';
 import {
@@ -23,6 +24,8 @@ export interface ChatRequest {
 	conversationId?: string | null;
 	inputs?: Record< string, unknown >;
 	bot?: string;
+	/** The page the chat is on (the server fills some inputs from it); 0 when unknown. */
+	postId?: number;
 }
 
 export interface AnswerMetadata {
@@ -90,6 +93,8 @@ export interface AppParameters {
 	suggestedQuestions: string[];
 	/** Whether follow-up questions can be asked for after each answer. */
 	suggestedAfterAnswer: boolean;
+	/** The input form's fields a visitor fills in (empty when the app has none). */
+	form: FormControl[];
 }
 
 export type Rating = 'like' | 'dislike' | null;
@@ -105,7 +110,8 @@ export interface ChatClient {
 		signal?: AbortSignal
 	) => AsyncGenerator< ChatUpdate, void, undefined >;
 	/** The app's opening statement and suggestions. Throws a `ChatError`. */
-	parameters: () => Promise< AppParameters >;
+	/** The app's parameters; `postId` is the page the chat is on (its form may differ). */
+	parameters: ( postId?: number ) => Promise< AppParameters >;
 	/** Asks Dify to stop writing an answer (by the stream's task id). Throws a `ChatError`. */
 	stop: ( taskId: string ) => Promise< void >;
 	/** Rates an answer (null takes the rating back). Throws a `ChatError`. */
@@ -463,6 +469,23 @@ function* blockingUpdates( json: unknown ): Generator< ChatUpdate > {
 }
 
 /**
+ * A route path with a query string, for a REST root that may itself carry one
+ * (`/?rest_route=/dify-chatbot/v1/` on sites without pretty permalinks).
+ *
+ * @param restUrl The REST root the path is appended to.
+ * @param path    The route path.
+ * @param params  Query parameters.
+ */
+export function withQuery(
+	restUrl: string,
+	path: string,
+	params: Record< string, string >
+): string {
+	const query = new URLSearchParams( params ).toString();
+	return `${ path }${ restUrl.includes( '?' ) ? '&' : '?' }${ query }`;
+}
+
+/**
  * The parameters the chat uses, from the route's answer (defaults for anything missing).
  *
  * @param json The parsed body.
@@ -485,6 +508,7 @@ export function parseParameters( json: unknown ): AppParameters {
 			: [],
 		suggestedAfterAnswer:
 			record( data?.suggested_questions_after_answer )?.enabled === true,
+		form: parseForm( data?.user_input_form ),
 	};
 }
 
@@ -594,6 +618,9 @@ export function createClient(
 		}
 		if ( request.bot ) {
 			payload.bot = request.bot;
+		}
+		if ( request.postId ) {
+			payload.post_id = request.postId;
 		}
 		const body = JSON.stringify( payload );
 
@@ -706,8 +733,17 @@ export function createClient(
 
 	return {
 		chat,
-		parameters: async () =>
-			parseParameters( await call( 'parameters', null ) ),
+		parameters: async ( postId = 0 ) =>
+			parseParameters(
+				await call(
+					postId > 0
+						? withQuery( config.restUrl, 'parameters', {
+								post_id: String( postId ),
+							} )
+						: 'parameters',
+					null
+				)
+			),
 		stop: async ( taskId ) => {
 			await call( `chat/${ encodeURIComponent( taskId ) }/stop`, {} );
 		},

@@ -17,6 +17,8 @@ export interface ChatOptions {
 	placeholder: string;
 	height: string;
 	position: Position;
+	/** The post the chat is on (0 when none): the server fills some app inputs from it. */
+	post: number;
 }
 
 /** What the page tells the browser about the REST routes (see includes/Frontend/Assets.php). */
@@ -86,6 +88,12 @@ export function parseOptions( raw: string | null | undefined ): ChatOptions {
 		placeholder: text( data.placeholder ),
 		height: /^\d{2,4}(px|vh|em|rem)$/.test( height ) ? height : '480px',
 		position: data.position === 'left' ? 'left' : 'right',
+		post:
+			typeof data.post === 'number' &&
+			Number.isInteger( data.post ) &&
+			data.post > 0
+				? data.post
+				: 0,
 	};
 }
 

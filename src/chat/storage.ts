@@ -29,3 +29,51 @@ export function saveConversation( key: string, id: string | null ): void {
 		// Not kept: the next page view starts a new conversation.
 	}
 }
+
+/**
+ * The key of the input-form values a visitor entered for one chat (kept per site visitor, page
+ * and chat like the conversation; Dify needs required inputs again on every turn, also after a
+ * reload).
+ *
+ * @param conversation The chat's conversation key.
+ */
+export function inputsKey( conversation: string ): string {
+	return conversation.replace( 'difyChatbot:conv:', 'difyChatbot:inputs:' );
+}
+
+export function loadInputs(
+	key: string
+): Record< string, string | boolean > | null {
+	try {
+		const raw = window.localStorage.getItem( key );
+		const parsed: unknown =
+			raw && raw.length <= 20000 ? JSON.parse( raw ) : null;
+		if (
+			! parsed ||
+			typeof parsed !== 'object' ||
+			Array.isArray( parsed )
+		) {
+			return null;
+		}
+		const values: Record< string, string | boolean > = {};
+		for ( const [ name, value ] of Object.entries( parsed ) ) {
+			if ( typeof value === 'string' || typeof value === 'boolean' ) {
+				values[ name ] = value;
+			}
+		}
+		return values;
+	} catch {
+		return null;
+	}
+}
+
+export function saveInputs(
+	key: string,
+	values: Record< string, string | boolean >
+): void {
+	try {
+		window.localStorage.setItem( key, JSON.stringify( values ) );
+	} catch {
+		// Not kept: the form starts empty on the next page view.
+	}
+}

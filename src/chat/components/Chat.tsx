@@ -2,6 +2,8 @@
  * One chat: header, conversation log, question box, and a polite live region.
  */
 import {
+	Suspense,
+	lazy,
 	useCallback,
 	useEffect,
 	useReducer,
@@ -18,6 +20,14 @@ import {
 	type ChatClient,
 	type Rating,
 } from '../api';
+import {
+	initialValues,
+	inputsToSend,
+	validateInputs,
+	type FormControl,
+	type InputValue,
+	type InputValues,
+} from '../inputs';
 import { CLOSE_EVENT, OPEN_EVENT, type ChatOptions } from '../options';
 import {
 	canRetry,
@@ -28,13 +38,25 @@ import {
 	type ChatAction,
 	type ChatState,
 } from '../state';
-import { loadConversation, saveConversation } from '../storage';
+import {
+	inputsKey,
+	loadConversation,
+	loadInputs,
+	saveConversation,
+	saveInputs,
+} from '../storage';
 import Composer from './Composer';
 import Conversations from './Conversations';
 import MessageList from './MessageList';
 
 /** A stable empty list, so memoized children do not re-render for a new one. */
 const NONE: string[] = [];
+const NO_FORM: FormControl[] = [];
+
+// The input form is its own chunk: only apps with a form download it.
+const InputsForm = lazy(
+	() => import( /* webpackChunkName: "chat/inputs" */ './InputsForm' )
+);
 
 interface ChatProps {
 	root: HTMLElement;
@@ -66,6 +88,31 @@ export default function Chat( {
 	// they are extras, the chat works without them).
 	const [ parameters, setParameters ] = useState< AppParameters | null >(
 		null
+	);
+	// The app's input form: values the visitor entered (sent with every message, as Dify needs
+	// required ones on every turn), and the problems found when a message was sent.
+	const form = parameters?.form ?? NO_FORM;
+	const [ values, setValues ] = useState< InputValues >( {} );
+	const [ inputErrors, setInputErrors ] = useState<
+		Record< string, string >
+	>( {} );
+	// Shown before the first message; again when a later message finds a problem in it.
+	const [ formNeeded, setFormNeeded ] = useState( false );
+	const latestForm = useRef( { form, values } );
+	latestForm.current = { form, values };
+	const changeInput = useCallback(
+		( variable: string, value: InputValue ) => {
+			setValues( ( current ) => ( { ...current, [ variable ]: value } ) );
+			setInputErrors( ( current ) => {
+				if ( ! ( variable in current ) ) {
+					return current;
+				}
+				const rest = { ...current };
+				delete rest[ variable ];
+				return rest;
+			} );
+		},
+		[]
 	);
 	const ids = useRef( 0 );
 	const nextId = () => `${ root.id || 'dify-chatbot' }-${ ++ids.current }`;
@@ -106,14 +153,33 @@ export default function Chat( {
 
 	useEffect( () => {
 		let live = true;
-		client.parameters().then(
-			( value ) => live && setParameters( value ),
+		client.parameters( options.post ).then(
+			( value ) => {
+				if ( live ) {
+					setParameters( value );
+					setValues(
+						initialValues(
+							value.form,
+							loadInputs( inputsKey( storageKey ) )
+						)
+					);
+				}
+			},
 			() => undefined
 		);
 		return () => {
 			live = false;
 		};
-	}, [ client ] );
+	}, [ client, options.post, storageKey ] );
+
+	// After a refused send, the keyboard goes to the first field with a problem.
+	useEffect( () => {
+		if ( Object.keys( inputErrors ).length > 0 ) {
+			root.querySelector< HTMLElement >(
+				'.dify-chatbot__inputs [aria-invalid="true"]'
+			)?.focus();
+		}
+	}, [ inputErrors, root ] );
 
 	// Follow-up questions for the last answer, when the app offers them (fetched once it is done).
 	const [ followUps, setFollowUps ] = useState< {
@@ -184,6 +250,11 @@ export default function Chat( {
 						query,
 						conversationId: latest.current.conversationId,
 						bot: options.bot,
+						postId: options.post,
+						inputs: inputsToSend(
+							latestForm.current.form,
+							latestForm.current.values
+						),
 					},
 					controller.signal
 				);
@@ -237,13 +308,24 @@ export default function Chat( {
 				controllers.current.delete( answerId );
 			}
 		},
-		[ client, options.bot ]
+		[ client, options.bot, options.post ]
 	);
 
 	const send = useCallback(
 		( query: string ): boolean => {
 			if ( isBusy( latest.current ) ) {
 				return false;
+			}
+			const { form: controls, values: entered } = latestForm.current;
+			if ( controls.length > 0 ) {
+				const problems = validateInputs( controls, entered );
+				setInputErrors( problems );
+				if ( Object.keys( problems ).length > 0 ) {
+					setFormNeeded( true );
+					return false;
+				}
+				setFormNeeded( false );
+				saveInputs( inputsKey( storageKey ), entered );
 			}
 			const answerId = nextId();
 			const action: ChatAction = {
@@ -260,7 +342,7 @@ export default function Chat( {
 			return true;
 		},
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- nextId only reads refs.
-		[ ask ]
+		[ ask, storageKey ]
 	);
 
 	const retry = useCallback(
@@ -406,6 +488,18 @@ export default function Chat( {
 					onDeleted={ deleted }
 				/>
 			) }
+			{ form.length > 0 &&
+				( state.messages.length === 0 || formNeeded ) && (
+					<Suspense fallback={ null }>
+						<InputsForm
+							idPrefix={ root.id || 'dify-chatbot' }
+							controls={ form }
+							values={ values }
+							errors={ inputErrors }
+							onChange={ changeInput }
+						/>
+					</Suspense>
+				) }
 			<MessageList
 				messages={ state.messages }
 				retryId={ retryId }

@@ -9,6 +9,7 @@ import {
 	createClient,
 	errorFromResponse,
 	parseRetryAfter,
+	withQuery,
 	type ChatUpdate,
 } from '../api';
 import { readConfig, type ChatConfig } from '../options';
@@ -791,6 +792,22 @@ describe( 'errorFromResponse and parseRetryAfter', () => {
 	} );
 } );
 
+describe( 'withQuery', () => {
+	it( 'adds a query string to pretty and plain REST roots alike', () => {
+		expect(
+			withQuery( '/wp-json/dify-chatbot/v1/', 'parameters', {
+				post_id: '3',
+			} )
+		).toBe( 'parameters?post_id=3' );
+		expect(
+			withQuery( '/?rest_route=/dify-chatbot/v1/', 'parameters', {
+				post_id: '3',
+				x: 'a&b',
+			} )
+		).toBe( 'parameters&post_id=3&x=a%26b' );
+	} );
+} );
+
 describe( 'chat client: parameters, stop, feedback and suggestions', () => {
 	it( 'reads the parameters the chat uses, with defaults for the rest', async () => {
 		const fetchMock = mockFetch( [
@@ -798,6 +815,16 @@ describe( 'chat client: parameters, stop, feedback and suggestions', () => {
 				opening_statement: '  Hi there!  ',
 				suggested_questions: [ 'One?', 3, '', 'Two?' ],
 				suggested_questions_after_answer: { enabled: true },
+				user_input_form: [
+					{
+						select: {
+							variable: 'tone',
+							label: 'Tone',
+							required: true,
+							options: [ 'a' ],
+						},
+					},
+				],
 			} ),
 			json( 200, { opening_statement: null } ),
 		] );
@@ -809,14 +836,29 @@ describe( 'chat client: parameters, stop, feedback and suggestions', () => {
 			openingStatement: 'Hi there!',
 			suggestedQuestions: [ 'One?', 'Two?' ],
 			suggestedAfterAnswer: true,
+			form: [
+				{
+					type: 'select',
+					variable: 'tone',
+					label: 'Tone',
+					required: true,
+					maxLength: 0,
+					options: [ 'a' ],
+					default: undefined,
+				},
+			],
 		} );
-		expect( await client.parameters() ).toEqual( {
+		expect( await client.parameters( 7 ) ).toEqual( {
 			openingStatement: '',
 			suggestedQuestions: [],
 			suggestedAfterAnswer: false,
+			form: [],
 		} );
 		const [ url, init ] = fetchMock.mock.calls[ 0 ] ?? [];
 		expect( url ).toBe( REST + 'parameters' );
+		expect( fetchMock.mock.calls[ 1 ]?.[ 0 ] ).toBe(
+			REST + 'parameters?post_id=7'
+		);
 		expect( init?.method ).toBe( 'GET' );
 		expect( init?.body ).toBeUndefined();
 		expect( headersOf( fetchMock.mock.calls[ 0 ] ) ).toEqual( {

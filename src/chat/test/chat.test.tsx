@@ -197,6 +197,7 @@ beforeEach( () => {
 		openingStatement: '',
 		suggestedQuestions: [],
 		suggestedAfterAnswer: false,
+		form: [],
 	};
 	jest.clearAllMocks();
 	window.localStorage.clear();
@@ -240,6 +241,8 @@ describe( 'Chat', () => {
 			query: 'Hello?',
 			conversationId: null,
 			bot: 'sales',
+			postId: 0,
+			inputs: {},
 		} );
 		expect( textarea().value ).toBe( '' );
 		expect(
@@ -459,6 +462,7 @@ describe( 'Chat: parity with Dify’s web chat', () => {
 				'Hello, **visitor**! <img src=x onerror=alert(1)>',
 			suggestedQuestions: [ 'What can you do?', 'Show me a table' ],
 			suggestedAfterAnswer: false,
+			form: [],
 		};
 		await render();
 		await settle();
@@ -620,6 +624,7 @@ describe( 'Chat: parity with Dify’s web chat', () => {
 			openingStatement: '',
 			suggestedQuestions: [],
 			suggestedAfterAnswer: true,
+			form: [],
 		};
 		( client.suggested as jest.Mock ).mockImplementation( async () => [
 			'Tell me more?',
@@ -773,6 +778,7 @@ describe( 'Chat: citations, agent trail, files and history', () => {
 			openingStatement: '',
 			suggestedQuestions: [],
 			suggestedAfterAnswer: true,
+			form: [],
 		};
 		window.localStorage.setItem( KEY, 'conv-1' );
 		( client.history as jest.Mock ).mockImplementationOnce( async () => [
@@ -921,5 +927,140 @@ describe( 'Chat: the visitor’s conversations', () => {
 				'.dify-chatbot__conversations [role="alert"]'
 			)?.textContent
 		).toBe( 'The chat is down.' );
+	} );
+} );
+
+describe( 'the app’s input form', () => {
+	const INPUTS_KEY = KEY.replace( ':conv:', ':inputs:' );
+
+	beforeEach( () => {
+		window.localStorage.clear();
+		parameters = {
+			openingStatement: '',
+			suggestedQuestions: [],
+			suggestedAfterAnswer: false,
+			form: [
+				{
+					type: 'text-input',
+					variable: 'name',
+					label: 'Your name',
+					required: true,
+					maxLength: 5,
+					options: [],
+					default: '',
+				},
+				{
+					type: 'select',
+					variable: 'topic',
+					label: 'Topic',
+					required: false,
+					maxLength: 0,
+					options: [ 'billing', 'sales' ],
+					default: '',
+				},
+			],
+		};
+	} );
+
+	function field( name: string ): HTMLInputElement | HTMLSelectElement {
+		return container.querySelector(
+			`.dify-chatbot__inputs [name="${ name }"]`
+		) as HTMLInputElement;
+	}
+
+	async function fill( name: string, value: string ) {
+		const element = field( name );
+		const proto =
+			element instanceof HTMLSelectElement
+				? HTMLSelectElement.prototype
+				: HTMLInputElement.prototype;
+		await act( async () => {
+			Object.getOwnPropertyDescriptor( proto, 'value' )?.set?.call(
+				element,
+				value
+			);
+			element.dispatchEvent(
+				new Event(
+					element instanceof HTMLSelectElement ? 'change' : 'input',
+					{
+						bubbles: true,
+					}
+				)
+			);
+		} );
+	}
+
+	it( 'asks for the fields first, refuses to send while one is wrong, and points at it', async () => {
+		await render( { post: 42 } );
+		await settle();
+		expect( client.parameters ).toHaveBeenLastCalledWith( 42 );
+		expect( labelOf( field( 'name' ) as HTMLElement ) ).toBe( 'Your name' );
+		expect( labelOf( field( 'topic' ) as HTMLElement ) ).toBe(
+			'Topic (optional)'
+		);
+		await ask( 'Hello' );
+		expect( answers ).toHaveLength( 0 );
+		expect( field( 'name' ).getAttribute( 'aria-invalid' ) ).toBe( 'true' );
+		expect( container.ownerDocument.activeElement ).toBe( field( 'name' ) );
+		const errorId = field( 'name' ).getAttribute( 'aria-describedby' );
+		expect( container.querySelector( `#${ errorId }` )?.textContent ).toBe(
+			'This field is required.'
+		);
+		// The question stays in the box, to be sent once the form is right.
+		expect( textarea().value ).toBe( 'Hello' );
+
+		await fill( 'name', 'Ann' );
+		expect( field( 'name' ).hasAttribute( 'aria-invalid' ) ).toBe( false );
+		await fill( 'topic', 'sales' );
+		await press( 'Enter' );
+		expect( answers[ 0 ]?.request ).toMatchObject( {
+			query: 'Hello',
+			postId: 42,
+			inputs: { name: 'Ann', topic: 'sales' },
+		} );
+		// The form goes once the conversation starts; the values are kept for the next turns.
+		expect( container.querySelector( '.dify-chatbot__inputs' ) ).toBeNull();
+		expect(
+			JSON.parse( window.localStorage.getItem( INPUTS_KEY ) ?? '' )
+		).toEqual( { name: 'Ann', topic: 'sales' } );
+		await step( 0, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: 'm1',
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		await step( 0, { done: true } );
+		await ask( 'And then?' );
+		expect( answers[ 1 ]?.request.inputs ).toEqual( {
+			name: 'Ann',
+			topic: 'sales',
+		} );
+	} );
+
+	it( 'comes back with the values kept in this browser', async () => {
+		window.localStorage.setItem(
+			INPUTS_KEY,
+			JSON.stringify( { name: 'Bo', topic: 'billing', junk: [ 1 ] } )
+		);
+		await render();
+		await settle();
+		expect( field( 'name' ).value ).toBe( 'Bo' );
+		expect( field( 'topic' ).value ).toBe( 'billing' );
+		await ask( 'Hi' );
+		expect( answers[ 0 ]?.request.inputs ).toEqual( {
+			name: 'Bo',
+			topic: 'billing',
+		} );
+	} );
+
+	it( 'is not there for an app without a form', async () => {
+		parameters = { ...parameters, form: [] };
+		await render();
+		await settle();
+		expect( container.querySelector( '.dify-chatbot__inputs' ) ).toBeNull();
+		await ask( 'Hi' );
+		expect( answers[ 0 ]?.request.inputs ).toEqual( {} );
 	} );
 } );

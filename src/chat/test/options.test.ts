@@ -7,7 +7,7 @@ describe( 'parseOptions', () => {
 	it( 'reads the options the server wrote', () => {
 		expect(
 			parseOptions(
-				'{"bot":"sales","layout":"bubble","title":"Ask us","placeholder":"Your question","height":"60vh","position":"left"}'
+				'{"bot":"sales","layout":"bubble","title":"Ask us","placeholder":"Your question","height":"60vh","position":"left","post":12}'
 			)
 		).toEqual( {
 			bot: 'sales',
@@ -16,6 +16,7 @@ describe( 'parseOptions', () => {
 			placeholder: 'Your question',
 			height: '60vh',
 			position: 'left',
+			post: 12,
 		} );
 	} );
 
@@ -25,6 +26,9 @@ describe( 'parseOptions', () => {
 		'not json',
 		'[]',
 		'{"layout":"popup","height":"calc(1px)","position":7}',
+		'{"post":-3}',
+		'{"post":"12"}',
+		'{"post":1.5}',
 	] )( 'falls back to defaults for %p', ( raw ) => {
 		expect( parseOptions( raw ) ).toEqual( {
 			bot: '',
@@ -33,6 +37,7 @@ describe( 'parseOptions', () => {
 			placeholder: '',
 			height: '480px',
 			position: 'right',
+			post: 0,
 		} );
 	} );
 } );

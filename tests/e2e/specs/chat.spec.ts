@@ -105,7 +105,11 @@ for ( const slug of [ 'dify-chatbot-block', 'dify-chatbot-shortcode' ] ) {
 		expect( two.user ).toBe( one.user );
 		expect( body1.conversation_id ?? '' ).toBe( '' );
 		expect( String( body2.conversation_id ) ).toMatch( UUID );
-		expect( body1.inputs ).toEqual( {} );
+		// Inputs always go (Dify requires the object): the app's optional form defaults at most.
+		expect( typeof body1.inputs ).toBe( 'object' );
+		for ( const key of Object.keys( body1.inputs as object ) ) {
+			expect( [ 'tone', 'verbose' ] ).toContain( key );
+		}
 		expect( body1.response_mode ).toBe( 'streaming' );
 		expect( one.headers[ 'content-type' ] ).toContain( 'application/json' );
 
