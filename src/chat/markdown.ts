@@ -130,6 +130,10 @@ function sanitizer(): ReturnType< typeof DOMPurify > {
 			}
 			element.setAttribute( 'loading', 'lazy' );
 			element.setAttribute( 'referrerpolicy', 'no-referrer' );
+		} else if ( tag === 'pre' || tag === 'table' ) {
+			// They scroll sideways when wide (see app.scss): reachable with the keyboard, so a
+			// keyboard user can scroll them too.
+			element.setAttribute( 'tabindex', '0' );
 		} else if ( tag === 'input' ) {
 			// Only a GFM task-list box, and never one a visitor can change.
 			if ( element.getAttribute( 'type' ) !== 'checkbox' ) {

@@ -207,3 +207,19 @@ describe( 'isSafeUrl', () => {
 		);
 	} );
 } );
+
+describe( 'wide blocks', () => {
+	it( 'code blocks and tables, which scroll sideways, take keyboard focus', () => {
+		const root = render(
+			'```\ncode\n```\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n<p tabindex="5">x</p>'
+		);
+		expect( root.querySelector( 'pre' )?.getAttribute( 'tabindex' ) ).toBe(
+			'0'
+		);
+		expect(
+			root.querySelector( 'table' )?.getAttribute( 'tabindex' )
+		).toBe( '0' );
+		// Nothing else gets a tab stop, and a model cannot set one.
+		expect( root.querySelectorAll( '[tabindex]' ) ).toHaveLength( 2 );
+	} );
+} );
