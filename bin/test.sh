@@ -66,6 +66,7 @@ suite lint-js npx wp-scripts lint-js src tests
 suite lint-style npx wp-scripts lint-style "src/**/*.scss"
 suite phpcs vendor/bin/phpcs -q
 suite tsc npx tsc --noEmit
+suite pot bash bin/check-pot.sh
 suite phpstan vendor/bin/phpstan analyse --no-progress --memory-limit=1G
 suite jest npx wp-scripts test-unit-js
 suite emulator npm run -s test:emulator
