@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scratch=.wp/pot-check
 rm -rf "$scratch" && mkdir -p "$scratch"
 # make-pot resolves its destination against the current folder; a relative path keeps it there.
-npx make-pot . "$scratch" --slug dify-chatbot --domain plugin --include "dify-chatbot.php,uninstall.php,includes/**,src/**" \
+node bin/makepot.cjs . "$scratch" --slug dify-chatbot --domain plugin --include "dify-chatbot.php,uninstall.php,includes/**,src/**" \
 	--exclude "src/**/test/**" --charset utf-8 --skip-audit --silent --headers "email:support@wordpress.org" < /dev/null > /dev/null
 strings() { grep -E '^(msgctxt|msgid|msgid_plural) ' "$1" | sort; }
 if ! diff <(strings languages/dify-chatbot.pot) <(strings "$scratch/dify-chatbot.pot"); then
