@@ -22,8 +22,10 @@ JsonSchemaExtractor.schemaCache[ JsonSchemaExtractor.blockJsonSource ] = schema;
 
 /**
  * Every context the block.json schema names ("block title", "block keyword", …).
- * @param node
- * @param found
+ *
+ * @param {unknown}     node  Part of the schema.
+ * @param {Set<string>} found Contexts found so far.
+ * @return {Set<string>} The contexts.
  */
 function contexts( node, found = new Set() ) {
 	if ( typeof node === 'string' ) {
