@@ -245,7 +245,12 @@ fi
 
 # ------------------------------------------------------------------ 5. wp-config.php
 # Rewritten only when its settings change, so salts (and logins, and the encrypted key) survive.
-SIGNATURE="dify-chatbot env: db=$DB url=$URL db_name=$DB_NAME"
+# The HTTP API may reach this machine, a real Dify named in the shell, and `.invalid` names (never
+# resolvable, RFC 2606: the tests use one for a DNS failure); everything else stays blocked.
+ACCESSIBLE="127.0.0.1,localhost,*.invalid"
+DIFY_HOST=$(printf '%s' "${DIFY_CHATBOT_BASE_URL:-}" | sed -nE 's#^https?://([^/:@]+).*#\1#p')
+[ -n "$DIFY_HOST" ] && ACCESSIBLE="$ACCESSIBLE,$DIFY_HOST"
+SIGNATURE="dify-chatbot env: db=$DB url=$URL db_name=$DB_NAME hosts=$ACCESSIBLE"
 if ! grep -qF "$SIGNATURE" "$WP_DIR/wp-config.php" 2>/dev/null; then
 	salts=$("$PHP" -r 'foreach (["AUTH_KEY","SECURE_AUTH_KEY","LOGGED_IN_KEY","NONCE_KEY","AUTH_SALT",
 		"SECURE_AUTH_SALT","LOGGED_IN_SALT","NONCE_SALT"] as $k) printf("define( %s, %s );\n", var_export($k, true),
@@ -275,7 +280,7 @@ define( 'WP_DEBUG_LOG', dirname( __DIR__ ) . '/run/debug.log' );
 define( 'SCRIPT_DEBUG', false );
 // Offline and quiet: no calls to wordpress.org, no auto-updates, no loopback cron.
 define( 'WP_HTTP_BLOCK_EXTERNAL', true );
-define( 'WP_ACCESSIBLE_HOSTS', '127.0.0.1,localhost' );
+define( 'WP_ACCESSIBLE_HOSTS', '$ACCESSIBLE' );
 define( 'AUTOMATIC_UPDATER_DISABLED', true );
 define( 'WP_AUTO_UPDATE_CORE', false );
 define( 'DISABLE_WP_CRON', true );

@@ -317,14 +317,36 @@ async function* streamUpdates(
 			}
 
 			if ( event.event === 'error' ) {
+				// The assistant's own Retry-After (an upstream 429), passed on by the relay.
+				const wait =
+					typeof event.retry_after === 'number' &&
+					event.retry_after > 0 &&
+					event.retry_after <= 300
+						? Math.ceil( event.retry_after )
+						: null;
+				const text =
+					str( event.message ) ??
+					__(
+						'Something went wrong while answering. Please try again.',
+						'dify-chatbot'
+					);
 				throw new ChatError(
 					str( event.code ) ?? 'stream_error',
-					str( event.message ) ??
-						__(
-							'Something went wrong while answering. Please try again.',
-							'dify-chatbot'
-						),
-					typeof event.status === 'number' ? event.status : 0
+					wait === null
+						? text
+						: sprintf(
+								/* translators: 1: why the answer failed, 2: number of seconds. */
+								_n(
+									'%1$s Retry is possible in %2$d second.',
+									'%1$s Retry is possible in %2$d seconds.',
+									wait,
+									'dify-chatbot'
+								),
+								text,
+								wait
+							),
+					typeof event.status === 'number' ? event.status : 0,
+					wait
 				);
 			}
 

@@ -15,6 +15,8 @@ export interface ChatMessage {
 	status: MessageStatus;
 	/** For a failed answer: what to tell the visitor. */
 	error: string | null;
+	/** For a failed answer: seconds to wait before Retry (the assistant's Retry-After), else null. */
+	retryAfter?: number | null;
 	/** For an answer: the question it answers, so Retry can send it again. */
 	query: string;
 	/** Dify's message id, once known. */
@@ -110,6 +112,8 @@ export type ChatAction =
 			type: 'fail';
 			answerId: string;
 			error: string;
+			/** Seconds before a retry may go (an upstream Retry-After). */
+			retryAfter?: number | null;
 			/** The stored conversation is gone (404): the next question starts a new one. */
 			forgetConversation?: boolean;
 	  }
@@ -421,6 +425,7 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 							...message,
 							status: 'error',
 							error: action.error,
+							retryAfter: action.retryAfter ?? null,
 							taskId: null,
 						}
 					: null

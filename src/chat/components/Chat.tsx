@@ -299,6 +299,10 @@ export default function Chat( {
 										'Something went wrong. Please try again.',
 										'dify-chatbot'
 									),
+						retryAfter:
+							error instanceof ChatError
+								? error.retryAfter
+								: null,
 						forgetConversation:
 							error instanceof ChatError &&
 							error.code === ERROR_CONVERSATION_NOT_FOUND,

@@ -2,7 +2,7 @@
  * One message. Memoized: while an answer streams, the reducer gives only that message a new
  * object, so every other message skips rendering.
  */
-import { memo } from '@wordpress/element';
+import { memo, useEffect, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 
 import type { Rating } from '../api';
@@ -114,13 +114,10 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 						{ message.error }
 					</p>
 					{ onRetry && (
-						<button
-							type="button"
-							className="dify-chatbot__button"
-							onClick={ () => onRetry( message.id ) }
-						>
-							{ __( 'Retry', 'dify-chatbot' ) }
-						</button>
+						<RetryButton
+							wait={ message.retryAfter ?? null }
+							onRetry={ () => onRetry( message.id ) }
+						/>
 					) }
 				</div>
 			) }
@@ -208,3 +205,38 @@ function Citations( { citations }: { citations: Citation[] } ) {
 }
 
 export default memo( Message );
+
+/**
+ * Retry, held back while the assistant asked to wait (Retry-After): a message that reached a busy
+ * assistant is not sent again before it said it could take one.
+ *
+ * @param props         Props.
+ * @param props.wait    Seconds to wait, or null.
+ * @param props.onRetry Sends the question again.
+ */
+function RetryButton( {
+	wait,
+	onRetry,
+}: {
+	wait: number | null;
+	onRetry: () => void;
+} ) {
+	const [ held, setHeld ] = useState( wait !== null && wait > 0 );
+	useEffect( () => {
+		if ( wait === null || wait <= 0 ) {
+			return;
+		}
+		const timer = window.setTimeout( () => setHeld( false ), wait * 1000 );
+		return () => window.clearTimeout( timer );
+	}, [ wait ] );
+	return (
+		<button
+			type="button"
+			className="dify-chatbot__button"
+			disabled={ held }
+			onClick={ onRetry }
+		>
+			{ __( 'Retry', 'dify-chatbot' ) }
+		</button>
+	);
+}

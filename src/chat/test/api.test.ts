@@ -355,6 +355,53 @@ describe( 'chat client: streaming', () => {
 		);
 	} );
 
+	it( 'passes on the assistant’s Retry-After from a stream error', async () => {
+		const body = frame( {
+			event: 'error',
+			code: 'dify_chatbot_rate_limited',
+			status: 429,
+			message: 'The assistant is busy right now.',
+			retry_after: 7,
+		} );
+		const error = await failure(
+			( async () => {
+				for await ( const update of createClient(
+					config(),
+					mockFetch( [ sse( body ) ] )
+				).chat( { query: 'q' } ) ) {
+					expect( update ).toBeUndefined();
+				}
+			} )()
+		);
+		expect( error.retryAfter ).toBe( 7 );
+		expect( error.message ).toBe(
+			'The assistant is busy right now. Retry is possible in 7 seconds.'
+		);
+		for ( const odd of [ 0, -3, 99999, '7' ] ) {
+			const oddError = await failure(
+				( async () => {
+					for await ( const update of createClient(
+						config(),
+						mockFetch( [
+							sse(
+								frame( {
+									event: 'error',
+									code: 'x',
+									message: 'Busy.',
+									retry_after: odd,
+								} )
+							),
+						] )
+					).chat( { query: 'q' } ) ) {
+						expect( update ).toBeUndefined();
+					}
+				} )()
+			);
+			expect( oddError.retryAfter ).toBeNull();
+			expect( oddError.message ).toBe( 'Busy.' );
+		}
+	} );
+
 	it( 'treats an end of stream before message_end as a cut-off answer', async () => {
 		const body = frame( {
 			event: 'message',
