@@ -70,7 +70,7 @@ final class Renderer {
 		// The page the chat is on, for inputs the site fills in on the server (Rest\Site_Inputs).
 		// The same for every visitor, so the markup stays cacheable.
 		$post         = get_post();
-		$options_json = wp_json_encode( $options + array( 'post' => null !== $post ? $post->ID : 0 ) );
+		$options_json = wp_json_encode( $options + array( 'post' => $post instanceof \WP_Post ? $post->ID : 0 ) );
 		$label        = '' !== $options['title'] ? $options['title'] : __( 'Chat', 'dify-chatbot' );
 
 		/**
