@@ -9,12 +9,14 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Dify;
 
+use Dify_Chatbot\Settings\Settings;
 use WP_Error;
 
 /**
  * Every call goes through wp_remote_request(), so the site's proxy settings and
- * `http_request_args` filters apply. TLS is always verified and redirects are never followed
- * (a redirect would carry the key to another address).
+ * `http_request_args` filters apply — except where Transport_Policy overrides them: TLS is always
+ * verified (with the optional CA bundle) and redirects are never followed (a redirect would carry
+ * the key to another address).
  *
  * Streams use the cURL write callback (environment.md, "Relaying a stream"): events are parsed
  * and handed over as they arrive and never accumulated; the transfer is stopped through the
@@ -43,14 +45,25 @@ final class Client {
 	private string $api_key;
 
 	/**
+	 * CA bundle path ('' = the site's default certificates; null = the site's setting, read when
+	 * the first request is sent).
+	 *
+	 * @var string|null
+	 */
+	private ?string $ca_bundle;
+
+	/**
 	 * Keeps the address and the key.
 	 *
-	 * @param string $base_url Base URL, e.g. https://api.dify.ai/v1.
-	 * @param string $api_key  App API key.
+	 * @param string      $base_url  Base URL, e.g. https://api.dify.ai/v1.
+	 * @param string      $api_key   App API key.
+	 * @param string|null $ca_bundle CA bundle path, '' for the default certificates, null for the
+	 *                               site's setting (DIFY_CHATBOT_CA_BUNDLE or the stored option).
 	 */
-	public function __construct( string $base_url, string $api_key ) {
-		$this->base_url = rtrim( $base_url, '/' );
-		$this->api_key  = $api_key;
+	public function __construct( string $base_url, string $api_key, ?string $ca_bundle = null ) {
+		$this->base_url  = rtrim( $base_url, '/' );
+		$this->api_key   = $api_key;
+		$this->ca_bundle = $ca_bundle;
 	}
 
 	/**
@@ -281,7 +294,7 @@ final class Client {
 
 		add_action( 'http_api_curl', $configure, 99, 2 );
 		try {
-			$response = wp_remote_request(
+			$response = $this->policy()->send(
 				$this->url( $path ),
 				$this->args(
 					'POST',
@@ -318,8 +331,18 @@ final class Client {
 	 * @return Response|WP_Error
 	 */
 	private function request( string $method, string $path, ?array $body, float $timeout ) {
-		$response = wp_remote_request( $this->url( $path ), $this->args( $method, $body, $timeout ) );
+		$response = $this->policy()->send( $this->url( $path ), $this->args( $method, $body, $timeout ) );
 		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
+	}
+
+	/**
+	 * The transport policy with this client's CA bundle.
+	 */
+	private function policy(): Transport_Policy {
+		if ( null === $this->ca_bundle ) {
+			$this->ca_bundle = Settings::create()->ca_bundle();
+		}
+		return new Transport_Policy( $this->ca_bundle );
 	}
 
 	/**
