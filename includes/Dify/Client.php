@@ -301,7 +301,8 @@ final class Client {
 					$body,
 					$timeout,
 					array( 'dify_chatbot_stream' => $token )
-				)
+				),
+				$this->api_key
 			);
 		} finally {
 			remove_action( 'http_api_curl', $configure, 99 );
@@ -331,7 +332,7 @@ final class Client {
 	 * @return Response|WP_Error
 	 */
 	private function request( string $method, string $path, ?array $body, float $timeout ) {
-		$response = $this->policy()->send( $this->url( $path ), $this->args( $method, $body, $timeout ) );
+		$response = $this->policy()->send( $this->url( $path ), $this->args( $method, $body, $timeout ), $this->api_key );
 		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
 	}
 
@@ -355,9 +356,9 @@ final class Client {
 	 * @return array<string, mixed>
 	 */
 	private function args( string $method, ?array $body, float $timeout, array $extra = array() ): array {
+		// No Authorization here: Transport_Policy::send() hands the key to cURL (see there why).
 		$headers = array(
-			'Authorization' => 'Bearer ' . $this->api_key,
-			'Accept'        => 'application/json, text/event-stream',
+			'Accept' => 'application/json, text/event-stream',
 		);
 		$args    = array(
 			'method'      => $method,

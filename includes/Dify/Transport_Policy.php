@@ -24,6 +24,14 @@ use WP_Error;
  *   not survive 301/302, the streaming path would need its own redirect handling, and the fix on
  *   the owner's side — entering the final address once — is simple and visible.)
  * - Only http and https (cURL is told so, the base URL check refuses other schemes too).
+ * - The API key is handed to cURL directly (CURLAUTH_BEARER) instead of travelling in the request
+ *   arguments: every hook of the HTTP API (`http_request_args`, `pre_http_request`,
+ *   `http_api_debug`, `http_response`) hands those arguments, headers included, to any plugin
+ *   that listens — debugging plugins such as Query Monitor record and display them, and logging
+ *   plugins write them to files. Residual risk: without cURL (or with a libcurl older than 7.61)
+ *   the key has to go into the headers argument and is visible to those hooks again; and any code
+ *   running inside WordPress can read the key from the database or the constant anyway. This
+ *   only keeps it out of the places where it would leak by accident.
  *
  * The hooks are added only around one request and recognise it by a random token in its
  * arguments, so other requests of the site keep whatever their filters decide.
@@ -59,6 +67,13 @@ final class Transport_Policy {
 	private string $url = '';
 
 	/**
+	 * The bearer token for the running request when cURL sends it ('' otherwise).
+	 *
+	 * @var string
+	 */
+	private string $bearer = '';
+
+	/**
 	 * Keeps the CA bundle.
 	 *
 	 * @param string $ca_bundle Absolute path of a PEM bundle, or '' for the site's default.
@@ -69,14 +84,35 @@ final class Transport_Policy {
 	}
 
 	/**
+	 * Whether the key can be given to cURL instead of the request arguments: WordPress's HTTP API
+	 * (Requests) uses cURL whenever its test passes, and libcurl sends a bearer token itself.
+	 *
+	 * @param string $url The URL (https needs cURL with SSL).
+	 */
+	public static function curl_sends_bearer( string $url ): bool {
+		return defined( 'CURLAUTH_BEARER' )
+			&& defined( 'CURLOPT_XOAUTH2_BEARER' )
+			&& class_exists( '\WpOrg\Requests\Transport\Curl' )
+			&& \WpOrg\Requests\Transport\Curl::test( array( 'ssl' => 0 === stripos( $url, 'https:' ) ) );
+	}
+
+	/**
 	 * Sends one request with the policy in force.
 	 *
-	 * @param string               $url  The URL.
-	 * @param array<string, mixed> $args wp_remote_request() arguments.
+	 * @param string               $url    The URL.
+	 * @param array<string, mixed> $args   wp_remote_request() arguments (without Authorization).
+	 * @param string               $bearer The bearer token (the API key).
 	 * @return array<string, mixed>|WP_Error
 	 */
-	public function send( string $url, array $args ) {
+	public function send( string $url, array $args, string $bearer ) {
 		$args['dify_chatbot_request'] = $this->token;
+		if ( self::curl_sends_bearer( $url ) ) {
+			$this->bearer = $bearer;
+		} else {
+			$headers                  = isset( $args['headers'] ) && is_array( $args['headers'] ) ? $args['headers'] : array();
+			$headers['Authorization'] = 'Bearer ' . $bearer;
+			$args['headers']          = $headers;
+		}
 		add_filter( 'http_request_args', array( $this, 'filter_args' ), PHP_INT_MAX, 2 );
 		add_filter( 'https_ssl_verify', array( $this, 'filter_verify' ), PHP_INT_MAX, 2 );
 		add_action( 'http_api_curl', array( $this, 'configure_curl' ), PHP_INT_MAX, 3 );
@@ -86,7 +122,8 @@ final class Transport_Policy {
 			remove_filter( 'http_request_args', array( $this, 'filter_args' ), PHP_INT_MAX );
 			remove_filter( 'https_ssl_verify', array( $this, 'filter_verify' ), PHP_INT_MAX );
 			remove_action( 'http_api_curl', array( $this, 'configure_curl' ), PHP_INT_MAX );
-			$this->url = '';
+			$this->url    = '';
+			$this->bearer = '';
 		}
 	}
 
@@ -147,6 +184,11 @@ final class Transport_Policy {
 		}
 		if ( '' !== $this->ca_bundle ) {
 			curl_setopt( $handle, CURLOPT_CAINFO, $this->ca_bundle );
+		}
+		if ( '' !== $this->bearer ) {
+			// libcurl sends "Authorization: Bearer <key>" with the first request (the only method).
+			curl_setopt( $handle, CURLOPT_HTTPAUTH, CURLAUTH_BEARER );
+			curl_setopt( $handle, CURLOPT_XOAUTH2_BEARER, $this->bearer );
 		}
 		// phpcs:enable
 	}
