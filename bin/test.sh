@@ -88,6 +88,9 @@ if selected phpunit || selected e2e; then
 	if selected e2e; then
 		WP_SITE=test-sqlite WP_DB=sqlite WP_PORT=$SQLITE_PORT DIFY_EMULATOR_PORT=$SQLITE_EMU_PORT WP_RESET=1 bash bin/env.sh start > /dev/null ||
 			die "the SQLite test site did not start."
+		# Record every outgoing request like a debugging plugin would (scanned for the key below).
+		rm -f .wp/test/run/http-debug.log
+		cp bin/http-debug-mu-plugin.php .wp/test/wordpress/wp-content/mu-plugins/dify-chatbot-http-debug.php
 	fi
 fi
 suite phpunit bash bin/phpunit.sh
@@ -101,6 +104,23 @@ if selected e2e; then
 		cat "$log"
 		failed=$((failed + 1)) failed_names+=("debug.log")
 	fi
+fi
+
+# The API keys of the emulator (tests/emulator/apps.ts) must not appear in what a debugging plugin
+# records of the outgoing requests (bin/http-debug-mu-plugin.php): arguments, headers, responses.
+if selected e2e; then
+	for log in .wp/test/run/http-debug.log; do
+		if [ ! -s "$log" ]; then
+			echo "::: $log is empty: the request recorder did not run, so the key scan proves nothing."
+			failed=$((failed + 1)) failed_names+=("http-debug.log")
+		elif grep -q 'app-emulator' "$log"; then
+			echo "::: the API key appears in what http_api_debug / http_request_args hand to other plugins ($log):"
+			grep -n -m 10 'app-emulator' "$log"
+			failed=$((failed + 1)) failed_names+=("http-debug.log")
+		else
+			echo "::: $log: $(grep -c '^[0-9TZ:+-]* http_api_debug ' "$log") requests recorded, no API key in them"
+		fi
+	done
 fi
 
 echo

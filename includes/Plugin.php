@@ -49,6 +49,7 @@ final class Plugin {
 			new Security\Chat_Guard( $policy, $budget, $limiter ),
 			new Security\Visitor_Guard( $policy, $limiter, new Security\Visitor_Identity() ),
 			new Security\Privacy(),
+			new Security\Body_Limit(),
 			new Rest\Settings_Route( $settings, $budget ),
 			new Rest\Chat_Route( $settings, new Security\Visitor_Identity(), $errors, $info, $params ),
 			new Rest\Parameters_Route( $settings, $errors, $params, $info ),

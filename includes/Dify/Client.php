@@ -9,12 +9,14 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Dify;
 
+use Dify_Chatbot\Settings\Settings;
 use WP_Error;
 
 /**
  * Every call goes through wp_remote_request(), so the site's proxy settings and
- * `http_request_args` filters apply. TLS is always verified and redirects are never followed
- * (a redirect would carry the key to another address).
+ * `http_request_args` filters apply — except where Transport_Policy overrides them: TLS is always
+ * verified (with the optional CA bundle) and redirects are never followed (a redirect would carry
+ * the key to another address).
  *
  * Streams use the cURL write callback (environment.md, "Relaying a stream"): events are parsed
  * and handed over as they arrive and never accumulated; the transfer is stopped through the
@@ -43,14 +45,25 @@ final class Client {
 	private string $api_key;
 
 	/**
+	 * CA bundle path ('' = the site's default certificates; null = the site's setting, read when
+	 * the first request is sent).
+	 *
+	 * @var string|null
+	 */
+	private ?string $ca_bundle;
+
+	/**
 	 * Keeps the address and the key.
 	 *
-	 * @param string $base_url Base URL, e.g. https://api.dify.ai/v1.
-	 * @param string $api_key  App API key.
+	 * @param string      $base_url  Base URL, e.g. https://api.dify.ai/v1.
+	 * @param string      $api_key   App API key.
+	 * @param string|null $ca_bundle CA bundle path, '' for the default certificates, null for the
+	 *                               site's setting (DIFY_CHATBOT_CA_BUNDLE or the stored option).
 	 */
-	public function __construct( string $base_url, string $api_key ) {
-		$this->base_url = rtrim( $base_url, '/' );
-		$this->api_key  = $api_key;
+	public function __construct( string $base_url, string $api_key, ?string $ca_bundle = null ) {
+		$this->base_url  = rtrim( $base_url, '/' );
+		$this->api_key   = $api_key;
+		$this->ca_bundle = $ca_bundle;
 	}
 
 	/**
@@ -281,14 +294,15 @@ final class Client {
 
 		add_action( 'http_api_curl', $configure, 99, 2 );
 		try {
-			$response = wp_remote_request(
+			$response = $this->policy()->send(
 				$this->url( $path ),
 				$this->args(
 					'POST',
 					$body,
 					$timeout,
 					array( 'dify_chatbot_stream' => $token )
-				)
+				),
+				$this->api_key
 			);
 		} finally {
 			remove_action( 'http_api_curl', $configure, 99 );
@@ -318,8 +332,18 @@ final class Client {
 	 * @return Response|WP_Error
 	 */
 	private function request( string $method, string $path, ?array $body, float $timeout ) {
-		$response = wp_remote_request( $this->url( $path ), $this->args( $method, $body, $timeout ) );
+		$response = $this->policy()->send( $this->url( $path ), $this->args( $method, $body, $timeout ), $this->api_key );
 		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
+	}
+
+	/**
+	 * The transport policy with this client's CA bundle.
+	 */
+	private function policy(): Transport_Policy {
+		if ( null === $this->ca_bundle ) {
+			$this->ca_bundle = Settings::create()->ca_bundle();
+		}
+		return new Transport_Policy( $this->ca_bundle );
 	}
 
 	/**
@@ -332,9 +356,9 @@ final class Client {
 	 * @return array<string, mixed>
 	 */
 	private function args( string $method, ?array $body, float $timeout, array $extra = array() ): array {
+		// No Authorization here: Transport_Policy::send() hands the key to cURL (see there why).
 		$headers = array(
-			'Authorization' => 'Bearer ' . $this->api_key,
-			'Accept'        => 'application/json, text/event-stream',
+			'Accept' => 'application/json, text/event-stream',
 		);
 		$args    = array(
 			'method'      => $method,

@@ -10,12 +10,14 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Dify;
 
 use Dify_Chatbot\Settings\Base_Url;
+use Dify_Chatbot\Settings\Ca_Bundle;
 use Dify_Chatbot\Settings\Settings;
 
 /**
  * Runs on the server, with the effective settings: calls GET <base>/info with the key and says
- * in plain words what went wrong (DNS, refused, timeout, TLS, wrong key, API disabled, wrong
- * path, not a Dify API) or which app answered and whether it can hold a conversation.
+ * in plain words what went wrong (DNS, refused, timeout, TLS, CA bundle, redirect, wrong key, API
+ * disabled, wrong path, not a Dify API) or which app answered and whether it can hold a
+ * conversation.
  */
 final class Connection_Test {
 
@@ -65,10 +67,15 @@ final class Connection_Test {
 			);
 		}
 
-		$client   = new Client( $base, $key );
+		$ca_bundle = Ca_Bundle::check( $this->settings->ca_bundle() );
+		if ( is_wp_error( $ca_bundle ) ) {
+			return self::result( 'bad_ca_bundle', $ca_bundle->get_error_message() );
+		}
+
+		$client   = new Client( $base, $key, $ca_bundle );
 		$response = $client->info();
 		if ( is_wp_error( $response ) ) {
-			return $this->transport( Error_Mapper::transport_kind( $response ), $base );
+			return $this->transport( Error_Mapper::transport_kind( $response ), $base, $ca_bundle );
 		}
 		return $this->answer( $client, $response );
 	}
@@ -76,12 +83,18 @@ final class Connection_Test {
 	/**
 	 * Explains a transport failure.
 	 *
-	 * @param string $kind Kind from Error_Mapper::transport_kind().
-	 * @param string $base The base URL.
+	 * @param string $kind      Kind from Error_Mapper::transport_kind().
+	 * @param string $base      The base URL.
+	 * @param string $ca_bundle The CA bundle in use ('' = the site's default certificates).
 	 * @return array{ok: bool, code: string, message: string, app: null}
 	 */
-	private function transport( string $kind, string $base ): array {
-		$host     = (string) wp_parse_url( $base, PHP_URL_HOST );
+	private function transport( string $kind, string $base, string $ca_bundle ): array {
+		$host = (string) wp_parse_url( $base, PHP_URL_HOST );
+		$tls  = '' === $ca_bundle
+			/* translators: %s: host name. */
+			? sprintf( __( 'The secure (HTTPS) connection to %s failed: its certificate could not be verified. Use a certificate from a public certificate authority, or, if your Dify server uses its own (self-signed) certificate authority, enter the path of that authority’s certificate file under Advanced → CA bundle.', 'dify-chatbot' ), $host )
+			/* translators: 1: host name, 2: file path. */
+			: sprintf( __( 'The secure (HTTPS) connection to %1$s failed: its certificate could not be verified with the certificates in %2$s. Check that this file holds the certificate authority that signed the Dify server’s certificate, and that the certificate is issued for %1$s.', 'dify-chatbot' ), $host, $ca_bundle );
 		$messages = array(
 			/* translators: %s: host name. */
 			'dns'     => sprintf( __( 'The host name %s could not be found. Check the spelling of the Dify API URL, and that this server can resolve it.', 'dify-chatbot' ), $host ),
@@ -89,8 +102,7 @@ final class Connection_Test {
 			'refused' => sprintf( __( 'The connection to %s was refused or the server could not be reached. Check the address and port, and that Dify is running and reachable from this web server (a firewall may block it).', 'dify-chatbot' ), $host ),
 			/* translators: %s: host name. */
 			'timeout' => sprintf( __( '%s did not answer in time. Check that the address is right and that this web server may connect to it.', 'dify-chatbot' ), $host ),
-			/* translators: %s: host name. */
-			'tls'     => sprintf( __( 'The secure (HTTPS) connection to %s failed: its certificate could not be verified. Use a valid certificate, or add your own certificate authority to the server’s trusted certificates.', 'dify-chatbot' ), $host ),
+			'tls'     => $tls,
 			'blocked' => __( 'WordPress is set to block requests to other servers (WP_HTTP_BLOCK_EXTERNAL). Add the Dify host to WP_ACCESSIBLE_HOSTS in wp-config.php.', 'dify-chatbot' ),
 			'bad_url' => __( 'The Dify API URL is not a valid address.', 'dify-chatbot' ),
 			/* translators: %s: host name. */
@@ -111,6 +123,9 @@ final class Connection_Test {
 	private function answer( Client $client, Response $response ): array {
 		$status  = $response->status();
 		$is_json = null !== $response->json();
+		if ( $status >= 300 && $status < 400 ) {
+			return self::result( 'redirect', $this->redirect_message( $client, $response ) );
+		}
 		if ( 401 === $status ) {
 			return self::result( 'unauthorized', __( 'Dify rejected the API key: it is wrong or no longer valid. Copy the key again from your app in Dify (API Access → API Key); a knowledge-base key does not work here.', 'dify-chatbot' ) );
 		}
@@ -131,6 +146,30 @@ final class Connection_Test {
 
 		$this->info->remember( $client, $info );
 		return self::success( $info );
+	}
+
+	/**
+	 * Explains a redirect, which is never followed (it could carry the key to another host), and
+	 * which address to enter instead: the redirect's target without the /info the test asked for.
+	 *
+	 * @param Client   $client   The client (the base URL, and to scrub the key).
+	 * @param Response $response The 3xx answer.
+	 */
+	private function redirect_message( Client $client, Response $response ): string {
+		$location = trim( $response->header( 'location' ) );
+		if ( '' === $location ) {
+			/* translators: %d: HTTP status code. */
+			return sprintf( __( 'Dify answered with a redirect (HTTP %d) but did not say where to. Redirects are not followed; check the Dify API URL.', 'dify-chatbot' ), $response->status() );
+		}
+		if ( '/' === $location[0] && ( ! isset( $location[1] ) || '/' !== $location[1] ) ) {
+			$location = Base_Url::origin( $client->base_url() ) . $location;
+		}
+		$suggested = (string) preg_replace( '~/info/?$~', '', strtok( $location, '?#' ) );
+		return sprintf(
+			/* translators: %s: URL. */
+			__( 'Dify answered with a redirect to %s. For safety the plugin does not follow redirects (they could send the API key to another server): if that address is right, enter it as the API base URL.', 'dify-chatbot' ),
+			$client->scrub( $suggested )
+		);
 	}
 
 	/**

@@ -16,6 +16,7 @@ use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Security\Counter_Store;
 use Dify_Chatbot\Settings\Base_Url;
+use Dify_Chatbot\Settings\Ca_Bundle;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
 use WP_Error;
@@ -129,6 +130,10 @@ final class Settings_Route implements Registrable {
 		if ( is_string( $base_url ) ) {
 			$changes['base_url'] = '' === trim( $base_url ) ? Base_Url::DEFAULT_URL : $base_url;
 		}
+		$ca_bundle = $request->get_param( 'ca_bundle' );
+		if ( is_string( $ca_bundle ) ) {
+			$changes['ca_bundle'] = trim( $ca_bundle );
+		}
 		$mode = $request->get_param( 'response_mode' );
 		if ( is_string( $mode ) ) {
 			$changes['response_mode'] = $mode;
@@ -168,6 +173,7 @@ final class Settings_Route implements Registrable {
 		$key    = $this->settings->api_key();
 		return array(
 			'base_url'             => $stored['base_url'],
+			'ca_bundle'            => $stored['ca_bundle'],
 			'response_mode'        => $stored['response_mode'],
 			'limit_visitor_minute' => $stored['limit_visitor_minute'],
 			'limit_visitor_day'    => $stored['limit_visitor_day'],
@@ -180,11 +186,13 @@ final class Settings_Route implements Registrable {
 			),
 			'api_key'              => $this->settings->keys()->status(),
 			'overrides'            => array(
-				'base_url' => $this->settings->base_url_source(),
-				'api_key'  => $this->settings->api_key_source(),
+				'base_url'  => $this->settings->base_url_source(),
+				'api_key'   => $this->settings->api_key_source(),
+				'ca_bundle' => $this->settings->ca_bundle_source(),
 			),
 			'effective'            => array(
 				'base_url'      => $this->settings->base_url(),
+				'ca_bundle'     => $this->settings->ca_bundle(),
 				'api_key_last4' => null !== $key && strlen( $key ) >= 8 ? substr( $key, -4 ) : '',
 				'configured'    => $this->settings->is_configured(),
 			),
@@ -210,6 +218,19 @@ final class Settings_Route implements Registrable {
 					}
 					$url = Base_Url::check( (string) $value );
 					return is_wp_error( $url ) ? $url : true;
+				},
+			),
+			'ca_bundle'      => array(
+				'description'       => __( 'Absolute path of a PEM file with the certificate authority of a Dify server with its own certificates; empty for the default certificates.', 'dify-chatbot' ),
+				'type'              => 'string',
+				'maxLength'         => Ca_Bundle::MAX_PATH,
+				'validate_callback' => static function ( $value, $request, $param ) {
+					$valid = rest_validate_request_arg( $value, $request, $param );
+					if ( true !== $valid ) {
+						return $valid;
+					}
+					$path = Ca_Bundle::check( (string) $value );
+					return is_wp_error( $path ) ? $path : true;
 				},
 			),
 			'response_mode'  => array(

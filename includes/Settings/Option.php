@@ -13,12 +13,12 @@ use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Client_Ip;
 
 /**
- * Option `dify_chatbot_settings`: `base_url`, `response_mode` and the abuse protection (rate
+ * Option `dify_chatbot_settings`: `base_url`, `ca_bundle`, `response_mode` and the abuse protection (rate
  * limits, trusted proxies, daily token budget, who may chat), nothing else. The sanitizer is tight
  * (unknown keys dropped, invalid values replaced by the stored or default ones) because the option
  * can be written by other code than this plugin's REST route.
  *
- * @phpstan-type Values array{base_url: string, response_mode: string, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, trusted_proxies: string[], daily_token_budget: int, who_may_chat: string}
+ * @phpstan-type Values array{base_url: string, ca_bundle: string, response_mode: string, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, trusted_proxies: string[], daily_token_budget: int, who_may_chat: string}
  */
 final class Option implements Registrable {
 
@@ -80,6 +80,7 @@ final class Option implements Registrable {
 	public static function defaults(): array {
 		return array(
 			'base_url'             => Base_Url::DEFAULT_URL,
+			'ca_bundle'            => '',
 			'response_mode'        => 'streaming',
 			'limit_visitor_minute' => 10,
 			'limit_visitor_day'    => 200,
@@ -98,7 +99,7 @@ final class Option implements Registrable {
 	 */
 	public function get(): array {
 		$stored = get_option( self::NAME, array() );
-		return $this->clean( is_array( $stored ) ? $stored : array(), self::defaults() );
+		return $this->clean( is_array( $stored ) ? $stored : array(), self::defaults(), false );
 	}
 
 	/**
@@ -133,16 +134,25 @@ final class Option implements Registrable {
 	 *
 	 * @param array<mixed>         $values   Candidate values.
 	 * @param array<string, mixed> $fallback Values kept where a candidate is missing or invalid.
+	 * @param bool                 $incoming True for values about to be saved: the CA bundle file
+	 *                                       is read then; a stored path only has to look like one
+	 *                                       (the connection test says when its file went away).
 	 * @phpstan-param Values $fallback
 	 * @return array<string, mixed>
 	 * @phpstan-return Values
 	 */
-	private function clean( array $values, array $fallback ): array {
+	private function clean( array $values, array $fallback, bool $incoming = true ): array {
 		$clean = $fallback;
 		if ( isset( $values['base_url'] ) && is_string( $values['base_url'] ) ) {
 			$url = Base_Url::check( $values['base_url'] );
 			if ( is_string( $url ) ) {
 				$clean['base_url'] = $url;
+			}
+		}
+		if ( isset( $values['ca_bundle'] ) && is_string( $values['ca_bundle'] ) ) {
+			$path = trim( $values['ca_bundle'] );
+			if ( $incoming ? is_string( Ca_Bundle::check( $path ) ) : ( '' === $path || Ca_Bundle::is_path_shape( $path ) ) ) {
+				$clean['ca_bundle'] = $path;
 			}
 		}
 		if ( isset( $values['response_mode'] ) && in_array( $values['response_mode'], self::MODES, true ) ) {

@@ -15,8 +15,9 @@ namespace Dify_Chatbot\Settings;
  */
 final class Settings {
 
-	public const BASE_URL_NAME = 'DIFY_CHATBOT_BASE_URL';
-	public const API_KEY_NAME  = 'DIFY_CHATBOT_API_KEY';
+	public const BASE_URL_NAME  = 'DIFY_CHATBOT_BASE_URL';
+	public const API_KEY_NAME   = 'DIFY_CHATBOT_API_KEY';
+	public const CA_BUNDLE_NAME = 'DIFY_CHATBOT_CA_BUNDLE';
 
 	/**
 	 * The stored option.
@@ -83,6 +84,24 @@ final class Settings {
 	public function api_key(): ?string {
 		$override = self::override( self::API_KEY_NAME );
 		return null === $override ? $this->keys->get() : trim( $override['value'] );
+	}
+
+	/**
+	 * The effective CA bundle path for TLS to Dify ('' = the site's default certificates). An
+	 * override is returned trimmed but unchecked, so the connection test can say what is wrong
+	 * with it.
+	 */
+	public function ca_bundle(): string {
+		$override = self::override( self::CA_BUNDLE_NAME );
+		return null === $override ? $this->option->get()['ca_bundle'] : trim( $override['value'] );
+	}
+
+	/**
+	 * Where the CA bundle is overridden: 'constant', 'environment' or null (stored option).
+	 */
+	public function ca_bundle_source(): ?string {
+		$override = self::override( self::CA_BUNDLE_NAME );
+		return null === $override ? null : $override['source'];
 	}
 
 	/**

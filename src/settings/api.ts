@@ -17,7 +17,13 @@ export interface Settings {
 		/** Saved but cannot be decrypted any more (the site's salts changed). */
 		unreadable: boolean;
 	};
-	overrides: { base_url: OverrideSource; api_key: OverrideSource };
+	overrides: {
+		base_url: OverrideSource;
+		api_key: OverrideSource;
+		ca_bundle?: OverrideSource;
+	};
+	/** Absolute path of a PEM CA bundle for a self-hosted Dify; '' = default certificates. */
+	ca_bundle?: string;
 	defaults: { base_url: string };
 	/** Abuse protection (0 = off); sent by the server since the rate limits came. */
 	limit_visitor_minute?: number;
@@ -31,6 +37,7 @@ export interface Settings {
 	/** What is in force, overrides included (sent by the server; optional for the screen). */
 	effective?: {
 		base_url?: string;
+		ca_bundle?: string;
 		api_key_last4?: string | null;
 		configured?: boolean;
 	};
@@ -38,6 +45,7 @@ export interface Settings {
 
 export interface SettingsUpdate {
 	base_url?: string;
+	ca_bundle?: string;
 	response_mode?: ResponseMode;
 	/** A new key; replaces the saved one. */
 	api_key?: string;

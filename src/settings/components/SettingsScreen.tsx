@@ -23,6 +23,7 @@ import {
 	type SettingsUpdate,
 } from '../api';
 import ApiKey from './ApiKey';
+import Advanced from './Advanced';
 import Protection, {
 	protectionDraft,
 	protectionUpdate,
@@ -71,6 +72,7 @@ export default function SettingsScreen() {
 	const [ settings, setSettings ] = useState< Settings | null >( null );
 	const [ loadError, setLoadError ] = useState< string | null >( null );
 	const [ baseUrl, setBaseUrl ] = useState( '' );
+	const [ caBundle, setCaBundle ] = useState( '' );
 	const [ mode, setMode ] = useState< ResponseMode >( 'streaming' );
 	const [ apiKey, setApiKey ] = useState( '' );
 	const [ replacing, setReplacing ] = useState( false );
@@ -90,6 +92,7 @@ export default function SettingsScreen() {
 	const applyAll = ( next: Settings ) => {
 		setSettings( next );
 		setBaseUrl( next.base_url ?? '' );
+		setCaBundle( next.ca_bundle ?? '' );
 		setMode( next.response_mode === 'blocking' ? 'blocking' : 'streaming' );
 		setApiKey( '' );
 		setReplacing( false );
@@ -144,6 +147,13 @@ export default function SettingsScreen() {
 		};
 		if ( ! overrides.base_url ) {
 			update.base_url = baseUrl.trim();
+		}
+		// Sent only when changed: the server reads the file on every save of it.
+		if (
+			! overrides.ca_bundle &&
+			caBundle.trim() !== ( settings.ca_bundle ?? '' )
+		) {
+			update.ca_bundle = caBundle.trim();
 		}
 		if ( keyEditable && apiKey.trim() !== '' ) {
 			update.api_key = apiKey.trim();
@@ -310,6 +320,13 @@ export default function SettingsScreen() {
 					tokensToday={ settings.usage?.tokens_today ?? 0 }
 				/>
 			) }
+
+			<Advanced
+				value={ caBundle }
+				onChange={ setCaBundle }
+				override={ overrides.ca_bundle ?? null }
+				effective={ settings.effective?.ca_bundle ?? '' }
+			/>
 
 			<div className="dify-chatbot-settings__actions">
 				<div className="dify-chatbot-settings__buttons">

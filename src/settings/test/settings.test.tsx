@@ -218,6 +218,78 @@ describe( 'Settings screen', () => {
 		);
 	} );
 
+	it( 'saves a CA bundle path under Advanced, only when changed', async () => {
+		fetchMock.mockResolvedValueOnce( settings() );
+		await render();
+		const legend = Array.from( container.querySelectorAll( 'legend' ) ).map(
+			( l ) => l.textContent
+		);
+		expect( legend ).toContain( 'Advanced' );
+		expect( field( 'CA bundle (certificate file)' )?.value ).toBe( '' );
+
+		await fill(
+			field( 'CA bundle (certificate file)' ),
+			' /etc/ssl/dify-ca.pem '
+		);
+		fetchMock.mockResolvedValueOnce(
+			settings( { ca_bundle: '/etc/ssl/dify-ca.pem' } )
+		);
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: expect.objectContaining( {
+					ca_bundle: '/etc/ssl/dify-ca.pem',
+				} ),
+			} )
+		);
+		expect( field( 'CA bundle (certificate file)' )?.value ).toBe(
+			'/etc/ssl/dify-ca.pem'
+		);
+
+		fetchMock.mockResolvedValueOnce(
+			settings( { ca_bundle: '/etc/ssl/dify-ca.pem' } )
+		);
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: {
+					base_url: 'https://api.dify.ai/v1',
+					response_mode: 'streaming',
+				},
+			} )
+		);
+	} );
+
+	it( 'shows an overridden CA bundle read-only and does not send it', async () => {
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				ca_bundle: '/stored/ca.pem',
+				overrides: {
+					base_url: null,
+					api_key: null,
+					ca_bundle: 'constant',
+				},
+				effective: { ca_bundle: '/from/wp-config/ca.pem' },
+			} )
+		);
+		await render();
+		const input = field( 'CA bundle (certificate file)' );
+		expect( input?.readOnly ).toBe( true );
+		expect( input?.value ).toBe( '/from/wp-config/ca.pem' );
+		expect( container.textContent ).toContain(
+			'Set by the DIFY_CHATBOT_CA_BUNDLE constant'
+		);
+		fetchMock.mockResolvedValueOnce( settings() );
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: expect.not.objectContaining( {
+					ca_bundle: expect.anything(),
+				} ),
+			} )
+		);
+	} );
+
 	it( 'explains a refused save with the server’s words', async () => {
 		fetchMock.mockResolvedValueOnce( settings() );
 		await render();

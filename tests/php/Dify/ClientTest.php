@@ -83,7 +83,55 @@ final class ClientTest extends TestCase {
 			$this->assertStringNotContainsString( '//info', $url );
 			$this->assertTrue( $args['sslverify'] );
 			$this->assertSame( 0, $args['redirection'] );
-			$this->assertSame( 'Bearer app-emulator', $args['headers']['Authorization'] );
+			$this->assertArrayNotHasKey( 'Authorization', $args['headers'] );
+		}
+	}
+
+	public function test_the_key_is_in_no_hook_of_the_http_api_but_reaches_dify(): void {
+		$this->assertTrue( \Dify_Chatbot\Dify\Transport_Policy::curl_sends_bearer( self::emulator_url() ), 'This test site has cURL with bearer support.' );
+		// What a debugging plugin (Query Monitor, a request logger) records.
+		$recorded = '';
+		$record   = static function ( ...$values ) use ( &$recorded ) {
+			$recorded .= print_r( $values, true ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_print_r
+			return $values[0];
+		};
+		add_filter( 'http_request_args', $record, 9999, 2 );
+		add_filter( 'pre_http_request', $record, 9999, 3 );
+		add_action( 'http_api_debug', $record, 10, 5 );
+		add_filter( 'http_response', $record, 10, 3 );
+		add_action( 'requests-requests.before_request', $record, 10, 5 );
+
+		$since  = $this->emulator_last_seq();
+		$client = $this->client( 'app-emulator-chatflow' );
+		$client->info();
+		$client->stream(
+			'/chat-messages',
+			array(
+				'inputs' => new \stdClass(),
+				'query'  => 'hi #delay:1',
+				'user'   => 'visitor-client-test',
+			),
+			static function () {}
+		);
+		$client->chat_blocking(
+			'/chat-messages',
+			array(
+				'inputs' => new \stdClass(),
+				'query'  => 'whole #delay:1 #fault:500',
+				'user'   => 'visitor-client-test',
+			)
+		);
+		remove_all_filters( 'pre_http_request' );
+		remove_all_actions( 'http_api_debug' );
+		remove_all_filters( 'http_response' );
+		remove_all_actions( 'requests-requests.before_request' );
+
+		$this->assertStringContainsString( '/v1/info', $recorded, 'The hooks ran.' );
+		$this->assertStringNotContainsString( 'app-emulator-chatflow', $recorded );
+		$requests = $this->emulator_requests( $since, '/v1/' );
+		$this->assertCount( 3, $requests );
+		foreach ( $requests as $request ) {
+			$this->assertSame( 'Bearer app-emulator-chatflow', $request['headers']['authorization'] );
 		}
 	}
 

@@ -16,15 +16,23 @@ use Dify_Chatbot\Settings\Key_Store;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
+use Dify_Chatbot\Tests\Support\Tls_Server;
 use Dify_Chatbot\Tests\TestCase;
 
 require_once dirname( __DIR__ ) . '/Support/Emulator.php';
 require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
+require_once dirname( __DIR__ ) . '/Support/Tls_Server.php';
 
 final class Connection_TestTest extends TestCase {
 
 	use Emulator;
 	use Clean_Environment;
+	use Tls_Server;
+
+	public static function tear_down_after_class() {
+		self::stop_tls_servers();
+		parent::tear_down_after_class();
+	}
 
 	protected function set_up() {
 		parent::set_up();
@@ -192,5 +200,56 @@ final class Connection_TestTest extends TestCase {
 		$this->set_environment( 'DIFY_CHATBOT_API_KEY', 'app-emulator-agent' );
 		$result = $this->run_test( self::emulator_url(), 'app-emulator' );
 		$this->assertSame( 'agent-chat', $result['app']['mode'] );
+	}
+
+	public function test_a_self_signed_server_asks_for_the_ca_bundle(): void {
+		$https  = self::start_tls_proxy( self::emulator_origin() );
+		$result = $this->run_test( $https . '/v1', 'app-emulator' );
+		$this->assertFalse( $result['ok'] );
+		$this->assertSame( 'tls', $result['code'] );
+		$this->assertStringContainsString( 'certificate could not be verified', $result['message'] );
+		$this->assertStringContainsString( 'Advanced → CA bundle', $result['message'] );
+
+		// The same server with its certificate as the CA bundle (here through the override).
+		$this->set_environment( 'DIFY_CHATBOT_CA_BUNDLE', self::tls_certificate() );
+		$result = $this->run_test( $https . '/v1', 'app-emulator' );
+		$this->assertTrue( $result['ok'], $result['message'] );
+		$this->assertSame( 'chat', $result['app']['mode'] );
+	}
+
+	public function test_a_ca_bundle_that_does_not_verify_the_server_names_the_file(): void {
+		$https = self::start_tls_proxy( self::emulator_origin() );
+		$other = (string) tempnam( sys_get_temp_dir(), 'dify-ca' );
+		// A real, but unrelated, certificate authority: the system bundle's first certificate.
+		preg_match( '/-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----/s', (string) file_get_contents( '/etc/ssl/certs/ca-certificates.crt' ), $first ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents
+		file_put_contents( $other, $first[0] . "\n" ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_file_put_contents
+		$this->set_environment( 'DIFY_CHATBOT_CA_BUNDLE', $other );
+
+		$result = $this->run_test( $https . '/v1', 'app-emulator' );
+		unlink( $other );
+		$this->assertSame( 'tls', $result['code'] );
+		$this->assertStringContainsString( 'with the certificates in ' . $other, $result['message'] );
+	}
+
+	public function test_an_unusable_ca_bundle_override_is_explained_before_any_request(): void {
+		$this->set_environment( 'DIFY_CHATBOT_CA_BUNDLE', '/nonexistent/dify-ca.pem' );
+		$since  = $this->emulator_last_seq();
+		$result = $this->run_test( self::emulator_url(), 'app-emulator' );
+		$this->assertSame( 'bad_ca_bundle', $result['code'] );
+		$this->assertStringContainsString( 'There is no file at /nonexistent/dify-ca.pem', $result['message'] );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/info' ) );
+	}
+
+	public function test_a_redirect_is_not_followed_and_its_target_is_suggested(): void {
+		$target     = str_replace( '127.0.0.1', 'localhost', self::emulator_origin() );
+		$redirector = self::start_redirector( $target );
+		$since      = $this->emulator_last_seq();
+
+		$result = $this->run_test( $redirector . '/v1', 'app-emulator' );
+		$this->assertFalse( $result['ok'] );
+		$this->assertSame( 'redirect', $result['code'] );
+		$this->assertStringContainsString( 'redirect to ' . $target . '/v1.', $result['message'] );
+		$this->assertStringContainsString( 'enter it as the API base URL', $result['message'] );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/info' ) );
 	}
 }

@@ -103,12 +103,15 @@ final class Settings_RouteTest extends TestCase {
 		);
 		$this->assertSame(
 			array(
-				'base_url' => null,
-				'api_key'  => null,
+				'base_url'  => null,
+				'api_key'   => null,
+				'ca_bundle' => null,
 			),
 			$data['overrides']
 		);
 		$this->assertSame( 'https://api.dify.ai/v1', $data['defaults']['base_url'] );
+		$this->assertSame( '', $data['ca_bundle'] );
+		$this->assertSame( '', $data['effective']['ca_bundle'] );
 		$this->assertTrue( $data['effective']['configured'] );
 		$this->assertNoKey( $response );
 	}
@@ -197,6 +200,10 @@ final class Settings_RouteTest extends TestCase {
 			'proxy bad cidr'     => array( array( 'trusted_proxies' => array( '10.0.0.0/40' ) ), 'trusted_proxies', 'IP addresses or CIDR' ),
 			'proxies a string'   => array( array( 'trusted_proxies' => 'proxy' ), 'trusted_proxies', 'IP addresses or CIDR' ),
 			'who not a cap'      => array( array( 'who_may_chat' => 'Everyone!' ), 'who_may_chat', 'capability name' ),
+			'ca bundle relative' => array( array( 'ca_bundle' => 'ca.pem' ), 'ca_bundle', 'full path' ),
+			'ca bundle missing'  => array( array( 'ca_bundle' => '/nonexistent/ca.pem' ), 'ca_bundle', 'no file at /nonexistent/ca.pem' ),
+			'ca bundle not pem'  => array( array( 'ca_bundle' => ABSPATH . 'index.php' ), 'ca_bundle', 'not a certificate bundle' ),
+			'ca bundle an array' => array( array( 'ca_bundle' => array( '/etc/ssl/ca.pem' ) ), 'ca_bundle', 'string' ),
 			'key and remove'     => array(
 				array(
 					'api_key'        => 'app-new',
@@ -206,6 +213,26 @@ final class Settings_RouteTest extends TestCase {
 				'not both',
 			),
 		);
+	}
+
+	public function test_a_ca_bundle_is_saved_cleared_and_overridable(): void {
+		$this->as_admin();
+		$pem = (string) tempnam( sys_get_temp_dir(), 'dify-ca' );
+		file_put_contents( $pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_file_put_contents
+
+		$data = $this->dispatch( 'POST', '/settings', array( 'ca_bundle' => ' ' . $pem ) )->get_data();
+		$this->assertSame( $pem, $data['ca_bundle'] );
+		$this->assertSame( $pem, $data['effective']['ca_bundle'] );
+		$this->assertSame( $pem, Settings::create()->ca_bundle() );
+
+		$this->set_environment( 'DIFY_CHATBOT_CA_BUNDLE', '/etc/dify/ca.pem' );
+		$data = $this->dispatch( 'GET', '/settings' )->get_data();
+		$this->assertSame( 'environment', $data['overrides']['ca_bundle'] );
+		$this->assertSame( '/etc/dify/ca.pem', $data['effective']['ca_bundle'] );
+		$this->assertSame( $pem, $data['ca_bundle'] );
+
+		$this->assertSame( '', $this->dispatch( 'POST', '/settings', array( 'ca_bundle' => '' ) )->get_data()['ca_bundle'] );
+		unlink( $pem );
 	}
 
 	public function test_the_connection_test_runs_on_the_effective_settings_without_the_key(): void {

@@ -17,6 +17,7 @@ final class OptionTest extends TestCase {
 		$this->assertSame(
 			array(
 				'base_url'             => 'https://api.dify.ai/v1',
+				'ca_bundle'            => '',
 				'response_mode'        => 'streaming',
 				'limit_visitor_minute' => 10,
 				'limit_visitor_day'    => 200,
@@ -43,6 +44,7 @@ final class OptionTest extends TestCase {
 		$this->assertSame(
 			array(
 				'base_url'             => 'https://dify.example/v1',
+				'ca_bundle'            => '',
 				'response_mode'        => 'blocking',
 				'limit_visitor_minute' => 10,
 				'limit_visitor_day'    => 200,
@@ -104,6 +106,35 @@ final class OptionTest extends TestCase {
 		);
 		wp_cache_flush();
 		$this->assertSame( Option::defaults(), ( new Option() )->get() );
+	}
+
+	public function test_a_ca_bundle_is_saved_only_when_it_is_a_readable_pem_file(): void {
+		$pem = (string) tempnam( sys_get_temp_dir(), 'dify-ca' );
+		file_put_contents( $pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_file_put_contents
+		$not_pem = (string) tempnam( sys_get_temp_dir(), 'dify-ca' );
+		file_put_contents( $not_pem, 'not a certificate' ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_file_put_contents
+		$option = new Option();
+
+		$option->update( array( 'ca_bundle' => ' ' . $pem . ' ' ) );
+		$this->assertSame( $pem, $option->get()['ca_bundle'] );
+		foreach ( array( $not_pem, '/nonexistent/ca.pem', 'relative/ca.pem', dirname( $pem ), 'file://' . $pem, $pem . "\n", array( $pem ) ) as $invalid ) {
+			update_option( Option::NAME, array( 'ca_bundle' => $invalid ) );
+			$this->assertSame( $pem, $option->get()['ca_bundle'], (string) wp_json_encode( $invalid ) );
+		}
+		$option->update( array( 'ca_bundle' => '' ) );
+		$this->assertSame( '', $option->get()['ca_bundle'] );
+		unlink( $pem );
+		unlink( $not_pem );
+	}
+
+	public function test_a_stored_ca_bundle_whose_file_went_away_is_still_read(): void {
+		// The file is only read when saving; the connection test explains a missing one.
+		update_option( Option::NAME, array( 'base_url' => 'https://dify.example/v1' ) );
+		global $wpdb;
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery.DirectQuery, WordPress.DB.DirectDatabaseQuery.NoCaching -- the row as it is after the file was deleted.
+		$wpdb->update( $wpdb->options, array( 'option_value' => maybe_serialize( array( 'ca_bundle' => '/gone/ca.pem' ) ) ), array( 'option_name' => Option::NAME ) );
+		wp_cache_flush();
+		$this->assertSame( '/gone/ca.pem', ( new Option() )->get()['ca_bundle'] );
 	}
 
 	public function test_option_name_starts_with_the_uninstall_prefix(): void {

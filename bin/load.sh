@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# npm run load: starts a load-test site (MariaDB, :8897, emulator :8798, LOAD_STREAMS + 2 PHP
+# workers, rate limits off), runs tests/load/relay-load.ts (LOAD_STREAMS concurrent streaming chats
+# for LOAD_SECONDS), prints its numbers and stops the site. Not part of npm test.
+#
+#   LOAD_SECONDS=180 LOAD_STREAMS=32 npm run load
+#   LOAD_WP_PORT / LOAD_EMULATOR_PORT: the site's ports.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+unset DIFY_CHATBOT_BASE_URL DIFY_CHATBOT_API_KEY
+PORT=${LOAD_WP_PORT:-8897} EMU_PORT=${LOAD_EMULATOR_PORT:-8798}
+STREAMS=${LOAD_STREAMS:-32}
+# php -S serves one request per worker: every open stream holds one, plus the warm-up and slack.
+WORKERS=$((STREAMS + 2))
+mkdir -p .wp
+trap 'WP_SITE=load bash bin/env.sh stop > /dev/null 2>&1' EXIT
+WP_SITE=load WP_DB=mariadb WP_PORT=$PORT DIFY_EMULATOR_PORT=$EMU_PORT WP_WORKERS=$WORKERS WP_RESET=1 \
+	bash bin/env.sh start > .wp/load.log 2>&1 || { tail -20 .wp/load.log; exit 1; }
+mkdir -p .wp/load/wordpress/wp-content/mu-plugins
+cp bin/bench-mu-plugin.php .wp/load/wordpress/wp-content/mu-plugins/dify-chatbot-bench.php
+rm -f .wp/load/run/memory.jsonl
+# Thousands of messages from one address: rate limits off on this site.
+php8.2 -r '$_SERVER["HTTP_HOST"] = "127.0.0.1"; require ".wp/load/wordpress/wp-load.php";
+	$o = (array) get_option( "dify_chatbot_settings", array() );
+	$o["limit_visitor_minute"] = $o["limit_visitor_day"] = $o["limit_ip_minute"] = 0;
+	update_option( "dify_chatbot_settings", $o );'
+LOAD_WP_URL="http://127.0.0.1:$PORT" LOAD_EMU_URL="http://127.0.0.1:$EMU_PORT/v1" LOAD_STREAMS=$STREAMS \
+	LOAD_MEMORY_FILE=.wp/load/run/memory.jsonl node_modules/.bin/tsx tests/load/relay-load.ts
