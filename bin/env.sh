@@ -65,6 +65,8 @@ stop_group() { # name pattern
 	rm -f "$RUN/$1.pid"
 }
 port_busy() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+# A server just stopped may take a moment to let its port go (php -S workers exit one by one).
+port_taken() { for _ in $(seq 50); do port_busy "$1" || return 1; sleep 0.1; done; return 0; }
 
 if [ "$CMD" = stop ]; then
 	stop_group server "-S 127.0.0.1:"
@@ -311,7 +313,7 @@ lap "WordPress $WP_VERSION installed on $DB; plugins active: ${slugs[*]}"
 if [ $USE_EMULATOR = 1 ]; then
 	if ! running emulator "tests/emulator/main.ts" > /dev/null || [ "$(cat "$RUN/emulator.port" 2>/dev/null)" != "$EMU_PORT" ]; then
 		stop_group emulator "tests/emulator/main.ts"
-		port_busy "$EMU_PORT" && die "port $EMU_PORT is in use: stop what uses it or set DIFY_EMULATOR_PORT."
+		port_taken "$EMU_PORT" && die "port $EMU_PORT is in use: stop what uses it or set DIFY_EMULATOR_PORT."
 		(
 			cd "$ROOT"
 			# A simple command in the background, so $! is the server itself (setsid execs it).
@@ -330,7 +332,7 @@ fi
 # The PHP server gets the shell's Dify settings (design §3.1: environment overrides); it is
 # restarted on every start so a changed environment takes effect.
 stop_group server "-S 127.0.0.1:"
-port_busy "$PORT" && die "port $PORT is in use: stop what uses it or set WP_PORT."
+port_taken "$PORT" && die "port $PORT is in use: stop what uses it or set WP_PORT."
 cp "$ROOT/bin/router.php" "$RUN/router.php"
 (
 	cd "$WP_DIR"
