@@ -59,7 +59,7 @@ foreach ( $plugin_slugs as $slug ) {
 $pages = array(
 	'dify-chatbot-block'     => array( 'Dify Chatbot (block)', "<!-- wp:paragraph -->\n<p>The chat below is the Dify Chatbot block.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:dify-chatbot/chat /-->" ),
 	'dify-chatbot-shortcode' => array( 'Dify Chatbot (shortcode)', "<!-- wp:paragraph -->\n<p>The chat below comes from the shortcode.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:shortcode -->\n[dify_chatbot]\n<!-- /wp:shortcode -->" ),
-	'dify-chatbot-bubble'    => array( 'Dify Chatbot (bubble)', "<!-- wp:paragraph -->\n<p>The chat on this page is a bubble in the corner (shortcode <code>layout=\"bubble\"</code>).</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:shortcode -->\n[dify_chatbot layout=\"bubble\" title=\"Ask us\"]\n<!-- /wp:shortcode -->" ),
+	'dify-chatbot-bubble'    => array( 'Dify Chatbot (bubble)', "<!-- wp:paragraph -->\n<p>The chat on this page is a bubble in the corner (shortcode <code>layout=\"bubble\"</code>, with an accent color and rounder corners).</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:shortcode -->\n[dify_chatbot layout=\"bubble\" title=\"Ask us\" accent=\"#0b5cad\" radius=\"16px\"]\n<!-- /wp:shortcode -->" ),
 );
 foreach ( $pages as $slug => list( $title, $content ) ) {
 	if ( get_page_by_path( $slug ) ) {

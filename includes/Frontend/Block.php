@@ -60,8 +60,14 @@ final class Block implements Registrable {
 	 */
 	public function render( $html, $attributes ): string {
 		$attributes = is_array( $attributes ) ? $attributes : array();
-		$options    = $this->renderer->normalize( $attributes );
-		$wrapper    = get_block_wrapper_attributes( array( 'class' => 'dify-chatbot dify-chatbot--' . $options['layout'] ) );
+		// One style attribute: the supports' styles (colors, border, spacing) and the chat's own
+		// custom properties, merged by WordPress.
+		$wrapper = get_block_wrapper_attributes(
+			array(
+				'class' => $this->renderer->classes( $attributes ),
+				'style' => $this->renderer->style( $attributes ),
+			)
+		);
 		return $this->renderer->render( $attributes, $wrapper );
 	}
 }

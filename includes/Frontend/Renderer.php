@@ -30,6 +30,19 @@ final class Renderer {
 	);
 
 	/**
+	 * Look options (shortcode attributes; the block's `accent` attribute, its other looks come from
+	 * block supports). They become CSS custom properties on the chat, never part of its data.
+	 *
+	 * @var array<string, string>
+	 */
+	public const LOOKS = array(
+		'accent'     => '',
+		'background' => '',
+		'text_color' => '',
+		'radius'     => '',
+	);
+
+	/**
 	 * Counts chats on the page so each gets its own id.
 	 *
 	 * @var int
@@ -59,12 +72,79 @@ final class Renderer {
 	}
 
 	/**
+	 * The chat's CSS custom properties: its height, and the look options that are valid (colors as
+	 * hex, a radius as a small length); anything else is dropped, so no attribute can carry CSS.
+	 *
+	 * @param array<string, mixed> $options Raw options.
+	 */
+	public function style( array $options ): string {
+		$properties = array( '--dify-chatbot-height' => $this->normalize( $options )['height'] );
+		$colors     = array(
+			'accent'     => '--dify-chatbot-accent',
+			'background' => '--dify-chatbot-background',
+			'text_color' => '--dify-chatbot-text',
+		);
+		foreach ( $colors as $key => $property ) {
+			$color = isset( $options[ $key ] ) && is_string( $options[ $key ] ) ? sanitize_hex_color( trim( $options[ $key ] ) ) : '';
+			if ( is_string( $color ) && '' !== $color ) {
+				$properties[ $property ] = $color;
+			}
+		}
+		if ( isset( $properties['--dify-chatbot-accent'] ) ) {
+			// Text on the accent (send button, launcher, the visitor's bubbles): black or white,
+			// whichever reads better (WCAG relative luminance).
+			$properties['--dify-chatbot-accent-text'] = self::luminance( $properties['--dify-chatbot-accent'] ) > 0.179 ? '#000000' : '#ffffff';
+		}
+		$radius = isset( $options['radius'] ) && is_scalar( $options['radius'] ) ? trim( (string) $options['radius'] ) : '';
+		if ( 1 === preg_match( '/^(\d{1,2}(\.\d+)?(px|em|rem)|0)$/', $radius ) ) {
+			$properties['--dify-chatbot-radius'] = $radius;
+		}
+		$css = '';
+		foreach ( $properties as $property => $value ) {
+			$css .= $property . ':' . $value . ';';
+		}
+		return $css;
+	}
+
+	/**
+	 * Relative luminance of a hex color (WCAG 2).
+	 *
+	 * @param string $hex `#rgb` or `#rrggbb`.
+	 */
+	private static function luminance( string $hex ): float {
+		$hex = ltrim( $hex, '#' );
+		if ( 3 === strlen( $hex ) ) {
+			$hex = $hex[0] . $hex[0] . $hex[1] . $hex[1] . $hex[2] . $hex[2];
+		}
+		$channel = static function ( string $pair ): float {
+			$value = hexdec( $pair ) / 255;
+			return $value <= 0.03928 ? $value / 12.92 : ( ( $value + 0.055 ) / 1.055 ) ** 2.4;
+		};
+		return 0.2126 * $channel( substr( $hex, 0, 2 ) ) + 0.7152 * $channel( substr( $hex, 2, 2 ) ) + 0.0722 * $channel( substr( $hex, 4, 2 ) );
+	}
+
+	/**
+	 * The wrapper's classes.
+	 *
+	 * @param array<string, mixed> $options Raw options.
+	 */
+	public function classes( array $options ): string {
+		$classes = 'dify-chatbot dify-chatbot--' . $this->normalize( $options )['layout'];
+		return false !== strpos( $this->style( $options ), '--dify-chatbot-accent:' ) ? $classes . ' has-accent' : $classes;
+	}
+
+	/**
 	 * Renders one chat.
 	 *
 	 * @param array<string, mixed> $options            Options (see DEFAULTS).
-	 * @param string               $wrapper_attributes Extra attributes for the wrapper (the block's supports).
+	 * @param string               $wrapper_attributes The wrapper's class and style attributes (the block's
+	 *                                                 supports merged with classes() and style()); empty for
+	 *                                                 the plain ones.
 	 */
 	public function render( array $options, string $wrapper_attributes = '' ): string {
+		if ( '' === $wrapper_attributes ) {
+			$wrapper_attributes = sprintf( 'class="%s" style="%s"', esc_attr( $this->classes( $options ) ), esc_attr( $this->style( $options ) ) );
+		}
 		$options = $this->normalize( $options );
 		++$this->count;
 		// The page the chat is on, for inputs the site fills in on the server (Rest\Site_Inputs).
@@ -81,11 +161,10 @@ final class Renderer {
 		do_action( 'dify_chatbot_rendered', $options );
 
 		return sprintf(
-			'<div %1$s data-dify-chatbot="%2$s" id="dify-chatbot-%3$d" style="--dify-chatbot-height:%4$s" role="region" aria-label="%5$s"><noscript>%6$s</noscript></div>',
-			'' !== $wrapper_attributes ? $wrapper_attributes : 'class="dify-chatbot dify-chatbot--' . esc_attr( $options['layout'] ) . '"',
+			'<div %1$s data-dify-chatbot="%2$s" id="dify-chatbot-%3$d" role="region" aria-label="%4$s"><noscript>%5$s</noscript></div>',
+			$wrapper_attributes,
 			esc_attr( (string) $options_json ),
 			$this->count,
-			esc_attr( $options['height'] ),
 			esc_attr( $label ),
 			esc_html__( 'The chat needs JavaScript.', 'dify-chatbot' )
 		);

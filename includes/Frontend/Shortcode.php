@@ -45,8 +45,12 @@ final class Shortcode implements Registrable {
 	 * @param array<string, mixed>|string $atts Shortcode attributes ('' when there are none).
 	 */
 	public function render( $atts ): string {
-		$atts    = shortcode_atts( Renderer::DEFAULTS, is_array( $atts ) ? $atts : array(), 'dify_chatbot' );
-		$wrapper = sprintf( 'class="%s"', esc_attr( 'dify-chatbot dify-chatbot--' . $this->renderer->normalize( $atts )['layout'] . ' is-shortcode' ) );
+		$atts    = shortcode_atts( Renderer::DEFAULTS + Renderer::LOOKS, is_array( $atts ) ? $atts : array(), 'dify_chatbot' );
+		$wrapper = sprintf(
+			'class="%s" style="%s"',
+			esc_attr( $this->renderer->classes( $atts ) . ' is-shortcode' ),
+			esc_attr( $this->renderer->style( $atts ) )
+		);
 		return $this->renderer->render( $atts, $wrapper );
 	}
 }

@@ -3,7 +3,11 @@
  * markup and styles, so it looks like the chat visitors get, without being a live one.
  */
 import { __ } from '@wordpress/i18n';
-import { InspectorControls, useBlockProps } from '@wordpress/block-editor';
+import {
+	InspectorControls,
+	PanelColorSettings,
+	useBlockProps,
+} from '@wordpress/block-editor';
 import { PanelBody, SelectControl, TextControl } from '@wordpress/components';
 
 // A type alias (not an interface) so it satisfies registerBlockType's Record constraint.
@@ -14,6 +18,8 @@ export type ChatAttributes = {
 	placeholder: string;
 	height: string;
 	position: 'left' | 'right';
+	/** Hex color of the send button, launcher and the visitor's bubbles; '' for the theme's. */
+	accent: string;
 };
 
 interface EditProps {
@@ -24,13 +30,45 @@ interface EditProps {
 /** The heights the server accepts (includes/Frontend/Renderer.php); others fall back to 480px. */
 const HEIGHT = /^\d{2,4}(px|vh|em|rem)$/;
 
+/**
+ * Black or white, whichever reads better on a hex color (as the server picks it, WCAG luminance).
+ *
+ * @param hex `#rgb` or `#rrggbb`.
+ */
+export function textOn( hex: string ): string {
+	let digits = hex.replace( '#', '' );
+	if ( digits.length === 3 ) {
+		digits = digits.replace( /./g, '$&$&' );
+	}
+	const [ r, g, b ] = [ 0, 2, 4 ].map( ( i ) => {
+		const value = parseInt( digits.slice( i, i + 2 ), 16 ) / 255;
+		return value <= 0.03928
+			? value / 12.92
+			: ( ( value + 0.055 ) / 1.055 ) ** 2.4;
+	} ) as [ number, number, number ];
+	return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.179 ? '#000000' : '#ffffff';
+}
+
 export default function Edit( { attributes, setAttributes }: EditProps ) {
 	const { layout, position } = attributes;
 	const validHeight = HEIGHT.test( attributes.height.trim() );
 	const height = validHeight ? attributes.height.trim() : '480px';
+	const accent = /^#([0-9a-f]{3}){1,2}$/i.test( attributes.accent )
+		? attributes.accent
+		: '';
 	const blockProps = useBlockProps( {
-		className: `dify-chatbot dify-chatbot--${ layout } is-preview is-${ position }`,
-		style: { '--dify-chatbot-height': height },
+		className: `dify-chatbot dify-chatbot--${ layout } is-preview is-${ position }${
+			accent ? ' has-accent' : ''
+		}`,
+		style: {
+			'--dify-chatbot-height': height,
+			...( accent
+				? {
+						'--dify-chatbot-accent': accent,
+						'--dify-chatbot-accent-text': textOn( accent ),
+					}
+				: {} ),
+		},
 	} );
 	const title = attributes.title || __( 'Chat', 'dify-chatbot' );
 	const label = attributes.placeholder || __( 'Message', 'dify-chatbot' );
@@ -143,6 +181,17 @@ export default function Edit( { attributes, setAttributes }: EditProps ) {
 						}
 					/>
 				</PanelBody>
+				<PanelColorSettings
+					title={ __( 'Chat colors', 'dify-chatbot' ) }
+					colorSettings={ [
+						{
+							value: accent || undefined,
+							onChange: ( value?: string ) =>
+								setAttributes( { accent: value ?? '' } ),
+							label: __( 'Accent', 'dify-chatbot' ),
+						},
+					] }
+				/>
 			</InspectorControls>
 			<div { ...blockProps }>
 				{ /* A picture of the chat, with nothing focusable in it: hidden from assistive technology. */ }

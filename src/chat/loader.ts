@@ -159,6 +159,17 @@ function setupBubble( root: HTMLElement, options: ChatOptions ): void {
 	launcher.className = `dify-chatbot__launcher wp-element-button is-${ options.position }`;
 	launcher.setAttribute( 'aria-expanded', 'false' );
 	launcher.setAttribute( 'aria-controls', root.id );
+	// The launcher lives outside the chat: it takes the chat's accent along.
+	for ( const property of [
+		'--dify-chatbot-accent',
+		'--dify-chatbot-accent-text',
+	] ) {
+		const value = root.style.getPropertyValue( property );
+		if ( value ) {
+			launcher.style.setProperty( property, value );
+			launcher.classList.add( 'has-accent' );
+		}
+	}
 	const label = document.createElement( 'span' );
 	label.className = 'dify-chatbot__sr-only';
 	// The loader cannot load WordPress's i18n; the server gives it translated words instead.

@@ -15,4 +15,13 @@ declare module '@wordpress/block-editor' {
 		children?: ReactNode;
 		group?: string;
 	} >;
+
+	export const PanelColorSettings: FunctionComponent< {
+		title?: string;
+		colorSettings: Array< {
+			value?: string;
+			onChange: ( value?: string ) => void;
+			label: string;
+		} >;
+	} >;
 }

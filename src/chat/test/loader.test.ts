@@ -243,6 +243,32 @@ describe( 'loader, bubble chats', () => {
 		expect( order ).toEqual( [] );
 	} );
 
+	it( 'gives the launcher the chat’s accent, and nothing without one', async () => {
+		page(
+			root( { layout: 'bubble' } ).replace(
+				'role="region"',
+				'style="--dify-chatbot-accent:#0b5cad;--dify-chatbot-accent-text:#ffffff;" role="region"'
+			)
+		);
+		await startLoader();
+		const launcher = document.querySelector(
+			'.dify-chatbot__launcher'
+		) as HTMLElement;
+		expect( launcher.classList.contains( 'has-accent' ) ).toBe( true );
+		expect(
+			launcher.style.getPropertyValue( '--dify-chatbot-accent' )
+		).toBe( '#0b5cad' );
+		expect(
+			launcher.style.getPropertyValue( '--dify-chatbot-accent-text' )
+		).toBe( '#ffffff' );
+
+		const plain = await bubble();
+		expect( plain.launcher.classList.contains( 'has-accent' ) ).toBe(
+			false
+		);
+		expect( plain.launcher.getAttribute( 'style' ) ).toBeNull();
+	} );
+
 	it( 'names the launcher from the server’s words when there is no title', async () => {
 		window.difyChatbotConfig = {
 			...CONFIG,

@@ -106,6 +106,94 @@ test( 'an inline chat sits in the content with its height, and loads when near',
 	expect( box?.y ?? 0 ).toBeGreaterThan( intro?.y ?? 0 );
 } );
 
+test( 'look options become the chat’s colors and corners (accent on launcher, send button and the visitor’s bubbles)', async ( {
+	page,
+} ) => {
+	// The bubble page's shortcode has accent="#0b5cad" radius="16px".
+	await page.goto( '/dify-chatbot-bubble/' );
+	const launcher = page.getByRole( 'button', { name: 'Ask us' } );
+	const accent = 'rgb(11, 92, 173)';
+	await expect( launcher ).toHaveCSS( 'background-color', accent );
+	await expect( launcher ).toHaveCSS( 'color', 'rgb(255, 255, 255)' );
+	await launcher.click();
+	const panel = page.getByRole( 'region', { name: 'Ask us' } );
+	await expect( panel ).toHaveCSS( 'border-top-left-radius', '16px' );
+	const input = page.getByRole( 'textbox', { name: 'Message' } );
+	await input.fill( 'Colors? #delay:1' );
+	await expect( page.getByRole( 'button', { name: 'Send' } ) ).toHaveCSS(
+		'background-color',
+		accent
+	);
+	await input.press( 'Enter' );
+	await expect( page.locator( '.dify-chatbot__message.is-user' ) ).toHaveCSS(
+		'background-color',
+		accent
+	);
+	// The default chats keep the theme's look.
+	await page.goto( '/dify-chatbot-block/' );
+	await expect(
+		page.locator( '.wp-block-dify-chatbot-chat' )
+	).not.toHaveClass( /has-accent/ );
+} );
+
+test.describe( 'right to left', () => {
+	test.beforeEach( async ( { requestUtils } ) => {
+		await requestUtils.rest( {
+			method: 'POST',
+			path: '/wp/v2/settings',
+			data: { dify_chatbot_e2e_rtl: true },
+		} );
+	} );
+	test.afterEach( async ( { requestUtils } ) => {
+		await requestUtils.rest( {
+			method: 'POST',
+			path: '/wp/v2/settings',
+			data: { dify_chatbot_e2e_rtl: false },
+		} );
+	} );
+
+	test( 'the chat mirrors: RTL styles, the bubble at the start side, the visitor’s messages on the left', async ( {
+		page,
+	} ) => {
+		const rtlCss: string[] = [];
+		page.on( 'request', ( request ) => {
+			if ( /\/build\/chat\/app-rtl\.css/.test( request.url() ) ) {
+				rtlCss.push( request.url() );
+			}
+		} );
+		await page.goto( '/dify-chatbot-bubble/' );
+		await expect( page.locator( 'html' ) ).toHaveAttribute( 'dir', 'rtl' );
+		expect( rtlCss ).toHaveLength( 1 );
+		const launcher = page.getByRole( 'button', { name: 'Ask us' } );
+		await launcher.click();
+		const panel = page.getByRole( 'region', { name: 'Ask us' } );
+		await expect( panel ).toBeVisible();
+		// position="right" means the end side: on the left in a right-to-left page.
+		expect( ( await panel.boundingBox() )?.x ?? 999 ).toBeLessThan( 40 );
+		expect( ( await launcher.boundingBox() )?.x ?? 999 ).toBeLessThan( 40 );
+		const input = page.getByRole( 'textbox', { name: 'Message' } );
+		await input.fill( 'שלום #delay:1' );
+		await input.press( 'Enter' );
+		const mine = page.locator( '.dify-chatbot__message.is-user' );
+		const theirs = page.locator( '.dify-chatbot__message.is-assistant' );
+		await expect( theirs ).toHaveAttribute( 'data-status', 'done', {
+			timeout: 30_000,
+		} );
+		const mineBox = await mine.boundingBox();
+		const panelBox = await panel.boundingBox();
+		// The visitor's bubble hugs the left edge of the panel, the answer the right.
+		expect( ( mineBox?.x ?? 999 ) - ( panelBox?.x ?? 0 ) ).toBeLessThan(
+			40
+		);
+		expect(
+			( panelBox?.x ?? 0 ) +
+				( panelBox?.width ?? 0 ) -
+				( ( ( await theirs.boundingBox() )?.x ?? 0 ) +
+					( ( await theirs.boundingBox() )?.width ?? 0 ) )
+		).toBeLessThan( 40 );
+	} );
+} );
+
 test.describe( 'on a phone', () => {
 	test.use( { viewport: PHONE, hasTouch: true, isMobile: true } );
 

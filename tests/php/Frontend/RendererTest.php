@@ -76,4 +76,35 @@ final class RendererTest extends TestCase {
 		preg_match( '/data-dify-chatbot="([^"]*)"/', $html, $match );
 		return $match[1];
 	}
+
+	public function test_looks_become_custom_properties_and_nothing_else_gets_through(): void {
+		$html = do_shortcode( '[dify_chatbot accent="#0b5cad" background="#fafafa" text_color="#222" radius="16px" height="60vh"]' );
+		preg_match( '/ style="([^"]*)"/', $html, $match );
+		$this->assertSame(
+			'--dify-chatbot-height:60vh;--dify-chatbot-accent:#0b5cad;--dify-chatbot-background:#fafafa;--dify-chatbot-text:#222;--dify-chatbot-accent-text:#ffffff;--dify-chatbot-radius:16px;',
+			html_entity_decode( $match[1] )
+		);
+		$this->assertStringContainsString( 'has-accent', $html );
+		// Looks are not part of the chat's data.
+		$this->assertStringNotContainsString( 'accent&quot;', $html );
+		// A light accent gets dark text.
+		$this->assertStringContainsString( '--dify-chatbot-accent-text:#000000', ( new Renderer() )->style( array( 'accent' => '#ffee00' ) ) );
+
+		$hostile = do_shortcode( '[dify_chatbot accent="red;background:url(//evil)" background="expression(alert(1))" radius="1px;position:fixed" text_color="#12345"]' );
+		$this->assertSame( 1, substr_count( $hostile, ' style=' ) );
+		preg_match( '/ style="([^"]*)"/', $hostile, $match );
+		$this->assertSame( '--dify-chatbot-height:480px;', html_entity_decode( $match[1] ) );
+		$this->assertStringNotContainsString( 'has-accent', $hostile );
+	}
+
+	public function test_the_block_merges_its_supports_and_the_chat_s_properties_into_one_style(): void {
+		$html = do_blocks( '<!-- wp:dify-chatbot/chat {"accent":"#0b5cad","height":"600px","style":{"color":{"background":"#101010","text":"#eeeeee"},"border":{"radius":"20px"}}} /-->' );
+		$this->assertSame( 1, substr_count( $html, ' style=' ), $html );
+		preg_match( '/ style="([^"]*)"/', $html, $match );
+		$style = html_entity_decode( $match[1] );
+		foreach ( array( 'background-color:#101010', 'color:#eeeeee', 'border-radius:20px', '--dify-chatbot-height:600px', '--dify-chatbot-accent:#0b5cad' ) as $part ) {
+			$this->assertStringContainsString( $part, $style );
+		}
+		$this->assertStringContainsString( 'has-accent', $html );
+	}
 }
