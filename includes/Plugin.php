@@ -36,6 +36,7 @@ final class Plugin {
 		$budget   = new Security\Budget( $counters, $settings->option() );
 		$policy   = new Security\Chat_Policy( $settings->option() );
 		$limiter  = new Security\Rate_Limiter( $counters, $settings->option(), new Security\Client_Ip() );
+		$params   = new Dify\App_Parameters( $errors );
 		return array(
 			new Frontend\Assets(),
 			new Frontend\Block( $renderer ),
@@ -48,10 +49,12 @@ final class Plugin {
 			new Security\Visitor_Guard( $policy, $limiter, new Security\Visitor_Identity() ),
 			new Security\Privacy(),
 			new Rest\Settings_Route( $settings, $budget ),
-			new Rest\Chat_Route( $settings, new Security\Visitor_Identity(), $errors, new Dify\App_Info( $errors ) ),
-			new Rest\Parameters_Route( $settings, $errors ),
+			new Rest\Chat_Route( $settings, new Security\Visitor_Identity(), $errors, new Dify\App_Info( $errors ), null, null, $params ),
+			new Rest\Parameters_Route( $settings, $errors, $params ),
 			new Rest\Message_Route( $settings, new Security\Visitor_Identity(), $errors ),
 			new Rest\Conversation_Route( $settings, new Security\Visitor_Identity(), $errors ),
+			new Rest\File_Route( $settings, new Security\Visitor_Identity(), $errors, $params ),
+			new Rest\Audio_Route( $settings, new Security\Visitor_Identity(), $errors, $params ),
 		);
 	}
 }
