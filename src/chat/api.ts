@@ -18,11 +18,19 @@ import {
 	type Citation,
 } from './state';
 
+/** A file sent with a question (an upload's id, dify-api §9.1). */
+export interface ChatFile {
+	type: string;
+	transfer_method: 'local_file';
+	upload_file_id: string;
+}
+
 export interface ChatRequest {
 	query: string;
 	conversationId?: string | null;
 	inputs?: Record< string, unknown >;
 	bot?: string;
+	files?: ChatFile[];
 }
 
 export interface AnswerMetadata {
@@ -42,6 +50,8 @@ export type ChatUpdate =
 	| { type: 'replace'; text: string }
 	/** An agent's tool round (re-sent with the same id as it progresses). */
 	| { type: 'thought'; id: string; position: number; tools: string[] }
+	/** A base64 MP3 chunk of the answer read aloud (`tts_message`, when the app auto-plays). */
+	| { type: 'audio'; audio: string }
 	/** A file an agent's tool made (only http(s) links are passed on). */
 	| { type: 'file'; id: string; url: string; fileType: string }
 	| {
@@ -90,6 +100,14 @@ export interface AppParameters {
 	suggestedQuestions: string[];
 	/** Whether follow-up questions can be asked for after each answer. */
 	suggestedAfterAnswer: boolean;
+	/** `file_upload` when the app takes files, else null (read by the media chunk). */
+	fileUpload?: Record< string, unknown > | null;
+	/** `system_parameters`: upload limits in MiB. */
+	limits?: Record< string, unknown >;
+	speechToText?: boolean;
+	textToSpeech?: boolean;
+	/** Whether answers are read aloud as they come (`text_to_speech.autoPlay`). */
+	autoPlay?: boolean;
 }
 
 export type Rating = 'like' | 'dislike' | null;
@@ -120,6 +138,8 @@ export interface ChatClient {
 	remove: ( conversationId: string ) => Promise< void >;
 	/** The visitor's earlier turns of a conversation, oldest first. Throws a `ChatError`. */
 	history: ( conversationId: string ) => Promise< HistoryTurn[] >;
+	/** The page configuration (the media chunk calls its routes with it). */
+	config?: ChatConfig;
 }
 
 /** One of the visitor's conversations, for the list. */
@@ -304,6 +324,12 @@ async function* streamUpdates(
 				break;
 			}
 			const event = next.value;
+			// Audio of the answer: Dify sends it after message_end (dify-api §8.4).
+			const audio = str( event.audio );
+			if ( event.event === 'tts_message' && audio ) {
+				yield { type: 'audio', audio };
+				continue;
+			}
 			if ( ended ) {
 				// Only TTS audio may follow. The rest of the body is still read rather than the
 				// request cancelled, so the server is not cut off while it finishes its work.
@@ -470,6 +496,8 @@ function* blockingUpdates( json: unknown ): Generator< ChatUpdate > {
 export function parseParameters( json: unknown ): AppParameters {
 	const data = record( json );
 	const questions = data?.suggested_questions;
+	const upload = record( data?.file_upload );
+	const tts = record( data?.text_to_speech );
 	return {
 		openingStatement:
 			typeof data?.opening_statement === 'string'
@@ -485,6 +513,11 @@ export function parseParameters( json: unknown ): AppParameters {
 			: [],
 		suggestedAfterAnswer:
 			record( data?.suggested_questions_after_answer )?.enabled === true,
+		fileUpload: upload?.enabled === true ? upload : null,
+		limits: record( data?.system_parameters ) ?? {},
+		speechToText: record( data?.speech_to_text )?.enabled === true,
+		textToSpeech: tts?.enabled === true,
+		autoPlay: tts?.enabled === true && tts.autoPlay === 'enabled',
 	};
 }
 
@@ -594,6 +627,9 @@ export function createClient(
 		}
 		if ( request.bot ) {
 			payload.bot = request.bot;
+		}
+		if ( request.files?.length ) {
+			payload.files = request.files;
 		}
 		const body = JSON.stringify( payload );
 
@@ -706,6 +742,7 @@ export function createClient(
 
 	return {
 		chat,
+		config,
 		parameters: async () =>
 			parseParameters( await call( 'parameters', null ) ),
 		stop: async ( taskId ) => {
@@ -750,7 +787,9 @@ export function createClient(
 		rename: async ( conversationId, name ) => {
 			await call(
 				`conversations/${ encodeURIComponent( conversationId ) }/name`,
-				{ name }
+				{
+					name,
+				}
 			);
 		},
 		remove: async ( conversationId ) => {
@@ -764,9 +803,7 @@ export function createClient(
 			parseHistory(
 				await call(
 					// No query string: restUrl may itself be `?rest_route=…`.
-					`conversations/${ encodeURIComponent(
-						conversationId
-					) }/messages`,
+					`conversations/${ encodeURIComponent( conversationId ) }/messages`,
 					null
 				)
 			),

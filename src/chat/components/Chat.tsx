@@ -4,6 +4,7 @@
 import {
 	useCallback,
 	useEffect,
+	useMemo,
 	useReducer,
 	useRef,
 	useState,
@@ -16,8 +17,16 @@ import {
 	ERROR_CONVERSATION_NOT_FOUND,
 	type AppParameters,
 	type ChatClient,
+	type ChatFile,
 	type Rating,
 } from '../api';
+import {
+	loadMedia,
+	MediaContext,
+	type MediaContextValue,
+	type MediaModule,
+	type PendingFile,
+} from '../media-context';
 import { CLOSE_EVENT, OPEN_EVENT, type ChatOptions } from '../options';
 import {
 	canRetry,
@@ -115,6 +124,35 @@ export default function Chat( {
 		};
 	}, [ client ] );
 
+	// Uploads and voice live in their own chunk, loaded only for an app that has one of them on.
+	const [ media, setMedia ] = useState< MediaModule | null >( null );
+	useEffect( () => {
+		if (
+			! parameters?.fileUpload &&
+			! parameters?.speechToText &&
+			! parameters?.textToSpeech
+		) {
+			return;
+		}
+		let live = true;
+		loadMedia().then(
+			( module ) => live && setMedia( module ),
+			() => undefined
+		);
+		return () => {
+			live = false;
+		};
+	}, [ parameters ] );
+	const mediaValue = useMemo< MediaContextValue | null >(
+		() =>
+			media && parameters && client.config
+				? { module: media, config: client.config, parameters }
+				: null,
+		[ media, parameters, client ]
+	);
+	const mediaRef = useRef( mediaValue );
+	mediaRef.current = mediaValue;
+
 	// Follow-up questions for the last answer, when the app offers them (fetched once it is done).
 	const [ followUps, setFollowUps ] = useState< {
 		answerId: string;
@@ -170,8 +208,9 @@ export default function Chat( {
 	}, [ root ] );
 
 	const ask = useCallback(
-		async ( query: string, answerId: string ) => {
+		async ( query: string, answerId: string, files?: ChatFile[] ) => {
 			const controller = new AbortController();
+			const audio: string[] = [];
 			controllers.current.set( answerId, controller );
 			const act = ( action: ChatAction ) => {
 				if ( ! controller.signal.aborted ) {
@@ -184,6 +223,7 @@ export default function Chat( {
 						query,
 						conversationId: latest.current.conversationId,
 						bot: options.bot,
+						files,
 					},
 					controller.signal
 				);
@@ -207,9 +247,15 @@ export default function Chat( {
 								update.metadata.retrieverResources
 							),
 						} );
+					} else if ( update.type === 'audio' ) {
+						audio.push( update.audio );
 					} else {
 						act( { ...update, answerId } );
 					}
+				}
+				const played = mediaRef.current;
+				if ( audio.length && played?.parameters.autoPlay ) {
+					played.module.playChunks( audio );
 				}
 			} catch ( error ) {
 				if (
@@ -241,22 +287,34 @@ export default function Chat( {
 	);
 
 	const send = useCallback(
-		( query: string ): boolean => {
+		( query: string, attached: PendingFile[] = [] ): boolean => {
 			if ( isBusy( latest.current ) ) {
 				return false;
 			}
 			const answerId = nextId();
+			const ready = attached.filter( ( f ) => f.id );
+			const files = ready.length
+				? ready.map( ( f ): ChatFile => ( {
+						type: f.type,
+						transfer_method: 'local_file',
+						upload_file_id: f.id as string,
+					} ) )
+				: undefined;
 			const action: ChatAction = {
 				type: 'send',
 				query,
 				userId: nextId(),
 				answerId,
+				attachments:
+					files &&
+					ready.map( ( { name, url } ) => ( { name, url } ) ),
+				files,
 			};
 			dispatch( action );
 			// Marks the state busy at once, so a second Enter before React renders cannot
 			// send the question twice.
 			latest.current = reducer( latest.current, action );
-			ask( query, answerId );
+			ask( query, answerId, files );
 			return true;
 		},
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- nextId only reads refs.
@@ -275,7 +333,7 @@ export default function Chat( {
 			const action: ChatAction = { type: 'retry', answerId, newAnswerId };
 			dispatch( action );
 			latest.current = reducer( latest.current, action );
-			ask( failed.query, newAnswerId );
+			ask( failed.query, newAnswerId, failed.sent );
 			// The Retry button is gone; keep the keyboard in the chat.
 			inputRef.current?.focus();
 		},
@@ -356,92 +414,96 @@ export default function Chat( {
 		( state.messages.length > 0 || state.conversationId !== null );
 
 	return (
-		<div className="dify-chatbot__app">
-			<div className="dify-chatbot__header">
-				<span className="dify-chatbot__title">{ title }</span>
-				{ canReset && (
+		<MediaContext.Provider value={ mediaValue }>
+			<div className="dify-chatbot__app">
+				<div className="dify-chatbot__header">
+					<span className="dify-chatbot__title">{ title }</span>
+					{ canReset && (
+						<button
+							type="button"
+							className="dify-chatbot__button is-small"
+							onClick={ () => {
+								dispatch( { type: 'reset' } );
+								inputRef.current?.focus();
+							} }
+						>
+							{ __( 'New chat', 'dify-chatbot' ) }
+						</button>
+					) }
 					<button
 						type="button"
 						className="dify-chatbot__button is-small"
-						onClick={ () => {
-							dispatch( { type: 'reset' } );
-							inputRef.current?.focus();
-						} }
+						aria-expanded={ showList }
+						onClick={ () => setShowList( ( open ) => ! open ) }
 					>
-						{ __( 'New chat', 'dify-chatbot' ) }
+						{ __( 'Conversations', 'dify-chatbot' ) }
 					</button>
-				) }
-				<button
-					type="button"
-					className="dify-chatbot__button is-small"
-					aria-expanded={ showList }
-					onClick={ () => setShowList( ( open ) => ! open ) }
-				>
-					{ __( 'Conversations', 'dify-chatbot' ) }
-				</button>
-				{ options.layout === 'bubble' && (
-					<button
-						type="button"
-						className="dify-chatbot__close"
-						aria-label={ __( 'Close chat', 'dify-chatbot' ) }
-						onClick={ () =>
-							root.dispatchEvent( new CustomEvent( CLOSE_EVENT ) )
-						}
-					>
-						<svg
-							viewBox="0 0 24 24"
-							aria-hidden="true"
-							focusable="false"
+					{ options.layout === 'bubble' && (
+						<button
+							type="button"
+							className="dify-chatbot__close"
+							aria-label={ __( 'Close chat', 'dify-chatbot' ) }
+							onClick={ () =>
+								root.dispatchEvent(
+									new CustomEvent( CLOSE_EVENT )
+								)
+							}
 						>
-							<path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
-						</svg>
-					</button>
+							<svg
+								viewBox="0 0 24 24"
+								aria-hidden="true"
+								focusable="false"
+							>
+								<path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
+							</svg>
+						</button>
+					) }
+				</div>
+				{ showList && (
+					<Conversations
+						client={ client }
+						current={ state.conversationId }
+						onOpen={ openConversation }
+						onDeleted={ deleted }
+					/>
 				) }
-			</div>
-			{ showList && (
-				<Conversations
-					client={ client }
-					current={ state.conversationId }
-					onOpen={ openConversation }
-					onDeleted={ deleted }
+				<MessageList
+					messages={ state.messages }
+					retryId={ retryId }
+					onRetry={ retry }
+					opening={ parameters?.openingStatement ?? '' }
+					starters={ parameters?.suggestedQuestions ?? NONE }
+					onSuggest={ suggest }
+					followUps={
+						followUps &&
+						lastMessage &&
+						followUps.answerId === lastMessage.id &&
+						! isBusy( state )
+							? followUps.questions
+							: NONE
+					}
+					onFeedback={ feedback }
 				/>
-			) }
-			<MessageList
-				messages={ state.messages }
-				retryId={ retryId }
-				onRetry={ retry }
-				opening={ parameters?.openingStatement ?? '' }
-				starters={ parameters?.suggestedQuestions ?? NONE }
-				onSuggest={ suggest }
-				followUps={
-					followUps &&
-					lastMessage &&
-					followUps.answerId === lastMessage.id &&
-					! isBusy( state )
-						? followUps.questions
-						: NONE
-				}
-				onFeedback={ feedback }
-			/>
-			<Composer
-				label={ label }
-				busy={ busy }
-				onSend={ send }
-				onStop={ stop }
-				inputRef={ inputRef }
-			/>
-			<div
-				className="dify-chatbot__sr-only"
-				aria-live="polite"
-				aria-atomic="true"
-			>
-				{ state.announcement && (
-					// A new element per announcement: the same words twice are still spoken.
-					<p key={ state.announcement.id }>
-						{ state.announcement.text }
-					</p>
-				) }
+				<Composer
+					label={ label }
+					busy={ busy }
+					onSend={ send }
+					onStop={ stop }
+					inputRef={ inputRef }
+				/>
+				<div
+					className="dify-chatbot__sr-only"
+					aria-live="polite"
+					aria-atomic="true"
+				>
+					{ state.announcement && (
+						// A new element per announcement: the same words twice are still spoken.
+						<p key={ state.announcement.id }>
+							{ state.announcement.text }
+						</p>
+					) }
+				</div>
 			</div>
-		</div>
+		</MediaContext.Provider>
 	);
 }
