@@ -92,7 +92,12 @@ final class Parameters_Route implements Registrable {
 			return $this->errors->to_response( $this->errors->not_configured() );
 		}
 		$safe = $this->parameters->get( new Client( $this->settings->base_url(), $key ) );
-		return is_wp_error( $safe ) ? $this->errors->to_response( $safe ) : new WP_REST_Response( $safe, 200 );
+		if ( is_wp_error( $safe ) ) {
+			return $this->errors->to_response( $safe );
+		}
+		// This site's own upload limit (bytes), so the browser can refuse a file the site would.
+		$safe['upload_limit'] = (int) wp_max_upload_size();
+		return new WP_REST_Response( $safe, 200 );
 	}
 
 	/**

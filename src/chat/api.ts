@@ -102,7 +102,7 @@ export interface AppParameters {
 	suggestedAfterAnswer: boolean;
 	/** `file_upload` when the app takes files, else null (read by the media chunk). */
 	fileUpload?: Record< string, unknown > | null;
-	/** `system_parameters`: upload limits in MiB. */
+	/** `system_parameters`: upload limits in MiB; `site`: this site's limit in bytes. */
 	limits?: Record< string, unknown >;
 	speechToText?: boolean;
 	textToSpeech?: boolean;
@@ -514,7 +514,10 @@ export function parseParameters( json: unknown ): AppParameters {
 		suggestedAfterAnswer:
 			record( data?.suggested_questions_after_answer )?.enabled === true,
 		fileUpload: upload?.enabled === true ? upload : null,
-		limits: record( data?.system_parameters ) ?? {},
+		limits: {
+			...record( data?.system_parameters ),
+			site: data?.upload_limit,
+		},
 		speechToText: record( data?.speech_to_text )?.enabled === true,
 		textToSpeech: tts?.enabled === true,
 		autoPlay: tts?.enabled === true && tts.autoPlay === 'enabled',

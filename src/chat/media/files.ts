@@ -55,7 +55,7 @@ function mib( value: unknown, fallback: number ): number {
  * The rules from the app's parameters, or null when visitors cannot upload from their device.
  *
  * @param fileUpload `file_upload` of the parameters route (modern shape).
- * @param system     `system_parameters` (limits in MiB).
+ * @param system     `system_parameters` (limits in MiB) and `site` (this site's, in bytes).
  */
 export function uploadRules(
 	fileUpload: Record< string, unknown > | null,
@@ -71,7 +71,13 @@ export function uploadRules(
 		return null;
 	}
 	const count = fileUpload.number_limits;
-	const other = mib( system?.file_size_limit, 15 );
+	const site =
+		typeof system?.site === 'number' && system.site > 0
+			? system.site
+			: Infinity;
+	const limit = ( value: unknown, fallback: number ) =>
+		Math.min( mib( value, fallback ), site );
+	const other = limit( system?.file_size_limit, 15 );
 	return {
 		types: strings( fileUpload.allowed_file_types ),
 		extensions: strings( fileUpload.allowed_file_extensions ).map( ( e ) =>
@@ -79,9 +85,9 @@ export function uploadRules(
 		),
 		count: typeof count === 'number' && count > 0 ? count : 3,
 		limits: {
-			image: mib( system?.image_file_size_limit, 10 ),
-			video: mib( system?.video_file_size_limit, 100 ),
-			audio: mib( system?.audio_file_size_limit, 50 ),
+			image: limit( system?.image_file_size_limit, 10 ),
+			video: limit( system?.video_file_size_limit, 100 ),
+			audio: limit( system?.audio_file_size_limit, 50 ),
 			document: other,
 			custom: other,
 		},

@@ -58,6 +58,15 @@ describe( 'upload rules', () => {
 		expect( made?.limits.video ).toBe( 100 * MIB );
 		expect( made?.count ).toBe( 3 );
 	} );
+
+	it( 'never allow more than the site takes', () => {
+		const made = uploadRules(
+			{ enabled: true, allowed_file_upload_methods: [ 'local_file' ] },
+			{ image_file_size_limit: 10, site: 2 * MIB }
+		);
+		expect( made?.limits.image ).toBe( 2 * MIB );
+		expect( made?.limits.video ).toBe( 2 * MIB );
+	} );
 } );
 
 describe( 'checkFile', () => {
