@@ -161,6 +161,37 @@ test( 'a file of a type the app does not take is refused with a message, and a f
 	).toEqual( [ 'notes.txt' ] );
 } );
 
+test.describe( 'a logged-in user', () => {
+	test.use( {
+		storageState: process.env.STORAGE_STATE_PATH as string,
+	} );
+
+	test( 'uploads as their WordPress account (the REST nonce is sent with the upload)', async ( {
+		page,
+	} ) => {
+		await page.goto( '/dify-chatbot-block/' );
+		const since = await lastSeq();
+		const uploaded = page.waitForResponse( ( r ) => isUpload( r.url() ) );
+		await choose( page, [
+			{
+				name: 'notes.txt',
+				mimeType: 'text/plain',
+				buffer: Buffer.from( 'Notes.\n' ),
+			},
+		] );
+		const response = await uploaded;
+		expect( response.status() ).toBe( 201 );
+		expect( response.request().headers()[ 'x-wp-nonce' ] ).toMatch(
+			/^[a-z0-9]+$/
+		);
+		const [ upload ] = await recordedRequests( {
+			since,
+			path: '/files/upload',
+		} );
+		expect( upload?.user ).toMatch( /^wp-user-\d+$/ );
+	} );
+} );
+
 test.describe( 'an app without uploads', () => {
 	test.beforeEach( async ( { requestUtils } ) => {
 		await requestUtils.rest( {
