@@ -55,6 +55,8 @@ final class Plugin {
 			new Rest\Parameters_Route( $settings, $errors, $params, $info ),
 			new Rest\Message_Route( $settings, new Security\Visitor_Identity(), $errors ),
 			new Rest\Conversation_Route( $settings, new Security\Visitor_Identity(), $errors ),
+			new Rest\File_Route( $settings, new Security\Visitor_Identity(), $errors, $params ),
+			new Rest\Audio_Route( $settings, new Security\Visitor_Identity(), $errors, $params ),
 		);
 	}
 }

@@ -1,6 +1,6 @@
 <?php
 /**
- * The app's /parameters, reduced to what a browser may see, cached for the site.
+ * The app's browser-safe parameters, cached.
  *
  * @package Dify_Chatbot
  */
@@ -12,17 +12,14 @@ namespace Dify_Chatbot\Dify;
 use WP_Error;
 
 /**
- * Dify's /parameters (dify-api §12.1) as an allow-listed subset: opening statement, suggested
- * questions, which features are on, the input form and the upload limits. The chat route reads
- * the input form from here to check a visitor's inputs, the parameters route hands it to the
- * browser.
+ * The browser-safe subset of Dify's /parameters (dify-api §12.1) — opening statement, suggested
+ * questions, which features are on, the input form and the upload limits — cached for the site
+ * (5 minutes, per base URL + key). The `GET parameters` route hands it to browsers; the file and
+ * voice routes read the same copy to refuse what the app has switched off, without an extra call.
  *
  * Built from an allow-list, never by removing keys: `sensitive_word_avoidance` carries the
  * moderation keywords and API-extension ids, and whatever Dify adds in a later release stays on
  * the server until it is added here on purpose.
- *
- * Dify ignores `user` on /parameters, so the answer is the same for every visitor: it is cached
- * for the site (5 minutes, per base URL + key).
  */
 final class App_Parameters {
 
@@ -61,18 +58,19 @@ final class App_Parameters {
 	private Error_Mapper $errors;
 
 	/**
-	 * Keeps the collaborator.
+	 * Keeps the error mapper.
 	 *
-	 * @param Error_Mapper $errors Maps failures.
+	 * @param Error_Mapper $errors Maps a failed /parameters.
 	 */
 	public function __construct( Error_Mapper $errors ) {
 		$this->errors = $errors;
 	}
 
 	/**
-	 * The browser-safe parameters, from the cache or Dify.
+	 * The browser-safe parameters, from the cache or Dify. A Dify-compatible service without
+	 * /parameters (404) is a chat without extras; any other failure is returned (and not cached).
 	 *
-	 * @param Client $client The app's client.
+	 * @param Client $client The client.
 	 * @return array<string, mixed>|WP_Error
 	 */
 	public function get( Client $client ) {
@@ -81,13 +79,11 @@ final class App_Parameters {
 		if ( is_array( $cached ) ) {
 			return $cached;
 		}
-
 		$response = $client->parameters();
 		if ( is_wp_error( $response ) ) {
 			return $this->errors->from_transport( $response );
 		}
 		if ( 404 === $response->status() ) {
-			// A Dify-compatible service without /parameters: a chat without extras.
 			$json = array();
 		} else {
 			$json = 200 === $response->status() ? $response->json() : null;
@@ -95,9 +91,8 @@ final class App_Parameters {
 				return 200 === $response->status() ? $this->errors->bad_response() : $this->errors->from_response( $response );
 			}
 		}
-		$safe = self::safe( $json );
 		// Belt and braces: the key never leaves the server, whatever an upstream echoes back.
-		$safe = json_decode( $client->scrub( (string) wp_json_encode( $safe ) ), true );
+		$safe = json_decode( $client->scrub( (string) wp_json_encode( self::safe( $json ) ) ), true );
 		$safe = is_array( $safe ) ? $safe : array();
 		set_transient( $transient, $safe, self::TTL );
 		return $safe;
@@ -125,7 +120,7 @@ final class App_Parameters {
 			'enabled'  => self::enabled( $json, 'text_to_speech' ),
 			'autoPlay' => isset( $tts['autoPlay'] ) && 'enabled' === $tts['autoPlay'] ? 'enabled' : 'disabled',
 		);
-		$safe['file_upload']       = isset( $json['file_upload'] ) && is_array( $json['file_upload'] ) ? $json['file_upload'] : array( 'enabled' => false );
+		$safe['file_upload']       = self::file_upload( isset( $json['file_upload'] ) && is_array( $json['file_upload'] ) ? $json['file_upload'] : array() );
 		$safe['user_input_form']   = self::form( isset( $json['user_input_form'] ) && is_array( $json['user_input_form'] ) ? $json['user_input_form'] : array() );
 		$safe['system_parameters'] = array();
 		if ( isset( $json['system_parameters'] ) && is_array( $json['system_parameters'] ) ) {
@@ -136,6 +131,53 @@ final class App_Parameters {
 			}
 		}
 		return $safe;
+	}
+
+	/**
+	 * The upload settings in Dify's modern shape (`enabled`, `allowed_file_types`,
+	 * `allowed_file_extensions`, `allowed_file_upload_methods`, `number_limits`), or only
+	 * `{enabled: false}`. The legacy shape `{image: {enabled, number_limits, transfer_methods}}`
+	 * (basic apps, dify-api §12.1) means images only.
+	 *
+	 * @param array<string, mixed> $config Dify's `file_upload`.
+	 * @return array<string, mixed>
+	 */
+	private static function file_upload( array $config ): array {
+		$image = isset( $config['image'] ) && is_array( $config['image'] ) ? $config['image'] : array();
+		if ( array_key_exists( 'enabled', $config ) ) {
+			$enabled    = true === $config['enabled'];
+			$types      = self::strings( $config['allowed_file_types'] ?? array() );
+			$extensions = self::strings( $config['allowed_file_extensions'] ?? array() );
+			$methods    = self::strings( $config['allowed_file_upload_methods'] ?? array() );
+			$limit      = $config['number_limits'] ?? null;
+		} else {
+			$enabled    = true === ( $image['enabled'] ?? false );
+			$types      = array( 'image' );
+			$extensions = array();
+			$methods    = self::strings( $image['transfer_methods'] ?? array() );
+			$limit      = $image['number_limits'] ?? null;
+		}
+		if ( ! $enabled ) {
+			return array( 'enabled' => false );
+		}
+		return array(
+			'enabled'                     => true,
+			'allowed_file_types'          => $types,
+			'allowed_file_extensions'     => $extensions,
+			'allowed_file_upload_methods' => array() !== $methods ? $methods : array( 'local_file', 'remote_url' ),
+			// Dify's default per-message count (dify-api §16).
+			'number_limits'               => is_int( $limit ) && $limit > 0 ? $limit : 3,
+		);
+	}
+
+	/**
+	 * The strings of a list.
+	 *
+	 * @param mixed $list A value that should be a list of strings.
+	 * @return string[]
+	 */
+	private static function strings( $list ): array {
+		return is_array( $list ) ? array_values( array_filter( $list, 'is_string' ) ) : array();
 	}
 
 	/**

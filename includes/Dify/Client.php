@@ -31,6 +31,11 @@ final class Client {
 	public const MAX_ERROR_BODY = 65536;
 
 	/**
+	 * The largest text-to-speech answer relayed, in bytes (minutes of MP3).
+	 */
+	public const MAX_AUDIO_BYTES = 16777216;
+
+	/**
 	 * The base URL (validated, no trailing slash).
 	 *
 	 * @var string
@@ -218,6 +223,95 @@ final class Client {
 	 */
 	public function delete_conversation( string $conversation_id, string $user ) {
 		return $this->request( 'DELETE', '/conversations/' . rawurlencode( $conversation_id ), array( 'user' => $user ), 15 );
+	}
+
+	/**
+	 * Uploads a visitor's file (dify-api §10.1): multipart, one `file` part with its own
+	 * Content-Type (Dify answers 415 without one) and the visitor's `user`. Answers 201.
+	 *
+	 * @param string $user     The visitor's Dify user.
+	 * @param string $path     The file on this server.
+	 * @param string $filename The name Dify keeps (already cleaned).
+	 * @param string $mime     The part's Content-Type.
+	 * @return Response|WP_Error
+	 */
+	public function upload( string $user, string $path, string $filename, string $mime ) {
+		return $this->multipart( '/files/upload', $user, $path, $filename, $mime );
+	}
+
+	/**
+	 * Transcribes a recording (dify-api §11.1): multipart like an upload; Dify takes only the
+	 * part types audio/{mp3,m4a,wav,amr,mpga}. Answers `{"text": …}`.
+	 *
+	 * @param string $user     The visitor's Dify user.
+	 * @param string $path     The recording on this server.
+	 * @param string $filename File name for the part.
+	 * @param string $mime     The part's Content-Type.
+	 * @return Response|WP_Error
+	 */
+	public function audio_to_text( string $user, string $path, string $filename, string $mime ) {
+		return $this->multipart( '/audio-to-text', $user, $path, $filename, $mime );
+	}
+
+	/**
+	 * Reads a text aloud with the app's voice (dify-api §11.2). No `voice` is sent, so Dify
+	 * checks that the app's text-to-speech is on. Answers `audio/mpeg` bytes.
+	 *
+	 * @param string $user The visitor's Dify user.
+	 * @param string $text The text.
+	 * @return Response|WP_Error
+	 */
+	public function text_to_audio( string $user, string $text ) {
+		$args = $this->args(
+			'POST',
+			array(
+				'user' => $user,
+				'text' => $text,
+			),
+			60,
+			// The audio is relayed whole; a runaway answer must not fill the memory.
+			array( 'limit_response_size' => self::MAX_AUDIO_BYTES )
+		);
+		$args['headers']['Accept'] = 'audio/mpeg, application/json';
+		$response                  = wp_remote_request( $this->url( '/text-to-audio' ), $args );
+		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
+	}
+
+	/**
+	 * Sends one file as multipart/form-data. The WordPress HTTP API has no multipart helper, so
+	 * the body is framed here: a random boundary, the `user` field, then the file part.
+	 *
+	 * @param string $endpoint Path below the base URL.
+	 * @param string $user     The visitor's Dify user.
+	 * @param string $path     The file on this server.
+	 * @param string $filename File name for the part.
+	 * @param string $mime     The part's Content-Type.
+	 * @return Response|WP_Error
+	 */
+	private function multipart( string $endpoint, string $user, string $path, string $filename, string $mime ) {
+		$bytes = is_file( $path ) && is_readable( $path ) ? file_get_contents( $path ) : false; // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- a local temporary file, not a URL.
+		if ( false === $bytes ) {
+			return new WP_Error( 'dify_chatbot_unreadable_file', 'The uploaded file could not be read.' );
+		}
+		$boundary = '----DifyChatbot' . wp_generate_password( 24, false );
+		// Quotes, backslashes and line breaks would end the header early.
+		$filename = (string) preg_replace( '/["\\\\\x00-\x1f\x7f]/', '', $filename );
+		$mime     = 1 === preg_match( '#^[a-z0-9.+-]+/[a-z0-9.+-]+$#i', $mime ) ? $mime : 'application/octet-stream';
+		$body     = '--' . $boundary . "\r\n"
+			. "Content-Disposition: form-data; name=\"user\"\r\n\r\n"
+			. $user . "\r\n"
+			. '--' . $boundary . "\r\n"
+			. 'Content-Disposition: form-data; name="file"; filename="' . $filename . "\"\r\n"
+			. 'Content-Type: ' . $mime . "\r\n\r\n"
+			. $bytes . "\r\n"
+			. '--' . $boundary . "--\r\n";
+		unset( $bytes );
+
+		$args                            = $this->args( 'POST', null, 60 );
+		$args['headers']['Content-Type'] = 'multipart/form-data; boundary=' . $boundary;
+		$args['body']                    = $body;
+		$response                        = wp_remote_request( $this->url( $endpoint ), $args );
+		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
 	}
 
 	/**

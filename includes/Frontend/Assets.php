@@ -25,6 +25,10 @@ final class Assets implements Registrable {
 	public const APP      = 'dify-chatbot-app';
 	public const TEMPLATE = 'dify-chatbot-app-scripts';
 
+	public const MEDIA = 'dify-chatbot-media';
+
+	public const MEDIA_TEMPLATE = 'dify-chatbot-media-scripts';
+
 	/**
 	 * Adds the hooks.
 	 */
@@ -57,6 +61,12 @@ final class Assets implements Registrable {
 		);
 		wp_register_script( self::APP, $this->url( 'build/chat/app.js' ), $app['dependencies'], $app['version'], true );
 		wp_set_script_translations( self::APP, 'dify-chatbot', DIFY_CHATBOT_DIR . '/languages' );
+		// Uploads and voice: loaded by the app only when the Dify app has one of them on.
+		$media = $this->asset( 'chat/media' );
+		if ( null !== $media ) {
+			wp_register_script( self::MEDIA, $this->url( 'build/chat/media.js' ), array_merge( $media['dependencies'], array( self::APP ) ), $media['version'], true );
+			wp_set_script_translations( self::MEDIA, 'dify-chatbot', DIFY_CHATBOT_DIR . '/languages' );
+		}
 		if ( file_exists( DIFY_CHATBOT_DIR . '/build/chat/app.css' ) ) {
 			wp_register_style( self::APP, plugins_url( 'build/chat/app.css', DIFY_CHATBOT_FILE ), array(), $app['version'] );
 			wp_style_add_data( self::APP, 'rtl', 'replace' );
@@ -99,7 +109,8 @@ final class Assets implements Registrable {
 	}
 
 	/**
-	 * Prints the app's script tags, inert, for the loader to activate on use.
+	 * Prints the app's script tags, inert, for the loader to activate on use; then, in a second
+	 * template, the media chunk's own tags (its dependencies are the app's, already printed).
 	 */
 	public function print_app_template(): void {
 		if ( ! wp_script_is( self::LOADER, 'enqueued' ) && ! wp_script_is( self::LOADER, 'done' ) ) {
@@ -110,6 +121,12 @@ final class Assets implements Registrable {
 		$tags = (string) ob_get_clean();
 		// The tags are WordPress's own output for registered scripts (already escaped by it).
 		echo '<template id="' . esc_attr( self::TEMPLATE ) . '">' . $tags . '</template>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		if ( wp_script_is( self::MEDIA, 'registered' ) ) {
+			ob_start();
+			wp_scripts()->do_items( array( self::MEDIA ) );
+			$tags = (string) ob_get_clean();
+			echo '<template id="' . esc_attr( self::MEDIA_TEMPLATE ) . '">' . $tags . '</template>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped
+		}
 	}
 
 	/**

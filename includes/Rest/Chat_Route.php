@@ -17,6 +17,7 @@ use Dify_Chatbot\Dify\Input_Form;
 use Dify_Chatbot\Dify\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Event_Writer;
+use Dify_Chatbot\Dify\File_Policy;
 use Dify_Chatbot\Dify\Output_Writer;
 use Dify_Chatbot\Dify\Stream_Relay;
 use Dify_Chatbot\Registrable;
@@ -80,7 +81,7 @@ final class Chat_Route implements Registrable {
 	private App_Info $info;
 
 	/**
-	 * The app's parameters (its input form).
+	 * The app's cached parameters (its input form, and the upload settings files are checked against).
 	 *
 	 * @var App_Parameters
 	 */
@@ -109,7 +110,7 @@ final class Chat_Route implements Registrable {
 	 * @param Visitor_Identity $identity       Derives the Dify user.
 	 * @param Error_Mapper     $errors         Maps failures.
 	 * @param App_Info         $info           The app mode cache.
-	 * @param App_Parameters   $parameters     The app's parameters (its input form).
+	 * @param App_Parameters   $parameters     The app's cached parameters (input form, upload settings).
 	 * @param callable|null    $writer_factory Makes the stream's writer (an Output_Writer by default).
 	 * @param callable|null    $end            Ends the request after a stream (exit by default).
 	 *
@@ -202,6 +203,10 @@ final class Chat_Route implements Registrable {
 			return $stream ? $this->stream_error( $mode ) : $this->errors->to_response( $mode );
 		}
 
+		$files = $this->check_files( $client, $request, $mode );
+		if ( is_wp_error( $files ) ) {
+			return $this->errors->to_response( $files );
+		}
 		$inputs = $this->inputs( $request, $client, $mode );
 		if ( is_wp_error( $inputs ) ) {
 			return $stream ? $this->stream_error( $inputs ) : $this->errors->to_response( $inputs );
@@ -264,6 +269,37 @@ final class Chat_Route implements Registrable {
 		// A completion or workflow app's `query` is the chat message itself (see upstream()).
 		$skip = in_array( $mode, App_Info::CHAT_MODES, true ) ? array() : array( 'query' );
 		return Input_Form::validate( $form, $inputs, $skip );
+	}
+
+	/**
+	 * Refuses attached files the app would not take: any when a chat app has uploads off (Dify
+	 * would silently drop them, dify-api §17), and more than the app's per-message count.
+	 * Types are checked at upload (File_Route); Dify checks them again when it reads the files.
+	 *
+	 * @param Client          $client  The client.
+	 * @param WP_REST_Request $request The request.
+	 * @param string          $mode    The app mode.
+	 * @return true|WP_Error
+	 */
+	private function check_files( Client $client, WP_REST_Request $request, string $mode ) {
+		$files = $request->get_param( 'files' );
+		if ( ! is_array( $files ) || array() === $files || ! in_array( $mode, App_Info::CHAT_MODES, true ) ) {
+			return true;
+		}
+		$parameters = $this->parameters->get( $client );
+		if ( is_wp_error( $parameters ) ) {
+			return $parameters;
+		}
+		$policy = new File_Policy( $parameters );
+		if ( true !== ( $parameters['file_upload']['enabled'] ?? false ) ) {
+			return new WP_Error( File_Route::DISABLED, __( 'Attaching files is not available in this chat.', 'dify-chatbot' ), array( 'status' => 400 ) );
+		}
+		$limit = $policy->number_limit();
+		if ( $limit > 0 && count( $files ) > $limit ) {
+			/* translators: %d: largest number of files. */
+			return new WP_Error( 'dify_chatbot_too_many_files', sprintf( _n( 'You can attach at most %d file to a message.', 'You can attach at most %d files to a message.', $limit, 'dify-chatbot' ), $limit ), array( 'status' => 400 ) );
+		}
+		return true;
 	}
 
 	/**
@@ -405,11 +441,33 @@ final class Chat_Route implements Registrable {
 				},
 			),
 			'files'           => array(
-				'description' => __( 'Files attached to the message (ids from an upload, or URLs).', 'dify-chatbot' ),
-				'type'        => 'array',
-				'default'     => array(),
-				'maxItems'    => 10,
-				'items'       => array(
+				'description'       => __( 'Files attached to the message (ids from an upload, or URLs).', 'dify-chatbot' ),
+				'type'              => 'array',
+				'default'           => array(),
+				'maxItems'          => 10,
+				'validate_callback' => static function ( $value, $request, $param ) {
+					$valid = rest_validate_request_arg( $value, $request, $param );
+					if ( true !== $valid || ! is_array( $value ) ) {
+						return $valid;
+					}
+					// Each transfer method needs its own field, and only that one (dify-api §9.1).
+					foreach ( $value as $index => $file ) {
+						$method = is_array( $file ) ? ( $file['transfer_method'] ?? '' ) : '';
+						$ok     = 'local_file' === $method
+							? isset( $file['upload_file_id'] ) && ! isset( $file['url'] )
+							: isset( $file['url'] ) && ! isset( $file['upload_file_id'] );
+						if ( ! $ok ) {
+							return new WP_Error(
+								'rest_invalid_param',
+								/* translators: 1: parameter name, 2: position in the list. */
+								sprintf( __( '%1$s[%2$d] needs upload_file_id for local_file or url for remote_url, and not both.', 'dify-chatbot' ), $param, (int) $index ),
+								array( 'status' => 400 )
+							);
+						}
+					}
+					return true;
+				},
+				'items'             => array(
 					'type'                 => 'object',
 					'additionalProperties' => false,
 					'required'             => array( 'type', 'transfer_method' ),

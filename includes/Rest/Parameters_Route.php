@@ -127,6 +127,8 @@ final class Parameters_Route implements Registrable {
 			$hidden[] = 'query';
 		}
 		$safe['user_input_form'] = self::hide( is_array( $safe['user_input_form'] ?? null ) ? $safe['user_input_form'] : array(), $hidden );
+		// This site's own upload limit (bytes), so the browser can refuse a file the site would.
+		$safe['upload_limit'] = (int) wp_max_upload_size();
 		return new WP_REST_Response( $safe, 200 );
 	}
 

@@ -38,7 +38,7 @@ final class Privacy implements Registrable {
 	 */
 	public static function content(): string {
 		$paragraphs = array(
-			__( 'When you use the chat on this site, your messages, any values you enter in the chat form, any files you attach and the ratings you give to answers are sent from this site to the Dify service that writes the answers, together with an identifier of your conversation.', 'dify-chatbot' ),
+			__( 'When you use the chat on this site, your messages, any values you enter in the chat form, any files you attach, your voice recordings when you speak a message, the answers you ask to hear read aloud and the ratings you give to answers are sent from this site to the Dify service that writes the answers, together with an identifier of your conversation.', 'dify-chatbot' ),
 			__( 'Dify also receives an identifier of you as a chat user: for logged-in users it is made from the user number of this site; for other visitors it is a random value with no meaning of its own. No name, email address or IP address is sent to Dify by default.', 'dify-chatbot' ),
 			__( 'For visitors who are not logged in, this random value is kept in a cookie named dify_chatbot_visitor for one year, so that you can continue your conversations. The cookie is only readable by this site and is not used for tracking or advertising.', 'dify-chatbot' ),
 			__( 'To protect the chat from abuse, this site counts how many messages are sent per visitor and per IP address; the counts are stored as one-way hashes and removed after two days.', 'dify-chatbot' ),

@@ -19,6 +19,13 @@ import {
 	type Citation,
 } from './state';
 
+/** A file sent with a question (an upload's id, dify-api §9.1). */
+export interface ChatFile {
+	type: string;
+	transfer_method: 'local_file';
+	upload_file_id: string;
+}
+
 export interface ChatRequest {
 	query: string;
 	conversationId?: string | null;
@@ -26,6 +33,7 @@ export interface ChatRequest {
 	bot?: string;
 	/** The page the chat is on (the server fills some inputs from it); 0 when unknown. */
 	postId?: number;
+	files?: ChatFile[];
 }
 
 export interface AnswerMetadata {
@@ -45,6 +53,8 @@ export type ChatUpdate =
 	| { type: 'replace'; text: string }
 	/** An agent's tool round (re-sent with the same id as it progresses). */
 	| { type: 'thought'; id: string; position: number; tools: string[] }
+	/** A base64 MP3 chunk of the answer read aloud (`tts_message`, when the app auto-plays). */
+	| { type: 'audio'; audio: string }
 	/** A file an agent's tool made (only http(s) links are passed on). */
 	| { type: 'file'; id: string; url: string; fileType: string }
 	| {
@@ -95,6 +105,14 @@ export interface AppParameters {
 	suggestedAfterAnswer: boolean;
 	/** The input form's fields a visitor fills in (empty when the app has none). */
 	form: FormControl[];
+	/** `file_upload` when the app takes files, else null (read by the media chunk). */
+	fileUpload?: Record< string, unknown > | null;
+	/** `system_parameters`: upload limits in MiB; `site`: this site's limit in bytes. */
+	limits?: Record< string, unknown >;
+	speechToText?: boolean;
+	textToSpeech?: boolean;
+	/** Whether answers are read aloud as they come (`text_to_speech.autoPlay`). */
+	autoPlay?: boolean;
 }
 
 export type Rating = 'like' | 'dislike' | null;
@@ -126,6 +144,8 @@ export interface ChatClient {
 	remove: ( conversationId: string ) => Promise< void >;
 	/** The visitor's earlier turns of a conversation, oldest first. Throws a `ChatError`. */
 	history: ( conversationId: string ) => Promise< HistoryTurn[] >;
+	/** The page configuration (the media chunk calls its routes with it). */
+	config?: ChatConfig;
 }
 
 /** One of the visitor's conversations, for the list. */
@@ -310,6 +330,12 @@ async function* streamUpdates(
 				break;
 			}
 			const event = next.value;
+			// Audio of the answer: Dify sends it after message_end (dify-api §8.4).
+			const audio = str( event.audio );
+			if ( event.event === 'tts_message' && audio ) {
+				yield { type: 'audio', audio };
+				continue;
+			}
 			if ( ended ) {
 				// Only TTS audio may follow. The rest of the body is still read rather than the
 				// request cancelled, so the server is not cut off while it finishes its work.
@@ -515,6 +541,8 @@ export function withQuery(
 export function parseParameters( json: unknown ): AppParameters {
 	const data = record( json );
 	const questions = data?.suggested_questions;
+	const upload = record( data?.file_upload );
+	const tts = record( data?.text_to_speech );
 	return {
 		openingStatement:
 			typeof data?.opening_statement === 'string'
@@ -531,6 +559,14 @@ export function parseParameters( json: unknown ): AppParameters {
 		suggestedAfterAnswer:
 			record( data?.suggested_questions_after_answer )?.enabled === true,
 		form: parseForm( data?.user_input_form ),
+		fileUpload: upload?.enabled === true ? upload : null,
+		limits: {
+			...record( data?.system_parameters ),
+			site: data?.upload_limit,
+		},
+		speechToText: record( data?.speech_to_text )?.enabled === true,
+		textToSpeech: tts?.enabled === true,
+		autoPlay: tts?.enabled === true && tts.autoPlay === 'enabled',
 	};
 }
 
@@ -644,6 +680,9 @@ export function createClient(
 		if ( request.postId ) {
 			payload.post_id = request.postId;
 		}
+		if ( request.files?.length ) {
+			payload.files = request.files;
+		}
 		const body = JSON.stringify( payload );
 
 		let { response, nonce } = await post( body, signal );
@@ -755,6 +794,7 @@ export function createClient(
 
 	return {
 		chat,
+		config,
 		parameters: async ( postId = 0 ) =>
 			parseParameters(
 				await call(
@@ -808,7 +848,9 @@ export function createClient(
 		rename: async ( conversationId, name ) => {
 			await call(
 				`conversations/${ encodeURIComponent( conversationId ) }/name`,
-				{ name }
+				{
+					name,
+				}
 			);
 		},
 		remove: async ( conversationId ) => {
@@ -822,9 +864,7 @@ export function createClient(
 			parseHistory(
 				await call(
 					// No query string: restUrl may itself be `?rest_route=…`.
-					`conversations/${ encodeURIComponent(
-						conversationId
-					) }/messages`,
+					`conversations/${ encodeURIComponent( conversationId ) }/messages`,
 					null
 				)
 			),

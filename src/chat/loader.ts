@@ -80,6 +80,32 @@ async function activateTemplate(): Promise< void > {
 	}
 }
 
+/** Script runs of other inert templates (the app's media chunk), by template id. */
+const extras = new Map< string, Promise< void > >();
+
+/**
+ * Runs another inert template's scripts once, for the app (see ChatApp in options.ts).
+ *
+ * @param id The template's id.
+ */
+window.difyChatbotScripts = ( id: string ): Promise< void > => {
+	let run = extras.get( id );
+	if ( ! run ) {
+		const template = document.getElementById( id );
+		const scripts =
+			template instanceof HTMLTemplateElement
+				? Array.from( template.content.querySelectorAll( 'script' ) )
+				: [];
+		run = scripts.reduce< Promise< void > >(
+			( chain, script ) => chain.then( () => runScript( script ) ),
+			Promise.resolve()
+		);
+		extras.set( id, run );
+		run.catch( () => extras.delete( id ) );
+	}
+	return run;
+};
+
 /** Loads the app once; a failure (network) may be tried again by the next use. */
 function loadApp(): Promise< ChatApp > {
 	if ( window.difyChatbotApp ) {

@@ -53,6 +53,8 @@ declare global {
 	interface Window {
 		difyChatbotConfig?: Partial< ChatConfig >;
 		difyChatbotApp?: ChatApp;
+		/** The loader's runner of an inert template's scripts (the app's media chunk). */
+		difyChatbotScripts?: ( id: string ) => Promise< void >;
 	}
 }
 

@@ -2,6 +2,7 @@
  * The conversation as a reducer: pure, so it is tested without a browser, and immutable per
  * message, so only the message being written gets a new object (and re-renders) per token.
  */
+import type { ChatFile } from './api';
 
 export type Role = 'user' | 'assistant';
 export type MessageStatus =
@@ -31,6 +32,16 @@ export interface ChatMessage {
 	files: AnswerFile[];
 	/** Brought back from the conversation's history (not answered on this page). */
 	restored?: boolean;
+	/** For a question: the files the visitor attached (an image's preview is an object URL). */
+	attachments?: Attachment[];
+	/** For an answer: the files sent with its question, so Retry sends them again. */
+	sent?: ChatFile[];
+}
+
+export interface Attachment {
+	name: string;
+	/** Object URL of an image's preview; null for other files. */
+	url: string | null;
 }
 
 export interface Citation {
@@ -72,7 +83,14 @@ export interface ChatState {
 }
 
 export type ChatAction =
-	| { type: 'send'; query: string; userId: string; answerId: string }
+	| {
+			type: 'send';
+			query: string;
+			userId: string;
+			answerId: string;
+			attachments?: Attachment[];
+			files?: ChatFile[];
+	  }
 	| {
 			type: 'meta';
 			answerId: string;
@@ -275,13 +293,17 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 				citations: [],
 				thoughts: [],
 				files: [],
+				attachments: action.attachments,
 			};
 			return {
 				...state,
 				messages: [
 					...state.messages,
 					question,
-					answer( action.answerId, action.query ),
+					{
+						...answer( action.answerId, action.query ),
+						sent: action.files,
+					},
 				],
 			};
 		}
@@ -460,7 +482,10 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 			}
 			const result = update( state, action.answerId, ( message ) =>
 				message.status === 'error'
-					? answer( action.newAnswerId, message.query )
+					? {
+							...answer( action.newAnswerId, message.query ),
+							sent: message.sent,
+						}
 					: null
 			);
 			return result ? result.state : state;

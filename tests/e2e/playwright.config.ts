@@ -26,6 +26,9 @@ const chromium = {
 		'--disable-background-networking',
 		'--disable-component-update',
 		'--disable-sync',
+		// A fake microphone that needs no permission prompt (voice.spec.ts records with it).
+		'--use-fake-ui-for-media-stream',
+		'--use-fake-device-for-media-stream',
 	],
 };
 

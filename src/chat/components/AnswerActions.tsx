@@ -2,10 +2,11 @@
  * Under a finished answer: copy its text, and rate it (like / dislike; pressing the same one
  * again takes the rating back), as in Dify's web chat.
  */
-import { useEffect, useRef, useState } from '@wordpress/element';
+import { useContext, useEffect, useRef, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
 import type { Rating } from '../api';
+import { MediaContext } from '../media-context';
 
 interface AnswerActionsProps {
 	/** The answer's markdown (what is copied). */
@@ -24,6 +25,7 @@ export default function AnswerActions( {
 	messageId,
 	onFeedback,
 }: AnswerActionsProps ) {
+	const media = useContext( MediaContext );
 	const [ copied, setCopied ] = useState( false );
 	const [ rating, setRating ] = useState< Rating >( null );
 	const timer = useRef< number | null >( null );
@@ -106,6 +108,9 @@ export default function AnswerActions( {
 						{ __( 'Dislike', 'dify-chatbot' ) }
 					</button>
 				</>
+			) }
+			{ media?.parameters.textToSpeech && (
+				<media.module.ReadAloud config={ media.config } text={ text } />
 			) }
 		</div>
 	);

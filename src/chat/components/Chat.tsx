@@ -6,6 +6,7 @@ import {
 	lazy,
 	useCallback,
 	useEffect,
+	useMemo,
 	useReducer,
 	useRef,
 	useState,
@@ -18,6 +19,7 @@ import {
 	ERROR_CONVERSATION_NOT_FOUND,
 	type AppParameters,
 	type ChatClient,
+	type ChatFile,
 	type Rating,
 } from '../api';
 import {
@@ -28,6 +30,13 @@ import {
 	type InputValue,
 	type InputValues,
 } from '../inputs';
+import {
+	loadMedia,
+	MediaContext,
+	type MediaContextValue,
+	type MediaModule,
+	type PendingFile,
+} from '../media-context';
 import { CLOSE_EVENT, OPEN_EVENT, type ChatOptions } from '../options';
 import {
 	canRetry,
@@ -181,6 +190,35 @@ export default function Chat( {
 		}
 	}, [ inputErrors, root ] );
 
+	// Uploads and voice live in their own chunk, loaded only for an app that has one of them on.
+	const [ media, setMedia ] = useState< MediaModule | null >( null );
+	useEffect( () => {
+		if (
+			! parameters?.fileUpload &&
+			! parameters?.speechToText &&
+			! parameters?.textToSpeech
+		) {
+			return;
+		}
+		let live = true;
+		loadMedia().then(
+			( module ) => live && setMedia( module ),
+			() => undefined
+		);
+		return () => {
+			live = false;
+		};
+	}, [ parameters ] );
+	const mediaValue = useMemo< MediaContextValue | null >(
+		() =>
+			media && parameters && client.config
+				? { module: media, config: client.config, parameters }
+				: null,
+		[ media, parameters, client ]
+	);
+	const mediaRef = useRef( mediaValue );
+	mediaRef.current = mediaValue;
+
 	// Follow-up questions for the last answer, when the app offers them (fetched once it is done).
 	const [ followUps, setFollowUps ] = useState< {
 		answerId: string;
@@ -236,8 +274,9 @@ export default function Chat( {
 	}, [ root ] );
 
 	const ask = useCallback(
-		async ( query: string, answerId: string ) => {
+		async ( query: string, answerId: string, files?: ChatFile[] ) => {
 			const controller = new AbortController();
+			const audio: string[] = [];
 			controllers.current.set( answerId, controller );
 			const act = ( action: ChatAction ) => {
 				if ( ! controller.signal.aborted ) {
@@ -255,6 +294,7 @@ export default function Chat( {
 							latestForm.current.form,
 							latestForm.current.values
 						),
+						files,
 					},
 					controller.signal
 				);
@@ -278,9 +318,15 @@ export default function Chat( {
 								update.metadata.retrieverResources
 							),
 						} );
+					} else if ( update.type === 'audio' ) {
+						audio.push( update.audio );
 					} else {
 						act( { ...update, answerId } );
 					}
+				}
+				const played = mediaRef.current;
+				if ( audio.length && played?.parameters.autoPlay ) {
+					played.module.playChunks( audio );
 				}
 			} catch ( error ) {
 				if (
@@ -316,7 +362,7 @@ export default function Chat( {
 	);
 
 	const send = useCallback(
-		( query: string ): boolean => {
+		( query: string, attached: PendingFile[] = [] ): boolean => {
 			if ( isBusy( latest.current ) ) {
 				return false;
 			}
@@ -332,17 +378,29 @@ export default function Chat( {
 				saveInputs( inputsKey( storageKey ), entered );
 			}
 			const answerId = nextId();
+			const ready = attached.filter( ( f ) => f.id );
+			const files = ready.length
+				? ready.map( ( f ): ChatFile => ( {
+						type: f.type,
+						transfer_method: 'local_file',
+						upload_file_id: f.id as string,
+					} ) )
+				: undefined;
 			const action: ChatAction = {
 				type: 'send',
 				query,
 				userId: nextId(),
 				answerId,
+				attachments:
+					files &&
+					ready.map( ( { name, url } ) => ( { name, url } ) ),
+				files,
 			};
 			dispatch( action );
 			// Marks the state busy at once, so a second Enter before React renders cannot
 			// send the question twice.
 			latest.current = reducer( latest.current, action );
-			ask( query, answerId );
+			ask( query, answerId, files );
 			return true;
 		},
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- nextId only reads refs.
@@ -361,7 +419,7 @@ export default function Chat( {
 			const action: ChatAction = { type: 'retry', answerId, newAnswerId };
 			dispatch( action );
 			latest.current = reducer( latest.current, action );
-			ask( failed.query, newAnswerId );
+			ask( failed.query, newAnswerId, failed.sent );
 			// The Retry button is gone; keep the keyboard in the chat.
 			inputRef.current?.focus();
 		},
@@ -442,6 +500,7 @@ export default function Chat( {
 		( state.messages.length > 0 || state.conversationId !== null );
 
 	return (
+		<MediaContext.Provider value={ mediaValue }>
 		<div className="dify-chatbot__app">
 			<div className="dify-chatbot__header">
 				<span className="dify-chatbot__title">{ title }</span>
@@ -541,5 +600,6 @@ export default function Chat( {
 				) }
 			</div>
 		</div>
+		</MediaContext.Provider>
 	);
 }

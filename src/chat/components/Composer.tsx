@@ -2,17 +2,19 @@
  * The question box. It keeps its own text, so typing re-renders only this form, and it is
  * memoized, so streaming tokens do not re-render it.
  */
-import { memo, useId, useState } from '@wordpress/element';
+import { memo, useContext, useId, useState } from '@wordpress/element';
 import type { KeyboardEvent, RefObject } from 'react';
 import { __ } from '@wordpress/i18n';
+
+import { MediaContext, type PendingFile } from '../media-context';
 
 interface ComposerProps {
 	/** The textarea's accessible name (and placeholder). */
 	label: string;
 	/** An answer is on its way: typing goes on, sending waits. */
 	busy: boolean;
-	/** Sends a question; false when it was not accepted (the text is then kept). */
-	onSend: ( query: string ) => boolean;
+	/** Sends a question with its uploaded files; false when it was not accepted (all is kept). */
+	onSend: ( query: string, files: PendingFile[] ) => boolean;
 	/** Stops the answer on its way (shown while `busy`). */
 	onStop: () => void;
 	inputRef: RefObject< HTMLTextAreaElement >;
@@ -20,15 +22,24 @@ interface ComposerProps {
 
 function Composer( { label, busy, onSend, onStop, inputRef }: ComposerProps ) {
 	const [ text, setText ] = useState( '' );
+	// Attached files (only with the media chunk, when the app takes files).
+	const [ files, setFiles ] = useState< PendingFile[] >( [] );
+	const media = useContext( MediaContext );
 	const id = useId();
 	const empty = text.trim() === '';
+	const uploading = files.some( ( f ) => ! f.id && ! f.error );
 
 	const submit = () => {
-		if ( busy || empty ) {
+		if ( busy || empty || uploading ) {
 			return;
 		}
-		if ( onSend( text.trim() ) ) {
+		if ( onSend( text.trim(), files ) ) {
 			setText( '' );
+			// Sent previews now belong to the question shown; refused files are let go.
+			files.forEach(
+				( f ) => f.error && f.url && URL.revokeObjectURL( f.url )
+			);
+			setFiles( [] );
 		}
 		// After a click on Send, the next question is typed right away.
 		inputRef.current?.focus();
@@ -56,6 +67,21 @@ function Composer( { label, busy, onSend, onStop, inputRef }: ComposerProps ) {
 				submit();
 			} }
 		>
+			{ media && (
+				<media.module.Tools
+					config={ media.config }
+					parameters={ media.parameters }
+					files={ files }
+					setFiles={ setFiles }
+					onTranscript={ ( said ) => {
+						setText(
+							( t ) =>
+								( t.trim() ? `${ t.trimEnd() } ` : '' ) + said
+						);
+						inputRef.current?.focus();
+					} }
+				/>
+			) }
 			<label className="dify-chatbot__sr-only" htmlFor={ id }>
 				{ label }
 			</label>
@@ -83,7 +109,7 @@ function Composer( { label, busy, onSend, onStop, inputRef }: ComposerProps ) {
 				type="submit"
 				className="dify-chatbot__send wp-element-button"
 				// aria-disabled, not disabled: the button keeps focus and stays discoverable.
-				aria-disabled={ busy || empty }
+				aria-disabled={ busy || empty || uploading }
 			>
 				{ __( 'Send', 'dify-chatbot' ) }
 			</button>

@@ -26,6 +26,15 @@ interface MessageProps {
 function Message( { message, onRetry, onFeedback }: MessageProps ) {
 	const isUser = message.role === 'user';
 	const waiting = message.status === 'pending';
+	const attachments = message.attachments;
+	// The previews of the visitor's images go with the question (a new chat drops them).
+	useEffect(
+		() => () =>
+			attachments?.forEach(
+				( a ) => a.url && URL.revokeObjectURL( a.url )
+			),
+		[ attachments ]
+	);
 	return (
 		<div
 			className={ `dify-chatbot__turn dify-chatbot__turn--${ message.role }` }
@@ -46,6 +55,21 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 				data-status={ message.status }
 			>
 				{ isUser && message.text }
+				{ attachments && attachments.length > 0 && (
+					<span className="dify-chatbot__sent-files">
+						{ attachments.map( ( a, index ) =>
+							a.url ? (
+								<img
+									key={ index }
+									src={ a.url }
+									alt={ a.name }
+								/>
+							) : (
+								<span key={ index }>{ a.name }</span>
+							)
+						) }
+					</span>
+				) }
 				{ /* Nothing at all for a failed answer without text, so the empty bubble hides. */ }
 				{ ! isUser && message.text !== '' && (
 					<Markdown

@@ -319,6 +319,57 @@ describe( 'chat client: streaming', () => {
 		expect( pulls ).toBe( 4 );
 	} );
 
+	it( 'passes the answer read aloud (tts_message) on, also after message_end', async () => {
+		const body =
+			ANSWER +
+			frame( {
+				event: 'tts_message',
+				...envelope,
+				task_id: 't1',
+				audio: 'SUQz',
+			} ) +
+			frame( {
+				event: 'tts_message',
+				...envelope,
+				task_id: 't1',
+				audio: '',
+			} ) +
+			frame( {
+				event: 'tts_message_end',
+				...envelope,
+				task_id: 't1',
+				audio: '',
+			} );
+		const updates = await collect(
+			createClient( config(), mockFetch( [ sse( body ) ] ) ).chat( {
+				query: 'q',
+			} )
+		);
+		expect( updates.filter( ( u ) => u.type === 'audio' ) ).toEqual( [
+			{ type: 'audio', audio: 'SUQz' },
+		] );
+		expect( updates.findIndex( ( u ) => u.type === 'end' ) ).toBeLessThan(
+			updates.findIndex( ( u ) => u.type === 'audio' )
+		);
+	} );
+
+	it( 'sends attached files with the question, and none when there are none', async () => {
+		const fetchMock = mockFetch( [ sse( ANSWER ), sse( ANSWER ) ] );
+		const client = createClient( config(), fetchMock );
+		const file = {
+			type: 'image',
+			transfer_method: 'local_file' as const,
+			upload_file_id: 'e0000000-0000-4000-8000-000000000009',
+		};
+		await collect( client.chat( { query: 'Look', files: [ file ] } ) );
+		await collect( client.chat( { query: 'Again', files: [] } ) );
+		const bodies = fetchMock.mock.calls.map( ( call ) =>
+			JSON.parse( String( call[ 1 ]?.body ) )
+		);
+		expect( bodies[ 0 ].files ).toEqual( [ file ] );
+		expect( bodies[ 1 ] ).not.toHaveProperty( 'files' );
+	} );
+
 	it( 'fails with the stream error message, keeping the text already given', async () => {
 		const body =
 			frame( {
@@ -879,6 +930,13 @@ describe( 'chat client: parameters, stop, feedback and suggestions', () => {
 			config( { nonce: 'abc123def0' } ),
 			fetchMock
 		);
+		const none = {
+			fileUpload: null,
+			limits: {},
+			speechToText: false,
+			textToSpeech: false,
+			autoPlay: false,
+		};
 		expect( await client.parameters() ).toEqual( {
 			openingStatement: 'Hi there!',
 			suggestedQuestions: [ 'One?', 'Two?' ],
@@ -894,12 +952,14 @@ describe( 'chat client: parameters, stop, feedback and suggestions', () => {
 					default: undefined,
 				},
 			],
+			...none,
 		} );
 		expect( await client.parameters( 7 ) ).toEqual( {
 			openingStatement: '',
 			suggestedQuestions: [],
 			suggestedAfterAnswer: false,
 			form: [],
+			...none,
 		} );
 		const [ url, init ] = fetchMock.mock.calls[ 0 ] ?? [];
 		expect( url ).toBe( REST + 'parameters' );
@@ -911,6 +971,43 @@ describe( 'chat client: parameters, stop, feedback and suggestions', () => {
 		expect( headersOf( fetchMock.mock.calls[ 0 ] ) ).toEqual( {
 			Accept: 'application/json',
 			'X-WP-Nonce': 'abc123def0',
+		} );
+	} );
+
+	it( 'reads which media features the app has on', async () => {
+		const upload = {
+			enabled: true,
+			allowed_file_types: [ 'image' ],
+			allowed_file_upload_methods: [ 'local_file' ],
+			number_limits: 2,
+		};
+		const client = createClient(
+			config(),
+			mockFetch( [
+				json( 200, {
+					file_upload: upload,
+					system_parameters: { image_file_size_limit: 5 },
+					speech_to_text: { enabled: true },
+					text_to_speech: { enabled: true, autoPlay: 'enabled' },
+				} ),
+				json( 200, {
+					file_upload: { enabled: false },
+					text_to_speech: { enabled: false, autoPlay: 'enabled' },
+				} ),
+			] )
+		);
+		expect( await client.parameters() ).toMatchObject( {
+			fileUpload: upload,
+			limits: { image_file_size_limit: 5 },
+			speechToText: true,
+			textToSpeech: true,
+			autoPlay: true,
+		} );
+		expect( await client.parameters() ).toMatchObject( {
+			fileUpload: null,
+			speechToText: false,
+			textToSpeech: false,
+			autoPlay: false,
 		} );
 	} );
 

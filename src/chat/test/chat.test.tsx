@@ -26,6 +26,7 @@ import {
 	CLOSE_EVENT,
 	OPEN_EVENT,
 	parseOptions,
+	readConfig,
 	type ChatOptions,
 } from '../options';
 
@@ -243,6 +244,7 @@ describe( 'Chat', () => {
 			bot: 'sales',
 			postId: 0,
 			inputs: {},
+			files: undefined,
 		} );
 		expect( textarea().value ).toBe( '' );
 		expect(
@@ -927,6 +929,84 @@ describe( 'Chat: the visitor’s conversations', () => {
 				'.dify-chatbot__conversations [role="alert"]'
 			)?.textContent
 		).toBe( 'The chat is down.' );
+	} );
+} );
+
+describe( 'Chat with the media script', () => {
+	const playChunks = jest.fn();
+	const withConfig = client as ChatClient & {
+		config?: ChatClient[ 'config' ];
+	};
+
+	beforeEach( () => {
+		window.difyChatbotScripts = jest.fn( async () => undefined );
+		window.difyChatbotMedia = {
+			Tools: () => <span />,
+			ReadAloud: () => <span />,
+			playChunks,
+		};
+		withConfig.config = readConfig( {} );
+	} );
+
+	afterEach( () => {
+		delete window.difyChatbotScripts;
+		delete window.difyChatbotMedia;
+		delete withConfig.config;
+	} );
+
+	async function answerWithAudio() {
+		await render();
+		await settle();
+		await ask( 'Read it to me' );
+		await step( 0, { update: { type: 'append', text: 'Hi.' } } );
+		await step( 0, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: 'm1',
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		await step( 0, { update: { type: 'audio', audio: 'SUQz' } } );
+		await step( 0, { update: { type: 'audio', audio: 'AAAA' } } );
+		await step( 0, { done: true } );
+	}
+
+	it( 'plays the answer’s audio when the app auto-plays', async () => {
+		parameters = {
+			openingStatement: '',
+			suggestedQuestions: [],
+			suggestedAfterAnswer: false,
+			form: [],
+			textToSpeech: true,
+			autoPlay: true,
+		};
+		await answerWithAudio();
+		expect( window.difyChatbotScripts ).toHaveBeenCalledWith(
+			'dify-chatbot-media-scripts'
+		);
+		expect( playChunks ).toHaveBeenCalledTimes( 1 );
+		expect( playChunks ).toHaveBeenCalledWith( [ 'SUQz', 'AAAA' ] );
+	} );
+
+	it( 'keeps quiet when the app does not auto-play', async () => {
+		parameters = {
+			openingStatement: '',
+			suggestedQuestions: [],
+			suggestedAfterAnswer: false,
+			form: [],
+			textToSpeech: true,
+			autoPlay: false,
+		};
+		await answerWithAudio();
+		expect( window.difyChatbotScripts ).toHaveBeenCalled();
+		expect( playChunks ).not.toHaveBeenCalled();
+	} );
+
+	it( 'loads no media script for an app without uploads or voice', async () => {
+		await render();
+		await settle();
+		expect( window.difyChatbotScripts ).not.toHaveBeenCalled();
 	} );
 } );
 

@@ -342,3 +342,50 @@ describe( 'loader, bubble chats', () => {
 		error.mockRestore();
 	} );
 } );
+
+describe( 'loader, scripts of another template (the media chunk)', () => {
+	it( 'runs them once, in order, for the app', async () => {
+		page(
+			root( {} ) +
+				'<template id="dify-chatbot-media-scripts">' +
+				'<script id="media-translations">window.__order.push( "media-l10n" );</script>' +
+				'<script src="https://example.test/wp-content/plugins/dify-chatbot/build/chat/media.js" id="dify-chatbot-media-js"></script>' +
+				'</template>'
+		);
+		await startLoader();
+		const run = window.difyChatbotScripts;
+		expect( run ).toBeDefined();
+		await Promise.all( [
+			run?.( 'dify-chatbot-media-scripts' ),
+			run?.( 'dify-chatbot-media-scripts' ),
+		] );
+		await run?.( 'dify-chatbot-media-scripts' );
+		// (The inline chat loads the app meanwhile: only the media scripts are looked at.)
+		const media = () => order.filter( ( o ) => o.includes( 'media' ) );
+		expect( media() ).toEqual( [
+			'media-l10n',
+			'https://example.test/wp-content/plugins/dify-chatbot/build/chat/media.js',
+		] );
+		// An unknown template runs nothing.
+		await run?.( 'nope' );
+		expect( media() ).toHaveLength( 2 );
+	} );
+
+	it( 'may be tried again after a failed load', async () => {
+		page(
+			root( {} ) +
+				'<template id="dify-chatbot-media-scripts">' +
+				'<script src="https://example.test/media.js" id="m-js"></script>' +
+				'</template>'
+		);
+		await startLoader();
+		failNext = 'https://example.test/media.js';
+		await expect(
+			window.difyChatbotScripts?.( 'dify-chatbot-media-scripts' )
+		).rejects.toThrow( 'could not load' );
+		await window.difyChatbotScripts?.( 'dify-chatbot-media-scripts' );
+		expect( order.filter( ( o ) => o.includes( 'media' ) ) ).toEqual( [
+			'https://example.test/media.js',
+		] );
+	} );
+} );

@@ -488,3 +488,38 @@ describe( 'restoring history', () => {
 		).toBe( before );
 	} );
 } );
+
+describe( 'attached files', () => {
+	const file = {
+		type: 'image',
+		transfer_method: 'local_file' as const,
+		upload_file_id: 'e0000000-0000-4000-8000-000000000009',
+	};
+	const withFiles: ChatAction = {
+		...ask,
+		attachments: [ { name: 'cat.png', url: 'blob:x' } ],
+		files: [ file ],
+	};
+
+	it( 'shows them with the question and keeps them for the answer’s retry', () => {
+		const state = run( [
+			withFiles,
+			{ type: 'fail', answerId: 'a1', error: 'Down.' },
+			{ type: 'retry', answerId: 'a1', newAnswerId: 'a2' },
+		] );
+		expect( state.messages[ 0 ]?.attachments ).toEqual( [
+			{ name: 'cat.png', url: 'blob:x' },
+		] );
+		expect( state.messages[ 1 ] ).toMatchObject( {
+			id: 'a2',
+			status: 'pending',
+			sent: [ file ],
+		} );
+	} );
+
+	it( 'are none for a question without files', () => {
+		const state = run( [ ask ] );
+		expect( state.messages[ 0 ]?.attachments ).toBeUndefined();
+		expect( state.messages[ 1 ]?.sent ).toBeUndefined();
+	} );
+} );

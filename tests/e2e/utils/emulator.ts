@@ -15,6 +15,8 @@ export interface RecordedRequest {
 	app: string | null;
 	user: string | null;
 	body: unknown;
+	/** The status the emulator answered with. */
+	status: number;
 }
 
 export async function recordedRequests(

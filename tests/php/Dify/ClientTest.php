@@ -238,6 +238,80 @@ final class ClientTest extends TestCase {
 		$this->assertCount( 1, $posts );
 	}
 
+	/**
+	 * A file in the temporary folder.
+	 */
+	private function temporary( string $bytes ): string {
+		$path = (string) tempnam( get_temp_dir(), 'dify-chatbot-test' );
+		file_put_contents( $path, $bytes ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_file_put_contents -- test fixture.
+		return $path;
+	}
+
+	public function test_upload_frames_one_file_part_with_its_type_and_the_user(): void {
+		$since = $this->emulator_last_seq();
+		$path  = $this->temporary( "line one\r\n--not-a-boundary\r\nline two" );
+		try {
+			$response = $this->client()->upload( 'visitor-client-test', $path, 'we"ird\\name.txt', 'text/plain' );
+		} finally {
+			unlink( $path ); // phpcs:ignore WordPress.WP.AlternativeFunctions.unlink_unlink
+		}
+		$this->assert_not_wp_error( $response );
+		$this->assertSame( 201, $response->status(), $response->body() );
+		$this->assertSame( 36, $response->json()['size'] );
+
+		$requests = $this->emulator_requests( $since, '/files/upload' );
+		$this->assertCount( 1, $requests );
+		$this->assertStringStartsWith( 'multipart/form-data; boundary=', $requests[0]['headers']['content-type'] );
+		$this->assertSame( 'visitor-client-test', $requests[0]['user'] );
+		$this->assertSame( array( 'user' => 'visitor-client-test' ), $requests[0]['body']['fields'] );
+		$this->assertSame(
+			array(
+				array(
+					'field'    => 'file',
+					'filename' => 'weirdname.txt',
+					'size'     => 36,
+					'type'     => 'text/plain',
+				),
+			),
+			$requests[0]['body']['files']
+		);
+	}
+
+	public function test_audio_to_text_and_text_to_audio(): void {
+		$path = $this->temporary( 'RIFF' . pack( 'V', 36 ) . 'WAVEfmt ' . str_repeat( "\0", 24 ) );
+		try {
+			$response = $this->client()->audio_to_text( 'visitor-client-test', $path, 'speech.wav', 'audio/wav' );
+		} finally {
+			unlink( $path ); // phpcs:ignore WordPress.WP.AlternativeFunctions.unlink_unlink
+		}
+		$this->assert_not_wp_error( $response );
+		$this->assertSame( 200, $response->status() );
+		$this->assertStringContainsString( 'speech.wav', $response->json()['text'] );
+
+		$since    = $this->emulator_last_seq();
+		$response = $this->client()->text_to_audio( 'visitor-client-test', 'Hello' );
+		$this->assert_not_wp_error( $response );
+		$this->assertSame( 200, $response->status() );
+		$this->assertSame( 'audio/mpeg', $response->content_type() );
+		$this->assertSame( "\xFF\xFB", substr( $response->body(), 0, 2 ) );
+		$request = $this->emulator_requests( $since, '/text-to-audio' )[0];
+		$this->assertSame( 'application/json', $request['headers']['content-type'] );
+		$this->assertSame(
+			array(
+				'user' => 'visitor-client-test',
+				'text' => 'Hello',
+			),
+			$request['body']
+		);
+	}
+
+	public function test_an_unreadable_file_is_an_error_not_a_request(): void {
+		$since    = $this->emulator_last_seq();
+		$response = $this->client()->upload( 'visitor-client-test', '/nonexistent/file.png', 'file.png', 'image/png' );
+		$this->assertInstanceOf( \WP_Error::class, $response );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/files/upload' ) );
+	}
+
 	public function test_refused_connection_is_a_transport_error(): void {
 		$client = new Client( 'http://127.0.0.1:1/v1', 'app-emulator' );
 		$this->assertWPErrorLike( $client->info(), 'cURL error 7' );

@@ -150,6 +150,121 @@ final class Chat_RouteTest extends TestCase {
 		);
 	}
 
+	/**
+	 * @dataProvider mismatched_files
+	 */
+	public function test_each_transfer_method_needs_its_own_field( array $file ): void {
+		$this->configure();
+		$since    = $this->emulator_last_seq();
+		$response = $this->dispatch(
+			'/chat',
+			array(
+				'query' => 'hi',
+				'files' => array( $file ),
+			)
+		);
+		$this->assertSame( 400, $response->get_status() );
+		$this->assertSame( 'rest_invalid_param', $response->get_data()['code'] );
+		$this->assertStringContainsString( 'files[0] needs upload_file_id', $response->get_data()['data']['params']['files'] );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/chat-messages' ) );
+	}
+
+	public function mismatched_files(): array {
+		$id  = 'e0000000-0000-4000-8000-000000000001';
+		$url = 'https://example.org/cat.png';
+		return array(
+			'local without id'  => array(
+				array(
+					'type'            => 'image',
+					'transfer_method' => 'local_file',
+				),
+			),
+			'local with a url'  => array(
+				array(
+					'type'            => 'image',
+					'transfer_method' => 'local_file',
+					'upload_file_id'  => $id,
+					'url'             => $url,
+				),
+			),
+			'remote with an id' => array(
+				array(
+					'type'            => 'image',
+					'transfer_method' => 'remote_url',
+					'upload_file_id'  => $id,
+				),
+			),
+		);
+	}
+
+	/**
+	 * An upload of $user straight to the emulator: its id.
+	 */
+	private function uploaded( string $key = 'app-emulator' ): string {
+		$boundary = 'phpunit' . wp_generate_password( 12, false );
+		$response = wp_remote_post(
+			self::emulator_url() . '/files/upload',
+			array(
+				'headers' => array(
+					'Authorization' => 'Bearer ' . $key,
+					'Content-Type'  => 'multipart/form-data; boundary=' . $boundary,
+				),
+				'body'    => "--$boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nPNG\r\n--$boundary--\r\n",
+			)
+		);
+		$json     = json_decode( wp_remote_retrieve_body( $response ), true );
+		$this->assertIsString( $json['id'] ?? null );
+		return $json['id'];
+	}
+
+	private function with_files( array $ids ): array {
+		return array(
+			'query' => 'Look #delay:0',
+			'files' => array_map(
+				static function ( $id ) {
+					return array(
+						'type'            => 'image',
+						'transfer_method' => 'local_file',
+						'upload_file_id'  => $id,
+					);
+				},
+				$ids
+			),
+		);
+	}
+
+	public function test_uploaded_files_reach_dify_with_the_message(): void {
+		$this->configure();
+		$id       = $this->uploaded();
+		$since    = $this->emulator_last_seq();
+		$response = $this->dispatch( '/chat', $this->with_files( array( $id ) ) );
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$post = $this->last_post( $since, '/chat-messages' );
+		$this->assertSame( 200, $post['status'] );
+		$this->assertSame( $id, $post['body']['files'][0]['upload_file_id'] );
+	}
+
+	public function test_more_files_than_the_app_takes_are_refused_before_dify(): void {
+		$this->configure();
+		$id       = $this->uploaded();
+		$since    = $this->emulator_last_seq();
+		$response = $this->dispatch( '/chat', $this->with_files( array( $id, $id, $id, $id ) ) );
+		$this->assertSame( 400, $response->get_status() );
+		$this->assertSame( 'dify_chatbot_too_many_files', $response->get_data()['code'] );
+		$this->assertStringContainsString( '3', $response->get_data()['message'] );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/chat-messages' ) );
+	}
+
+	public function test_files_for_an_app_without_uploads_are_refused_before_dify(): void {
+		$this->configure( 'app-emulator-plain' );
+		$id       = $this->uploaded( 'app-emulator-plain' );
+		$since    = $this->emulator_last_seq();
+		$response = $this->dispatch( '/chat', $this->with_files( array( $id ) ) );
+		$this->assertSame( 400, $response->get_status() );
+		$this->assertSame( 'dify_chatbot_uploads_disabled', $response->get_data()['code'] );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/chat-messages' ) );
+	}
+
 	public function test_a_remote_file_must_be_an_http_url(): void {
 		$this->configure();
 		foreach ( array( 'javascript:alert(1)', 'data:image/png;base64,AAAA', 'file:///etc/passwd', 'ftp://example.org/a.png' ) as $url ) {

@@ -263,6 +263,13 @@ final class FuzzTest extends TestCase {
 			'upload_file_id'  => self::UUID,
 		);
 		return array(
+			'POST /text-to-audio'     => array(
+				'text' => $wrong + array(
+					'int'   => 123,
+					'empty' => '',
+					'huge'  => $hostile['huge'],
+				),
+			),
 			'POST /chat'              => array(
 				'query'           => $wrong + array(
 					'int'   => 123,
@@ -373,11 +380,13 @@ final class FuzzTest extends TestCase {
 			'POST /chat'              => $ns . '/chat',
 			'POST /messages/feedback' => $ns . '/messages/' . self::UUID . '/feedback',
 			'POST /settings'          => $ns . '/settings',
+			'POST /text-to-audio'     => $ns . '/text-to-audio',
 		);
 		$valid = array(
 			'POST /chat'              => array( 'query' => 'Hi #delay:0' ),
 			'POST /messages/feedback' => array(),
 			'POST /settings'          => array(),
+			'POST /text-to-audio'     => array(),
 		);
 		$cases = array();
 		foreach ( self::bad_values() as $route => $params ) {
@@ -413,6 +422,15 @@ final class FuzzTest extends TestCase {
 		$cases['settings in the query']    = array( 'POST', $ns . '/settings', null, array( 'who_may_chat' => '<b>x</b>' ), self::BAD );
 		$cases['settings test cut JSON']   = array( 'POST', $ns . '/settings/test', '{"x":', null, self::BAD );
 		$cases['parameters with cut JSON'] = array( 'GET', $ns . '/parameters', '{"x":', null, self::BAD );
+
+		// The upload routes without a file part (JSON, hostile bodies): 400, nothing read.
+		foreach ( array( 'files', 'audio-to-text' ) as $route ) {
+			$cases[ "$route without a file" ]    = array( 'POST', $ns . '/' . $route, null, null, self::BAD );
+			$cases[ "$route with JSON" ]         = array( 'POST', $ns . '/' . $route, array( 'file' => '/etc/passwd' ), null, self::BAD );
+			$cases[ "$route with a query file" ] = array( 'POST', $ns . '/' . $route, null, array( 'file' => array( 'tmp_name' => '/etc/passwd' ) ), self::BAD );
+		}
+		$cases['text-to-audio without text']  = array( 'POST', $ns . '/text-to-audio', array( 'message_id' => self::UUID ), null, self::BAD );
+		$cases['text-to-audio with cut JSON'] = array( 'POST', $ns . '/text-to-audio', '{"text":', null, self::BAD );
 
 		// Bad ids in paths, unknown routes and wrong methods: no route (404).
 		$ids = array(

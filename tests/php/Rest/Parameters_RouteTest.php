@@ -72,9 +72,10 @@ final class Parameters_RouteTest extends TestCase {
 		$data = $response->get_data();
 
 		$this->assertSame(
-			array( 'opening_statement', 'suggested_questions', 'suggested_questions_after_answer', 'speech_to_text', 'retriever_resource', 'text_to_speech', 'file_upload', 'user_input_form', 'system_parameters' ),
+			array( 'opening_statement', 'suggested_questions', 'suggested_questions_after_answer', 'speech_to_text', 'retriever_resource', 'text_to_speech', 'file_upload', 'user_input_form', 'system_parameters', 'upload_limit' ),
 			array_keys( $data )
 		);
+		$this->assertSame( wp_max_upload_size(), $data['upload_limit'] );
 		$this->assertStringStartsWith( 'Hello! I am the Dify emulator.', $data['opening_statement'] );
 		$this->assertSame( array( 'What can you do?', 'Show me a table', 'Write some code' ), $data['suggested_questions'] );
 		$this->assertSame( array( 'enabled' => true ), $data['suggested_questions_after_answer'] );
