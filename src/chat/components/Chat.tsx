@@ -501,105 +501,107 @@ export default function Chat( {
 
 	return (
 		<MediaContext.Provider value={ mediaValue }>
-		<div className="dify-chatbot__app">
-			<div className="dify-chatbot__header">
-				<span className="dify-chatbot__title">{ title }</span>
-				{ canReset && (
+			<div className="dify-chatbot__app">
+				<div className="dify-chatbot__header">
+					<span className="dify-chatbot__title">{ title }</span>
+					{ canReset && (
+						<button
+							type="button"
+							className="dify-chatbot__button is-small"
+							onClick={ () => {
+								dispatch( { type: 'reset' } );
+								inputRef.current?.focus();
+							} }
+						>
+							{ __( 'New chat', 'dify-chatbot' ) }
+						</button>
+					) }
 					<button
 						type="button"
 						className="dify-chatbot__button is-small"
-						onClick={ () => {
-							dispatch( { type: 'reset' } );
-							inputRef.current?.focus();
-						} }
+						aria-expanded={ showList }
+						onClick={ () => setShowList( ( open ) => ! open ) }
 					>
-						{ __( 'New chat', 'dify-chatbot' ) }
+						{ __( 'Conversations', 'dify-chatbot' ) }
 					</button>
-				) }
-				<button
-					type="button"
-					className="dify-chatbot__button is-small"
-					aria-expanded={ showList }
-					onClick={ () => setShowList( ( open ) => ! open ) }
-				>
-					{ __( 'Conversations', 'dify-chatbot' ) }
-				</button>
-				{ options.layout === 'bubble' && (
-					<button
-						type="button"
-						className="dify-chatbot__close"
-						aria-label={ __( 'Close chat', 'dify-chatbot' ) }
-						onClick={ () =>
-							root.dispatchEvent( new CustomEvent( CLOSE_EVENT ) )
-						}
-					>
-						<svg
-							viewBox="0 0 24 24"
-							aria-hidden="true"
-							focusable="false"
+					{ options.layout === 'bubble' && (
+						<button
+							type="button"
+							className="dify-chatbot__close"
+							aria-label={ __( 'Close chat', 'dify-chatbot' ) }
+							onClick={ () =>
+								root.dispatchEvent(
+									new CustomEvent( CLOSE_EVENT )
+								)
+							}
 						>
-							<path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
-						</svg>
-					</button>
+							<svg
+								viewBox="0 0 24 24"
+								aria-hidden="true"
+								focusable="false"
+							>
+								<path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
+							</svg>
+						</button>
+					) }
+				</div>
+				{ showList && (
+					<Conversations
+						client={ client }
+						current={ state.conversationId }
+						onOpen={ openConversation }
+						onDeleted={ deleted }
+					/>
 				) }
-			</div>
-			{ showList && (
-				<Conversations
-					client={ client }
-					current={ state.conversationId }
-					onOpen={ openConversation }
-					onDeleted={ deleted }
+				{ form.length > 0 &&
+					( state.messages.length === 0 || formNeeded ) && (
+						<Suspense fallback={ null }>
+							<InputsForm
+								idPrefix={ root.id || 'dify-chatbot' }
+								controls={ form }
+								values={ values }
+								errors={ inputErrors }
+								onChange={ changeInput }
+							/>
+						</Suspense>
+					) }
+				<MessageList
+					messages={ state.messages }
+					retryId={ retryId }
+					onRetry={ retry }
+					opening={ parameters?.openingStatement ?? '' }
+					starters={ parameters?.suggestedQuestions ?? NONE }
+					onSuggest={ suggest }
+					followUps={
+						followUps &&
+						lastMessage &&
+						followUps.answerId === lastMessage.id &&
+						! isBusy( state )
+							? followUps.questions
+							: NONE
+					}
+					onFeedback={ feedback }
 				/>
-			) }
-			{ form.length > 0 &&
-				( state.messages.length === 0 || formNeeded ) && (
-					<Suspense fallback={ null }>
-						<InputsForm
-							idPrefix={ root.id || 'dify-chatbot' }
-							controls={ form }
-							values={ values }
-							errors={ inputErrors }
-							onChange={ changeInput }
-						/>
-					</Suspense>
-				) }
-			<MessageList
-				messages={ state.messages }
-				retryId={ retryId }
-				onRetry={ retry }
-				opening={ parameters?.openingStatement ?? '' }
-				starters={ parameters?.suggestedQuestions ?? NONE }
-				onSuggest={ suggest }
-				followUps={
-					followUps &&
-					lastMessage &&
-					followUps.answerId === lastMessage.id &&
-					! isBusy( state )
-						? followUps.questions
-						: NONE
-				}
-				onFeedback={ feedback }
-			/>
-			<Composer
-				label={ label }
-				busy={ busy }
-				onSend={ send }
-				onStop={ stop }
-				inputRef={ inputRef }
-			/>
-			<div
-				className="dify-chatbot__sr-only"
-				aria-live="polite"
-				aria-atomic="true"
-			>
-				{ state.announcement && (
-					// A new element per announcement: the same words twice are still spoken.
-					<p key={ state.announcement.id }>
-						{ state.announcement.text }
-					</p>
-				) }
+				<Composer
+					label={ label }
+					busy={ busy }
+					onSend={ send }
+					onStop={ stop }
+					inputRef={ inputRef }
+				/>
+				<div
+					className="dify-chatbot__sr-only"
+					aria-live="polite"
+					aria-atomic="true"
+				>
+					{ state.announcement && (
+						// A new element per announcement: the same words twice are still spoken.
+						<p key={ state.announcement.id }>
+							{ state.announcement.text }
+						</p>
+					) }
+				</div>
 			</div>
-		</div>
 		</MediaContext.Provider>
 	);
 }
