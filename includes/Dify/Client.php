@@ -273,7 +273,7 @@ final class Client {
 			array( 'limit_response_size' => self::MAX_AUDIO_BYTES )
 		);
 		$args['headers']['Accept'] = 'audio/mpeg, application/json';
-		$response                  = wp_remote_request( $this->url( '/text-to-audio' ), $args );
+		$response                  = $this->policy()->send( $this->url( '/text-to-audio' ), $args, $this->api_key );
 		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
 	}
 
@@ -310,7 +310,7 @@ final class Client {
 		$args                            = $this->args( 'POST', null, 60 );
 		$args['headers']['Content-Type'] = 'multipart/form-data; boundary=' . $boundary;
 		$args['body']                    = $body;
-		$response                        = wp_remote_request( $this->url( $endpoint ), $args );
+		$response                        = $this->policy()->send( $this->url( $endpoint ), $args, $this->api_key );
 		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
 	}
 

@@ -40,6 +40,11 @@ final class File_Route implements Registrable {
 
 	public const DISABLED = 'dify_chatbot_uploads_disabled';
 
+	/**
+	 * An upload named a form field that is not a visible file field of the app.
+	 */
+	public const NOT_A_FILE_FIELD = 'dify_chatbot_not_a_file_field';
+
 	public const UNSUPPORTED = 'dify_chatbot_unsupported_file';
 
 	/**
@@ -104,8 +109,15 @@ final class File_Route implements Registrable {
 				'callback'            => array( $this, 'upload' ),
 				// Identity is derived server-side; who may chat and the rate limits (an upstream call each).
 				'permission_callback' => array( Visitor_Permission::class, 'check_limited' ),
-				// The only input is the multipart `file` part, checked in upload() (a schema cannot see files).
-				'args'                => array(),
+				// The multipart `file` part is checked in upload() (a schema cannot see files).
+				'args'                => array(
+					'field' => array(
+						'description' => __( 'The input-form field the file is for; empty for a file attached to a message.', 'dify-chatbot' ),
+						'type'        => 'string',
+						'pattern'     => '^[A-Za-z0-9_-]{0,64}$',
+						'default'     => '',
+					),
+				),
 			)
 		);
 	}
@@ -125,6 +137,13 @@ final class File_Route implements Registrable {
 		$parameters = $this->parameters->get( $client );
 		if ( is_wp_error( $parameters ) ) {
 			return $this->errors->to_response( $parameters );
+		}
+		$field = (string) $request->get_param( 'field' );
+		if ( '' !== $field ) {
+			$parameters = self::for_field( $parameters, $field );
+			if ( null === $parameters ) {
+				return $this->refuse( self::NOT_A_FILE_FIELD, __( 'This form field does not take files.', 'dify-chatbot' ), 400 );
+			}
 		}
 		$policy = new File_Policy( $parameters );
 		if ( ! $policy->uploads_enabled() ) {
@@ -170,6 +189,40 @@ final class File_Route implements Registrable {
 			),
 			201
 		);
+	}
+
+	/**
+	 * The parameters with a form field's own upload rules in place of the app's: a `file` or
+	 * `file-list` field of the input form says which types, extensions and methods it takes
+	 * (dify-api §12.1), whether or not files may be attached to messages. Null when the app has no
+	 * such visible field.
+	 *
+	 * @param array<string, mixed> $parameters The app's browser-safe parameters.
+	 * @param string               $field      The field's variable.
+	 * @return array<string, mixed>|null
+	 */
+	private static function for_field( array $parameters, string $field ): ?array {
+		$form = isset( $parameters['user_input_form'] ) && is_array( $parameters['user_input_form'] ) ? $parameters['user_input_form'] : array();
+		foreach ( $form as $item ) {
+			if ( ! is_array( $item ) ) {
+				continue;
+			}
+			$type    = (string) key( $item );
+			$control = reset( $item );
+			if ( ! in_array( $type, array( 'file', 'file-list' ), true ) || ! is_array( $control ) || ( $control['variable'] ?? null ) !== $field || ! empty( $control['hide'] ) ) {
+				continue;
+			}
+			$methods                   = isset( $control['allowed_file_upload_methods'] ) && is_array( $control['allowed_file_upload_methods'] ) ? $control['allowed_file_upload_methods'] : array( 'local_file', 'remote_url' );
+			$parameters['file_upload'] = array(
+				'enabled'                     => true,
+				'allowed_file_types'          => isset( $control['allowed_file_types'] ) && is_array( $control['allowed_file_types'] ) ? $control['allowed_file_types'] : array(),
+				'allowed_file_extensions'     => isset( $control['allowed_file_extensions'] ) && is_array( $control['allowed_file_extensions'] ) ? $control['allowed_file_extensions'] : array(),
+				'allowed_file_upload_methods' => $methods,
+				'number_limits'               => 'file' === $type ? 1 : (int) ( $control['max_length'] ?? 0 ),
+			);
+			return $parameters;
+		}
+		return null;
 	}
 
 	/**

@@ -26,19 +26,47 @@ export interface FormControl {
 	maxLength: number;
 	options: string[];
 	default: unknown;
+	/** File fields: Dify's types, extensions and upload methods they take. */
+	fileTypes: string[];
+	fileExtensions: string[];
+	fileMethods: string[];
 }
 
-export type InputValue = string | boolean;
+/** An uploaded file in a file field: Dify's file object, plus its name for the form. */
+export interface FormFileValue {
+	type: string;
+	transfer_method: 'local_file';
+	upload_file_id: string;
+	name: string;
+}
+
+export type InputValue = string | boolean | FormFileValue[];
 export type InputValues = Record< string, InputValue >;
 
-/** Controls the chat can render. Files come with the upload feature; a JSON object is for developers. */
+/** Controls the chat can render. A JSON object is for developers, not visitors. */
 const RENDERED: ControlType[] = [
 	'text-input',
 	'paragraph',
 	'select',
 	'number',
 	'checkbox',
+	'file',
+	'file-list',
 ];
+
+/**
+ * Whether a control takes files.
+ * @param control
+ */
+export function isFileControl( control: FormControl ): boolean {
+	return control.type === 'file' || control.type === 'file-list';
+}
+
+function strings( value: unknown ): string[] {
+	return Array.isArray( value )
+		? value.filter( ( v ): v is string => typeof v === 'string' )
+		: [];
+}
 
 function record( value: unknown ): Record< string, unknown > | null {
 	return value && typeof value === 'object' && ! Array.isArray( value )
@@ -83,12 +111,11 @@ export function parseForm( json: unknown ): FormControl[] {
 				typeof control.max_length === 'number' && control.max_length > 0
 					? Math.floor( control.max_length )
 					: 0,
-			options: Array.isArray( control.options )
-				? control.options.filter(
-						( o ): o is string => typeof o === 'string'
-					)
-				: [],
+			options: strings( control.options ),
 			default: control.default,
+			fileTypes: strings( control.allowed_file_types ),
+			fileExtensions: strings( control.allowed_file_extensions ),
+			fileMethods: strings( control.allowed_file_upload_methods ),
 		} );
 	}
 	return controls;
@@ -108,7 +135,10 @@ export function initialValues(
 	const values: InputValues = {};
 	for ( const control of controls ) {
 		const kept = saved?.[ control.variable ];
-		if ( control.type === 'checkbox' ) {
+		if ( isFileControl( control ) ) {
+			// Uploads are not kept across page views: they are picked again when needed.
+			values[ control.variable ] = [];
+		} else if ( control.type === 'checkbox' ) {
 			values[ control.variable ] =
 				typeof kept === 'boolean' ? kept : control.default === true;
 		} else if ( typeof kept === 'string' ) {
@@ -137,8 +167,20 @@ export function validateInputs(
 	const errors: Record< string, string > = {};
 	for ( const control of controls ) {
 		const value = values[ control.variable ];
-		const empty = value === undefined || value === '';
+		const empty =
+			value === undefined ||
+			value === '' ||
+			( Array.isArray( value ) && value.length === 0 );
 		if ( control.type === 'checkbox' ) {
+			continue;
+		}
+		if ( isFileControl( control ) ) {
+			if ( empty && control.required ) {
+				errors[ control.variable ] = __(
+					'Add a file.',
+					'dify-chatbot'
+				);
+			}
 			continue;
 		}
 		if ( empty || typeof value !== 'string' ) {
@@ -201,7 +243,18 @@ export function inputsToSend(
 	const inputs: Record< string, unknown > = {};
 	for ( const control of controls ) {
 		const value = values[ control.variable ];
-		if ( value === undefined || value === '' ) {
+		if (
+			value === undefined ||
+			value === '' ||
+			( Array.isArray( value ) && value.length === 0 )
+		) {
+			continue;
+		}
+		if ( Array.isArray( value ) ) {
+			// Dify's file objects, without the name the form shows.
+			const files = value.map( ( { name, ...file } ) => file );
+			inputs[ control.variable ] =
+				control.type === 'file' ? files[ 0 ] : files;
 			continue;
 		}
 		inputs[ control.variable ] =

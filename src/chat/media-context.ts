@@ -10,7 +10,7 @@ import type { ChatConfig } from './options';
 
 export type MediaModule = Pick<
 	typeof import( './media' ),
-	'Tools' | 'ReadAloud' | 'playChunks'
+	'Tools' | 'ReadAloud' | 'playChunks' | 'FormFile'
 >;
 
 /** The inert template with the media chunk's scripts (includes/Frontend/Assets.php). */

@@ -69,10 +69,17 @@ export function loadInputs(
 
 export function saveInputs(
 	key: string,
-	values: Record< string, string | boolean >
+	values: Record< string, unknown >
 ): void {
+	// Text and choices only: uploaded files are picked again on another page view.
+	const kept = Object.fromEntries(
+		Object.entries( values ).filter(
+			( [ , value ] ) =>
+				typeof value === 'string' || typeof value === 'boolean'
+		)
+	);
 	try {
-		window.localStorage.setItem( key, JSON.stringify( values ) );
+		window.localStorage.setItem( key, JSON.stringify( kept ) );
 	} catch {
 		// Not kept: the form starts empty on the next page view.
 	}

@@ -368,6 +368,15 @@ export const APPS: AppDef[] = [
 				maxLength: 200,
 				default: '',
 			},
+			{
+				type: 'file',
+				variable: 'document',
+				label: 'A document',
+				required: false,
+				allowedFileTypes: [ 'document' ],
+				allowedFileExtensions: [],
+				allowedFileUploadMethods: [ 'local_file' ],
+			},
 		],
 	} ),
 	baseApp( {

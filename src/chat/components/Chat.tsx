@@ -25,6 +25,7 @@ import {
 import {
 	initialValues,
 	inputsToSend,
+	isFileControl,
 	validateInputs,
 	type FormControl,
 	type InputValue,
@@ -196,7 +197,8 @@ export default function Chat( {
 		if (
 			! parameters?.fileUpload &&
 			! parameters?.speechToText &&
-			! parameters?.textToSpeech
+			! parameters?.textToSpeech &&
+			! parameters?.form.some( isFileControl )
 		) {
 			return;
 		}

@@ -5,10 +5,16 @@
  * Controlled by the chat, which checks the values when a message is sent (../inputs.ts) and
  * passes the problems back here; each is tied to its field with aria-describedby.
  */
-import { useState } from '@wordpress/element';
+import { useContext, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
-import type { FormControl, InputValue, InputValues } from '../inputs';
+import {
+	isFileControl,
+	type FormControl,
+	type InputValue,
+	type InputValues,
+} from '../inputs';
+import { MediaContext } from '../media-context';
 
 export interface InputsFormProps {
 	/** Prefix of the fields' ids (unique per chat on the page). */
@@ -27,6 +33,8 @@ export default function InputsForm( {
 	onChange,
 }: InputsFormProps ) {
 	const optional = controls.every( ( control ) => ! control.required );
+	// File fields upload through the media chunk, which the chat loads for such a form.
+	const media = useContext( MediaContext );
 	const [ open, setOpen ] = useState( false );
 	const fields = (
 		<fieldset className="dify-chatbot__inputs-fields">
@@ -53,7 +61,33 @@ export default function InputsForm( {
 				};
 				const text = typeof value === 'string' ? value : '';
 				let field;
-				if ( control.type === 'checkbox' ) {
+				if ( isFileControl( control ) ) {
+					const Upload = media?.module.FormFile;
+					field = Upload ? (
+						<Upload
+							config={ media.config }
+							parameters={ media.parameters }
+							id={ id }
+							variable={ control.variable }
+							label={ control.label }
+							multiple={ control.type === 'file-list' }
+							max={ control.maxLength }
+							types={ control.fileTypes }
+							extensions={ control.fileExtensions }
+							methods={ control.fileMethods }
+							describedBy={ common[ 'aria-describedby' ] }
+							invalid={ !! error }
+							value={ Array.isArray( value ) ? value : [] }
+							onChange={ ( files ) =>
+								onChange( control.variable, files )
+							}
+						/>
+					) : (
+						<p id={ id } className="dify-chatbot__field-note">
+							{ __( 'Loading…', 'dify-chatbot' ) }
+						</p>
+					);
+				} else if ( control.type === 'checkbox' ) {
 					field = (
 						<input
 							{ ...common }

@@ -99,12 +99,14 @@ function headers( config: ChatConfig ): Record< string, string > {
  * @param file       The file.
  * @param onProgress Progress callback.
  * @param signal     Cancels the upload.
+ * @param field      The input-form field it is for (its rules apply), if any.
  */
 export function uploadFile(
 	config: ChatConfig,
 	file: File,
 	onProgress: ( fraction: number ) => void,
-	signal?: AbortSignal
+	signal?: AbortSignal,
+	field?: string
 ): Promise< UploadedFile > {
 	return new Promise( ( resolve, reject ) => {
 		const xhr = new XMLHttpRequest();
@@ -146,6 +148,9 @@ export function uploadFile(
 		signal?.addEventListener( 'abort', () => xhr.abort() );
 		const form = new FormData();
 		form.append( 'file', file, file.name );
+		if ( field ) {
+			form.append( 'field', field );
+		}
 		xhr.send( form );
 	} );
 }

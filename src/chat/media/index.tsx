@@ -7,7 +7,8 @@
  * - `Tools`: the question box's attach and microphone buttons, attached files with previews,
  *   upload progress and the reasons a file or recording was refused;
  * - `ReadAloud`: the "Read aloud" button under an answer;
- * - `playChunks`: plays the `tts_message` audio of an answer when the app auto-plays.
+ * - `playChunks`: plays the `tts_message` audio of an answer when the app auto-plays;
+ * - `FormFile`: a file field of the app's input form (./form-file.tsx).
  */
 import { useEffect, useMemo, useRef, useState } from '@wordpress/element';
 import type { Dispatch, SetStateAction } from 'react';
@@ -18,6 +19,9 @@ import type { AppParameters } from '../api';
 import type { PendingFile } from '../media-context';
 import type { ChatConfig } from '../options';
 import { acceptAttribute, checkFile, tooMany, uploadRules } from './files';
+import { FormFile } from './form-file';
+
+export { FormFile };
 import { MediaError, speak, transcribe, uploadFile } from './http';
 import {
 	MAX_RECORDING_MS,
@@ -501,4 +505,4 @@ export function playChunks( chunks: string[] ): void {
 	player.play().catch( free );
 }
 
-window.difyChatbotMedia = { Tools, ReadAloud, playChunks };
+window.difyChatbotMedia = { Tools, ReadAloud, playChunks, FormFile };

@@ -944,6 +944,7 @@ describe( 'Chat with the media script', () => {
 			Tools: () => <span />,
 			ReadAloud: () => <span />,
 			playChunks,
+			FormFile: () => <span />,
 		};
 		withConfig.config = readConfig( {} );
 	} );
@@ -1028,6 +1029,9 @@ describe( 'the app’s input form', () => {
 					maxLength: 5,
 					options: [],
 					default: '',
+					fileTypes: [],
+					fileExtensions: [],
+					fileMethods: [],
 				},
 				{
 					type: 'select',
@@ -1037,6 +1041,9 @@ describe( 'the app’s input form', () => {
 					maxLength: 0,
 					options: [ 'billing', 'sales' ],
 					default: '',
+					fileTypes: [],
+					fileExtensions: [],
+					fileMethods: [],
 				},
 			],
 		};

@@ -34,7 +34,16 @@ const FORM_JSON = [
 	{ number: { variable: 'count', label: 'Count', default: 3 } },
 	{ checkbox: { variable: 'ok', label: 'OK', default: true } },
 	{ 'text-input': { variable: 'secret', label: 'Site', hide: true } },
-	{ file: { variable: 'doc', label: 'Doc' } },
+	{
+		file: {
+			variable: 'doc',
+			label: 'Doc',
+			allowed_file_types: [ 'document' ],
+			allowed_file_extensions: [],
+			allowed_file_upload_methods: [ 'local_file' ],
+		},
+	},
+	{ 'file-list': { variable: 'docs', label: 'Docs', max_length: 2 } },
 	{ json_object: { variable: 'data', label: 'Data' } },
 	{ external_data_tool: { variable: 'x' } },
 	{ 'text-input': { label: 'No variable' } },
@@ -51,6 +60,8 @@ describe( 'parseForm', () => {
 			'tone',
 			'count',
 			'ok',
+			'doc',
+			'docs',
 			'a',
 		] );
 		expect( form[ 0 ] ).toEqual( {
@@ -61,10 +72,22 @@ describe( 'parseForm', () => {
 			maxLength: 5,
 			options: [],
 			default: undefined,
+			fileTypes: [],
+			fileExtensions: [],
+			fileMethods: [],
 		} );
 		// An empty label falls back to the variable; non-string options are dropped.
 		expect( form[ 1 ]?.label ).toBe( 'bio' );
 		expect( form[ 2 ]?.options ).toEqual( [ 'a', 'b' ] );
+		expect( form[ 5 ] ).toMatchObject( {
+			type: 'file',
+			fileTypes: [ 'document' ],
+			fileMethods: [ 'local_file' ],
+		} );
+		expect( form[ 6 ] ).toMatchObject( {
+			type: 'file-list',
+			maxLength: 2,
+		} );
 	} );
 
 	it( 'is empty for anything but a list', () => {
@@ -83,6 +106,8 @@ describe( 'values', () => {
 			tone: 'a',
 			count: '3',
 			ok: true,
+			doc: [],
+			docs: [],
 			a: '',
 		} );
 		expect(
@@ -139,5 +164,58 @@ describe( 'validateInputs', () => {
 		expect( validateInputs( form, { name: 'Bo' } ) ).toEqual( {
 			tone: 'This field is required.',
 		} );
+	} );
+} );
+
+describe( 'file fields', () => {
+	const form = parseForm( FORM_JSON ).map( ( c ) =>
+		c.variable === 'doc' ? { ...c, required: true } : c
+	);
+	const file = ( id: string ) => ( {
+		type: 'document',
+		transfer_method: 'local_file' as const,
+		upload_file_id: id,
+		name: `${ id }.pdf`,
+	} );
+
+	it( 'a required file field needs a file', () => {
+		expect(
+			validateInputs( form, { name: 'Bo', tone: 'a', doc: [] } )
+		).toEqual( { doc: 'Add a file.' } );
+		expect(
+			validateInputs( form, {
+				name: 'Bo',
+				tone: 'a',
+				doc: [ file( 'f1' ) ],
+			} )
+		).toEqual( {} );
+	} );
+
+	it( 'sends one file object for a file field and a list for a file list, without names', () => {
+		expect(
+			inputsToSend( form, {
+				doc: [ file( 'f1' ) ],
+				docs: [ file( 'f2' ), file( 'f3' ) ],
+			} )
+		).toEqual( {
+			doc: {
+				type: 'document',
+				transfer_method: 'local_file',
+				upload_file_id: 'f1',
+			},
+			docs: [
+				{
+					type: 'document',
+					transfer_method: 'local_file',
+					upload_file_id: 'f2',
+				},
+				{
+					type: 'document',
+					transfer_method: 'local_file',
+					upload_file_id: 'f3',
+				},
+			],
+		} );
+		expect( inputsToSend( form, { doc: [], docs: [] } ) ).toEqual( {} );
 	} );
 } );

@@ -121,6 +121,53 @@ test.describe( 'an app with an input form', () => {
 		expect( ( await sentInputs( since ) )[ 2 ] ).toEqual( expected );
 	} );
 
+	test( 'a file field uploads by its own rules and sends Dify’s file object', async ( {
+		page,
+	} ) => {
+		await page.goto( '/dify-chatbot-block/' );
+		const form = page.getByRole( 'group', { name: 'Before you start' } );
+		await form.getByLabel( 'Your name' ).fill( 'Ann' );
+		await form.getByLabel( 'Topic' ).selectOption( 'billing' );
+		const field = form.getByLabel( 'A document (optional)' );
+		// A picture is not a document: refused in the browser, nothing uploaded.
+		await field.setInputFiles( {
+			name: 'photo.png',
+			mimeType: 'image/png',
+			buffer: Buffer.from( '89504e470d0a1a0a', 'hex' ),
+		} );
+		await expect( form ).toContainText(
+			'files of this type are not accepted'
+		);
+		const since = await lastSeq();
+		await field.setInputFiles( {
+			name: 'notes.txt',
+			mimeType: 'text/plain',
+			buffer: Buffer.from( 'Meeting notes' ),
+		} );
+		await expect(
+			form.getByRole( 'list', { name: 'Files for “A document”' } )
+		).toContainText( 'notes.txt' );
+		const uploads = (
+			await recordedRequests( { since, path: '/files/upload' } )
+		).filter( ( r ) => r.method === 'POST' );
+		expect( uploads ).toHaveLength( 1 );
+		await ask( page, 'Summarize my document #delay:1' );
+		await expect(
+			page.locator( '.dify-chatbot__message.is-assistant' ).first()
+		).toHaveAttribute( 'data-status', 'done', { timeout: 30_000 } );
+		const [ inputs ] = await sentInputs( since );
+		expect( inputs?.document ).toEqual( {
+			type: 'document',
+			transfer_method: 'local_file',
+			upload_file_id: expect.stringMatching( /^[0-9a-f-]{36}$/ ),
+		} );
+		expect( uploads[ 0 ]?.user ).toBe(
+			(
+				await recordedRequests( { since, path: '/chat-messages' } )
+			).find( ( r ) => r.method === 'POST' )?.user
+		);
+	} );
+
 	test( 'a field the site fills in is hidden, and the site’s value wins', async ( {
 		page,
 		requestUtils,

@@ -146,6 +146,38 @@ final class File_RouteTest extends TestCase {
 		$this->assert_refused( $this->upload( 'photo.png', self::png() ), 403, 'dify_chatbot_uploads_disabled', $since );
 	}
 
+	private function upload_for( string $field, string $name, string $bytes ): WP_REST_Response {
+		$request = $this->upload_request( '/files', $name, $bytes );
+		$request->set_body_params( array( 'field' => $field ) );
+		return rest_get_server()->dispatch( $request );
+	}
+
+	public function test_a_form_file_field_takes_files_by_its_own_rules_even_with_attachments_off(): void {
+		// app-emulator-form: no message attachments, a `document` file field for documents.
+		$this->configure( 'app-emulator-form' );
+		$since = $this->emulator_last_seq();
+		$this->assert_refused( $this->upload( 'notes.txt', "Notes\n" ), 403, 'dify_chatbot_uploads_disabled', $since );
+
+		$response = $this->upload_for( 'document', 'notes.txt', "Notes\n" );
+		$this->assertSame( 201, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$this->assertSame( 'document', $response->get_data()['type'] );
+		$this->assertCount( 1, $this->upstream_uploads( $since ) );
+
+		// The field takes documents only.
+		$since = $this->emulator_last_seq();
+		$this->assert_refused( $this->upload_for( 'document', 'photo.png', self::png() ), 415, 'dify_chatbot_unsupported_file', $since );
+	}
+
+	public function test_a_field_that_is_not_a_file_field_is_400(): void {
+		$this->configure( 'app-emulator-form' );
+		$since = $this->emulator_last_seq();
+		$this->assert_refused( $this->upload_for( 'name', 'notes.txt', "Notes\n" ), 400, 'dify_chatbot_not_a_file_field', $since );
+		$this->assert_refused( $this->upload_for( 'nothing_here', 'notes.txt', "Notes\n" ), 400, 'dify_chatbot_not_a_file_field', $since );
+		$response = $this->upload_for( '../../etc', 'notes.txt', "Notes\n" );
+		$this->assertSame( 400, $response->get_status() );
+		$this->assertSame( 'rest_invalid_param', $response->get_data()['code'] );
+	}
+
 	public function test_an_app_that_takes_remote_urls_only_refuses_uploads(): void {
 		$this->configure();
 		$this->cache_parameters(
