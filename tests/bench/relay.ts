@@ -235,6 +235,18 @@ async function main(): Promise< void > {
 	console.log(
 		`  chat/app.css (with every chat page)    ${ gz( 'build/chat/app.css' ) }`
 	);
+	console.log(
+		`  chat/inputs.js (apps with a form)      ${ gz( 'build/chat/inputs.js' ) }`
+	);
+	console.log(
+		`  chat/media.js (files or voice on)      ${ gz( 'build/chat/media.js' ) }`
+	);
+	console.log(
+		`  chat/highlight.js (first code block)   ${ gz( 'build/chat/highlight.js' ) }`
+	);
+	console.log(
+		'  for comparison: AI Engine’s chat script ~94 KB (the figure the project brief gives)'
+	);
 }
 
 main().catch( ( error ) => {
