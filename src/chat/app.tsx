@@ -6,6 +6,7 @@ import { createRoot } from '@wordpress/element';
 
 import { createClient, type ChatClient } from './api';
 import Chat from './components/Chat';
+import { whenSanitizerReady } from './markdown';
 import type { ChatApp, ChatConfig } from './options';
 import { conversationKey } from './storage';
 import './app.scss';
@@ -20,6 +21,8 @@ const app: ChatApp = {
 			return;
 		}
 		mounted.add( root );
+		// Without the browser's Sanitizer API, DOMPurify is fetched now, before any answer comes.
+		whenSanitizerReady().catch( () => undefined );
 		let client = clients.get( config );
 		if ( ! client ) {
 			client = createClient( config );

@@ -5,10 +5,9 @@
  *
  * highlight.js's core with the languages answers use most (each costs 0.3–4 KB gzipped); an unknown language stays plain
  * code. highlight.js escapes the code it wraps, and its markup is still passed through
- * DOMPurify (only `<span class="hljs-…">`) and inserted as a DOM fragment, like every other piece
- * of answer markup.
+ * the sanitizer (only `<span class="hljs-…">`) and inserted as a DOM fragment, like every other piece
+ * of answer markup (sanitize.ts).
  */
-import DOMPurify from 'dompurify';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
 import css from 'highlight.js/lib/languages/css';
@@ -25,6 +24,8 @@ import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
+
+import { sanitize } from './sanitize';
 
 const LANGUAGES = {
 	bash,
@@ -50,22 +51,6 @@ for ( const [ name, language ] of Object.entries( LANGUAGES ) ) {
 
 /** Marks a block as done, so a repaint of the same answer does not highlight it twice. */
 const DONE = 'data-highlighted';
-
-let purifier: ReturnType< typeof DOMPurify > | null = null;
-
-/**
- * highlight.js's HTML for one block, sanitized into a fragment of spans.
- *
- * @param html highlight.js's output.
- */
-function toFragment( html: string ): DocumentFragment {
-	purifier ??= DOMPurify( window );
-	return purifier.sanitize( html, {
-		ALLOWED_TAGS: [ 'span' ],
-		ALLOWED_ATTR: [ 'class' ],
-		RETURN_DOM_FRAGMENT: true,
-	} );
-}
 
 /**
  * The language a `<code>` element names (`language-xyz`), when highlight.js knows it.
@@ -96,7 +81,11 @@ export function highlightWithin( root: Element ): number {
 			language,
 			ignoreIllegals: true,
 		} );
-		code.replaceChildren( toFragment( result.value ) );
+		const tokens = sanitize( result.value, 'code' );
+		if ( ! tokens ) {
+			continue; // No sanitizer yet: the block stays plain.
+		}
+		code.replaceChildren( tokens );
 		code.setAttribute( DONE, '' );
 		code.classList.add( 'hljs' );
 		count++;

@@ -6,9 +6,19 @@
  * renders here, once per token. A very long answer is rendered at most once per frame instead,
  * so a megabyte of text does not cost a full markdown pass for every 64 characters.
  */
-import { memo, useEffect, useLayoutEffect, useRef } from '@wordpress/element';
+import {
+	memo,
+	useEffect,
+	useLayoutEffect,
+	useRef,
+	useState,
+} from '@wordpress/element';
 
-import { renderMarkdown } from '../markdown';
+import {
+	renderMarkdown,
+	sanitizerReady,
+	whenSanitizerReady,
+} from '../markdown';
 
 /** Above this many characters, renders are coalesced to one per animation frame. */
 const LARGE = 16384;
@@ -33,6 +43,22 @@ function Markdown( { text, settled = true }: MarkdownProps ) {
 	const latest = useRef( text );
 	const frame = useRef< number | null >( null );
 	latest.current = text;
+	// In a browser without the Sanitizer API, DOMPurify may still be on its way: the text shows
+	// plain until then, and is painted again once it has come.
+	const [ ready, setReady ] = useState( sanitizerReady );
+	useEffect( () => {
+		if ( ready ) {
+			return;
+		}
+		let live = true;
+		whenSanitizerReady().then(
+			() => live && setReady( true ),
+			() => undefined
+		);
+		return () => {
+			live = false;
+		};
+	}, [ ready ] );
 
 	useLayoutEffect( () => {
 		const paint = () => {
@@ -47,13 +73,13 @@ function Markdown( { text, settled = true }: MarkdownProps ) {
 		} else if ( frame.current === null ) {
 			frame.current = window.requestAnimationFrame( paint );
 		}
-	}, [ text ] );
+	}, [ text, ready ] );
 
 	// Highlighting waits until the answer is complete: a block still being written would be
 	// highlighted again for every token. The highlighter is a separate chunk, loaded on first need.
 	useEffect( () => {
 		const root = ref.current;
-		if ( ! settled || root === null || ! hasCode( root ) ) {
+		if ( ! settled || ! ready || root === null || ! hasCode( root ) ) {
 			return;
 		}
 		let current = true;
@@ -68,7 +94,7 @@ function Markdown( { text, settled = true }: MarkdownProps ) {
 		return () => {
 			current = false;
 		};
-	}, [ text, settled ] );
+	}, [ text, settled, ready ] );
 
 	useEffect(
 		() => () => {

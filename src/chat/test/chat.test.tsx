@@ -1,12 +1,15 @@
 // eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
 import {
 	afterEach,
+	beforeAll,
 	beforeEach,
 	describe,
 	expect,
 	it,
 	jest,
 } from '@jest/globals';
+
+import { whenSanitizerReady } from '../sanitize';
 
 import { act } from 'react';
 import { createRoot } from '@wordpress/element';
@@ -212,6 +215,9 @@ afterEach( async () => {
 	await act( async () => root.unmount() );
 	container.remove();
 } );
+
+// jsdom has no HTML Sanitizer API: answers go through DOMPurify, loaded on demand.
+beforeAll( () => whenSanitizerReady() );
 
 describe( 'Chat', () => {
 	it( 'labels the message box with the placeholder, or "Message"', async () => {

@@ -2,7 +2,9 @@
  * Highlighting of fenced code: known languages get token spans, and nothing else changes.
  */
 // eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+
+import { whenSanitizerReady } from '../sanitize';
 
 import { highlightWithin, languageOf } from '../highlight';
 import { renderMarkdown } from '../markdown';
@@ -12,6 +14,9 @@ function render( text: string ): HTMLElement {
 	root.appendChild( renderMarkdown( text ) );
 	return root;
 }
+
+// jsdom has no HTML Sanitizer API: answers go through DOMPurify, loaded on demand.
+beforeAll( () => whenSanitizerReady() );
 
 describe( 'markdown keeps a fence language for the highlighter', () => {
 	it( 'keeps language-* on code and nothing else', () => {

@@ -2,7 +2,9 @@
  * The markdown → sanitize pipeline: formatting survives, nothing that can run does.
  */
 // eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+
+import { whenSanitizerReady } from '../sanitize';
 
 import { isSafeUrl, renderMarkdown } from '../markdown';
 
@@ -90,6 +92,9 @@ const XSS: Array< [ string, string ] > = [
 	[ 'template', '<template><script>alert(1)</script></template>' ],
 	[ 'unterminated fence', '```html\n<script>alert("fence")</script>' ],
 ];
+
+// jsdom has no HTML Sanitizer API: answers go through DOMPurify, loaded on demand.
+beforeAll( () => whenSanitizerReady() );
 
 describe( 'renderMarkdown', () => {
 	it.each( XSS )( 'leaves nothing that can run: %s', ( _name, text ) => {

@@ -228,48 +228,82 @@ test.describe( 'markdown answers', () => {
 		expect( await code.textContent() ).not.toContain( '<span' );
 	} );
 
-	test( 'an XSS corpus renders inert: no dialog, no injected element', async ( {
-		page,
-	} ) => {
-		const dialogs: string[] = [];
-		page.on( 'dialog', async ( dialog ) => {
-			dialogs.push( dialog.message() );
-			await dialog.dismiss();
-		} );
-		await page.goto( '/dify-chatbot-block/' );
-		await ask( page, 'Please render this #xss #delay:1' );
-		await finished( page );
+	for ( const sanitizer of [ 'the browser’s Sanitizer API', 'DOMPurify' ] ) {
+		test( `an XSS corpus renders inert with ${ sanitizer }: no dialog, no injected element`, async ( {
+			page,
+		} ) => {
+			const purify: string[] = [];
+			page.on( 'request', ( request ) => {
+				if ( /\/build\/chat\/purify\.js/.test( request.url() ) ) {
+					purify.push( request.url() );
+				}
+			} );
+			if ( sanitizer === 'DOMPurify' ) {
+				// A browser without the HTML Sanitizer API (Safari today): the chat fetches DOMPurify.
+				await page.addInitScript( () => {
+					const scope = window as unknown as Record<
+						string,
+						unknown
+					>;
+					delete scope.Sanitizer;
+					delete ( Document as unknown as Record< string, unknown > )
+						.parseHTML;
+					delete (
+						Element.prototype as unknown as Record<
+							string,
+							unknown
+						>
+					 ).setHTML;
+				} );
+			}
+			const dialogs: string[] = [];
+			page.on( 'dialog', async ( dialog ) => {
+				dialogs.push( dialog.message() );
+				await dialog.dismiss();
+			} );
+			await page.goto( '/dify-chatbot-block/' );
+			await ask( page, 'Please render this #xss #delay:1' );
+			await finished( page );
 
-		const log = page.locator( '.dify-chatbot__messages' );
-		await expect( answer( page ) ).toContainText( 'XSS test corpus' );
-		for ( const selector of [
-			'script',
-			'iframe',
-			'object',
-			'embed',
-			'style',
-			'svg',
-			'[onerror]',
-			'[onload]',
-			'[ontoggle]',
-			'a[href^="javascript:" i]',
-			'a[href^="data:" i]',
-			'img[src^="data:" i]',
-		] ) {
-			await expect( log.locator( selector ), selector ).toHaveCount( 0 );
-		}
-		// The unterminated fence at the end shows its script as text, inside code.
-		await expect(
-			answer( page ).locator( 'pre code' ).last()
-		).toContainText(
-			'<script>alert("inside an unterminated fence")</script>'
-		);
-		// Give any injected handler a moment to fire.
-		await page.waitForTimeout( 300 );
-		expect( dialogs ).toEqual( [] );
-		// The page itself is untouched (a <style> from the answer would hide the body).
-		await expect( page.locator( 'body' ) ).toBeVisible();
-	} );
+			const log = page.locator( '.dify-chatbot__messages' );
+			await expect( answer( page ) ).toContainText( 'XSS test corpus' );
+			for ( const selector of [
+				'script',
+				'iframe',
+				'object',
+				'embed',
+				'style',
+				'svg',
+				'[onerror]',
+				'[onload]',
+				'[ontoggle]',
+				'a[href^="javascript:" i]',
+				'a[href^="data:" i]',
+				'img[src^="data:" i]',
+			] ) {
+				await expect( log.locator( selector ), selector ).toHaveCount(
+					0
+				);
+			}
+			// The unterminated fence at the end shows its script as text, inside code.
+			await expect(
+				answer( page ).locator( 'pre code' ).last()
+			).toContainText(
+				'<script>alert("inside an unterminated fence")</script>'
+			);
+			// Give any injected handler a moment to fire.
+			await page.waitForTimeout( 300 );
+			expect( dialogs ).toEqual( [] );
+			// The page itself is untouched (a <style> from the answer would hide the body).
+			await expect( page.locator( 'body' ) ).toBeVisible();
+			// Formatting survived too: the corpus has headings, links and code.
+			await expect(
+				answer( page ).locator( 'pre code' ).first()
+			).toBeVisible();
+			// DOMPurify is downloaded only where the browser has no sanitizer of its own.
+			expect( purify ).toHaveLength( sanitizer === 'DOMPurify' ? 1 : 0 );
+		} );
+	}
 } );
 
 test( 'an answer can be copied and rated, and offers follow-up questions', async ( {

@@ -1,0 +1,347 @@
+/**
+ * The sanitizer for markup built from answers (markdown.ts, highlight.ts). The text comes from a
+ * model a visitor can steer, so it is hostile: only an allow-list of plain formatting elements and
+ * attributes survives, and the result is a DOM fragment of an inert document — never an HTML
+ * string — so nothing is parsed again, and nothing loads or runs, before the rules below are done.
+ *
+ * Two well-kept sanitizers, one allow-list:
+ * - the browser's own HTML Sanitizer API (`Document.parseHTML` with a `Sanitizer`; Chromium and
+ *   Firefox ship it): it is safe by construction (script, event handlers and `javascript:` URLs
+ *   can never pass, whatever the configuration) and costs nothing to download;
+ * - DOMPurify, loaded as its own chunk only in browsers without that API (Safari today).
+ *
+ * Then the same rules for both: links only http(s), mailto, tel or relative, opening in a new tab
+ * with `rel="nofollow noopener noreferrer"`; images only from absolute http(s) addresses; only
+ * disabled task-list checkboxes; a class only for a code block's language (or highlight.js's
+ * token spans); code blocks and tables focusable, as they scroll sideways.
+ */
+
+/** What is being sanitized: an answer's markup, or highlight.js's token spans. */
+export type Profile = 'answer' | 'code';
+
+const TAGS = [
+	'a',
+	'b',
+	'blockquote',
+	'br',
+	'code',
+	'del',
+	'em',
+	'h1',
+	'h2',
+	'h3',
+	'h4',
+	'h5',
+	'h6',
+	'hr',
+	'i',
+	'img',
+	'input', // Task-list checkboxes (disabled ones only, see finish()).
+	'kbd',
+	'li',
+	'ol',
+	'p',
+	'pre',
+	's',
+	'span',
+	'strong',
+	'sub',
+	'sup',
+	'table',
+	'tbody',
+	'td',
+	'tfoot',
+	'th',
+	'thead',
+	'tr',
+	'ul',
+];
+
+const ATTRIBUTES = [
+	'href',
+	'title',
+	'alt',
+	'src',
+	'align',
+	'start',
+	'colspan',
+	'rowspan',
+	'type',
+	'checked',
+	'disabled',
+];
+
+/**
+ * Containers a model may write as raw HTML: they go, their text stays (as DOMPurify keeps the text
+ * of elements it removes). Anything else not allowed goes with its content.
+ */
+const UNWRAP = [
+	'abbr',
+	'article',
+	'aside',
+	'big',
+	'center',
+	'cite',
+	'dd',
+	'details',
+	'dfn',
+	'div',
+	'dl',
+	'dt',
+	'figcaption',
+	'figure',
+	'font',
+	'footer',
+	'header',
+	'ins',
+	'label',
+	'main',
+	'mark',
+	'nav',
+	'q',
+	'samp',
+	'section',
+	'small',
+	'summary',
+	'time',
+	'tt',
+	'u',
+	'var',
+];
+
+/** Schemes a link may use; relative links (no scheme) stay too. */
+const LINK_SCHEMES = [ 'http', 'https', 'mailto', 'tel' ];
+
+const LANGUAGE = /^language-[\w+#-]{1,32}$/;
+const TOKEN = /^hljs(-[\w]+)?( [\w-]+)*$/;
+
+/**
+ * Whether an address is relative or uses one of the schemes. Whitespace and control characters,
+ * which browsers skip inside a scheme, cannot hide one from the check.
+ *
+ * @param value   The attribute's value.
+ * @param schemes Allowed schemes.
+ */
+export function isSafeUrl( value: string | null, schemes: string[] ): boolean {
+	const url = ( value ?? '' ).replace( /[\u0000-\u0020\u007f-\u00a0]/g, '' );
+	const scheme = /^([a-z][a-z0-9+.-]*):/i.exec( url );
+	return (
+		! scheme || schemes.includes( ( scheme[ 1 ] as string ).toLowerCase() )
+	);
+}
+
+// ------------------------------------------------------------------ the browser's Sanitizer API
+
+interface SanitizerConfig {
+	elements: Array< string | { name: string; attributes: string[] } >;
+	attributes: string[];
+	replaceWithChildrenElements: string[];
+	comments: boolean;
+	dataAttributes: boolean;
+}
+
+type NativeParse = (
+	html: string,
+	options: { sanitizer: unknown }
+) => Document;
+
+interface NativeApi {
+	Sanitizer: new ( config: SanitizerConfig ) => unknown;
+	parseHTML: NativeParse;
+}
+
+/** The browser's HTML Sanitizer API, when it has one. */
+function nativeApi(): NativeApi | null {
+	const scope = window as unknown as {
+		Sanitizer?: NativeApi[ 'Sanitizer' ];
+		Document?: { parseHTML?: NativeParse };
+	};
+	return typeof scope.Sanitizer === 'function' &&
+		typeof scope.Document?.parseHTML === 'function'
+		? {
+				Sanitizer: scope.Sanitizer,
+				parseHTML: scope.Document.parseHTML.bind( scope.Document ),
+			}
+		: null;
+}
+
+const nativeSanitizers: Partial< Record< Profile, unknown > > = {};
+
+function nativeConfig( profile: Profile ): SanitizerConfig {
+	// The document's own elements must be allowed for parseHTML to build a body at all.
+	const frame = [ 'html', 'head', 'body' ];
+	return profile === 'code'
+		? {
+				elements: [
+					...frame,
+					{ name: 'span', attributes: [ 'class' ] },
+				],
+				attributes: [],
+				replaceWithChildrenElements: [],
+				comments: false,
+				dataAttributes: false,
+			}
+		: {
+				elements: [
+					...frame,
+					...TAGS.map( ( name ) =>
+						name === 'code'
+							? { name, attributes: [ 'class' ] }
+							: name
+					),
+				],
+				attributes: ATTRIBUTES,
+				replaceWithChildrenElements: UNWRAP,
+				comments: false,
+				dataAttributes: false,
+			};
+}
+
+function nativeSanitize(
+	api: NativeApi,
+	html: string,
+	profile: Profile
+): DocumentFragment {
+	nativeSanitizers[ profile ] ??= new api.Sanitizer(
+		nativeConfig( profile )
+	);
+	const inert = api.parseHTML( html, {
+		sanitizer: nativeSanitizers[ profile ],
+	} );
+	const fragment = inert.createDocumentFragment();
+	fragment.append( ...Array.from( inert.body?.childNodes ?? [] ) );
+	return fragment;
+}
+
+// ------------------------------------------------------------------ DOMPurify, where needed
+
+type Purify = ( html: string, profile: Profile ) => DocumentFragment;
+
+let purify: Purify | null = null;
+let loading: Promise< void > | null = null;
+
+async function loadPurify(): Promise< void > {
+	const { default: DOMPurify } = await import(
+		/* webpackChunkName: "chat/purify" */ 'dompurify'
+	);
+	// Its own instance, so nothing here changes other code on the page that uses DOMPurify.
+	const instance = DOMPurify( window );
+	purify = ( html, profile ) =>
+		instance.sanitize( html, {
+			ALLOWED_TAGS: profile === 'code' ? [ 'span' ] : TAGS,
+			ALLOWED_ATTR:
+				profile === 'code' ? [ 'class' ] : [ ...ATTRIBUTES, 'class' ],
+			ALLOW_DATA_ATTR: false,
+			ALLOW_ARIA_ATTR: false,
+			// Text of removed elements (a <script>'s body) is dropped with them.
+			KEEP_CONTENT: true,
+			// A fragment of DOMPurify's inert document: finish() runs before anything loads.
+			RETURN_DOM_FRAGMENT: true,
+		} );
+}
+
+// ------------------------------------------------------------------ one interface
+
+/** Whether markup can be sanitized now (the browser's API, or DOMPurify once loaded). */
+export function sanitizerReady(): boolean {
+	return nativeApi() !== null || purify !== null;
+}
+
+/**
+ * Resolves once markup can be sanitized; starts loading DOMPurify in a browser without the
+ * Sanitizer API. Rejects when that chunk cannot be loaded.
+ */
+export function whenSanitizerReady(): Promise< void > {
+	if ( sanitizerReady() ) {
+		return Promise.resolve();
+	}
+	loading ??= loadPurify().catch( ( error ) => {
+		loading = null;
+		throw error;
+	} );
+	return loading;
+}
+
+/**
+ * The rules both sanitizers leave to us, applied in the inert fragment.
+ *
+ * @param fragment The sanitized fragment.
+ * @param profile  What it is.
+ */
+function finish( fragment: DocumentFragment, profile: Profile ): void {
+	for ( const element of Array.from( fragment.querySelectorAll( '*' ) ) ) {
+		const tag = element.tagName.toLowerCase();
+		const kept = element.getAttribute( 'class' );
+		if ( kept !== null ) {
+			const allowed =
+				profile === 'code'
+					? tag === 'span' && TOKEN.test( kept )
+					: tag === 'code' && LANGUAGE.test( kept );
+			if ( ! allowed ) {
+				element.removeAttribute( 'class' );
+			}
+		}
+		if ( profile === 'code' ) {
+			continue;
+		}
+		if ( tag === 'a' ) {
+			if (
+				element.hasAttribute( 'href' ) &&
+				! isSafeUrl( element.getAttribute( 'href' ), LINK_SCHEMES )
+			) {
+				element.removeAttribute( 'href' );
+			}
+			if ( element.hasAttribute( 'href' ) ) {
+				element.setAttribute( 'target', '_blank' );
+				element.setAttribute( 'rel', 'nofollow noopener noreferrer' );
+			}
+		} else if ( tag === 'img' ) {
+			// Only absolute web addresses: never data:, blob: or javascript:, and not relative
+			// ones, which would point into this site rather than at Dify's files.
+			const src = element.getAttribute( 'src' ) ?? '';
+			if (
+				! /^https?:\/\/[^/]/i.test( src.trim() ) ||
+				! isSafeUrl( src, [ 'http', 'https' ] )
+			) {
+				element.remove();
+				continue;
+			}
+			element.setAttribute( 'loading', 'lazy' );
+			element.setAttribute( 'referrerpolicy', 'no-referrer' );
+		} else if ( tag === 'input' ) {
+			// Only a GFM task-list box, and never one a visitor can change.
+			if ( element.getAttribute( 'type' ) !== 'checkbox' ) {
+				element.remove();
+				continue;
+			}
+			element.setAttribute( 'disabled', '' );
+		} else if ( tag === 'pre' || tag === 'table' ) {
+			// They scroll sideways when wide (see app.scss): reachable with the keyboard, so a
+			// keyboard user can scroll them too.
+			element.setAttribute( 'tabindex', '0' );
+		}
+	}
+}
+
+/**
+ * Markup as a sanitized fragment, or null while no sanitizer is ready (see whenSanitizerReady).
+ *
+ * @param html    Markup built from an answer.
+ * @param profile What it is.
+ */
+export function sanitize(
+	html: string,
+	profile: Profile
+): DocumentFragment | null {
+	const api = nativeApi();
+	let fragment: DocumentFragment | null = null;
+	if ( api ) {
+		fragment = nativeSanitize( api, html, profile );
+	} else if ( purify ) {
+		fragment = purify( html, profile );
+	}
+	if ( fragment ) {
+		finish( fragment, profile );
+	}
+	return fragment;
+}
