@@ -245,6 +245,9 @@ async function main(): Promise< void > {
 		`  chat/highlight.js (first code block)   ${ gz( 'build/chat/highlight.js' ) }`
 	);
 	console.log(
+		`  chat/purify.js (no Sanitizer API only) ${ gz( 'build/chat/purify.js' ) }`
+	);
+	console.log(
 		'  for comparison: AI Engine’s chat script ~94 KB (the figure the project brief gives)'
 	);
 }
