@@ -164,10 +164,12 @@ final class Uploaded_File {
 		if ( false === $real ) {
 			return false;
 		}
+		// Directly in a temporary folder, as PHP puts uploads (/tmp/phpXXXXXX), not anywhere below
+		// one: a site (or this plugin's own files) may itself live under /tmp.
 		$folders = array( (string) ini_get( 'upload_tmp_dir' ), sys_get_temp_dir(), get_temp_dir() );
 		foreach ( $folders as $folder ) {
 			$folder = '' !== $folder ? realpath( $folder ) : false;
-			if ( false !== $folder && 0 === strpos( $real, trailingslashit( $folder ) ) ) {
+			if ( false !== $folder && dirname( $real ) === $folder ) {
 				return true;
 			}
 		}

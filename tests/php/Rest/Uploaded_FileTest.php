@@ -92,4 +92,25 @@ final class Uploaded_FileTest extends TestCase {
 		$this->assertStringEndsWith( '.txt', $long );
 		$this->assertTrue( mb_check_encoding( $long, 'UTF-8' ) );
 	}
+
+	public function test_a_file_below_the_temporary_folder_is_not_taken_for_an_upload(): void {
+		// PHP puts uploads directly in the temporary folder; a site or its files may live deeper.
+		$folder = trailingslashit( get_temp_dir() ) . 'dify-chatbot-site-' . wp_generate_password( 8, false, false );
+		mkdir( $folder );
+		$path = $folder . '/wp-config.php';
+		file_put_contents( $path, '<?php // secrets' ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_file_put_contents -- test fixture.
+		$result = Uploaded_File::from_part(
+			array(
+				'name'     => 'notes.txt',
+				'type'     => 'text/plain',
+				'tmp_name' => $path,
+				'error'    => UPLOAD_ERR_OK,
+				'size'     => 16,
+			)
+		);
+		unlink( $path );
+		rmdir( $folder );
+		$this->assertInstanceOf( \WP_Error::class, $result );
+		$this->assertSame( Uploaded_File::MISSING, $result->get_error_code() );
+	}
 }
