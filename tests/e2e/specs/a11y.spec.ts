@@ -9,11 +9,9 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 
 import { test, expect } from '../utils/test';
-import { EMULATOR_URL } from '../utils/emulator';
+import { withApp } from '../utils/site';
 
 test.use( { storageState: { cookies: [], origins: [] } } );
-
-const BASE_URL = `${ EMULATOR_URL }/v1`;
 
 /**
  * Runs axe on the page; the full result is attached to the report, the violations are listed in
@@ -118,20 +116,7 @@ test( 'the open bubble has no violations, and keyboard use works', async ( {
 } );
 
 test.describe( 'the input form', () => {
-	test.beforeEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator-form' },
-		} );
-	} );
-	test.afterEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator' },
-		} );
-	} );
+	withApp( 'app-emulator-form' );
 
 	test( 'has no violations, also while it shows problems', async ( {
 		page,

@@ -6,11 +6,10 @@
 import type { Locator, Page } from '@playwright/test';
 
 import { test, expect } from '../utils/test';
-import { EMULATOR_URL, lastSeq, recordedRequests } from '../utils/emulator';
+import { withApp } from '../utils/site';
+import { lastSeq, recordedRequests } from '../utils/emulator';
 
 test.use( { storageState: { cookies: [], origins: [] } } );
-
-const BASE_URL = `${ EMULATOR_URL }/v1`;
 
 async function ask( page: Page, question: string ) {
 	const input = page.getByRole( 'textbox', { name: 'Message' } );
@@ -72,20 +71,7 @@ test.describe( 'opening statement and suggested questions', () => {
 	} );
 
 	test.describe( 'for an app without them', () => {
-		test.beforeEach( async ( { requestUtils } ) => {
-			await requestUtils.rest( {
-				method: 'POST',
-				path: '/dify-chatbot/v1/settings',
-				data: { base_url: BASE_URL, api_key: 'app-emulator-plain' },
-			} );
-		} );
-		test.afterEach( async ( { requestUtils } ) => {
-			await requestUtils.rest( {
-				method: 'POST',
-				path: '/dify-chatbot/v1/settings',
-				data: { base_url: BASE_URL, api_key: 'app-emulator' },
-			} );
-		} );
+		withApp( 'app-emulator-plain' );
 
 		test( 'nothing is shown but the usual hint', async ( { page } ) => {
 			const parameters = page.waitForResponse( ( r ) =>
@@ -397,20 +383,7 @@ test( 'an answer replaced by moderation shows only the replacement', async ( {
 } );
 
 test.describe( 'an agent app', () => {
-	test.beforeEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator-agent' },
-		} );
-	} );
-	test.afterEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator' },
-		} );
-	} );
+	withApp( 'app-emulator-agent' );
 
 	test( 'shows the tools it used and the image a tool made', async ( {
 		page,

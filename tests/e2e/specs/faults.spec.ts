@@ -14,12 +14,11 @@ import path from 'node:path';
 
 import type { Page } from '@playwright/test';
 
-import { test, expect } from '../utils/test';
+import { API_KEY, test, expect } from '../utils/test';
+import { useApp, withSwitch } from '../utils/site';
 import { EMULATOR_URL, lastSeq, recordedRequests } from '../utils/emulator';
 
 test.use( { storageState: { cookies: [], origins: [] } } );
-
-const BASE_URL = `${ EMULATOR_URL }/v1`;
 
 const MESSAGES = {
 	unavailable: 'The chat is not available right now.',
@@ -141,16 +140,12 @@ test.describe( 'upstream HTTP and stream faults', () => {
 		expect( sent ).toHaveLength( 1 );
 	} );
 
-	test( 'malformed SSE, a 64 KB event and a long run of pings still give the answer', async ( {
-		page,
-		requestUtils,
-	} ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/wp/v2/settings',
-			data: { dify_chatbot_e2e_short_timeouts: true },
-		} );
-		try {
+	test.describe( 'with the read timeout shortened to 3 s', () => {
+		withSwitch( 'short_timeouts' );
+
+		test( 'malformed SSE, a 64 KB event and a long run of pings still give the answer', async ( {
+			page,
+		} ) => {
 			await page.goto( '/dify-chatbot-shortcode/' );
 			await ask( page, 'Garbled #fault:malformed #delay:1' );
 			await expect( answer( page, 0 ) ).toHaveAttribute(
@@ -184,35 +179,15 @@ test.describe( 'upstream HTTP and stream faults', () => {
 			await expect( page.locator( '.dify-chatbot__error' ) ).toHaveCount(
 				0
 			);
-		} finally {
-			await requestUtils.rest( {
-				method: 'POST',
-				path: '/wp/v2/settings',
-				data: { dify_chatbot_e2e_short_timeouts: false },
-			} );
-		}
-	} );
-
-	test( 'a stalled stream ends with "took too long" after the read timeout', async ( {
-		page,
-		requestUtils,
-	} ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/wp/v2/settings',
-			data: { dify_chatbot_e2e_short_timeouts: true },
 		} );
-		try {
+
+		test( 'a stalled stream ends with "took too long" after the read timeout', async ( {
+			page,
+		} ) => {
 			await page.goto( '/dify-chatbot-shortcode/' );
 			await ask( page, 'Hang #fault:stall:20' );
 			await failsWith( page, MESSAGES.slow );
-		} finally {
-			await requestUtils.rest( {
-				method: 'POST',
-				path: '/wp/v2/settings',
-				data: { dify_chatbot_e2e_short_timeouts: false },
-			} );
-		}
+		} );
 	} );
 } );
 
@@ -235,25 +210,8 @@ test.describe( 'transport faults', () => {
 	test.afterAll( () => {
 		blackhole?.kill();
 	} );
-	test.beforeEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/wp/v2/settings',
-			data: { dify_chatbot_e2e_short_timeouts: true },
-		} );
-	} );
-	test.afterEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/wp/v2/settings',
-			data: { dify_chatbot_e2e_short_timeouts: false },
-		} );
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator' },
-		} );
-	} );
+	withSwitch( 'short_timeouts' );
+	test.afterEach( ( { requestUtils } ) => useApp( requestUtils ) );
 
 	const emulatorPort = new URL( EMULATOR_URL ).port;
 	const cases: Array< [ string, () => string, string ] > = [
@@ -281,22 +239,14 @@ test.describe( 'transport faults', () => {
 			requestUtils,
 		} ) => {
 			const statuses = watchStatuses( page );
-			await requestUtils.rest( {
-				method: 'POST',
-				path: '/dify-chatbot/v1/settings',
-				data: { base_url: url() },
-			} );
+			await useApp( requestUtils, API_KEY, url() );
 			await page.goto( '/dify-chatbot-shortcode/' );
 			await ask( page, 'Is anyone there? #delay:1' );
 			await failsWith( page, message );
 			expect( statuses.filter( ( s ) => s === 500 ) ).toEqual( [] );
 
 			// Dify is reachable again: Retry sends the same question, and it is answered.
-			await requestUtils.rest( {
-				method: 'POST',
-				path: '/dify-chatbot/v1/settings',
-				data: { base_url: BASE_URL },
-			} );
+			await useApp( requestUtils );
 			await page.getByRole( 'button', { name: 'Retry' } ).click();
 			await expect( answer( page, 0 ) ).toHaveAttribute(
 				'data-status',

@@ -7,11 +7,10 @@ import type { Page } from '@playwright/test';
 
 import { makePng } from '../../emulator/media';
 import { test, expect } from '../utils/test';
-import { EMULATOR_URL, lastSeq, recordedRequests } from '../utils/emulator';
+import { withApp } from '../utils/site';
+import { lastSeq, recordedRequests } from '../utils/emulator';
 
 test.use( { storageState: { cookies: [], origins: [] } } );
-
-const BASE_URL = `${ EMULATOR_URL }/v1`;
 
 async function choose(
 	page: Page,
@@ -193,20 +192,7 @@ test.describe( 'a logged-in user', () => {
 } );
 
 test.describe( 'an app without uploads', () => {
-	test.beforeEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator-plain' },
-		} );
-	} );
-	test.afterEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator' },
-		} );
-	} );
+	withApp( 'app-emulator-plain' );
 
 	test( 'shows no attach button, and the route refuses a file', async ( {
 		page,

@@ -6,11 +6,10 @@
 import type { Page } from '@playwright/test';
 
 import { test, expect } from '../utils/test';
-import { EMULATOR_URL, lastSeq, recordedRequests } from '../utils/emulator';
+import { setSwitch, withApp } from '../utils/site';
+import { lastSeq, recordedRequests } from '../utils/emulator';
 
 test.use( { storageState: { cookies: [], origins: [] } } );
-
-const BASE_URL = `${ EMULATOR_URL }/v1`;
 
 async function ask( page: Page, question: string ) {
 	const input = page.getByRole( 'textbox', { name: 'Message' } );
@@ -28,25 +27,10 @@ async function sentInputs( since: number ) {
 }
 
 test.describe( 'an app with an input form', () => {
-	test.beforeEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator-form' },
-		} );
-	} );
-	test.afterEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/wp/v2/settings',
-			data: { dify_chatbot_e2e_site_inputs: false },
-		} );
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator' },
-		} );
-	} );
+	withApp( 'app-emulator-form' );
+	test.afterEach( ( { requestUtils } ) =>
+		setSwitch( requestUtils, 'site_inputs', false )
+	);
 
 	test( 'asks for the fields first, points at a mistake, and sends the values every turn', async ( {
 		page,
@@ -172,11 +156,7 @@ test.describe( 'an app with an input form', () => {
 		page,
 		requestUtils,
 	} ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/wp/v2/settings',
-			data: { dify_chatbot_e2e_site_inputs: true },
-		} );
+		await setSwitch( requestUtils, 'site_inputs', true );
 		await page.goto( '/dify-chatbot-shortcode/' );
 		const form = page.getByRole( 'group', { name: 'Before you start' } );
 		await expect( form.getByLabel( 'Your name' ) ).toBeVisible();
@@ -230,20 +210,7 @@ test( 'an app with only optional fields keeps them behind a disclosure', async (
 } );
 
 test.describe( 'an app without a form', () => {
-	test.beforeEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator-plain' },
-		} );
-	} );
-	test.afterEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator' },
-		} );
-	} );
+	withApp( 'app-emulator-plain' );
 
 	test( 'shows none and sends no inputs', async ( { page } ) => {
 		const parameters = page.waitForResponse( ( r ) =>

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Page, Request } from '@playwright/test';
 
 import { test, expect } from '../utils/test';
+import { withSwitch } from '../utils/site';
 
 test.use( { storageState: { cookies: [], origins: [] } } );
 
@@ -137,20 +138,7 @@ test( 'look options become the chat’s colors and corners (accent on launcher, 
 } );
 
 test.describe( 'right to left', () => {
-	test.beforeEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/wp/v2/settings',
-			data: { dify_chatbot_e2e_rtl: true },
-		} );
-	} );
-	test.afterEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/wp/v2/settings',
-			data: { dify_chatbot_e2e_rtl: false },
-		} );
-	} );
+	withSwitch( 'rtl' );
 
 	test( 'the chat mirrors: RTL styles, the bubble at the start side, the visitor’s messages on the left', async ( {
 		page,

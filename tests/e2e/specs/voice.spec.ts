@@ -6,11 +6,10 @@
 import type { Page } from '@playwright/test';
 
 import { test, expect } from '../utils/test';
-import { EMULATOR_URL, lastSeq, recordedRequests } from '../utils/emulator';
+import { withApp } from '../utils/site';
+import { lastSeq, recordedRequests } from '../utils/emulator';
 
 test.use( { storageState: { cookies: [], origins: [] } } );
-
-const BASE_URL = `${ EMULATOR_URL }/v1`;
 
 async function ask( page: Page, question: string ) {
 	const input = page.getByRole( 'textbox', { name: 'Message' } );
@@ -143,20 +142,7 @@ test( 'audio that comes with an answer is not played when the app does not auto-
 } );
 
 test.describe( 'an app without voice', () => {
-	test.beforeEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator-plain' },
-		} );
-	} );
-	test.afterEach( async ( { requestUtils } ) => {
-		await requestUtils.rest( {
-			method: 'POST',
-			path: '/dify-chatbot/v1/settings',
-			data: { base_url: BASE_URL, api_key: 'app-emulator' },
-		} );
-	} );
+	withApp( 'app-emulator-plain' );
 
 	test( 'shows no microphone and no Read aloud, and loads no media script', async ( {
 		page,
