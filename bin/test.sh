@@ -25,6 +25,8 @@ apt_need=()
 command -v chromium > /dev/null || apt_need+=(chromium)
 command -v composer > /dev/null || apt_need+=(composer)
 command -v mariadb > /dev/null || apt_need+=(mariadb-server)
+# The TLS tests make a self-signed certificate with the openssl command.
+command -v openssl > /dev/null || apt_need+=(openssl)
 if [ ${#apt_need[@]} -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || die "Missing: ${apt_need[*]}. Run 'sudo apt-get install ${apt_need[*]}' and test again."
 	echo "::: installing ${apt_need[*]} (apt)"

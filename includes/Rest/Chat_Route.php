@@ -203,11 +203,13 @@ final class Chat_Route implements Registrable {
 			return $stream ? $this->stream_error( $mode ) : $this->errors->to_response( $mode );
 		}
 
-		$files = $this->check_files( $client, $request, $mode );
+		// Read once (cached for the site): the upload settings and the input form both come from it.
+		$parameters = $this->parameters->get( $client );
+		$files      = $this->check_files( $request, $mode, $parameters );
 		if ( is_wp_error( $files ) ) {
 			return $this->errors->to_response( $files );
 		}
-		$inputs = $this->inputs( $request, $client, $mode );
+		$inputs = $this->inputs( $request, $mode, $parameters );
 		if ( is_wp_error( $inputs ) ) {
 			return $stream ? $this->stream_error( $inputs ) : $this->errors->to_response( $inputs );
 		}
@@ -251,18 +253,17 @@ final class Chat_Route implements Registrable {
 	 * server (Site_Inputs), checked against the app's form like Dify checks them. When the form
 	 * cannot be read, the values go unchecked and Dify judges them.
 	 *
-	 * @param WP_REST_Request $request The request.
-	 * @param Client          $client  The app's client.
-	 * @param string          $mode    The app mode.
+	 * @param WP_REST_Request               $request    The request.
+	 * @param string                        $mode       The app mode.
+	 * @param array<string, mixed>|WP_Error $parameters The app's parameters, or why they could not be had.
 	 * @return array<string, mixed>|WP_Error
 	 */
-	private function inputs( WP_REST_Request $request, Client $client, string $mode ) {
+	private function inputs( WP_REST_Request $request, string $mode, $parameters ) {
 		$inputs = $request->get_param( 'inputs' );
 		$inputs = is_array( $inputs ) ? $inputs : array();
 		$inputs = array_merge( $inputs, Site_Inputs::values( Site_Inputs::post( $request->get_param( 'post_id' ) ) ) );
 
-		$parameters = $this->parameters->get( $client );
-		$form       = is_array( $parameters ) && is_array( $parameters['user_input_form'] ?? null ) ? $parameters['user_input_form'] : null;
+		$form = is_array( $parameters ) && is_array( $parameters['user_input_form'] ?? null ) ? $parameters['user_input_form'] : null;
 		if ( null === $form ) {
 			return $inputs;
 		}
@@ -276,17 +277,16 @@ final class Chat_Route implements Registrable {
 	 * would silently drop them, dify-api §17), and more than the app's per-message count.
 	 * Types are checked at upload (File_Route); Dify checks them again when it reads the files.
 	 *
-	 * @param Client          $client  The client.
-	 * @param WP_REST_Request $request The request.
-	 * @param string          $mode    The app mode.
+	 * @param WP_REST_Request               $request    The request.
+	 * @param string                        $mode       The app mode.
+	 * @param array<string, mixed>|WP_Error $parameters The app's parameters, or why they could not be had.
 	 * @return true|WP_Error
 	 */
-	private function check_files( Client $client, WP_REST_Request $request, string $mode ) {
+	private function check_files( WP_REST_Request $request, string $mode, $parameters ) {
 		$files = $request->get_param( 'files' );
 		if ( ! is_array( $files ) || array() === $files || ! in_array( $mode, App_Info::CHAT_MODES, true ) ) {
 			return true;
 		}
-		$parameters = $this->parameters->get( $client );
 		if ( is_wp_error( $parameters ) ) {
 			return $parameters;
 		}
