@@ -36,8 +36,8 @@ final class Plugin {
 		$budget   = new Security\Budget( $counters, $settings->option() );
 		$policy   = new Security\Chat_Policy( $settings->option() );
 		$limiter  = new Security\Rate_Limiter( $counters, $settings->option(), new Security\Client_Ip() );
-		$info     = new Dify\App_Info( $errors );
-		$params   = new Dify\App_Parameters( $errors );
+		$info     = new Dify\App\App_Info( $errors );
+		$params   = new Dify\App\App_Parameters( $errors );
 		return array(
 			new Frontend\Assets(),
 			new Frontend\Block( $renderer ),

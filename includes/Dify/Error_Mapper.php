@@ -11,6 +11,7 @@ namespace Dify_Chatbot\Dify;
 
 use WP_Error;
 use WP_REST_Response;
+use Dify_Chatbot\Dify\Http\Response;
 
 /**
  * One table for every way Dify (or what stands between) can fail: Dify's JSON errors matched on

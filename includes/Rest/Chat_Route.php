@@ -9,17 +9,17 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
-use Dify_Chatbot\Dify\Answer;
-use Dify_Chatbot\Dify\Answer_Collector;
-use Dify_Chatbot\Dify\App_Info;
-use Dify_Chatbot\Dify\App_Parameters;
-use Dify_Chatbot\Dify\Input_Form;
-use Dify_Chatbot\Dify\Client;
+use Dify_Chatbot\Dify\Relay\Answer;
+use Dify_Chatbot\Dify\Relay\Answer_Collector;
+use Dify_Chatbot\Dify\App\App_Info;
+use Dify_Chatbot\Dify\App\App_Parameters;
+use Dify_Chatbot\Dify\App\Input_Form;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
-use Dify_Chatbot\Dify\Event_Writer;
-use Dify_Chatbot\Dify\File_Policy;
-use Dify_Chatbot\Dify\Output_Writer;
-use Dify_Chatbot\Dify\Stream_Relay;
+use Dify_Chatbot\Dify\Relay\Event_Writer;
+use Dify_Chatbot\Dify\App\File_Policy;
+use Dify_Chatbot\Dify\Relay\Output_Writer;
+use Dify_Chatbot\Dify\Relay\Stream_Relay;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Security\Visitor_Identity;

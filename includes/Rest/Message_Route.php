@@ -9,9 +9,9 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
-use Dify_Chatbot\Dify\Client;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
-use Dify_Chatbot\Dify\Response;
+use Dify_Chatbot\Dify\Http\Response;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;

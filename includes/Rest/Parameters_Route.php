@@ -9,9 +9,9 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
-use Dify_Chatbot\Dify\App_Info;
-use Dify_Chatbot\Dify\App_Parameters;
-use Dify_Chatbot\Dify\Client;
+use Dify_Chatbot\Dify\App\App_Info;
+use Dify_Chatbot\Dify\App\App_Parameters;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Settings\Settings;

@@ -9,8 +9,8 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
-use Dify_Chatbot\Dify\App_Info;
-use Dify_Chatbot\Dify\Connection_Test;
+use Dify_Chatbot\Dify\App\App_Info;
+use Dify_Chatbot\Dify\App\Connection_Test;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Budget;

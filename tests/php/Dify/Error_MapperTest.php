@@ -8,7 +8,7 @@
 namespace Dify_Chatbot\Tests\Dify;
 
 use Dify_Chatbot\Dify\Error_Mapper;
-use Dify_Chatbot\Dify\Response;
+use Dify_Chatbot\Dify\Http\Response;
 use Dify_Chatbot\Tests\TestCase;
 use WP_Error;
 

@@ -200,7 +200,7 @@ final class Audio_RouteTest extends TestCase {
 		$this->configure();
 		$request  = new WP_REST_Request( 'POST', '/dify-chatbot/v1/text-to-audio' );
 		$response = $this->speak( array( 'text' => 'Hello' ) );
-		$route    = new Audio_Route( Settings::create(), new Visitor_Identity(), new \Dify_Chatbot\Dify\Error_Mapper(), new \Dify_Chatbot\Dify\App_Parameters( new \Dify_Chatbot\Dify\Error_Mapper() ) );
+		$route    = new Audio_Route( Settings::create(), new Visitor_Identity(), new \Dify_Chatbot\Dify\Error_Mapper(), new \Dify_Chatbot\Dify\App\App_Parameters( new \Dify_Chatbot\Dify\Error_Mapper() ) );
 		ob_start();
 		$served = $route->serve_audio( false, $response );
 		$output = (string) ob_get_clean();

@@ -7,8 +7,8 @@
 
 namespace Dify_Chatbot\Tests\Rest;
 
-use Dify_Chatbot\Dify\App_Info;
-use Dify_Chatbot\Dify\App_Parameters;
+use Dify_Chatbot\Dify\App\App_Info;
+use Dify_Chatbot\Dify\App\App_Parameters;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Rest\Chat_Route;
 use Dify_Chatbot\Security\Visitor_Identity;

@@ -7,7 +7,7 @@
 
 namespace Dify_Chatbot\Tests\Rest;
 
-use Dify_Chatbot\Dify\App_Parameters;
+use Dify_Chatbot\Dify\App\App_Parameters;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;

@@ -7,9 +7,9 @@
 
 namespace Dify_Chatbot\Tests\Security;
 
-use Dify_Chatbot\Dify\Client;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
-use Dify_Chatbot\Dify\Stream_Relay;
+use Dify_Chatbot\Dify\Relay\Stream_Relay;
 use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Security\Counter_Store;
 use Dify_Chatbot\Settings\Option;

@@ -5,9 +5,9 @@
  * @package Dify_Chatbot
  */
 
-namespace Dify_Chatbot\Tests\Dify;
+namespace Dify_Chatbot\Tests\Dify\Relay;
 
-use Dify_Chatbot\Dify\Event_Filter;
+use Dify_Chatbot\Dify\Relay\Event_Filter;
 use Dify_Chatbot\Tests\TestCase;
 
 final class Event_FilterTest extends TestCase {

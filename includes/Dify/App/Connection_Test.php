@@ -7,11 +7,14 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\App;
 
 use Dify_Chatbot\Settings\Base_Url;
 use Dify_Chatbot\Settings\Ca_Bundle;
 use Dify_Chatbot\Settings\Settings;
+use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Http\Response;
 
 /**
  * Runs on the server, with the effective settings: calls GET <base>/info with the key and says

@@ -6,9 +6,9 @@
  * @package Dify_Chatbot
  */
 
-namespace Dify_Chatbot\Tests\Dify;
+namespace Dify_Chatbot\Tests\Dify\Http;
 
-use Dify_Chatbot\Dify\Client;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
@@ -16,9 +16,9 @@ use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\Support\Tls_Server;
 use Dify_Chatbot\Tests\TestCase;
 
-require_once dirname( __DIR__ ) . '/Support/Emulator.php';
-require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
-require_once dirname( __DIR__ ) . '/Support/Tls_Server.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Emulator.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Clean_Environment.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Tls_Server.php';
 
 final class Transport_PolicyTest extends TestCase {
 
@@ -158,7 +158,7 @@ final class Transport_PolicyTest extends TestCase {
 		$this->assert_not_wp_error( $other );
 		$this->assertSame( 200, wp_remote_retrieve_response_code( $other ) );
 		$this->assertSame( 10, has_filter( 'https_ssl_verify', '__return_false' ) );
-		$this->assertFalse( has_filter( 'http_request_args', array( 'Dify_Chatbot\Dify\Transport_Policy', 'filter_args' ) ) );
+		$this->assertFalse( has_filter( 'http_request_args', array( 'Dify_Chatbot\Dify\Http\Transport_Policy', 'filter_args' ) ) );
 	}
 
 	public function test_a_redirect_to_another_host_is_not_followed(): void {

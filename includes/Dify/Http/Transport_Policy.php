@@ -7,7 +7,7 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\Http;
 
 use WP_Error;
 

@@ -5,13 +5,13 @@
  * @package Dify_Chatbot
  */
 
-namespace Dify_Chatbot\Tests\Dify;
+namespace Dify_Chatbot\Tests\Dify\Http;
 
-use Dify_Chatbot\Dify\Client;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\TestCase;
 
-require_once dirname( __DIR__ ) . '/Support/Emulator.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Emulator.php';
 
 final class ClientTest extends TestCase {
 
@@ -88,7 +88,7 @@ final class ClientTest extends TestCase {
 	}
 
 	public function test_the_key_is_in_no_hook_of_the_http_api_but_reaches_dify(): void {
-		$this->assertTrue( \Dify_Chatbot\Dify\Transport_Policy::curl_sends_bearer( self::emulator_url() ), 'This test site has cURL with bearer support.' );
+		$this->assertTrue( \Dify_Chatbot\Dify\Http\Transport_Policy::curl_sends_bearer( self::emulator_url() ), 'This test site has cURL with bearer support.' );
 		// What a debugging plugin (Query Monitor, a request logger) records.
 		$recorded = '';
 		$record   = static function ( ...$values ) use ( &$recorded ) {

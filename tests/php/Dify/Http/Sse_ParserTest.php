@@ -5,9 +5,9 @@
  * @package Dify_Chatbot
  */
 
-namespace Dify_Chatbot\Tests\Dify;
+namespace Dify_Chatbot\Tests\Dify\Http;
 
-use Dify_Chatbot\Dify\Sse_Parser;
+use Dify_Chatbot\Dify\Http\Sse_Parser;
 use Dify_Chatbot\Tests\TestCase;
 
 final class Sse_ParserTest extends TestCase {

@@ -5,17 +5,17 @@
  * @package Dify_Chatbot
  */
 
-namespace Dify_Chatbot\Tests\Dify;
+namespace Dify_Chatbot\Tests\Dify\Relay;
 
-use Dify_Chatbot\Dify\Client;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
-use Dify_Chatbot\Dify\Stream_Relay;
+use Dify_Chatbot\Dify\Relay\Stream_Relay;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\Support\Memory_Writer;
 use Dify_Chatbot\Tests\TestCase;
 
-require_once dirname( __DIR__ ) . '/Support/Emulator.php';
-require_once dirname( __DIR__ ) . '/Support/Memory_Writer.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Emulator.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Memory_Writer.php';
 
 final class Stream_RelayTest extends TestCase {
 

@@ -7,11 +7,13 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\Relay;
 
 use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Settings\Base_Url;
 use WP_Error;
+use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Http\Client;
 
 /**
  * Each Dify event is filtered (Event_Filter) and written as `data: {compact JSON}\n\n` the moment

@@ -7,7 +7,7 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\Relay;
 
 /**
  * Sends SSE headers, removes every layer that would hold events back (output buffers, zlib

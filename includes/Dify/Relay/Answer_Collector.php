@@ -7,9 +7,11 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\Relay;
 
 use WP_Error;
+use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Http\Client;
 
 /**
  * Agent apps answer only in streaming mode (dify-api §5), so when the browser asks for JSON the

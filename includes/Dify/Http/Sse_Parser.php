@@ -7,7 +7,7 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\Http;
 
 /**
  * Fed with the bytes as cURL hands them over (about 1 KB at a time, so one event can arrive in

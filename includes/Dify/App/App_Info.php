@@ -7,9 +7,12 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\App;
 
 use WP_Error;
+use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Http\Response;
 
 /**
  * The mode decides the endpoint (chat, completion, workflow) and whether blocking is allowed

@@ -7,7 +7,7 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\Http;
 
 /**
  * Holds what the cURL callbacks of one request share: the parser, the status and content type

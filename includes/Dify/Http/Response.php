@@ -7,7 +7,7 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\Http;
 
 /**
  * A small value object over the WordPress HTTP API's response array, so callers never dig in it.

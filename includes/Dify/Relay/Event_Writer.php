@@ -7,7 +7,7 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\Relay;
 
 /**
  * The visitor's connection in production (Output_Writer), a memory buffer in tests.

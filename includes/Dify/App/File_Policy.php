@@ -7,7 +7,7 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\App;
 
 /**
  * The app's upload rules, read from its browser-safe parameters (App_Parameters): Dify's file

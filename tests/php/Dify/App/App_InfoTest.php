@@ -5,15 +5,15 @@
  * @package Dify_Chatbot
  */
 
-namespace Dify_Chatbot\Tests\Dify;
+namespace Dify_Chatbot\Tests\Dify\App;
 
-use Dify_Chatbot\Dify\App_Info;
-use Dify_Chatbot\Dify\Client;
+use Dify_Chatbot\Dify\App\App_Info;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\TestCase;
 
-require_once dirname( __DIR__ ) . '/Support/Emulator.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Emulator.php';
 
 final class App_InfoTest extends TestCase {
 

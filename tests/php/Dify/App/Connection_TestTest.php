@@ -5,11 +5,11 @@
  * @package Dify_Chatbot
  */
 
-namespace Dify_Chatbot\Tests\Dify;
+namespace Dify_Chatbot\Tests\Dify\App;
 
-use Dify_Chatbot\Dify\App_Info;
-use Dify_Chatbot\Dify\Client;
-use Dify_Chatbot\Dify\Connection_Test;
+use Dify_Chatbot\Dify\App\App_Info;
+use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\App\Connection_Test;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Settings\Encryption;
 use Dify_Chatbot\Settings\Key_Store;
@@ -19,9 +19,9 @@ use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\Support\Tls_Server;
 use Dify_Chatbot\Tests\TestCase;
 
-require_once dirname( __DIR__ ) . '/Support/Emulator.php';
-require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
-require_once dirname( __DIR__ ) . '/Support/Tls_Server.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Emulator.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Clean_Environment.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Tls_Server.php';
 
 final class Connection_TestTest extends TestCase {
 

@@ -7,9 +7,11 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\App;
 
 use WP_Error;
+use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Http\Client;
 
 /**
  * The browser-safe subset of Dify's /parameters (dify-api §12.1) — opening statement, suggested

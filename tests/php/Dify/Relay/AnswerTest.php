@@ -5,9 +5,9 @@
  * @package Dify_Chatbot
  */
 
-namespace Dify_Chatbot\Tests\Dify;
+namespace Dify_Chatbot\Tests\Dify\Relay;
 
-use Dify_Chatbot\Dify\Answer;
+use Dify_Chatbot\Dify\Relay\Answer;
 use Dify_Chatbot\Tests\TestCase;
 
 final class AnswerTest extends TestCase {

@@ -7,7 +7,7 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\Relay;
 
 /**
  * An allow-list per event (dify-api §8.3). Workflow and node events lose their inputs (they hold

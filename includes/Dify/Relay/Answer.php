@@ -7,7 +7,7 @@
 
 declare( strict_types=1 );
 
-namespace Dify_Chatbot\Dify;
+namespace Dify_Chatbot\Dify\Relay;
 
 /**
  * One shape for every app mode when the browser asks for JSON:

@@ -5,9 +5,9 @@
  * @package Dify_Chatbot
  */
 
-namespace Dify_Chatbot\Tests\Dify;
+namespace Dify_Chatbot\Tests\Dify\App;
 
-use Dify_Chatbot\Dify\File_Policy;
+use Dify_Chatbot\Dify\App\File_Policy;
 use Dify_Chatbot\Tests\TestCase;
 
 final class File_PolicyTest extends TestCase {

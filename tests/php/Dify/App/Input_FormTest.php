@@ -5,9 +5,9 @@
  * @package Dify_Chatbot
  */
 
-namespace Dify_Chatbot\Tests\Dify;
+namespace Dify_Chatbot\Tests\Dify\App;
 
-use Dify_Chatbot\Dify\Input_Form;
+use Dify_Chatbot\Dify\App\Input_Form;
 use Dify_Chatbot\Tests\TestCase;
 use WP_Error;
 
