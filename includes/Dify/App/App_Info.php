@@ -31,16 +31,6 @@ final class App_Info {
 	private const TTL = 600;
 
 	/**
-	 * Modes that hold a conversation through /chat-messages.
-	 */
-	public const CHAT_MODES = array( 'chat', 'agent-chat', 'advanced-chat' );
-
-	/**
-	 * Every mode of the service API (dify-api §5).
-	 */
-	public const MODES = array( 'chat', 'agent-chat', 'advanced-chat', 'completion', 'workflow' );
-
-	/**
 	 * The error mapper.
 	 *
 	 * @var Error_Mapper
@@ -58,29 +48,32 @@ final class App_Info {
 
 	/**
 	 * The app mode, from the cache or /info. A Dify-compatible service without /info (404) is
-	 * taken for a chat app; any other failure is returned for the visitor.
+	 * taken for a chat app; a mode the plugin cannot relay is the app's problem (503 for the
+	 * visitor), and any other failure is returned for the visitor.
 	 *
 	 * @param Client $client The client.
-	 * @return string|WP_Error
+	 * @return App_Mode|WP_Error
 	 */
 	public function mode( Client $client ) {
 		$cached = get_transient( self::PREFIX . $client->fingerprint() );
-		if ( is_array( $cached ) && isset( $cached['mode'] ) && in_array( $cached['mode'], self::MODES, true ) ) {
-			return $cached['mode'];
+		$mode   = is_array( $cached ) && isset( $cached['mode'] ) && is_string( $cached['mode'] ) ? App_Mode::from( $cached['mode'] ) : null;
+		if ( null !== $mode ) {
+			return $mode;
 		}
 		$response = $client->info();
 		if ( is_wp_error( $response ) ) {
 			return $this->errors->from_transport( $response );
 		}
 		if ( 404 === $response->status() ) {
-			return 'chat';
+			return App_Mode::chat();
 		}
 		$info = self::parse( $response );
 		if ( null === $info ) {
 			return 200 === $response->status() ? $this->errors->bad_response() : $this->errors->from_response( $response );
 		}
 		$this->remember( $client, $info );
-		return $info['mode'];
+		$mode = App_Mode::from( $info['mode'] );
+		return null !== $mode ? $mode : $this->errors->from_dify( 400, 'app_unavailable' );
 	}
 
 	/**

@@ -9,12 +9,13 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Dify\App;
 
+use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Http\Response;
+use Dify_Chatbot\Dify\Http\Transport_Error;
+use Dify_Chatbot\Dify\Http\Transport_Policy;
 use Dify_Chatbot\Settings\Base_Url;
 use Dify_Chatbot\Settings\Ca_Bundle;
 use Dify_Chatbot\Settings\Settings;
-use Dify_Chatbot\Dify\Error_Mapper;
-use Dify_Chatbot\Dify\Http\Client;
-use Dify_Chatbot\Dify\Http\Response;
 
 /**
  * Runs on the server, with the effective settings: calls GET <base>/info with the key and says
@@ -75,10 +76,10 @@ final class Connection_Test {
 			return self::result( 'bad_ca_bundle', $ca_bundle->get_error_message() );
 		}
 
-		$client   = new Client( $base, $key, $ca_bundle );
+		$client   = new Client( $base, $key, new Transport_Policy( $ca_bundle ) );
 		$response = $client->info();
 		if ( is_wp_error( $response ) ) {
-			return $this->transport( Error_Mapper::transport_kind( $response ), $base, $ca_bundle );
+			return $this->transport( Transport_Error::kind( $response ), $base, $ca_bundle );
 		}
 		return $this->answer( $client, $response );
 	}
@@ -86,7 +87,7 @@ final class Connection_Test {
 	/**
 	 * Explains a transport failure.
 	 *
-	 * @param string $kind      Kind from Error_Mapper::transport_kind().
+	 * @param string $kind      Kind from Transport_Error::kind().
 	 * @param string $base      The base URL.
 	 * @param string $ca_bundle The CA bundle in use ('' = the site's default certificates).
 	 * @return array{ok: bool, code: string, message: string, app: null}
@@ -182,11 +183,12 @@ final class Connection_Test {
 	 * @return array{ok: bool, code: string, message: string, app: array{name: string, mode: string, can_chat: bool}}
 	 */
 	private static function success( array $info ): array {
-		$can_chat = in_array( $info['mode'], App_Info::CHAT_MODES, true );
+		$mode     = App_Mode::from( $info['mode'] );
+		$can_chat = null !== $mode && $mode->is_chat();
 		if ( $can_chat ) {
 			/* translators: 1: app name, 2: app mode as Dify names it (chat, agent-chat, advanced-chat). */
 			$message = sprintf( __( 'Connected to “%1$s” (%2$s). Visitors can chat with it.', 'dify-chatbot' ), $info['name'], $info['mode'] );
-		} elseif ( in_array( $info['mode'], array( 'completion', 'workflow' ), true ) ) {
+		} elseif ( null !== $mode ) {
 			/* translators: 1: app name, 2: app mode as Dify names it (completion, workflow). */
 			$message = sprintf( __( 'Connected to “%1$s” (%2$s). This type of app (Text Generator or Workflow) can answer but not hold a conversation: each message is answered on its own, without the earlier ones. The message is sent as the app’s input named “query”, so the app needs an input variable with that name. For a real chat, use a Chatbot, Agent or Chatflow app.', 'dify-chatbot' ), $info['name'], $info['mode'] );
 		} else {

@@ -1,6 +1,6 @@
 <?php
 /**
- * Calls the Dify service API through the WordPress HTTP API.
+ * The Dify service API endpoints the plugin calls.
  *
  * @package Dify_Chatbot
  */
@@ -9,26 +9,17 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Dify\Http;
 
-use Dify_Chatbot\Settings\Settings;
 use WP_Error;
 
 /**
- * Every call goes through wp_remote_request(), so the site's proxy settings and
- * `http_request_args` filters apply — except where Transport_Policy overrides them: TLS is always
- * verified (with the optional CA bundle) and redirects are never followed (a redirect would carry
- * the key to another address).
+ * One method per endpoint, each with its body and timeout; how a request is sent (key, TLS,
+ * redirects, multipart, streams) is the Connection's business. The client is given everything it
+ * needs (address, key, transport policy) and reads no settings itself.
  *
- * Streams use the cURL write callback (environment.md, "Relaying a stream"): events are parsed
- * and handed over as they arrive and never accumulated; the transfer is stopped through the
- * progress callback, never by returning 0 from the write callback (Requests would send the
- * request again).
+ * Calls made for a visitor carry the visitor's derived `user`: Dify scopes conversations and
+ * messages by it (docs/dify-notes.md §2).
  */
 final class Client {
-
-	/**
-	 * Error bodies of non-stream answers are kept up to this size.
-	 */
-	public const MAX_ERROR_BODY = 65536;
 
 	/**
 	 * The largest text-to-speech answer relayed, in bytes (minutes of MP3).
@@ -36,53 +27,36 @@ final class Client {
 	public const MAX_AUDIO_BYTES = 16777216;
 
 	/**
-	 * The base URL (validated, no trailing slash).
+	 * How requests reach the app.
 	 *
-	 * @var string
+	 * @var Connection
 	 */
-	private string $base_url;
+	private Connection $connection;
 
 	/**
-	 * The app API key.
+	 * Keeps the address, the key and the transport policy.
 	 *
-	 * @var string
+	 * @param string                $base_url Base URL, e.g. https://api.dify.ai/v1.
+	 * @param string                $api_key  App API key.
+	 * @param Transport_Policy|null $policy   The policy with the site's CA bundle; without one, TLS
+	 *                                        is checked against the default certificates.
 	 */
-	private string $api_key;
-
-	/**
-	 * CA bundle path ('' = the site's default certificates; null = the site's setting, read when
-	 * the first request is sent).
-	 *
-	 * @var string|null
-	 */
-	private ?string $ca_bundle;
-
-	/**
-	 * Keeps the address and the key.
-	 *
-	 * @param string      $base_url  Base URL, e.g. https://api.dify.ai/v1.
-	 * @param string      $api_key   App API key.
-	 * @param string|null $ca_bundle CA bundle path, '' for the default certificates, null for the
-	 *                               site's setting (DIFY_CHATBOT_CA_BUNDLE or the stored option).
-	 */
-	public function __construct( string $base_url, string $api_key, ?string $ca_bundle = null ) {
-		$this->base_url  = rtrim( $base_url, '/' );
-		$this->api_key   = $api_key;
-		$this->ca_bundle = $ca_bundle;
+	public function __construct( string $base_url, string $api_key, ?Transport_Policy $policy = null ) {
+		$this->connection = new Connection( $base_url, $api_key, null !== $policy ? $policy : new Transport_Policy( '' ) );
 	}
 
 	/**
 	 * The base URL.
 	 */
 	public function base_url(): string {
-		return $this->base_url;
+		return $this->connection->base_url();
 	}
 
 	/**
 	 * A stable, non-reversible name for this base URL + key pair (cache keys).
 	 */
 	public function fingerprint(): string {
-		return substr( hash( 'sha256', $this->base_url . "\n" . $this->api_key ), 0, 32 );
+		return $this->connection->fingerprint();
 	}
 
 	/**
@@ -91,12 +65,12 @@ final class Client {
 	 * @param string $text Text.
 	 */
 	public function scrub( string $text ): string {
-		return strlen( $this->api_key ) >= 4 ? str_replace( $this->api_key, '[redacted]', $text ) : $text;
+		return $this->connection->scrub( $text );
 	}
 
 	/**
-	 * GET /info: the app's name and mode. /info takes no `user` (dify-api §12), and the answer is
-	 * cached for the whole site, so none is sent.
+	 * GET /info: the app's name and mode. /info takes no `user` (docs/dify-notes.md §1), and the
+	 * answer is cached for the whole site, so none is sent.
 	 *
 	 * @return Response|WP_Error
 	 */
@@ -106,22 +80,23 @@ final class Client {
 		 *
 		 * @param float $seconds Default 15.
 		 */
-		return $this->request( 'GET', '/info', null, self::seconds( apply_filters( 'dify_chatbot_info_timeout', 15.0 ), 15.0 ) );
+		return $this->connection->request( 'GET', '/info', null, Connection::seconds( apply_filters( 'dify_chatbot_info_timeout', 15.0 ), 15.0 ) );
 	}
 
 	/**
 	 * GET /parameters: the app's features and input form. Like /info it takes no `user`
-	 * (dify-api §12.1), and the answer is cached for the whole site.
+	 * (docs/dify-notes.md §1), and the answer is cached for the whole site.
 	 *
 	 * @return Response|WP_Error
 	 */
 	public function parameters() {
-		/** This filter is documented in includes/Dify/Client.php */
-		return $this->request( 'GET', '/parameters', null, self::seconds( apply_filters( 'dify_chatbot_info_timeout', 15.0 ), 15.0 ) );
+		/** This filter is documented in includes/Dify/Http/Client.php */
+		return $this->connection->request( 'GET', '/parameters', null, Connection::seconds( apply_filters( 'dify_chatbot_info_timeout', 15.0 ), 15.0 ) );
 	}
 
 	/**
-	 * Rates an answer as the visitor who received it (dify-api §7.2); null removes the rating.
+	 * Rates an answer as the visitor who received it (Dify finds only their own messages,
+	 * docs/dify-notes.md §2); null removes the rating.
 	 *
 	 * @param string      $message_id Dify's message id.
 	 * @param string      $user       The visitor's Dify user.
@@ -129,7 +104,7 @@ final class Client {
 	 * @return Response|WP_Error
 	 */
 	public function feedback( string $message_id, string $user, ?string $rating ) {
-		return $this->request(
+		return $this->connection->request(
 			'POST',
 			'/messages/' . rawurlencode( $message_id ) . '/feedbacks',
 			array(
@@ -141,19 +116,19 @@ final class Client {
 	}
 
 	/**
-	 * Follow-up questions for an answer of the visitor (dify-api §7.3). Dify asks its model, so
-	 * this may take a while.
+	 * Follow-up questions for an answer of the visitor (docs/dify-notes.md §10). Dify asks its
+	 * model, so this may take a while.
 	 *
 	 * @param string $message_id Dify's message id.
 	 * @param string $user       The visitor's Dify user.
 	 * @return Response|WP_Error
 	 */
 	public function suggested( string $message_id, string $user ) {
-		return $this->request( 'GET', '/messages/' . rawurlencode( $message_id ) . '/suggested?user=' . rawurlencode( $user ), null, 30 );
+		return $this->connection->get( '/messages/' . rawurlencode( $message_id ) . '/suggested', array( 'user' => $user ), 30 );
 	}
 
 	/**
-	 * The visitor's conversations (dify-api §7.4): Dify lists only those of this user.
+	 * The visitor's conversations: Dify lists only those of this user (docs/dify-notes.md §2).
 	 *
 	 * @param string      $user    The visitor's Dify user.
 	 * @param string|null $last_id Id of the last conversation of the previous page.
@@ -161,19 +136,20 @@ final class Client {
 	 * @return Response|WP_Error
 	 */
 	public function conversations( string $user, ?string $last_id, int $limit ) {
-		$query = array(
-			'user'  => $user,
-			'limit' => $limit,
+		return $this->connection->get(
+			'/conversations',
+			array(
+				'user'    => $user,
+				'limit'   => $limit,
+				'last_id' => $last_id,
+			),
+			15
 		);
-		if ( null !== $last_id ) {
-			$query['last_id'] = $last_id;
-		}
-		return $this->request( 'GET', '/conversations?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ), null, 15 );
 	}
 
 	/**
-	 * A page of a conversation's messages as the visitor (dify-api §7.1): Dify answers 404 for a
-	 * conversation of another user.
+	 * A page of a conversation's messages as the visitor: Dify answers 404 for a conversation of
+	 * another user (docs/dify-notes.md §2).
 	 *
 	 * @param string      $conversation_id Dify's conversation id.
 	 * @param string      $user            The visitor's Dify user.
@@ -182,19 +158,20 @@ final class Client {
 	 * @return Response|WP_Error
 	 */
 	public function messages( string $conversation_id, string $user, ?string $first_id, int $limit ) {
-		$query = array(
-			'conversation_id' => $conversation_id,
-			'user'            => $user,
-			'limit'           => $limit,
+		return $this->connection->get(
+			'/messages',
+			array(
+				'conversation_id' => $conversation_id,
+				'user'            => $user,
+				'limit'           => $limit,
+				'first_id'        => $first_id,
+			),
+			15
 		);
-		if ( null !== $first_id ) {
-			$query['first_id'] = $first_id;
-		}
-		return $this->request( 'GET', '/messages?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 ), null, 15 );
 	}
 
 	/**
-	 * Renames a conversation of the visitor (dify-api §7.4).
+	 * Renames a conversation of the visitor (404 for another user's, docs/dify-notes.md §2).
 	 *
 	 * @param string $conversation_id Dify's conversation id.
 	 * @param string $user            The visitor's Dify user.
@@ -202,7 +179,7 @@ final class Client {
 	 * @return Response|WP_Error
 	 */
 	public function rename( string $conversation_id, string $user, string $name ) {
-		return $this->request(
+		return $this->connection->request(
 			'POST',
 			'/conversations/' . rawurlencode( $conversation_id ) . '/name',
 			array(
@@ -215,19 +192,19 @@ final class Client {
 	}
 
 	/**
-	 * Deletes a conversation. Dify does NOT check who owns it (dify-api §4): callers must.
+	 * Deletes a conversation. Dify does NOT check who owns it (docs/dify-notes.md §2): callers must.
 	 *
 	 * @param string $conversation_id Dify's conversation id.
 	 * @param string $user            The visitor's Dify user.
 	 * @return Response|WP_Error
 	 */
 	public function delete_conversation( string $conversation_id, string $user ) {
-		return $this->request( 'DELETE', '/conversations/' . rawurlencode( $conversation_id ), array( 'user' => $user ), 15 );
+		return $this->connection->request( 'DELETE', '/conversations/' . rawurlencode( $conversation_id ), array( 'user' => $user ), 15 );
 	}
 
 	/**
-	 * Uploads a visitor's file (dify-api §10.1): multipart, one `file` part with its own
-	 * Content-Type (Dify answers 415 without one) and the visitor's `user`. Answers 201.
+	 * Uploads a visitor's file (docs/dify-notes.md §8): one `file` part with its own Content-Type
+	 * and the visitor's `user`. Answers 201.
 	 *
 	 * @param string $user     The visitor's Dify user.
 	 * @param string $path     The file on this server.
@@ -236,12 +213,12 @@ final class Client {
 	 * @return Response|WP_Error
 	 */
 	public function upload( string $user, string $path, string $filename, string $mime ) {
-		return $this->multipart( '/files/upload', $user, $path, $filename, $mime );
+		return $this->connection->multipart( '/files/upload', $user, $path, $filename, $mime );
 	}
 
 	/**
-	 * Transcribes a recording (dify-api §11.1): multipart like an upload; Dify takes only the
-	 * part types audio/{mp3,m4a,wav,amr,mpga}. Answers `{"text": …}`.
+	 * Transcribes a recording (docs/dify-notes.md §9): multipart like an upload; Dify takes only
+	 * the part types audio/{mp3,m4a,wav,amr,mpga}. Answers `{"text": …}`.
 	 *
 	 * @param string $user     The visitor's Dify user.
 	 * @param string $path     The recording on this server.
@@ -250,11 +227,11 @@ final class Client {
 	 * @return Response|WP_Error
 	 */
 	public function audio_to_text( string $user, string $path, string $filename, string $mime ) {
-		return $this->multipart( '/audio-to-text', $user, $path, $filename, $mime );
+		return $this->connection->multipart( '/audio-to-text', $user, $path, $filename, $mime );
 	}
 
 	/**
-	 * Reads a text aloud with the app's voice (dify-api §11.2). No `voice` is sent, so Dify
+	 * Reads a text aloud with the app's voice (docs/dify-notes.md §9). No `voice` is sent, so Dify
 	 * checks that the app's text-to-speech is on. Answers `audio/mpeg` bytes.
 	 *
 	 * @param string $user The visitor's Dify user.
@@ -262,56 +239,20 @@ final class Client {
 	 * @return Response|WP_Error
 	 */
 	public function text_to_audio( string $user, string $text ) {
-		$args = $this->args(
+		return $this->connection->request(
 			'POST',
+			'/text-to-audio',
 			array(
 				'user' => $user,
 				'text' => $text,
 			),
 			60,
-			// The audio is relayed whole; a runaway answer must not fill the memory.
-			array( 'limit_response_size' => self::MAX_AUDIO_BYTES )
+			array(
+				'headers'             => array( 'Accept' => 'audio/mpeg, application/json' ),
+				// The audio is relayed whole; a runaway answer must not fill the memory.
+				'limit_response_size' => self::MAX_AUDIO_BYTES,
+			)
 		);
-		$args['headers']['Accept'] = 'audio/mpeg, application/json';
-		$response                  = $this->policy()->send( $this->url( '/text-to-audio' ), $args, $this->api_key );
-		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
-	}
-
-	/**
-	 * Sends one file as multipart/form-data. The WordPress HTTP API has no multipart helper, so
-	 * the body is framed here: a random boundary, the `user` field, then the file part.
-	 *
-	 * @param string $endpoint Path below the base URL.
-	 * @param string $user     The visitor's Dify user.
-	 * @param string $path     The file on this server.
-	 * @param string $filename File name for the part.
-	 * @param string $mime     The part's Content-Type.
-	 * @return Response|WP_Error
-	 */
-	private function multipart( string $endpoint, string $user, string $path, string $filename, string $mime ) {
-		$bytes = is_file( $path ) && is_readable( $path ) ? file_get_contents( $path ) : false; // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- a local temporary file, not a URL.
-		if ( false === $bytes ) {
-			return new WP_Error( 'dify_chatbot_unreadable_file', 'The uploaded file could not be read.' );
-		}
-		$boundary = '----DifyChatbot' . wp_generate_password( 24, false );
-		// Quotes, backslashes and line breaks would end the header early.
-		$filename = (string) preg_replace( '/["\\\\\x00-\x1f\x7f]/', '', $filename );
-		$mime     = 1 === preg_match( '#^[a-z0-9.+-]+/[a-z0-9.+-]+$#i', $mime ) ? $mime : 'application/octet-stream';
-		$body     = '--' . $boundary . "\r\n"
-			. "Content-Disposition: form-data; name=\"user\"\r\n\r\n"
-			. $user . "\r\n"
-			. '--' . $boundary . "\r\n"
-			. 'Content-Disposition: form-data; name="file"; filename="' . $filename . "\"\r\n"
-			. 'Content-Type: ' . $mime . "\r\n\r\n"
-			. $bytes . "\r\n"
-			. '--' . $boundary . "--\r\n";
-		unset( $bytes );
-
-		$args                            = $this->args( 'POST', null, 60 );
-		$args['headers']['Content-Type'] = 'multipart/form-data; boundary=' . $boundary;
-		$args['body']                    = $body;
-		$response                        = $this->policy()->send( $this->url( $endpoint ), $args, $this->api_key );
-		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
 	}
 
 	/**
@@ -329,36 +270,16 @@ final class Client {
 		 *
 		 * @param float $seconds Default 120.
 		 */
-		return $this->request( 'POST', $path, $body, self::seconds( apply_filters( 'dify_chatbot_request_timeout', 120.0 ), 120.0 ) );
-	}
-
-	/**
-	 * Stops a running answer, with the same `user` that started it (dify-api §6.2).
-	 *
-	 * @param string $task_id Task id from the stream.
-	 * @param string $user    The visitor's Dify user.
-	 * @param string $mode    The app mode (each family has its own stop endpoint).
-	 * @return Response|WP_Error
-	 */
-	public function stop( string $task_id, string $user, string $mode ) {
-		$task = rawurlencode( $task_id );
-		if ( 'workflow' === $mode ) {
-			$path = '/workflows/tasks/' . $task . '/stop';
-		} elseif ( 'completion' === $mode ) {
-			$path = '/completion-messages/' . $task . '/stop';
-		} else {
-			$path = '/chat-messages/' . $task . '/stop';
-		}
-		return $this->request( 'POST', $path, array( 'user' => $user ), 15 );
+		return $this->connection->request( 'POST', $path, $body, Connection::seconds( apply_filters( 'dify_chatbot_request_timeout', 120.0 ), 120.0 ) );
 	}
 
 	/**
 	 * Streams a generation call: each event goes to $on_event the moment it is complete.
 	 *
 	 * Only a 200 `text/event-stream` answer is parsed; any other answer's body is kept (up to
-	 * MAX_ERROR_BODY) and returned in the Response for the error mapper. When $should_stop says
-	 * so (checked by cURL's progress callback, at least once a second), the transfer is aborted
-	 * and a Response is still returned.
+	 * Connection::MAX_ERROR_BODY) and returned in the Response for the error mapper. When
+	 * $should_stop says so (asked at least once a second), the transfer is aborted and a Response
+	 * is still returned.
 	 *
 	 * @param string               $path        Path below the base URL.
 	 * @param array<string, mixed> $body        JSON body; must carry `user`.
@@ -371,145 +292,25 @@ final class Client {
 	 */
 	public function stream( string $path, array $body, callable $on_event, ?callable $should_stop = null ) {
 		$body['response_mode'] = 'streaming';
-		$state                 = new Stream_State( new Sse_Parser( $on_event ), $should_stop );
-		$token                 = wp_generate_password( 20, false );
 		/**
 		 * Filters how many seconds a whole streamed answer may take (silence is limited
 		 * separately by `dify_chatbot_read_timeout`).
 		 *
 		 * @param float $seconds Default 1200, Dify's own limit for one run.
 		 */
-		$timeout   = self::seconds( apply_filters( 'dify_chatbot_stream_timeout', 1200.0 ), 1200.0 );
-		$configure = static function ( &$handle, $args ) use ( $state, $token ) {
-			if ( is_array( $args ) && isset( $args['dify_chatbot_stream'] ) && $token === $args['dify_chatbot_stream'] ) {
-				$state->configure( $handle );
-			}
-		};
-
-		add_action( 'http_api_curl', $configure, 99, 2 );
-		try {
-			$response = $this->policy()->send(
-				$this->url( $path ),
-				$this->args(
-					'POST',
-					$body,
-					$timeout,
-					array( 'dify_chatbot_stream' => $token )
-				),
-				$this->api_key
-			);
-		} finally {
-			remove_action( 'http_api_curl', $configure, 99 );
-		}
-
-		if ( ! $state->configured() ) {
-			// Another transport than cURL answered: it cannot stream, so its buffered body is parsed.
-			return $this->buffered_stream( $response, $on_event );
-		}
-		$state->finish();
-		if ( is_wp_error( $response ) ) {
-			if ( $state->aborted() ) {
-				return new Response( $state->status(), $state->content_type(), array(), '' );
-			}
-			return $response;
-		}
-		return Response::from_wp( $response, $state->error_body() );
+		$timeout = Connection::seconds( apply_filters( 'dify_chatbot_stream_timeout', 1200.0 ), 1200.0 );
+		return $this->connection->stream( $path, $body, $timeout, $on_event, $should_stop );
 	}
 
 	/**
-	 * Sends one JSON request.
+	 * Stops a running answer. Dify ignores a stop from another `user` than the one that started
+	 * the task (docs/dify-notes.md §7).
 	 *
-	 * @param string                    $method  HTTP method.
-	 * @param string                    $path    Path below the base URL.
-	 * @param array<string, mixed>|null $body    JSON body (null for GET).
-	 * @param float                     $timeout Seconds for the whole request.
+	 * @param string $path The mode's stop endpoint for the task (App_Mode::stop_path()).
+	 * @param string $user The visitor's Dify user.
 	 * @return Response|WP_Error
 	 */
-	private function request( string $method, string $path, ?array $body, float $timeout ) {
-		$response = $this->policy()->send( $this->url( $path ), $this->args( $method, $body, $timeout ), $this->api_key );
-		return is_wp_error( $response ) ? $response : Response::from_wp( $response );
-	}
-
-	/**
-	 * The transport policy with this client's CA bundle.
-	 */
-	private function policy(): Transport_Policy {
-		if ( null === $this->ca_bundle ) {
-			$this->ca_bundle = Settings::create()->ca_bundle();
-		}
-		return new Transport_Policy( $this->ca_bundle );
-	}
-
-	/**
-	 * The request arguments shared by every call.
-	 *
-	 * @param string                    $method  HTTP method.
-	 * @param array<string, mixed>|null $body    JSON body (null for GET).
-	 * @param float                     $timeout Seconds for the whole request.
-	 * @param array<string, mixed>      $extra   Extra arguments.
-	 * @return array<string, mixed>
-	 */
-	private function args( string $method, ?array $body, float $timeout, array $extra = array() ): array {
-		// No Authorization here: Transport_Policy::send() hands the key to cURL (see there why).
-		$headers = array(
-			'Accept' => 'application/json, text/event-stream',
-		);
-		$args    = array(
-			'method'      => $method,
-			'headers'     => $headers,
-			'timeout'     => $timeout,
-			'redirection' => 0,
-			'sslverify'   => true,
-			'httpversion' => '1.1',
-			'user-agent'  => 'dify-chatbot-wordpress/' . ( defined( 'DIFY_CHATBOT_VERSION' ) ? DIFY_CHATBOT_VERSION : '0' ),
-		);
-		if ( null !== $body ) {
-			// Dify reads every body with request.get_json(): the header and an object are required.
-			$args['headers']['Content-Type'] = 'application/json';
-			$args['body']                    = (string) wp_json_encode( (object) $body );
-		}
-		return array_merge( $args, $extra );
-	}
-
-	/**
-	 * The full URL of a path.
-	 *
-	 * @param string $path Path starting with '/'.
-	 */
-	private function url( string $path ): string {
-		return $this->base_url . $path;
-	}
-
-	/**
-	 * Parses a stream that another transport returned in one piece.
-	 *
-	 * @param array<string, mixed>|WP_Error $response The response.
-	 * @param callable                      $on_event Receives each event (an array).
-	 * @return Response|WP_Error
-	 *
-	 * @phpstan-param callable(array<string, mixed>): void $on_event
-	 */
-	private function buffered_stream( $response, callable $on_event ) {
-		if ( is_wp_error( $response ) ) {
-			return $response;
-		}
-		$answer = Response::from_wp( $response );
-		if ( ! $answer->is_event_stream() ) {
-			return new Response( $answer->status(), $answer->content_type(), array( 'retry-after' => $answer->header( 'retry-after' ) ), substr( $answer->body(), 0, self::MAX_ERROR_BODY ) );
-		}
-		$parser = new Sse_Parser( $on_event );
-		$parser->feed( $answer->body() );
-		$parser->finish();
-		return new Response( 200, 'text/event-stream', array(), '' );
-	}
-
-	/**
-	 * A filtered timeout, or the default when the filter returned nonsense.
-	 *
-	 * @param mixed $seconds Filtered seconds.
-	 * @param float $default Default seconds.
-	 */
-	private static function seconds( $seconds, float $default ): float {
-		return is_numeric( $seconds ) && $seconds > 0 ? (float) $seconds : $default;
+	public function stop( string $path, string $user ) {
+		return $this->connection->request( 'POST', $path, array( 'user' => $user ), 15 );
 	}
 }

@@ -147,8 +147,8 @@ final class Stream_State {
 		}
 		if ( $this->streaming ) {
 			$this->parser->feed( $data );
-		} elseif ( strlen( $this->error_body ) < Client::MAX_ERROR_BODY ) {
-			$this->error_body .= substr( $data, 0, Client::MAX_ERROR_BODY - strlen( $this->error_body ) );
+		} elseif ( strlen( $this->error_body ) < Connection::MAX_ERROR_BODY ) {
+			$this->error_body .= substr( $data, 0, Connection::MAX_ERROR_BODY - strlen( $this->error_body ) );
 		}
 		return strlen( $data );
 	}

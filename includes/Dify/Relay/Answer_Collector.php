@@ -9,15 +9,17 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Dify\Relay;
 
-use WP_Error;
+use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Http\Client;
+use WP_Error;
 
 /**
- * Agent apps answer only in streaming mode (dify-api §5), so when the browser asks for JSON the
- * plugin streams from Dify and collects the text here: `message` / `agent_message` deltas (and
- * the `message_file`-labelled deltas of §8.3's quirk), `message_replace` replacing everything,
- * workflow `text_chunk`s, and the ids and metadata of `message_end`.
+ * Agent apps answer only in streaming mode (docs/dify-notes.md §3), so when the browser asks for
+ * JSON the plugin streams from Dify and collects the text here, reading each event as the relay
+ * does (Event): text deltas added, `message_replace` replacing everything, the ids, and the
+ * metadata of `message_end`. New Agent apps end their deltas with one `message` holding the whole
+ * answer: after `agent_message` deltas, a `message` replaces the text instead of adding to it.
  */
 final class Answer_Collector {
 
@@ -36,7 +38,14 @@ final class Answer_Collector {
 	private string $answer = '';
 
 	/**
-	 * Ids seen in the stream (conversation_id, message_id, task_id, created_at).
+	 * Whether `agent_message` deltas were seen (a later `message` is then the whole answer).
+	 *
+	 * @var bool
+	 */
+	private bool $agent_text = false;
+
+	/**
+	 * Ids seen in the stream (conversation_id, message_id, task_id, created_at), the first of each.
 	 *
 	 * @var array<string, mixed>
 	 */
@@ -50,7 +59,7 @@ final class Answer_Collector {
 	private $metadata = null;
 
 	/**
-	 * Whether the terminal event arrived.
+	 * Whether the final event arrived.
 	 *
 	 * @var bool
 	 */
@@ -76,18 +85,17 @@ final class Answer_Collector {
 	 * Streams one answer from Dify and returns it whole.
 	 *
 	 * @param Client               $client The client.
-	 * @param string               $path   Generation endpoint.
+	 * @param App_Mode             $mode   The app mode (its generation endpoint is called).
 	 * @param array<string, mixed> $body   JSON body.
-	 * @param string               $mode   The app mode.
 	 * @return array<string, mixed>|WP_Error
 	 */
-	public function collect( Client $client, string $path, array $body, string $mode ) {
+	public function collect( Client $client, App_Mode $mode, array $body ) {
 		$this->reset();
 		$result = $client->stream(
-			$path,
+			$mode->generation_path(),
 			$body,
 			function ( array $event ) use ( $mode ): void {
-				$this->take( $event, $mode );
+				$this->take( new Event( $event ), $mode );
 			}
 		);
 
@@ -105,66 +113,62 @@ final class Answer_Collector {
 		if ( ! $this->done ) {
 			return $this->errors->interrupted();
 		}
-		return Answer::build( $this->answer, $this->ids, $mode, $this->metadata );
+		return Answer::build( $this->answer, $this->ids, $mode->name(), $this->metadata );
 	}
 
 	/**
 	 * Forgets the previous answer.
 	 */
 	private function reset(): void {
-		$this->answer   = '';
-		$this->ids      = array();
-		$this->metadata = null;
-		$this->done     = false;
-		$this->error    = null;
+		$this->answer     = '';
+		$this->agent_text = false;
+		$this->ids        = array();
+		$this->metadata   = null;
+		$this->done       = false;
+		$this->error      = null;
 	}
 
 	/**
 	 * Takes one event into the answer.
 	 *
-	 * @param array<string, mixed> $event The event.
-	 * @param string               $mode  The app mode.
+	 * @param Event    $event The event.
+	 * @param App_Mode $mode  The app mode.
 	 */
-	private function take( array $event, string $mode ): void {
-		$name = $event['event'];
-		foreach ( array( 'conversation_id', 'message_id', 'task_id', 'created_at' ) as $key ) {
-			if ( ! isset( $this->ids[ $key ] ) && isset( $event[ $key ] ) ) {
-				$this->ids[ $key ] = $event[ $key ];
-			}
-		}
-		$text = isset( $event['answer'] ) && is_string( $event['answer'] ) && ! isset( $event['url'] ) ? $event['answer'] : null;
+	private function take( Event $event, App_Mode $mode ): void {
+		$this->ids  += array_diff_key( $event->ids(), array( 'workflow_run_id' => true ) );
+		$error       = $event->error( $this->errors );
+		$replacement = $event->replacement();
+		$text        = $event->text();
+		$name        = $event->name();
 
-		if ( 'error' === $name && null === $this->error ) {
-			$this->error = $this->errors->from_dify(
-				isset( $event['status'] ) && is_numeric( $event['status'] ) ? (int) $event['status'] : 500,
-				isset( $event['code'] ) && is_string( $event['code'] ) ? $event['code'] : '',
-				isset( $event['message'] ) && is_string( $event['message'] ) ? $event['message'] : ''
-			);
-		} elseif ( 'message_replace' === $name && null !== $text ) {
+		if ( null !== $error ) {
+			$this->error = null === $this->error ? $error : $this->error;
+		} elseif ( null !== $replacement ) {
+			$this->answer = $replacement;
+		} elseif ( null !== $text && 'message' === $name && $this->agent_text ) {
 			$this->answer = $text;
-		} elseif ( in_array( $name, array( 'message', 'agent_message', 'message_file' ), true ) && null !== $text ) {
-			$this->answer .= $text;
-		} elseif ( 'text_chunk' === $name && isset( $event['data']['text'] ) && is_string( $event['data']['text'] ) ) {
-			$this->answer .= $event['data']['text'];
+		} elseif ( null !== $text ) {
+			$this->answer    .= $text;
+			$this->agent_text = $this->agent_text || 'agent_message' === $name;
 		} elseif ( 'message_end' === $name ) {
-			$this->metadata = isset( $event['metadata'] ) ? $event['metadata'] : null;
+			$this->metadata = isset( $event->data()['metadata'] ) ? $event->data()['metadata'] : null;
 			$this->done     = true;
-		} elseif ( 'workflow_finished' === $name && 'workflow' === $mode ) {
-			$this->workflow_finished( isset( $event['data'] ) && is_array( $event['data'] ) ? $event['data'] : array() );
+		} elseif ( $mode->is_workflow() && $event->is_final( $mode ) ) {
+			$this->workflow_finished( $event );
 		}
 	}
 
 	/**
 	 * Ends a workflow answer: its outputs' text when nothing was streamed, an error when it failed.
 	 *
-	 * @param array<string, mixed> $data The event's data.
+	 * @param Event $event The workflow_finished event.
 	 */
-	private function workflow_finished( array $data ): void {
+	private function workflow_finished( Event $event ): void {
 		if ( '' === $this->answer ) {
-			$this->answer = Answer::workflow_text( isset( $data['outputs'] ) ? $data['outputs'] : null );
+			$this->answer = Answer::workflow_text( $event->outputs() );
 		}
 		$this->done = true;
-		if ( ! isset( $data['status'] ) || ! in_array( $data['status'], array( 'succeeded', 'partial-succeeded' ), true ) ) {
+		if ( ! $event->run_succeeded() ) {
 			$this->error = $this->errors->from_dify( 500, 'internal_server_error' );
 		}
 	}

@@ -10,7 +10,7 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Dify\Relay;
 
 /**
- * An allow-list per event (dify-api §8.3). Workflow and node events lose their inputs (they hold
+ * An allow-list per event (docs/dify-notes.md §5). Workflow and node events lose their inputs (they hold
  * `sys.user_id` and the app's variables), outputs, process data, execution metadata and
  * `created_by`; agent thoughts lose the raw tool input and observation (tool payloads may carry
  * internal data). Unknown events (newer Dify releases add some) pass by name with their envelope
@@ -62,7 +62,7 @@ final class Event_Filter {
 	private const CITATION = array( 'position', 'dataset_id', 'dataset_name', 'document_id', 'document_name', 'data_source_type', 'segment_id', 'score', 'content', 'title', 'page', 'segment_position', 'summary' );
 
 	/**
-	 * Keys of a file object (§9.2) the browser may use.
+	 * Keys of a file object the browser may use.
 	 */
 	private const FILE = array( 'type', 'filename', 'extension', 'mime_type', 'size', 'url', 'transfer_method' );
 
@@ -154,7 +154,7 @@ final class Event_Filter {
 	}
 
 	/**
-	 * Prefixes Dify's origin to a root-relative link (dify-api §9.2: FILES_URL defaults to empty);
+	 * Prefixes Dify's origin to a root-relative link (docs/dify-notes.md §5: Dify's links are relative by default);
 	 * anything but an http(s) link becomes null, so no `javascript:` link reaches a page.
 	 *
 	 * @param mixed $url A link from Dify.
@@ -170,13 +170,14 @@ final class Event_Filter {
 	}
 
 	/**
-	 * The listed keys of an array, in the list's order.
+	 * The listed keys of an array, in the list's order (how every allow-list of the plugin is
+	 * applied: what is not listed stays on the server).
 	 *
 	 * @param array<mixed> $values Values.
 	 * @param string[]     $keys   Keys to keep.
 	 * @return array<string, mixed>
 	 */
-	private static function pick( array $values, array $keys ): array {
+	public static function pick( array $values, array $keys ): array {
 		$picked = array();
 		foreach ( $keys as $key ) {
 			if ( array_key_exists( $key, $values ) ) {

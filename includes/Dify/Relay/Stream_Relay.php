@@ -9,18 +9,18 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Dify\Relay;
 
-use Dify_Chatbot\Security\Budget;
-use Dify_Chatbot\Settings\Base_Url;
-use WP_Error;
+use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Settings\Base_Url;
+use WP_Error;
 
 /**
  * Each Dify event is filtered (Event_Filter) and written as `data: {compact JSON}\n\n` the moment
  * it is complete; pings are written as `event: ping\n\n` keep-alives, which also make a gone
  * visitor noticed. Every failure becomes exactly one event in Dify's own error shape, the last of
  * the stream: upstream unreachable or timed out, a non-stream answer, Dify's own error events,
- * and an end of stream before the terminal event.
+ * and an end of stream before the final event.
  *
  * When the visitor has gone, reading stops and Dify is told to stop the task (with the same
  * `user`), so an abandoned answer does not keep running and costing tokens.
@@ -49,7 +49,7 @@ final class Stream_Relay {
 	private bool $started = false;
 
 	/**
-	 * State of the current relay: task id, envelope, terminal event seen, text seen.
+	 * State of the current relay: task id, envelope, final event seen, text seen.
 	 *
 	 * @var array{task_id: string, envelope: array<string, mixed>, terminal: bool, text: bool}
 	 */
@@ -75,11 +75,10 @@ final class Stream_Relay {
 	 * Streams one answer from Dify to the writer.
 	 *
 	 * @param Client               $client The Dify client.
-	 * @param string               $path   Generation endpoint.
+	 * @param App_Mode             $mode   The app mode (its generation endpoint is called).
 	 * @param array<string, mixed> $body   JSON body (with `user` and `inputs`).
-	 * @param string               $mode   The app mode.
 	 */
-	public function relay( Client $client, string $path, array $body, string $mode ): void {
+	public function relay( Client $client, App_Mode $mode, array $body ): void {
 		$this->state = array(
 			'task_id'  => '',
 			'envelope' => array(),
@@ -88,10 +87,10 @@ final class Stream_Relay {
 		);
 		$filter      = new Event_Filter( Base_Url::origin( $client->base_url() ) );
 		$result      = $client->stream(
-			$path,
+			$mode->generation_path(),
 			$body,
 			function ( array $event ) use ( $client, $filter, $mode ): void {
-				$this->forward( $client, $filter, $mode, $event );
+				$this->forward( $client, $filter, $mode, new Event( $event ) );
 			},
 			function (): bool {
 				// Without a task id Dify cannot be told to stop, so reading goes on (silently)
@@ -145,47 +144,38 @@ final class Stream_Relay {
 	/**
 	 * Handles one Dify event.
 	 *
-	 * @param Client               $client The client (to scrub the key).
-	 * @param Event_Filter         $filter The allow-list.
-	 * @param string               $mode   The app mode.
-	 * @param array<string, mixed> $event  The decoded event.
+	 * @param Client       $client The client (to scrub the key).
+	 * @param Event_Filter $filter The allow-list.
+	 * @param App_Mode     $mode   The app mode.
+	 * @param Event        $event  The event.
 	 */
-	private function forward( Client $client, Event_Filter $filter, string $mode, array $event ): void {
-		if ( $this->state['terminal'] && 'error' === $event['event'] ) {
-			// One error event at most, and none after a terminal event.
+	private function forward( Client $client, Event_Filter $filter, App_Mode $mode, Event $event ): void {
+		$error = $event->error( $this->errors );
+		if ( $this->state['terminal'] && null !== $error ) {
+			// One error event at most, and none after the final event.
 			return;
 		}
-		$name = (string) $event['event'];
-		if ( '' === $this->state['task_id'] && isset( $event['task_id'] ) && is_string( $event['task_id'] ) ) {
-			$this->state['task_id'] = $event['task_id'];
+		if ( '' === $this->state['task_id'] ) {
+			$this->state['task_id'] = $event->task_id();
 		}
 		if ( $this->writer->is_gone() ) {
 			return;
 		}
 		$this->start();
-		foreach ( array( 'conversation_id', 'message_id', 'created_at', 'workflow_run_id' ) as $key ) {
-			if ( isset( $event[ $key ] ) && is_scalar( $event[ $key ] ) ) {
-				$this->state['envelope'][ $key ] = $event[ $key ];
-			}
-		}
+		$this->state['envelope'] = array_merge( $this->state['envelope'], $event->ids() );
 
-		if ( 'ping' === $name ) {
+		if ( $event->is_ping() ) {
 			$this->writer->write( "event: ping\n\n" );
 			return;
 		}
-		if ( 'error' === $name ) {
-			$error = $this->errors->from_dify(
-				isset( $event['status'] ) && is_numeric( $event['status'] ) ? (int) $event['status'] : 500,
-				isset( $event['code'] ) && is_string( $event['code'] ) ? $event['code'] : '',
-				isset( $event['message'] ) && is_string( $event['message'] ) ? $event['message'] : ''
-			);
+		if ( null !== $error ) {
 			$this->fail( $error );
 			return;
 		}
-		if ( 'text_chunk' === $name || isset( $event['answer'] ) ) {
+		if ( null !== $event->text() || null !== $event->replacement() ) {
 			$this->state['text'] = true;
 		}
-		if ( 'workflow' === $mode && 'workflow_finished' === $name && ! $this->state['text'] ) {
+		if ( $mode->is_workflow() && $event->is_final( $mode ) && ! $this->state['text'] ) {
 			$this->workflow_text( $client, $event );
 		}
 
@@ -197,20 +187,13 @@ final class Stream_Relay {
 		 * @param array<string, mixed>      $event The event as Dify sent it.
 		 * @param string                    $mode  The app mode.
 		 */
-		$safe = apply_filters( 'dify_chatbot_stream_event', $filter->filter( $event ), $event, $mode );
+		$safe = apply_filters( 'dify_chatbot_stream_event', $filter->filter( $event->data() ), $event->data(), $mode->name() );
 		if ( is_array( $safe ) ) {
 			$this->write_data( $safe, $client );
 		}
-		if ( 'message_end' === $name || ( 'workflow' === $mode && 'workflow_finished' === $name ) ) {
+		if ( $event->is_final( $mode ) ) {
 			$this->state['terminal'] = true;
-			/**
-			 * Fires with the tokens Dify reports at the end of an answer (streamed or whole); the
-			 * daily budget counts them.
-			 *
-			 * @param int    $tokens Total tokens of the answer (0 when not reported).
-			 * @param string $mode   The app mode.
-			 */
-			do_action( 'dify_chatbot_tokens_used', Budget::tokens_in( $event ), $mode );
+			Token_Usage::report( $event->data(), $mode );
 		}
 	}
 
@@ -218,19 +201,19 @@ final class Stream_Relay {
 	 * A workflow app whose End node text was not streamed gets its outputs' text as one
 	 * text_chunk, so the visitor sees an answer (the outputs themselves are not forwarded).
 	 *
-	 * @param Client               $client The client.
-	 * @param array<string, mixed> $event  The workflow_finished event.
+	 * @param Client $client The client.
+	 * @param Event  $event  The workflow_finished event.
 	 */
-	private function workflow_text( Client $client, array $event ): void {
-		$data = isset( $event['data'] ) && is_array( $event['data'] ) ? $event['data'] : array();
-		$text = Answer::workflow_text( isset( $data['outputs'] ) ? $data['outputs'] : null );
+	private function workflow_text( Client $client, Event $event ): void {
+		$text = Answer::workflow_text( $event->outputs() );
 		if ( '' === $text ) {
 			return;
 		}
+		$ids = $event->ids();
 		$this->write_data(
 			array(
 				'event'           => 'text_chunk',
-				'workflow_run_id' => isset( $event['workflow_run_id'] ) ? $event['workflow_run_id'] : null,
+				'workflow_run_id' => isset( $ids['workflow_run_id'] ) ? $ids['workflow_run_id'] : null,
 				'task_id'         => $this->state['task_id'],
 				'data'            => array(
 					'text'                   => $text,
@@ -286,12 +269,12 @@ final class Stream_Relay {
 	 *
 	 * @param Client               $client The client.
 	 * @param array<string, mixed> $body   The generation request (for its `user`).
-	 * @param string               $mode   The app mode.
+	 * @param App_Mode             $mode   The app mode (its stop endpoint).
 	 */
-	private function stop( Client $client, array $body, string $mode ): void {
+	private function stop( Client $client, array $body, App_Mode $mode ): void {
 		if ( '' === $this->state['task_id'] || $this->state['terminal'] || ! isset( $body['user'] ) || ! is_string( $body['user'] ) ) {
 			return;
 		}
-		$client->stop( $this->state['task_id'], $body['user'], $mode );
+		$client->stop( $mode->stop_path( $this->state['task_id'] ), $body['user'] );
 	}
 }

@@ -28,9 +28,9 @@ final class App_InfoTest extends TestCase {
 		$info  = new App_Info( new Error_Mapper() );
 		$since = $this->emulator_last_seq();
 
-		$this->assertSame( 'agent-chat', $info->mode( new Client( self::emulator_url(), 'app-emulator-agent' ) ) );
-		$this->assertSame( 'agent-chat', $info->mode( new Client( self::emulator_url(), 'app-emulator-agent' ) ) );
-		$this->assertSame( 'workflow', $info->mode( new Client( self::emulator_url(), 'app-emulator-workflow' ) ) );
+		$this->assertSame( 'agent-chat', $info->mode( new Client( self::emulator_url(), 'app-emulator-agent' ) )->name() );
+		$this->assertSame( 'agent-chat', $info->mode( new Client( self::emulator_url(), 'app-emulator-agent' ) )->name() );
+		$this->assertSame( 'workflow', $info->mode( new Client( self::emulator_url(), 'app-emulator-workflow' ) )->name() );
 		$this->assertCount( 2, $this->emulator_requests( $since, '/info' ) );
 
 		$client = new Client( self::emulator_url(), 'app-emulator-agent' );
@@ -49,6 +49,21 @@ final class App_InfoTest extends TestCase {
 
 	public function test_a_service_without_info_is_taken_for_a_chat_app(): void {
 		// The emulator answers unknown routes with an HTML 404, as Flask does.
-		$this->assertSame( 'chat', ( new App_Info( new Error_Mapper() ) )->mode( new Client( self::emulator_url() . '/compat', 'app-emulator' ) ) );
+		$this->assertSame( 'chat', ( new App_Info( new Error_Mapper() ) )->mode( new Client( self::emulator_url() . '/compat', 'app-emulator' ) )->name() );
+	}
+
+	public function test_a_cached_mode_the_plugin_cannot_relay_is_asked_again(): void {
+		$client = new Client( self::emulator_url(), 'app-emulator-workflow' );
+		set_transient(
+			'dify_chatbot_info_' . $client->fingerprint(),
+			array(
+				'name' => 'Pipeline',
+				'mode' => 'rag-pipeline',
+			),
+			600
+		);
+		$since = $this->emulator_last_seq();
+		$this->assertSame( 'workflow', ( new App_Info( new Error_Mapper() ) )->mode( $client )->name() );
+		$this->assertCount( 1, $this->emulator_requests( $since, '/info' ) );
 	}
 }

@@ -7,7 +7,9 @@
 
 namespace Dify_Chatbot\Tests\Dify\Http;
 
+use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Http\Connection;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\TestCase;
 
@@ -75,7 +77,7 @@ final class ClientTest extends TestCase {
 			),
 			static function () {}
 		);
-		$client->stop( 'task-1', 'visitor-client-test', 'chat' );
+		$client->stop( '/chat-messages/task-1/stop', 'visitor-client-test' );
 
 		$this->assertCount( 4, $seen );
 		foreach ( $seen as list( $url, $args ) ) {
@@ -158,9 +160,9 @@ final class ClientTest extends TestCase {
 
 	public function test_stop_posts_the_user_as_json_for_each_app_family(): void {
 		$since = $this->emulator_last_seq();
-		$this->assertSame( array( 'result' => 'success' ), $this->client()->stop( 'task-a', 'visitor-x', 'chat' )->json() );
-		$this->client( 'app-emulator-completion' )->stop( 'task-b', 'visitor-x', 'completion' );
-		$this->client( 'app-emulator-workflow' )->stop( 'task-c', 'visitor-x', 'workflow' );
+		$this->assertSame( array( 'result' => 'success' ), $this->client()->stop( App_Mode::chat()->stop_path( 'task-a' ), 'visitor-x' )->json() );
+		$this->client( 'app-emulator-completion' )->stop( App_Mode::from( 'completion' )->stop_path( 'task-b' ), 'visitor-x' );
+		$this->client( 'app-emulator-workflow' )->stop( App_Mode::from( 'workflow' )->stop_path( 'task-c' ), 'visitor-x' );
 
 		$paths = array_column( $this->emulator_requests( $since, 'stop' ), 'path' );
 		$this->assertSame( array( '/v1/chat-messages/task-a/stop', '/v1/completion-messages/task-b/stop', '/v1/workflows/tasks/task-c/stop' ), $paths );
@@ -309,6 +311,7 @@ final class ClientTest extends TestCase {
 		$since    = $this->emulator_last_seq();
 		$response = $this->client()->upload( 'visitor-client-test', '/nonexistent/file.png', 'file.png', 'image/png' );
 		$this->assertInstanceOf( \WP_Error::class, $response );
+		$this->assertSame( Connection::UNREADABLE, $response->get_error_code() );
 		$this->assertSame( array(), $this->emulator_requests( $since, '/files/upload' ) );
 	}
 

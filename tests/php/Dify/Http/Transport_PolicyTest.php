@@ -8,9 +8,10 @@
 
 namespace Dify_Chatbot\Tests\Dify\Http;
 
-use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
-use Dify_Chatbot\Settings\Option;
+use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Http\Transport_Error;
+use Dify_Chatbot\Dify\Http\Transport_Policy;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\Support\Tls_Server;
@@ -91,16 +92,16 @@ final class Transport_PolicyTest extends TestCase {
 
 	public function test_a_self_signed_server_is_refused_without_a_ca_bundle(): void {
 		$since    = $this->emulator_last_seq();
-		$response = ( new Client( self::$https . '/v1', 'app-emulator', '' ) )->info();
+		$response = ( new Client( self::$https . '/v1', 'app-emulator', new Transport_Policy( '' ) ) )->info();
 
 		$this->assertInstanceOf( \WP_Error::class, $response );
-		$this->assertSame( 'tls', Error_Mapper::transport_kind( $response ) );
+		$this->assertSame( 'tls', Transport_Error::kind( $response ) );
 		$this->assertSame( array(), $this->emulator_requests( $since, '/info' ), 'The key must not reach a server whose certificate failed.' );
 	}
 
 	public function test_the_ca_bundle_makes_the_self_signed_server_trusted(): void {
 		$since    = $this->emulator_last_seq();
-		$response = ( new Client( self::$https . '/v1', 'app-emulator', self::tls_certificate() ) )->info();
+		$response = ( new Client( self::$https . '/v1', 'app-emulator', new Transport_Policy( self::tls_certificate() ) ) )->info();
 
 		$this->assert_not_wp_error( $response );
 		$this->assertSame( 200, $response->status() );
@@ -110,7 +111,7 @@ final class Transport_PolicyTest extends TestCase {
 
 	public function test_a_stream_works_over_tls_with_the_ca_bundle(): void {
 		$events   = array();
-		$response = ( new Client( self::$https . '/v1', 'app-emulator', self::tls_certificate() ) )->stream(
+		$response = ( new Client( self::$https . '/v1', 'app-emulator', new Transport_Policy( self::tls_certificate() ) ) )->stream(
 			'/chat-messages',
 			array(
 				'inputs' => new \stdClass(),
@@ -133,8 +134,8 @@ final class Transport_PolicyTest extends TestCase {
 		$this->turn_verification_off_everywhere();
 		$since = $this->emulator_last_seq();
 
-		$info   = ( new Client( self::$https . '/v1', 'app-emulator', '' ) )->info();
-		$stream = ( new Client( self::$https . '/v1', 'app-emulator', '' ) )->stream(
+		$info   = ( new Client( self::$https . '/v1', 'app-emulator', new Transport_Policy( '' ) ) )->info();
+		$stream = ( new Client( self::$https . '/v1', 'app-emulator', new Transport_Policy( '' ) ) )->stream(
 			'/chat-messages',
 			array(
 				'inputs' => new \stdClass(),
@@ -145,9 +146,9 @@ final class Transport_PolicyTest extends TestCase {
 		);
 
 		$this->assertInstanceOf( \WP_Error::class, $info );
-		$this->assertSame( 'tls', Error_Mapper::transport_kind( $info ) );
+		$this->assertSame( 'tls', Transport_Error::kind( $info ) );
 		$this->assertInstanceOf( \WP_Error::class, $stream );
-		$this->assertSame( 'tls', Error_Mapper::transport_kind( $stream ) );
+		$this->assertSame( 'tls', Transport_Error::kind( $stream ) );
 		$this->assertSame( array(), $this->emulator_requests( $since, '/v1/' ) );
 	}
 
@@ -164,7 +165,7 @@ final class Transport_PolicyTest extends TestCase {
 	public function test_a_redirect_to_another_host_is_not_followed(): void {
 		$this->turn_verification_off_everywhere(); // Including a filter that asks for 5 redirects.
 		$since  = $this->emulator_last_seq();
-		$client = new Client( self::$redirector . '/v1', 'app-emulator', '' );
+		$client = new Client( self::$redirector . '/v1', 'app-emulator', new Transport_Policy( '' ) );
 
 		$info   = $client->info();
 		$chat   = $client->chat_blocking(
@@ -192,13 +193,5 @@ final class Transport_PolicyTest extends TestCase {
 		$this->assertSame( str_replace( '127.0.0.1', 'localhost', self::emulator_origin() ) . '/v1/info', $info->header( 'location' ) );
 		$this->assertSame( array(), $this->emulator_requests( $since, '/v1/' ), 'Nothing may reach the redirect target.' );
 		$this->assertSame( 502, ( new Error_Mapper() )->from_response( $chat )->get_error_data()['status'] );
-	}
-
-	public function test_a_client_without_an_explicit_bundle_uses_the_site_setting(): void {
-		update_option( Option::NAME, array_merge( Option::defaults(), array( 'ca_bundle' => self::tls_certificate() ) ) );
-		$this->assertSame( 200, ( new Client( self::$https . '/v1', 'app-emulator' ) )->info()->status() );
-
-		$this->set_environment( 'DIFY_CHATBOT_CA_BUNDLE', '/nonexistent/ca.pem' );
-		$this->assertInstanceOf( \WP_Error::class, ( new Client( self::$https . '/v1', 'app-emulator' ) )->info(), 'The override wins over the stored path.' );
 	}
 }

@@ -7,9 +7,10 @@
 
 namespace Dify_Chatbot\Tests\Dify\Relay;
 
-use Dify_Chatbot\Dify\Relay\Answer_Collector;
-use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Relay\Answer_Collector;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\TestCase;
 
@@ -24,17 +25,18 @@ final class Answer_CollectorTest extends TestCase {
 		$this->require_emulator();
 	}
 
-	private function collect( string $key, string $query, string $mode, string $path = '/chat-messages' ) {
+	private function collect( string $key, string $query, string $mode ) {
+		$mode = App_Mode::from( $mode );
 		$body = array(
 			'inputs' => new \stdClass(),
 			'user'   => 'visitor-collector-test',
 		);
-		if ( '/chat-messages' === $path ) {
+		if ( $mode->is_chat() ) {
 			$body['query'] = $query;
 		} else {
 			$body['inputs'] = (object) array( 'query' => $query );
 		}
-		return ( new Answer_Collector( new Error_Mapper() ) )->collect( new Client( self::emulator_url(), $key ), $path, $body, $mode );
+		return ( new Answer_Collector( new Error_Mapper() ) )->collect( new Client( self::emulator_url(), $key ), $mode, $body );
 	}
 
 	public function test_an_agent_answer_is_collected_from_its_stream(): void {
@@ -55,7 +57,7 @@ final class Answer_CollectorTest extends TestCase {
 	}
 
 	public function test_a_workflow_answer_from_text_chunks(): void {
-		$answer = $this->collect( 'app-emulator-workflow', 'Summarize #delay:1', 'workflow', '/workflows/run' );
+		$answer = $this->collect( 'app-emulator-workflow', 'Summarize #delay:1', 'workflow' );
 		$this->assertIsArray( $answer );
 		$this->assertNotSame( '', trim( $answer['answer'] ) );
 		$this->assertNull( $answer['conversation_id'] );

@@ -7,8 +7,9 @@
 
 namespace Dify_Chatbot\Tests\Dify\Relay;
 
-use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Relay\Stream_Relay;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\Support\Memory_Writer;
@@ -43,18 +44,19 @@ final class Stream_RelayTest extends TestCase {
 	/**
 	 * Relays one chat question and returns the writer.
 	 */
-	private function relay( string $query, ?Memory_Writer $writer = null, string $key = 'app-emulator', string $path = '/chat-messages', string $mode = 'chat' ): Memory_Writer {
+	private function relay( string $query, ?Memory_Writer $writer = null, string $key = 'app-emulator', string $mode = 'chat' ): Memory_Writer {
 		$writer = $writer ? $writer : new Memory_Writer();
+		$mode   = App_Mode::from( $mode );
 		$body   = array(
 			'inputs' => new \stdClass(),
 			'user'   => $this->user,
 		);
-		if ( '/chat-messages' === $path ) {
+		if ( $mode->is_chat() ) {
 			$body['query'] = $query;
 		} else {
 			$body['inputs'] = (object) array( 'query' => $query );
 		}
-		( new Stream_Relay( $writer, new Error_Mapper() ) )->relay( new Client( self::emulator_url(), $key ), $path, $body, $mode );
+		( new Stream_Relay( $writer, new Error_Mapper() ) )->relay( new Client( self::emulator_url(), $key ), $mode, $body );
 		return $writer;
 	}
 
@@ -194,13 +196,12 @@ final class Stream_RelayTest extends TestCase {
 		$relay  = new Stream_Relay( $writer, new Error_Mapper() );
 		$relay->relay(
 			new Client( self::emulator_url(), 'app-emulator' ),
-			'/chat-messages',
+			App_Mode::chat(),
 			array(
 				'inputs' => new \stdClass(),
 				'query'  => 'A long answer please #delay:300',
 				'user'   => $this->user,
-			),
-			'chat'
+			)
 		);
 
 		$this->assertCount( 2, $writer->frames, 'Nothing is written after the visitor left.' );
@@ -239,7 +240,7 @@ final class Stream_RelayTest extends TestCase {
 	}
 
 	public function test_workflow_events_reach_the_browser_without_inputs_and_outputs(): void {
-		$writer = $this->relay( 'Summarize this #delay:1', null, 'app-emulator-workflow', '/workflows/run', 'workflow' );
+		$writer = $this->relay( 'Summarize this #delay:1', null, 'app-emulator-workflow', 'workflow' );
 		$this->assertFraming( $writer );
 		$this->assertNoSecrets( $writer );
 		$names = array_values( array_diff( $writer->names(), array( 'ping' ) ) );
@@ -258,7 +259,7 @@ final class Stream_RelayTest extends TestCase {
 	}
 
 	public function test_chatflow_streams_to_message_end(): void {
-		$writer = $this->relay( 'Hello flow #delay:1', null, 'app-emulator-chatflow', '/chat-messages', 'advanced-chat' );
+		$writer = $this->relay( 'Hello flow #delay:1', null, 'app-emulator-chatflow', 'advanced-chat' );
 		$this->assertFraming( $writer );
 		$this->assertNoSecrets( $writer );
 		$names = array_values( array_diff( $writer->names(), array( 'ping' ) ) );

@@ -10,40 +10,32 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Rest;
 
 use Dify_Chatbot\Dify\App\App_Info;
+use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\App\App_Parameters;
-use Dify_Chatbot\Dify\Http\Client;
-use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Registrable;
-use Dify_Chatbot\Settings\Settings;
+use Dify_Chatbot\Security\Visitor_Guard;
 use WP_REST_Request;
 use WP_REST_Response;
 use WP_REST_Server;
 
 /**
- * `GET /dify-chatbot/v1/parameters` (design §3.2): the browser-safe subset of Dify's /parameters
- * (Dify\App_Parameters) — opening statement, suggested questions, which features are on, the input
- * form and the upload limits.
+ * `GET /dify-chatbot/v1/parameters`: the browser-safe subset of Dify's /parameters
+ * (Dify\App\App_Parameters) — opening statement, suggested questions, which features are on, the
+ * input form and the upload limits.
  *
- * Open to whoever may chat (Visitor_Permission). The subset is the same for every visitor and
- * cached; only the form is adjusted per request: fields the site fills on the server
- * (Site_Inputs, for the chat's page) and a completion or workflow app's `query` (the chat
- * message itself) are marked hidden.
+ * Open to whoever may chat (Visitor_Guard::READ: the answer is the same public subset for
+ * everyone and cached, so no rate limit). Only the form is adjusted per request: fields the site
+ * fills on the server (Site_Inputs, for the chat's page) and a completion or workflow app's
+ * `query` (the chat message itself) are marked hidden.
  */
-final class Parameters_Route implements Registrable {
+final class Parameters_Controller implements Registrable {
 
 	/**
-	 * The effective settings.
+	 * What every visitor route shares.
 	 *
-	 * @var Settings
+	 * @var Visitor_Api
 	 */
-	private Settings $settings;
-
-	/**
-	 * Maps failures.
-	 *
-	 * @var Error_Mapper
-	 */
-	private Error_Mapper $errors;
+	private Visitor_Api $api;
 
 	/**
 	 * The app's parameters.
@@ -62,14 +54,12 @@ final class Parameters_Route implements Registrable {
 	/**
 	 * Keeps the collaborators.
 	 *
-	 * @param Settings       $settings   The effective settings.
-	 * @param Error_Mapper   $errors     Maps failures.
+	 * @param Visitor_Api    $api        What every visitor route shares.
 	 * @param App_Parameters $parameters The app's parameters.
 	 * @param App_Info       $info       The app's mode.
 	 */
-	public function __construct( Settings $settings, Error_Mapper $errors, App_Parameters $parameters, App_Info $info ) {
-		$this->settings   = $settings;
-		$this->errors     = $errors;
+	public function __construct( Visitor_Api $api, App_Parameters $parameters, App_Info $info ) {
+		$this->api        = $api;
 		$this->parameters = $parameters;
 		$this->info       = $info;
 	}
@@ -85,21 +75,17 @@ final class Parameters_Route implements Registrable {
 	 * Registers the route.
 	 */
 	public function register_routes(): void {
-		register_rest_route(
-			Settings_Route::NAMESPACE,
+		$this->api->route(
 			'/parameters',
+			WP_REST_Server::READABLE,
+			array( $this, 'parameters' ),
+			Visitor_Guard::READ,
 			array(
-				'methods'             => WP_REST_Server::READABLE,
-				'callback'            => array( $this, 'parameters' ),
-				// Who may chat (the answer is the same public subset for everyone; cached, so no rate limit).
-				'permission_callback' => array( Visitor_Permission::class, 'check' ),
-				'args'                => array(
-					'post_id' => array(
-						'description' => __( 'The page the chat is on (for inputs the site fills in).', 'dify-chatbot' ),
-						'type'        => 'integer',
-						'minimum'     => 0,
-						'default'     => 0,
-					),
+				'post_id' => array(
+					'description' => __( 'The page the chat is on (for inputs the site fills in).', 'dify-chatbot' ),
+					'type'        => 'integer',
+					'minimum'     => 0,
+					'default'     => 0,
 				),
 			)
 		);
@@ -109,20 +95,20 @@ final class Parameters_Route implements Registrable {
 	 * The browser-safe parameters.
 	 *
 	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
 	 */
 	public function parameters( WP_REST_Request $request ): WP_REST_Response {
-		$key = $this->settings->api_key();
-		if ( null === $key || ! $this->settings->is_configured() ) {
-			return $this->errors->to_response( $this->errors->not_configured() );
+		$client = $this->api->client( $request );
+		if ( is_wp_error( $client ) ) {
+			return $this->api->fail( $client );
 		}
-		$client = new Client( $this->settings->base_url(), $key );
-		$safe   = $this->parameters->get( $client );
+		$safe = $this->parameters->get( $client );
 		if ( is_wp_error( $safe ) ) {
-			return $this->errors->to_response( $safe );
+			return $this->api->fail( $safe );
 		}
 		$hidden = array_keys( Site_Inputs::values( Site_Inputs::post( $request->get_param( 'post_id' ) ) ) );
 		$mode   = $this->info->mode( $client );
-		if ( is_string( $mode ) && ! in_array( $mode, App_Info::CHAT_MODES, true ) ) {
+		if ( $mode instanceof App_Mode && ! $mode->is_chat() ) {
 			// The chat message is the `query` input of completion and workflow apps.
 			$hidden[] = 'query';
 		}

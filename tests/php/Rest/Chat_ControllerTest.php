@@ -10,12 +10,13 @@ namespace Dify_Chatbot\Tests\Rest;
 use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\App\App_Parameters;
 use Dify_Chatbot\Dify\Error_Mapper;
-use Dify_Chatbot\Rest\Chat_Route;
+use Dify_Chatbot\Rest\Chat_Controller;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\Support\Memory_Writer;
+use Dify_Chatbot\Tests\Support\Visitor_Routes;
 use Dify_Chatbot\Tests\TestCase;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -23,11 +24,13 @@ use WP_REST_Response;
 require_once dirname( __DIR__ ) . '/Support/Emulator.php';
 require_once dirname( __DIR__ ) . '/Support/Memory_Writer.php';
 require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
+require_once dirname( __DIR__ ) . '/Support/Visitor_Routes.php';
 
-final class Chat_RouteTest extends TestCase {
+final class Chat_ControllerTest extends TestCase {
 
 	use Emulator;
 	use Clean_Environment;
+	use Visitor_Routes;
 
 	protected function set_up() {
 		parent::set_up();
@@ -260,9 +263,44 @@ final class Chat_RouteTest extends TestCase {
 		$id       = $this->uploaded( 'app-emulator-plain' );
 		$since    = $this->emulator_last_seq();
 		$response = $this->dispatch( '/chat', $this->with_files( array( $id ) ) );
-		$this->assertSame( 400, $response->get_status() );
+		// 403 like the upload route's: the app does not offer the feature.
+		$this->assertSame( 403, $response->get_status() );
 		$this->assertSame( 'dify_chatbot_uploads_disabled', $response->get_data()['code'] );
 		$this->assertSame( array(), $this->emulator_requests( $since, '/chat-messages' ) );
+	}
+
+	public function test_file_errors_of_a_stream_are_one_error_event_like_input_errors(): void {
+		$this->configure( 'app-emulator-plain' );
+		$id    = $this->uploaded( 'app-emulator-plain' );
+		$since = $this->emulator_last_seq();
+		foreach ( array(
+			'app-emulator-plain' => 'dify_chatbot_uploads_disabled',
+			'app-emulator'       => 'dify_chatbot_too_many_files',
+		) as $key => $code ) {
+			$this->configure( $key );
+			$writer  = new Memory_Writer();
+			$ended   = false;
+			$request = $this->stream_request( 'Look #delay:0' );
+			$request->set_param( 'files', $this->with_files( array( $id, $id, $id, $id ) )['files'] );
+			$response = $this->streaming_route( $writer, $ended )->chat( $request );
+
+			$this->assertTrue( $ended, $key );
+			$this->assertSame( 200, $response->get_status(), $key );
+			$this->assertSame( 'text/event-stream; charset=utf-8', $writer->headers['Content-Type'], $key );
+			$this->assertSame( array( 'error' ), $writer->names(), $key );
+			$this->assertSame( $code, $writer->events()[0]['code'], $key );
+		}
+		$this->assertSame( array(), $this->emulator_requests( $since, '/chat-messages' ) );
+	}
+
+	public function test_a_stream_without_a_key_is_one_error_event(): void {
+		$writer = new Memory_Writer();
+		$ended  = false;
+		$this->streaming_route( $writer, $ended )->chat( $this->stream_request( 'Hello' ) );
+		$this->assertTrue( $ended );
+		$this->assertSame( array( 'error' ), $writer->names() );
+		$this->assertSame( 'dify_chatbot_not_configured', $writer->events()[0]['code'] );
+		$this->assertSame( 503, $writer->events()[0]['status'] );
 	}
 
 	public function test_a_remote_file_must_be_an_http_url(): void {
@@ -574,12 +612,10 @@ final class Chat_RouteTest extends TestCase {
 		$this->assertSame( 'Summarize this #delay:1', $this->last_post( $since, '/workflows/run' )['body']['inputs']['query'] );
 	}
 
-	private function streaming_route( Memory_Writer $writer, bool &$ended ): Chat_Route {
+	private function streaming_route( Memory_Writer $writer, bool &$ended ): Chat_Controller {
 		$errors = new Error_Mapper();
-		return new Chat_Route(
-			Settings::create(),
-			new Visitor_Identity( static function () {} ),
-			$errors,
+		return new Chat_Controller(
+			self::visitor_api(),
 			new App_Info( $errors ),
 			new App_Parameters( $errors ),
 			static function () use ( $writer ) {

@@ -20,7 +20,7 @@ require_once dirname( __DIR__ ) . '/Support/Emulator.php';
 require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
 require_once dirname( __DIR__ ) . '/Support/Uploads.php';
 
-final class File_RouteTest extends TestCase {
+final class File_ControllerTest extends TestCase {
 
 	use Emulator;
 	use Clean_Environment;

@@ -7,12 +7,15 @@
 
 namespace Dify_Chatbot\Tests\Rest;
 
-use Dify_Chatbot\Rest\Audio_Route;
+use Dify_Chatbot\Dify\App\App_Parameters;
+use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Rest\Audio_Controller;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\Support\Uploads;
+use Dify_Chatbot\Tests\Support\Visitor_Routes;
 use Dify_Chatbot\Tests\TestCase;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -20,12 +23,14 @@ use WP_REST_Response;
 require_once dirname( __DIR__ ) . '/Support/Emulator.php';
 require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
 require_once dirname( __DIR__ ) . '/Support/Uploads.php';
+require_once dirname( __DIR__ ) . '/Support/Visitor_Routes.php';
 
-final class Audio_RouteTest extends TestCase {
+final class Audio_ControllerTest extends TestCase {
 
 	use Emulator;
 	use Clean_Environment;
 	use Uploads;
+	use Visitor_Routes;
 
 	/**
 	 * The Dify user the routes derive in these tests.
@@ -200,7 +205,7 @@ final class Audio_RouteTest extends TestCase {
 		$this->configure();
 		$request  = new WP_REST_Request( 'POST', '/dify-chatbot/v1/text-to-audio' );
 		$response = $this->speak( array( 'text' => 'Hello' ) );
-		$route    = new Audio_Route( Settings::create(), new Visitor_Identity(), new \Dify_Chatbot\Dify\Error_Mapper(), new \Dify_Chatbot\Dify\App\App_Parameters( new \Dify_Chatbot\Dify\Error_Mapper() ) );
+		$route    = new Audio_Controller( self::visitor_api(), new App_Parameters( new Error_Mapper() ) );
 		ob_start();
 		$served = $route->serve_audio( false, $response );
 		$output = (string) ob_get_clean();
@@ -257,7 +262,7 @@ final class Audio_RouteTest extends TestCase {
 			'text' => array( 'RIFF but not a wave file', null ),
 		);
 		foreach ( $cases as $name => list( $bytes, $expected ) ) {
-			$this->assertSame( $expected, Audio_Route::audio_format( $this->temporary_file( $bytes ) ), $name );
+			$this->assertSame( $expected, Audio_Controller::audio_format( $this->temporary_file( $bytes ) ), $name );
 		}
 	}
 }

@@ -30,9 +30,7 @@ use WP_REST_Server;
  * nonce). The API key is write-only: no response contains it, only whether one is saved and its
  * last four characters.
  */
-final class Settings_Route implements Registrable {
-
-	public const NAMESPACE = 'dify-chatbot/v1';
+final class Settings_Controller implements Registrable {
 
 	/**
 	 * The effective settings.
@@ -71,7 +69,7 @@ final class Settings_Route implements Registrable {
 	 */
 	public function register_routes(): void {
 		register_rest_route(
-			self::NAMESPACE,
+			Api::NAMESPACE,
 			'/settings',
 			array(
 				array(
@@ -88,7 +86,7 @@ final class Settings_Route implements Registrable {
 			)
 		);
 		register_rest_route(
-			self::NAMESPACE,
+			Api::NAMESPACE,
 			'/settings/test',
 			array(
 				'methods'             => WP_REST_Server::CREATABLE,

@@ -20,7 +20,7 @@ use WP_REST_Response;
 require_once dirname( __DIR__ ) . '/Support/Emulator.php';
 require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
 
-final class Settings_RouteTest extends TestCase {
+final class Settings_ControllerTest extends TestCase {
 
 	use Emulator;
 	use Clean_Environment;

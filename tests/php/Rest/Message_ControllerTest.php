@@ -18,7 +18,7 @@ use WP_REST_Response;
 require_once dirname( __DIR__ ) . '/Support/Emulator.php';
 require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
 
-final class Message_RouteTest extends TestCase {
+final class Message_ControllerTest extends TestCase {
 
 	use Emulator;
 	use Clean_Environment;
