@@ -14,9 +14,9 @@ use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Http\Client;
 
 /**
- * The browser-safe subset of Dify's /parameters (dify-api §12.1) — opening statement, suggested
- * questions, which features are on, the input form and the upload limits — cached for the site
- * (5 minutes, per base URL + key). The `GET parameters` route hands it to browsers; the file and
+ * The browser-safe subset of Dify's /parameters (docs/dify-notes.md §10) — opening statement,
+ * suggested questions, which features are on, the input form and the upload limits — cached for
+ * the site (5 minutes, per base URL + key). The `GET parameters` route hands it to browsers; the file and
  * voice routes read the same copy to refuse what the app has switched off, without an extra call.
  *
  * Built from an allow-list, never by removing keys: `sensitive_word_avoidance` carries the
@@ -139,7 +139,7 @@ final class App_Parameters {
 	 * The upload settings in Dify's modern shape (`enabled`, `allowed_file_types`,
 	 * `allowed_file_extensions`, `allowed_file_upload_methods`, `number_limits`), or only
 	 * `{enabled: false}`. The legacy shape `{image: {enabled, number_limits, transfer_methods}}`
-	 * (basic apps, dify-api §12.1) means images only.
+	 * (basic apps) means images only.
 	 *
 	 * @param array<string, mixed> $config Dify's `file_upload`.
 	 * @return array<string, mixed>
@@ -167,7 +167,7 @@ final class App_Parameters {
 			'allowed_file_types'          => $types,
 			'allowed_file_extensions'     => $extensions,
 			'allowed_file_upload_methods' => array() !== $methods ? $methods : array( 'local_file', 'remote_url' ),
-			// Dify's default per-message count (dify-api §16).
+			// Dify's default per-message count.
 			'number_limits'               => is_int( $limit ) && $limit > 0 ? $limit : 3,
 		);
 	}

@@ -11,14 +11,14 @@ namespace Dify_Chatbot\Dify\App;
 
 /**
  * The app's upload rules, read from its browser-safe parameters (App_Parameters): Dify's file
- * types by extension (dify-api §9.1), the app's `file_upload` settings (§12.1) and the
- * per-category size limits of `system_parameters` (MiB, §16). The same rules Dify applies when a
+ * types by extension, the app's `file_upload` settings and the per-category size limits of
+ * `system_parameters` (MiB) — docs/dify-notes.md §8 and §10. The same rules Dify applies when a
  * file is used in a message, checked here before a visitor's file is sent anywhere.
  */
 final class File_Policy {
 
 	/**
-	 * Dify's type of each extension (the rest is `custom`), dify-api §9.1.
+	 * Dify's type of each extension (the rest is `custom`).
 	 */
 	private const CATEGORIES = array(
 		'image'    => array( 'jpg', 'jpeg', 'png', 'webp', 'gif', 'svg' ),
@@ -28,7 +28,7 @@ final class File_Policy {
 	);
 
 	/**
-	 * The `system_parameters` key of each category's limit, and Dify's default in MiB (§16).
+	 * The `system_parameters` key of each category's limit, and Dify's default in MiB.
 	 */
 	private const LIMITS = array(
 		'image'    => array( 'image_file_size_limit', 10 ),

@@ -12,9 +12,9 @@ namespace Dify_Chatbot\Dify\App;
 use WP_Error;
 
 /**
- * Checks `inputs` against the app's `user_input_form` (dify-api §9.3) before anything goes to
- * Dify, so a visitor reads "“Your name” must be at most 48 characters" instead of the general
- * "could not accept this message" that Dify's English `invalid_param` text would become.
+ * Checks `inputs` against the app's `user_input_form` (docs/dify-notes.md §4) before anything
+ * goes to Dify, so a visitor reads "“Your name” must be at most 48 characters" instead of the
+ * general "could not accept this message" that Dify's English `invalid_param` text would become.
  *
  * The rules are Dify's: a required variable must have a value (an empty string counts as none,
  * as in Dify's own web form), strings at most `max_length` characters, a select one of its
@@ -145,7 +145,7 @@ final class Input_Form {
 	}
 
 	/**
-	 * Whether a value is a file object as Dify takes it (dify-api §9.1): an upload id or an
+	 * Whether a value is a file object as Dify takes it (docs/dify-notes.md §4): an upload id or an
 	 * http(s) address.
 	 *
 	 * @param mixed $value The value.

@@ -12,8 +12,8 @@ namespace Dify_Chatbot\Dify\Http;
 /**
  * Fed with the bytes as cURL hands them over (about 1 KB at a time, so one event can arrive in
  * many pieces and one piece can hold many events). A frame ends at a blank line. Dify sends
- * `data: {json}` frames and `event: ping` keep-alives (dify-api §8.1); `id:`, `retry:` and comment
- * lines are ignored. A frame whose data is not a JSON object is skipped, not fatal.
+ * `data: {json}` frames and `event: ping` keep-alives (docs/dify-notes.md §5); `id:`, `retry:`
+ * and comment lines are ignored. A frame whose data is not a JSON object is skipped, not fatal.
  *
  * Memory stays bounded by the largest single event, never the answer's length: only the
  * unfinished line and the current frame are kept.

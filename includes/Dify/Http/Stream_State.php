@@ -114,7 +114,7 @@ final class Stream_State {
 		 */
 		$connect = (int) apply_filters( 'dify_chatbot_connect_timeout', 10 );
 
-		curl_setopt( $handle, CURLOPT_CONNECTTIMEOUT, max( 1, $connect ) ); // phpcs:ignore WordPress.WP.AlternativeFunctions.curl_curl_setopt -- streaming needs the handle (environment.md).
+		curl_setopt( $handle, CURLOPT_CONNECTTIMEOUT, max( 1, $connect ) ); // phpcs:ignore WordPress.WP.AlternativeFunctions.curl_curl_setopt -- streaming needs the handle (docs/dify-notes.md §11).
 		curl_setopt( $handle, CURLOPT_LOW_SPEED_LIMIT, 1 ); // phpcs:ignore WordPress.WP.AlternativeFunctions.curl_curl_setopt
 		curl_setopt( $handle, CURLOPT_LOW_SPEED_TIME, max( 1, $idle ) ); // phpcs:ignore WordPress.WP.AlternativeFunctions.curl_curl_setopt
 		curl_setopt( $handle, CURLOPT_WRITEFUNCTION, array( $this, 'write' ) ); // phpcs:ignore WordPress.WP.AlternativeFunctions.curl_curl_setopt
@@ -128,7 +128,7 @@ final class Stream_State {
 	/**
 	 * The cURL write callback: the first call reads status and type; a 200 event stream goes to the
 	 * parser, anything else is kept as an error body. Always returns the length it was given:
-	 * returning less makes Requests send the request again (environment.md).
+	 * returning less makes Requests send the request again (docs/dify-notes.md §11).
 	 *
 	 * @param mixed  $handle The cURL handle.
 	 * @param string $data   Received bytes.

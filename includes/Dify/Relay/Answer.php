@@ -42,7 +42,7 @@ final class Answer {
 	}
 
 	/**
-	 * From a blocking /chat-messages or /completion-messages body (dify-api §6.1, §6.3).
+	 * From a blocking /chat-messages or /completion-messages body.
 	 *
 	 * @param array<string, mixed> $json Dify's body.
 	 * @param string               $mode The app mode.
@@ -62,7 +62,7 @@ final class Answer {
 	}
 
 	/**
-	 * From a blocking /workflows/run body (§6.4): the text is taken from the outputs.
+	 * From a blocking /workflows/run body: the text is taken from the outputs.
 	 *
 	 * @param array<string, mixed> $json Dify's body.
 	 * @return array<string, mixed>|null Null when the run did not succeed.

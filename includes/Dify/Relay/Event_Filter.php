@@ -10,8 +10,8 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Dify\Relay;
 
 /**
- * An allow-list per event (docs/dify-notes.md §5). Workflow and node events lose their inputs (they hold
- * `sys.user_id` and the app's variables), outputs, process data, execution metadata and
+ * An allow-list per event (docs/dify-notes.md §5). Workflow and node events lose their inputs
+ * (they hold `sys.user_id` and the app's variables), outputs, process data, execution metadata and
  * `created_by`; agent thoughts lose the raw tool input and observation (tool payloads may carry
  * internal data). Unknown events (newer Dify releases add some) pass by name with their envelope
  * only. Relative file links get Dify's origin.
@@ -154,8 +154,9 @@ final class Event_Filter {
 	}
 
 	/**
-	 * Prefixes Dify's origin to a root-relative link (docs/dify-notes.md §5: Dify's links are relative by default);
-	 * anything but an http(s) link becomes null, so no `javascript:` link reaches a page.
+	 * Prefixes Dify's origin to a root-relative link (Dify's links are relative by default,
+	 * docs/dify-notes.md §5); anything but an http(s) link becomes null, so no `javascript:` link
+	 * reaches a page.
 	 *
 	 * @param mixed $url A link from Dify.
 	 */

@@ -11,8 +11,8 @@ namespace Dify_Chatbot\Dify\Relay;
 
 /**
  * Sends SSE headers, removes every layer that would hold events back (output buffers, zlib
- * compression, nginx buffering) and flushes after each frame (environment.md: php-fpm buffers
- * 4 KB, nginx buffers without `X-Accel-Buffering: no`).
+ * compression, nginx buffering) and flushes after each frame (docs/dify-notes.md §11: php-fpm
+ * buffers 4 KB, nginx buffers without `X-Accel-Buffering: no`).
  */
 final class Output_Writer implements Event_Writer {
 
