@@ -35,7 +35,7 @@ if ( version_compare( PHP_VERSION, '7.4', '<' ) || version_compare( get_bloginfo
 	return;
 }
 
-// Classes live in includes/ by namespace: Dify_Chatbot\Rest\Chat_Route -> includes/Rest/Chat_Route.php.
+// Classes live in includes/ by namespace: Dify_Chatbot\Dify\Http\Client -> includes/Dify/Http/Client.php.
 spl_autoload_register(
 	function ( $class_name ) {
 		$prefix = 'Dify_Chatbot\\';

@@ -34,10 +34,16 @@ final class Plugin {
 		$errors   = new Dify\Error_Mapper();
 		$counters = new Security\Counter_Store();
 		$budget   = new Security\Budget( $counters, $settings->option() );
-		$policy   = new Security\Chat_Policy( $settings->option() );
-		$limiter  = new Security\Rate_Limiter( $counters, $settings->option(), new Security\Client_Ip() );
-		$info     = new Dify\App_Info( $errors );
-		$params   = new Dify\App_Parameters( $errors );
+		$identity = new Security\Visitor_Identity();
+		$guard    = new Security\Visitor_Guard(
+			new Security\Chat_Policy( $settings->option() ),
+			$budget,
+			new Security\Rate_Limiter( $counters, $settings->option(), new Security\Client_Ip() ),
+			$identity
+		);
+		$visitor  = new Rest\Visitor_Api( $settings, $guard, $identity, $errors );
+		$info     = new Dify\App\App_Info( $errors );
+		$params   = new Dify\App\App_Parameters( $errors );
 		return array(
 			new Frontend\Assets(),
 			new Frontend\Block( $renderer ),
@@ -46,17 +52,16 @@ final class Plugin {
 			new Settings\Settings_Page( $settings ),
 			$counters,
 			$budget,
-			new Security\Chat_Guard( $policy, $budget, $limiter ),
-			new Security\Visitor_Guard( $policy, $limiter, new Security\Visitor_Identity() ),
+			$guard,
 			new Security\Privacy(),
-			new Security\Body_Limit(),
-			new Rest\Settings_Route( $settings, $budget ),
-			new Rest\Chat_Route( $settings, new Security\Visitor_Identity(), $errors, $info, $params ),
-			new Rest\Parameters_Route( $settings, $errors, $params, $info ),
-			new Rest\Message_Route( $settings, new Security\Visitor_Identity(), $errors ),
-			new Rest\Conversation_Route( $settings, new Security\Visitor_Identity(), $errors ),
-			new Rest\File_Route( $settings, new Security\Visitor_Identity(), $errors, $params ),
-			new Rest\Audio_Route( $settings, new Security\Visitor_Identity(), $errors, $params ),
+			new Security\Body_Limit( Rest\Api::NAMESPACE ),
+			new Rest\Settings_Controller( $settings, $budget ),
+			new Rest\Chat_Controller( $visitor, $info, $params ),
+			new Rest\Parameters_Controller( $visitor, $params, $info ),
+			new Rest\Message_Controller( $visitor ),
+			new Rest\Conversation_Controller( $visitor ),
+			new Rest\File_Controller( $visitor, $params ),
+			new Rest\Audio_Controller( $visitor, $params ),
 		);
 	}
 }

@@ -9,15 +9,20 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Dify;
 
+use Dify_Chatbot\Dify\Http\Connection;
+use Dify_Chatbot\Dify\Http\Response;
+use Dify_Chatbot\Dify\Http\Transport_Error;
 use WP_Error;
 use WP_REST_Response;
 
 /**
- * One table for every way Dify (or what stands between) can fail: Dify's JSON errors matched on
- * status + code (dify-api §3; never on the message, except the two documented quirks "Too many
- * requests" §3.5 and "Run failed" §6.1), HTML pages from proxies, and transport errors. The result
- * is a WP_Error with a plugin code, a translated message and the HTTP status for the browser;
- * the same error becomes an SSE `error` event once a stream has started.
+ * The one place where every way Dify (or what stands between) can fail becomes the plugin's
+ * error: Dify's JSON errors matched on status + code (never on the message, except the two quirks
+ * of docs/dify-notes.md §6), HTML pages from proxies, and transport errors. What a failure means
+ * can depend on the call (ABOUT_*): a 404 of a history call is a conversation that is gone, a 413
+ * of an upload a file that is too large (Media_Errors). The result is a WP_Error with a plugin
+ * code, a translated message and the HTTP status for the browser; the same error becomes an SSE
+ * `error` event once a stream has started.
  *
  * No upstream text reaches the visitor: Dify's messages are provider or pydantic texts, often
  * English-only and sometimes internal (`completion_request_error` carries the model provider's
@@ -39,38 +44,22 @@ final class Error_Mapper {
 	public const TIMEOUT                = 'dify_chatbot_timeout';
 	public const INTERRUPTED            = 'dify_chatbot_interrupted';
 	public const BAD_RESPONSE           = 'dify_chatbot_bad_response';
+	public const MESSAGE_NOT_FOUND      = 'dify_chatbot_message_not_found';
+
+	/**
+	 * What a call was about, for what its failures mean: an answer (generation, stop, app
+	 * metadata), the visitor's conversation, one of their messages, an upload, a voice call.
+	 */
+	public const ABOUT_ANSWER       = 'answer';
+	public const ABOUT_CONVERSATION = 'conversation';
+	public const ABOUT_MESSAGE      = 'message';
+	public const ABOUT_UPLOAD       = 'upload';
+	public const ABOUT_VOICE        = 'voice';
 
 	/**
 	 * Dify 400 codes that mean the app or its model setup is broken (the site owner's job).
 	 */
 	private const APP_PROBLEMS = array( 'app_unavailable', 'not_chat_app', 'not_workflow_app', 'not_completion_app', 'provider_not_initialize', 'provider_quota_exceeded', 'model_currently_not_support' );
-
-	/**
-	 * The kind of failure of each cURL error number (the rest is 'network').
-	 */
-	private const CURL_KINDS = array(
-		1  => 'bad_url',
-		3  => 'bad_url',
-		5  => 'dns',
-		6  => 'dns',
-		7  => 'refused',
-		28 => 'timeout',
-		35 => 'tls',
-		51 => 'tls',
-		53 => 'tls',
-		54 => 'tls',
-		58 => 'tls',
-		59 => 'tls',
-		60 => 'tls',
-		64 => 'tls',
-		66 => 'tls',
-		77 => 'tls',
-		80 => 'tls',
-		82 => 'tls',
-		83 => 'tls',
-		90 => 'tls',
-		91 => 'tls',
-	);
 
 	/**
 	 * Dify 400 codes about an attached file.
@@ -104,7 +93,11 @@ final class Error_Mapper {
 	 * @param WP_Error $error From wp_remote_request().
 	 */
 	public function from_transport( WP_Error $error ): WP_Error {
-		$kind = self::transport_kind( $error );
+		if ( Connection::UNREADABLE === $error->get_error_code() ) {
+			// Nothing was sent: the file on this server is the problem, not Dify.
+			return Media_Errors::unreadable_file();
+		}
+		$kind = Transport_Error::kind( $error );
 		if ( 'timeout' === $kind ) {
 			return $this->error( self::TIMEOUT, 504 );
 		}
@@ -115,13 +108,49 @@ final class Error_Mapper {
 	}
 
 	/**
+	 * The JSON object of a successful call (200, or 201 for an upload), or the mapped failure.
+	 *
+	 * @param Response|WP_Error $result What the client returned.
+	 * @param string            $about  What the call was about (ABOUT_*).
+	 * @return array<string, mixed>|WP_Error
+	 */
+	public function json( $result, string $about = self::ABOUT_ANSWER ) {
+		if ( is_wp_error( $result ) ) {
+			return $this->from_transport( $result );
+		}
+		$json = $result->json();
+		if ( null !== $json && in_array( $result->status(), array( 200, 201 ), true ) ) {
+			return $json;
+		}
+		return $this->from_response( $result, $about );
+	}
+
+	/**
+	 * Null when a call succeeded (any 2xx, whatever its body), else the mapped failure.
+	 *
+	 * @param Response|WP_Error $result What the client returned.
+	 * @param string            $about  What the call was about (ABOUT_*).
+	 */
+	public function failure( $result, string $about = self::ABOUT_ANSWER ): ?WP_Error {
+		if ( is_wp_error( $result ) ) {
+			return $this->from_transport( $result );
+		}
+		return $result->status() >= 200 && $result->status() < 300 ? null : $this->from_response( $result, $about );
+	}
+
+	/**
 	 * Maps a non-success answer (any status but 2xx, or a 2xx that is not what was asked for).
 	 *
 	 * @param Response $response The answer.
+	 * @param string   $about    What the call was about (ABOUT_*).
 	 */
-	public function from_response( Response $response ): WP_Error {
-		$status = $response->status();
-		$json   = $response->json();
+	public function from_response( Response $response, string $about = self::ABOUT_ANSWER ): WP_Error {
+		$status  = $response->status();
+		$json    = $response->json();
+		$meaning = $this->about( $about, $status, $json );
+		if ( null !== $meaning ) {
+			return $meaning;
+		}
 		if ( null !== $json && isset( $json['code'] ) && is_string( $json['code'] ) ) {
 			return $this->from_dify( $status, $json['code'], isset( $json['message'] ) && is_string( $json['message'] ) ? $json['message'] : '', $response->header( 'retry-after' ) );
 		}
@@ -224,28 +253,28 @@ final class Error_Mapper {
 	}
 
 	/**
-	 * What kind of transport failure an HTTP API error is: dns, refused, timeout, tls, bad_url,
-	 * blocked or network. Requests reports cURL failures as "cURL error N: …".
+	 * What a failure means for the call it answered, or null when it means what it always does.
 	 *
-	 * @param WP_Error $error From wp_remote_request().
+	 * @param string                    $about  What the call was about (ABOUT_*).
+	 * @param int                       $status Dify's status.
+	 * @param array<string, mixed>|null $json   Dify's JSON body, or null.
 	 */
-	public static function transport_kind( WP_Error $error ): string {
-		if ( 'http_request_not_executed' === $error->get_error_code() ) {
-			// WP_HTTP_BLOCK_EXTERNAL or a `pre_http_request` refusal.
-			return 'blocked';
+	private function about( string $about, int $status, ?array $json ): ?WP_Error {
+		$code    = isset( $json['code'] ) && is_string( $json['code'] ) ? $json['code'] : '';
+		$message = isset( $json['message'] ) && is_string( $json['message'] ) ? $json['message'] : '';
+		switch ( $about ) {
+			case self::ABOUT_CONVERSATION:
+				// A JSON 404: an unknown conversation, or another visitor's.
+				return 404 === $status && null !== $json ? $this->error( self::CONVERSATION_NOT_FOUND, 404 ) : null;
+			case self::ABOUT_MESSAGE:
+				// "Message Not Exists.": unknown, or another visitor's.
+				return 404 === $status && null !== $json ? $this->error( self::MESSAGE_NOT_FOUND, 404 ) : null;
+			case self::ABOUT_UPLOAD:
+				return Media_Errors::from_upload( $status, $code );
+			case self::ABOUT_VOICE:
+				return Media_Errors::from_voice( $status, $code, $message );
 		}
-		$message = $error->get_error_message();
-		if ( 1 === preg_match( '/cURL error (\d+)/', $message, $matches ) ) {
-			$number = (int) $matches[1];
-			return isset( self::CURL_KINDS[ $number ] ) ? self::CURL_KINDS[ $number ] : 'network';
-		}
-		if ( false !== stripos( $message, 'valid URL' ) ) {
-			return 'bad_url';
-		}
-		if ( false !== stripos( $message, 'timed out' ) ) {
-			return 'timeout';
-		}
-		return 'network';
+		return null;
 	}
 
 	/**
@@ -271,11 +300,11 @@ final class Error_Mapper {
 			return $this->error( self::UPSTREAM_ERROR, 502 );
 		}
 		if ( 'invalid_param' === $code ) {
-			// dify-api §3.5: the concurrency limit arrives as 400 invalid_param, not 429.
+			// The concurrency limit arrives as 400 invalid_param, not 429 (docs/dify-notes.md §6).
 			if ( 0 === stripos( $message, 'Too many requests' ) ) {
 				return $this->rate_limited( '' );
 			}
-			// A failed chatflow run (§6.1, §8.5): the visitor's message was fine.
+			// A failed blocking chatflow run: the visitor's message was fine.
 			if ( 0 === stripos( $message, 'Run failed' ) ) {
 				return $this->error( self::ANSWER_FAILED, 502 );
 			}
@@ -337,6 +366,7 @@ final class Error_Mapper {
 	private function message( string $code ): string {
 		$messages = array(
 			self::CONVERSATION_NOT_FOUND => __( 'This conversation is no longer available. Please start a new chat.', 'dify-chatbot' ),
+			self::MESSAGE_NOT_FOUND      => __( 'This message is no longer available.', 'dify-chatbot' ),
 			self::RATE_LIMITED           => __( 'The assistant is busy right now. Please try again in a moment.', 'dify-chatbot' ),
 			self::TOO_LARGE              => __( 'Your message or file is too large.', 'dify-chatbot' ),
 			self::UNSUPPORTED_FILE       => __( 'This file cannot be used here.', 'dify-chatbot' ),

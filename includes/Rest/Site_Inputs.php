@@ -15,7 +15,7 @@ use WP_User;
 /**
  * The `dify_chatbot_inputs` filter: a site can fill app variables from WordPress (the page the chat
  * is on, the logged-in user) on the server. These values win over anything the browser sends, and
- * the browser's form does not show their fields (Parameters_Route marks them hidden); their values
+ * the browser's form does not show their fields (Parameters_Controller marks them hidden); their values
  * never reach the browser.
  *
  * The page comes from the chat's `post_id`, which the browser sends back: it is only a hint, so

@@ -9,6 +9,7 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
+use Dify_Chatbot\Dify\Media_Errors;
 use WP_Error;
 use WP_REST_Request;
 
@@ -20,8 +21,6 @@ use WP_REST_Request;
 final class Uploaded_File {
 
 	public const MISSING = 'dify_chatbot_no_file';
-
-	public const TOO_LARGE = 'dify_chatbot_file_too_large';
 
 	/**
 	 * The temporary file's path.
@@ -81,7 +80,7 @@ final class Uploaded_File {
 			return self::missing();
 		}
 		if ( UPLOAD_ERR_INI_SIZE === $file['error'] || UPLOAD_ERR_FORM_SIZE === $file['error'] ) {
-			return new WP_Error( self::TOO_LARGE, __( 'This file is too large for this site.', 'dify-chatbot' ), array( 'status' => 413 ) );
+			return new WP_Error( Media_Errors::FILE_TOO_LARGE, __( 'This file is too large for this site.', 'dify-chatbot' ), array( 'status' => 413 ) );
 		}
 		if ( UPLOAD_ERR_OK !== $file['error'] || ! self::is_temporary( $file['tmp_name'] ) ) {
 			return self::missing();
@@ -124,7 +123,7 @@ final class Uploaded_File {
 	}
 
 	/**
-	 * A file name Dify accepts (dify-api §10.1: none of `/ \ : * ? " < > |`, at most 200
+	 * A file name Dify accepts (docs/dify-notes.md §8: none of `/ \ : * ? " < > |`, at most 200
 	 * characters, extension kept) and that is safe in a multipart header.
 	 *
 	 * @param string $name The browser's file name.

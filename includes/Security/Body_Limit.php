@@ -10,7 +10,6 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Security;
 
 use Dify_Chatbot\Registrable;
-use Dify_Chatbot\Rest\Settings_Route;
 use WP_Error;
 use WP_REST_Request;
 
@@ -28,6 +27,22 @@ final class Body_Limit implements Registrable {
 	public const MAX_BYTES = 65536;
 
 	/**
+	 * The REST namespace whose requests are checked.
+	 *
+	 * @var string
+	 */
+	private string $namespace;
+
+	/**
+	 * Keeps the namespace.
+	 *
+	 * @param string $namespace The plugin's REST namespace (Rest\Api::NAMESPACE).
+	 */
+	public function __construct( string $namespace ) {
+		$this->namespace = $namespace;
+	}
+
+	/**
 	 * Hooks in before the REST server dispatches.
 	 */
 	public function register(): void {
@@ -43,7 +58,7 @@ final class Body_Limit implements Registrable {
 	 * @return mixed
 	 */
 	public function check( $result, $server, $request ) {
-		if ( null !== $result || ! $request instanceof WP_REST_Request || ! self::is_ours( $request ) || self::is_multipart( $request ) ) {
+		if ( null !== $result || ! $request instanceof WP_REST_Request || ! $this->is_ours( $request ) || self::is_multipart( $request ) ) {
 			return $result;
 		}
 		/**
@@ -75,10 +90,10 @@ final class Body_Limit implements Registrable {
 	 *
 	 * @param WP_REST_Request $request The request.
 	 */
-	private static function is_ours( WP_REST_Request $request ): bool {
+	private function is_ours( WP_REST_Request $request ): bool {
 		// The REST server matches routes case-insensitively, so this check does too.
 		$route = strtolower( untrailingslashit( $request->get_route() ) );
-		$base  = '/' . Settings_Route::NAMESPACE;
+		$base  = '/' . $this->namespace;
 		return $route === $base || 0 === strpos( $route, $base . '/' );
 	}
 

@@ -10,22 +10,20 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Security;
 
 use DateTimeImmutable;
+use Dify_Chatbot\Dify\Relay\Token_Usage;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Settings\Option;
 use WP_Error;
 
 /**
  * Tokens are counted per site day (site timezone) from what Dify reports at the end of each
- * answer (`message_end` metadata.usage.total_tokens, `workflow_finished` data.total_tokens, the
- * same fields of blocking answers), through the action `dify_chatbot_tokens_used`. When the day's
- * budget is spent, chats are refused with 503 until the next site day. An answer already running
- * may go over the budget: Dify reports usage only at its end.
+ * answer, announced through the action Token_Usage::ACTION. When the day's budget is spent,
+ * chats are refused with 503 until the next site day. An answer already running may go over the
+ * budget: Dify reports usage only at its end.
  */
 final class Budget implements Registrable {
 
 	public const CODE = 'dify_chatbot_budget_spent';
-
-	public const ACTION = 'dify_chatbot_tokens_used';
 
 	private const KEY = 'budget:tokens';
 
@@ -58,7 +56,7 @@ final class Budget implements Registrable {
 	 * Counts reported tokens.
 	 */
 	public function register(): void {
-		add_action( self::ACTION, array( $this, 'record' ) );
+		add_action( Token_Usage::ACTION, array( $this, 'record' ) );
 	}
 
 	/**
@@ -103,27 +101,6 @@ final class Budget implements Registrable {
 				'retry_after' => max( 1, self::day_end( $now ) - $now ),
 			)
 		);
-	}
-
-	/**
-	 * The total tokens in a Dify answer or end event (0 when none are reported).
-	 *
-	 * @param mixed $data A message_end / workflow_finished event, a blocking body, or an Answer.
-	 */
-	public static function tokens_in( $data ): int {
-		if ( ! is_array( $data ) ) {
-			return 0;
-		}
-		$candidates = array(
-			isset( $data['metadata']['usage']['total_tokens'] ) ? $data['metadata']['usage']['total_tokens'] : null,
-			isset( $data['data']['total_tokens'] ) ? $data['data']['total_tokens'] : null,
-		);
-		foreach ( $candidates as $value ) {
-			if ( is_numeric( $value ) && (int) $value > 0 ) {
-				return (int) $value;
-			}
-		}
-		return 0;
 	}
 
 	/**

@@ -73,23 +73,6 @@ final class Client_Ip {
 	}
 
 	/**
-	 * Whether a value is an address or a CIDR range (as the trusted proxies setting accepts).
-	 *
-	 * @param string $value The value.
-	 */
-	public static function is_range( string $value ): bool {
-		$parts = explode( '/', $value );
-		if ( count( $parts ) > 2 || ! self::is_ip( $parts[0] ) ) {
-			return false;
-		}
-		if ( 1 === count( $parts ) ) {
-			return true;
-		}
-		$max = false !== strpos( $parts[0], ':' ) ? 128 : 32;
-		return ctype_digit( $parts[1] ) && (int) $parts[1] <= $max;
-	}
-
-	/**
 	 * Whether an address is in any of the ranges.
 	 *
 	 * @param string   $ip     The address.

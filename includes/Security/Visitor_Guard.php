@@ -1,6 +1,6 @@
 <?php
 /**
- * The checks of the visitor routes besides the chat message itself.
+ * The checks every visitor route passes before anything is sent to Dify.
  *
  * @package Dify_Chatbot
  */
@@ -10,18 +10,40 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Security;
 
 use Dify_Chatbot\Registrable;
-use Dify_Chatbot\Rest\Visitor_Permission;
 use WP_Error;
 use WP_REST_Request;
-use WP_REST_Response;
 
 /**
- * Answers the filter `dify_chatbot_visitor_refusal` that every visitor route's permission callback
- * applies (Rest\Visitor_Permission): who may chat (401/403) for all of them, and for the routes that
- * cost an upstream call per request (feedback, follow-up questions) the rate limits of the
- * separate, more generous action bucket (429). A 429 gets its Retry-After header like the chat's.
+ * The permission callback of every visitor route, by the kind of route:
+ *
+ * - READ (parameters, stop): who may chat (401/403);
+ * - ACTION (conversations, feedback, follow-up questions, files, voice — an upstream call each):
+ *   who may chat, then the rate limits of the separate, more generous action bucket (429);
+ * - CHAT (a chat message): who may chat, the daily token budget (503), then the message limits.
+ *
+ * WordPress checks a route's schema before its permission callback, so a malformed request gets
+ * its 400 without counting against any limit. The cheap refusals come first and the counting
+ * last, so a refused request does not use up the visitor's quota.
+ *
+ * The filters FILTER and CHAT_FILTER let a site add refusals of its own (a WP_Error refuses).
+ * They run only once the built-in checks have let the request through, so whatever a filter
+ * returns, it can never let through a request the plugin refused.
  */
 final class Visitor_Guard implements Registrable {
+
+	public const READ   = 'read';
+	public const ACTION = 'action';
+	public const CHAT   = 'chat';
+
+	/**
+	 * A site's own refusal of a visitor request other than a chat message.
+	 */
+	public const FILTER = 'dify_chatbot_visitor_refusal';
+
+	/**
+	 * A site's own refusal of a chat message.
+	 */
+	public const CHAT_FILTER = 'dify_chatbot_chat_refusal';
 
 	/**
 	 * Who may chat.
@@ -29,6 +51,13 @@ final class Visitor_Guard implements Registrable {
 	 * @var Chat_Policy
 	 */
 	private Chat_Policy $policy;
+
+	/**
+	 * The daily budget.
+	 *
+	 * @var Budget
+	 */
+	private Budget $budget;
 
 	/**
 	 * The rate limits.
@@ -48,52 +77,88 @@ final class Visitor_Guard implements Registrable {
 	 * Keeps the checks.
 	 *
 	 * @param Chat_Policy      $policy   Who may chat.
+	 * @param Budget           $budget   The daily budget.
 	 * @param Rate_Limiter     $limiter  The rate limits.
 	 * @param Visitor_Identity $identity Derives the Dify user.
 	 */
-	public function __construct( Chat_Policy $policy, Rate_Limiter $limiter, Visitor_Identity $identity ) {
+	public function __construct( Chat_Policy $policy, Budget $budget, Rate_Limiter $limiter, Visitor_Identity $identity ) {
 		$this->policy   = $policy;
+		$this->budget   = $budget;
 		$this->limiter  = $limiter;
 		$this->identity = $identity;
 	}
 
 	/**
-	 * Adds the filters.
+	 * Adds Retry-After to the refusals that know when to come back.
 	 */
 	public function register(): void {
-		add_filter( Visitor_Permission::FILTER, array( $this, 'refusal' ), 10, 3 );
 		add_filter( 'rest_request_after_callbacks', array( $this, 'retry_after' ), 10, 3 );
 	}
 
 	/**
-	 * The refusal of a visitor request, or what an earlier callback returned.
+	 * Permission callback of the routes that only read what every visitor may see.
 	 *
-	 * @param WP_Error|null   $refusal A refusal from an earlier callback.
 	 * @param WP_REST_Request $request The request.
-	 * @param bool            $limited Whether the route counts against the rate limits.
 	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
-	 * @return WP_Error|null
+	 * @return true|WP_Error
 	 */
-	public function refusal( $refusal, WP_REST_Request $request, bool $limited ): ?WP_Error {
-		if ( $refusal instanceof WP_Error ) {
-			return $refusal;
-		}
-		$refusal = $this->policy->check( $request );
-		if ( null === $refusal && $limited ) {
-			$refusal = $this->limiter->hit( $this->identity->user(), $_SERVER, null, Rate_Limiter::ACTIONS );
-		}
-		return $refusal;
+	public function read( WP_REST_Request $request ) {
+		return $this->check( $request, self::READ );
 	}
 
 	/**
-	 * Adds Retry-After to a rate-limit refusal from a permission callback (WordPress would send
-	 * only the status).
+	 * Permission callback of the routes that cost an upstream call each.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return true|WP_Error
+	 */
+	public function action( WP_REST_Request $request ) {
+		return $this->check( $request, self::ACTION );
+	}
+
+	/**
+	 * Permission callback of a chat message.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return true|WP_Error
+	 */
+	public function chat( WP_REST_Request $request ) {
+		return $this->check( $request, self::CHAT );
+	}
+
+	/**
+	 * True when a request of this kind may go on, else the refusal.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @param string          $kind    READ, ACTION or CHAT.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return true|WP_Error
+	 */
+	public function check( WP_REST_Request $request, string $kind ) {
+		$refusal = $this->policy->check( $request );
+		if ( null === $refusal && self::CHAT === $kind ) {
+			$refusal = $this->budget->check();
+		}
+		if ( null === $refusal ) {
+			$refusal = $this->site_refusal( $request, $kind );
+		}
+		if ( null === $refusal && self::READ !== $kind ) {
+			$refusal = $this->limiter->hit( $this->identity->user(), $_SERVER, null, self::CHAT === $kind ? Rate_Limiter::CHAT : Rate_Limiter::ACTIONS );
+		}
+		return null === $refusal ? true : $refusal;
+	}
+
+	/**
+	 * Adds Retry-After to a refusal from a permission callback that says when to come back (a rate
+	 * limit, a spent budget); WordPress would send only the status.
 	 *
 	 * @param mixed $response The route's answer so far.
 	 * @return mixed
 	 */
 	public function retry_after( $response ) {
-		if ( ! $response instanceof WP_Error || Rate_Limiter::CODE !== $response->get_error_code() ) {
+		if ( ! $response instanceof WP_Error || ! in_array( $response->get_error_code(), array( Rate_Limiter::CODE, Budget::CODE ), true ) ) {
 			return $response;
 		}
 		$data = $response->get_error_data();
@@ -102,5 +167,58 @@ final class Visitor_Guard implements Registrable {
 			$rest->header( 'Retry-After', (string) (int) $data['retry_after'] );
 		}
 		return $rest;
+	}
+
+	/**
+	 * The refusal a site adds through the filters, or null.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @param string          $kind    READ, ACTION or CHAT.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 */
+	private function site_refusal( WP_REST_Request $request, string $kind ): ?WP_Error {
+		$refusal = self::CHAT === $kind ? $this->chat_refusal( $request ) : $this->visitor_refusal( $request, self::ACTION === $kind );
+		return $refusal instanceof WP_Error ? $refusal : null;
+	}
+
+	/**
+	 * What the chat message filter answers.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return mixed
+	 */
+	private function chat_refusal( WP_REST_Request $request ) {
+		/**
+		 * Filters the refusal of a chat message, asked once the plugin's own checks (who may
+		 * chat, daily budget) let it through and before it counts against the rate limits.
+		 * Return a WP_Error to refuse; anything else lets the message through.
+		 *
+		 * @param WP_Error|null   $refusal Null.
+		 * @param WP_REST_Request $request The request.
+		 * @param string          $user    The Dify user of the visitor.
+		 */
+		return apply_filters( self::CHAT_FILTER, null, $request, $this->identity->user() ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.DynamicHooknameFound -- the constant is 'dify_chatbot_chat_refusal'.
+	}
+
+	/**
+	 * What the visitor request filter answers.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @param bool            $limited Whether the route counts against the rate limits.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return mixed
+	 */
+	private function visitor_refusal( WP_REST_Request $request, bool $limited ) {
+		/**
+		 * Filters the refusal of a visitor request other than a chat message, asked once the
+		 * plugin's own checks (who may chat) let it through and before it counts against the
+		 * rate limits. Return a WP_Error to refuse; anything else lets the request through.
+		 *
+		 * @param WP_Error|null   $refusal Null.
+		 * @param WP_REST_Request $request The request.
+		 * @param bool            $limited Whether the route counts against the rate limits.
+		 */
+		return apply_filters( self::FILTER, null, $request, $limited ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.DynamicHooknameFound -- the constant is 'dify_chatbot_visitor_refusal'.
 	}
 }

@@ -10,7 +10,7 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Security;
 
 /**
- * The `user` sent to Dify is derived on the server only (design §3.4): `wp-user-{ID}` for
+ * The `user` sent to Dify is derived on the server only: `wp-user-{ID}` for
  * logged-in users, `visitor-{id}` for everyone else, where the id is 128 random bits kept in a
  * signed, HttpOnly, SameSite=Lax cookie. Dify scopes conversations by this string, so it is what
  * keeps each visitor's conversations private: a browser can neither choose nor forge it.

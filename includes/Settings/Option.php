@@ -10,7 +10,6 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Settings;
 
 use Dify_Chatbot\Registrable;
-use Dify_Chatbot\Security\Client_Ip;
 
 /**
  * Option `dify_chatbot_settings`: `base_url`, `ca_bundle`, `response_mode` and the abuse protection (rate
@@ -192,11 +191,28 @@ final class Option implements Registrable {
 			return false;
 		}
 		foreach ( $value as $entry ) {
-			if ( ! is_string( $entry ) || ! Client_Ip::is_range( trim( $entry ) ) ) {
+			if ( ! is_string( $entry ) || ! self::is_range( trim( $entry ) ) ) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Whether a value is an IP address or a CIDR range (what a trusted proxy entry may be).
+	 *
+	 * @param string $value The value.
+	 */
+	public static function is_range( string $value ): bool {
+		$parts = explode( '/', $value );
+		if ( count( $parts ) > 2 || false === filter_var( $parts[0], FILTER_VALIDATE_IP ) ) {
+			return false;
+		}
+		if ( 1 === count( $parts ) ) {
+			return true;
+		}
+		$max = false !== strpos( $parts[0], ':' ) ? 128 : 32;
+		return ctype_digit( $parts[1] ) && (int) $parts[1] <= $max;
 	}
 
 	/**

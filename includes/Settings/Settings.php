@@ -11,7 +11,7 @@ namespace Dify_Chatbot\Settings;
 
 /**
  * Strongest first: PHP constants in wp-config.php, then environment variables of the same names,
- * then the stored option / key store (design §3.1).
+ * then the stored option / key store.
  */
 final class Settings {
 

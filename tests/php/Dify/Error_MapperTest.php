@@ -8,7 +8,9 @@
 namespace Dify_Chatbot\Tests\Dify;
 
 use Dify_Chatbot\Dify\Error_Mapper;
-use Dify_Chatbot\Dify\Response;
+use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Http\Response;
+use Dify_Chatbot\Dify\Media_Errors;
 use Dify_Chatbot\Tests\TestCase;
 use WP_Error;
 
@@ -138,30 +140,27 @@ final class Error_MapperTest extends TestCase {
 	/**
 	 * @dataProvider transport_errors
 	 */
-	public function test_transport_errors( string $message, string $kind, string $expected_code, int $expected_status ): void {
-		$wp_error = new WP_Error( 'http_request_failed', $message );
-		$this->assertSame( $kind, Error_Mapper::transport_kind( $wp_error ) );
-		$error = ( new Error_Mapper() )->from_transport( $wp_error );
+	public function test_transport_errors( string $message, string $expected_code, int $expected_status ): void {
+		$error = ( new Error_Mapper() )->from_transport( new WP_Error( 'http_request_failed', $message ) );
 		$this->assertMapped( $error, $expected_code, $expected_status );
 		$this->assertStringNotContainsString( 'cURL', $error->get_error_message() );
 	}
 
 	public function transport_errors(): array {
 		return array(
-			'dns'          => array( 'cURL error 6: Could not resolve host: dify.invalid', 'dns', Error_Mapper::UNREACHABLE, 503 ),
-			'refused'      => array( 'cURL error 7: Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn\'t connect to server', 'refused', Error_Mapper::UNREACHABLE, 503 ),
-			'timeout'      => array( 'cURL error 28: Operation timed out after 5001 milliseconds with 0 bytes received', 'timeout', Error_Mapper::TIMEOUT, 504 ),
-			'idle timeout' => array( 'cURL error 28: Operation too slow. Less than 1 bytes/sec transferred the last 60 seconds', 'timeout', Error_Mapper::TIMEOUT, 504 ),
-			'tls verify'   => array( 'cURL error 60: SSL certificate problem: self-signed certificate', 'tls', Error_Mapper::UNREACHABLE, 503 ),
-			'tls connect'  => array( 'cURL error 35: OpenSSL SSL_connect: SSL_ERROR_SYSCALL', 'tls', Error_Mapper::UNREACHABLE, 503 ),
-			'bad url'      => array( 'A valid URL was not provided.', 'bad_url', Error_Mapper::NOT_CONFIGURED, 503 ),
-			'reset'        => array( 'cURL error 56: Recv failure: Connection reset by peer', 'network', Error_Mapper::UNREACHABLE, 503 ),
+			'dns'          => array( 'cURL error 6: Could not resolve host: dify.invalid', Error_Mapper::UNREACHABLE, 503 ),
+			'refused'      => array( 'cURL error 7: Failed to connect to 127.0.0.1 port 1 after 0 ms: Couldn\'t connect to server', Error_Mapper::UNREACHABLE, 503 ),
+			'timeout'      => array( 'cURL error 28: Operation timed out after 5001 milliseconds with 0 bytes received', Error_Mapper::TIMEOUT, 504 ),
+			'idle timeout' => array( 'cURL error 28: Operation too slow. Less than 1 bytes/sec transferred the last 60 seconds', Error_Mapper::TIMEOUT, 504 ),
+			'tls verify'   => array( 'cURL error 60: SSL certificate problem: self-signed certificate', Error_Mapper::UNREACHABLE, 503 ),
+			'tls connect'  => array( 'cURL error 35: OpenSSL SSL_connect: SSL_ERROR_SYSCALL', Error_Mapper::UNREACHABLE, 503 ),
+			'bad url'      => array( 'A valid URL was not provided.', Error_Mapper::NOT_CONFIGURED, 503 ),
+			'reset'        => array( 'cURL error 56: Recv failure: Connection reset by peer', Error_Mapper::UNREACHABLE, 503 ),
 		);
 	}
 
 	public function test_requests_blocked_by_wordpress(): void {
 		$error = new WP_Error( 'http_request_not_executed', 'User has blocked requests through HTTP.' );
-		$this->assertSame( 'blocked', Error_Mapper::transport_kind( $error ) );
 		$this->assertMapped( ( new Error_Mapper() )->from_transport( $error ), Error_Mapper::NOT_CONFIGURED, 503 );
 	}
 
@@ -204,5 +203,56 @@ final class Error_MapperTest extends TestCase {
 		} finally {
 			remove_filter( 'gettext', $filter, 10 );
 		}
+	}
+
+	/**
+	 * @dataProvider failures_by_call
+	 */
+	public function test_what_a_failure_means_depends_on_the_call( Response $response, string $about, string $expected_code, int $expected_status ): void {
+		$this->assertMapped( ( new Error_Mapper() )->from_response( $response, $about ), $expected_code, $expected_status );
+	}
+
+	public function failures_by_call(): array {
+		return array(
+			'history 404'                => array( $this->json( 404, 'not_found', 'Conversation Not Exists.' ), Error_Mapper::ABOUT_CONVERSATION, Error_Mapper::CONVERSATION_NOT_FOUND, 404 ),
+			'history 404 without code'   => array( new Response( 404, 'application/json', array(), '{"message":"gone"}' ), Error_Mapper::ABOUT_CONVERSATION, Error_Mapper::CONVERSATION_NOT_FOUND, 404 ),
+			'history html 404'           => array( $this->html( 404 ), Error_Mapper::ABOUT_CONVERSATION, Error_Mapper::NOT_CONFIGURED, 503 ),
+			'message 404'                => array( $this->json( 404, 'not_found', 'Message Not Exists.' ), Error_Mapper::ABOUT_MESSAGE, Error_Mapper::MESSAGE_NOT_FOUND, 404 ),
+			'message 404 for an answer'  => array( $this->json( 404, 'not_found', 'Message Not Exists.' ), Error_Mapper::ABOUT_ANSWER, Error_Mapper::CONVERSATION_NOT_FOUND, 404 ),
+			'upload 413'                 => array( $this->json( 413, 'file_too_large', 'File size exceeded.' ), Error_Mapper::ABOUT_UPLOAD, Media_Errors::FILE_TOO_LARGE, 413 ),
+			'upload proxy 413'           => array( $this->html( 413 ), Error_Mapper::ABOUT_UPLOAD, Media_Errors::FILE_TOO_LARGE, 413 ),
+			'upload 415'                 => array( $this->json( 415, 'unsupported_file_type', 'File type not allowed.' ), Error_Mapper::ABOUT_UPLOAD, Error_Mapper::UNSUPPORTED_FILE, 415 ),
+			'upload bad name'            => array( $this->json( 400, 'invalid_param', 'Filename contains invalid characters' ), Error_Mapper::ABOUT_UPLOAD, Error_Mapper::UNSUPPORTED_FILE, 400 ),
+			'upload 401'                 => array( $this->json( 401, 'unauthorized', 'Access token is invalid' ), Error_Mapper::ABOUT_UPLOAD, Error_Mapper::NOT_CONFIGURED, 503 ),
+			'voice switched off'         => array( $this->json( 400, 'invalid_param', 'Speech to text is not enabled' ), Error_Mapper::ABOUT_VOICE, Media_Errors::VOICE_DISABLED, 403 ),
+			'voice too long'             => array( $this->json( 413, 'audio_too_large', 'Audio size larger than 30 mb' ), Error_Mapper::ABOUT_VOICE, Media_Errors::FILE_TOO_LARGE, 413 ),
+			'voice format'               => array( $this->json( 415, 'unsupported_audio_type', 'Audio type not allowed.' ), Error_Mapper::ABOUT_VOICE, Media_Errors::UNSUPPORTED_AUDIO, 415 ),
+			'voice without a model'      => array( $this->json( 400, 'provider_not_support_speech_to_text', 'Provider not support speech to text.' ), Error_Mapper::ABOUT_VOICE, Error_Mapper::UNAVAILABLE, 503 ),
+			'voice other invalid_param'  => array( $this->json( 400, 'invalid_param', 'Text is required' ), Error_Mapper::ABOUT_VOICE, Error_Mapper::INVALID_INPUT, 400 ),
+			'invalid_param of an answer' => array( $this->json( 400, 'invalid_param', 'Speech to text is not enabled' ), Error_Mapper::ABOUT_ANSWER, Error_Mapper::INVALID_INPUT, 400 ),
+		);
+	}
+
+	public function test_json_is_the_body_of_a_success_or_the_mapped_failure(): void {
+		$mapper = new Error_Mapper();
+		$this->assertSame( array( 'id' => 'x' ), $mapper->json( new Response( 201, 'application/json', array(), '{"id":"x"}' ), Error_Mapper::ABOUT_UPLOAD ) );
+		$this->assertSame( array( 'result' => 'success' ), $mapper->json( new Response( 200, 'application/json', array(), '{"result":"success"}' ) ) );
+		$this->assertMapped( $mapper->json( new Response( 200, 'text/html', array(), '<html>login</html>' ) ), Error_Mapper::BAD_RESPONSE, 502 );
+		$this->assertMapped( $mapper->json( $this->json( 404, 'not_found', 'Message Not Exists.' ), Error_Mapper::ABOUT_MESSAGE ), Error_Mapper::MESSAGE_NOT_FOUND, 404 );
+		$this->assertMapped( $mapper->json( new WP_Error( 'http_request_failed', 'cURL error 28: Operation timed out' ) ), Error_Mapper::TIMEOUT, 504 );
+	}
+
+	public function test_failure_is_null_for_any_success(): void {
+		$mapper = new Error_Mapper();
+		$this->assertNull( $mapper->failure( new Response( 204, '', array(), '' ) ) );
+		$this->assertNull( $mapper->failure( new Response( 200, 'audio/mpeg', array(), "\xFF\xFB" ) ) );
+		$this->assertMapped( $mapper->failure( $this->json( 400, 'invalid_param', 'TTS is not enabled' ), Error_Mapper::ABOUT_VOICE ), Media_Errors::VOICE_DISABLED, 403 );
+		$this->assertMapped( $mapper->failure( new WP_Error( 'http_request_failed', 'cURL error 7: refused' ) ), Error_Mapper::UNREACHABLE, 503 );
+	}
+
+	public function test_a_file_that_cannot_be_read_here_is_a_file_error_not_an_unreachable_dify(): void {
+		$result = ( new Client( 'http://127.0.0.1:1/v1', 'app-x' ) )->upload( 'visitor-x', '/nonexistent/photo.png', 'photo.png', 'image/png' );
+		$error  = ( new Error_Mapper() )->from_transport( $result );
+		$this->assertMapped( $error, Media_Errors::UNREADABLE_FILE, 400, 'This file could not be read. Please choose it again.' );
 	}
 }

@@ -7,6 +7,7 @@
 
 namespace Dify_Chatbot\Tests\Rest;
 
+use Dify_Chatbot\Dify\Media_Errors;
 use Dify_Chatbot\Rest\Uploaded_File;
 use Dify_Chatbot\Tests\TestCase;
 
@@ -58,7 +59,7 @@ final class Uploaded_FileTest extends TestCase {
 					'tmp_name' => '',
 					'error'    => UPLOAD_ERR_INI_SIZE,
 				),
-				Uploaded_File::TOO_LARGE,
+				Media_Errors::FILE_TOO_LARGE,
 			),
 			'partial'         => array(
 				array(

@@ -7,9 +7,10 @@
 
 namespace Dify_Chatbot\Tests\Security;
 
-use Dify_Chatbot\Dify\Client;
+use Dify_Chatbot\Dify\App\App_Mode;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
-use Dify_Chatbot\Dify\Stream_Relay;
+use Dify_Chatbot\Dify\Relay\Stream_Relay;
 use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Security\Counter_Store;
 use Dify_Chatbot\Settings\Option;
@@ -74,13 +75,6 @@ final class BudgetTest extends TestCase {
 		$this->assertSame( strtotime( '2026-01-01 05:00:00 UTC' ), Budget::day_end( self::NOW ) );
 	}
 
-	public function test_tokens_in_reads_dify_usage(): void {
-		$this->assertSame( 42, Budget::tokens_in( array( 'metadata' => array( 'usage' => array( 'total_tokens' => 42 ) ) ) ) );
-		$this->assertSame( 7, Budget::tokens_in( array( 'data' => array( 'total_tokens' => 7 ) ) ) );
-		$this->assertSame( 0, Budget::tokens_in( array( 'metadata' => array() ) ) );
-		$this->assertSame( 0, Budget::tokens_in( 'x' ) );
-	}
-
 	public function test_a_streamed_answer_is_counted_from_message_end(): void {
 		$this->require_emulator();
 		$budget = new Budget( new Counter_Store(), new Option() );
@@ -88,13 +82,12 @@ final class BudgetTest extends TestCase {
 		$writer = new Memory_Writer();
 		( new Stream_Relay( $writer, new Error_Mapper() ) )->relay(
 			new Client( self::emulator_url(), 'app-emulator' ),
-			'/chat-messages',
+			App_Mode::chat(),
 			array(
 				'query'  => 'Count me #delay:1',
 				'inputs' => (object) array(),
 				'user'   => 'budget-test',
-			),
-			'chat'
+			)
 		);
 		$events = $writer->events();
 		$end    = end( $events );

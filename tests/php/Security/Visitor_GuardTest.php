@@ -1,19 +1,23 @@
 <?php
 /**
- * Who may chat and the rate limits on every visitor route besides the chat message, through the
- * real REST server.
+ * The permission callbacks of every visitor route, through the real REST server: who may chat,
+ * the budget and the rate limits by kind of route, and the filters that may only add a refusal.
  *
  * @package Dify_Chatbot
  */
 
 namespace Dify_Chatbot\Tests\Security;
 
+use Dify_Chatbot\Security\Budget;
+use Dify_Chatbot\Security\Counter_Store;
+use Dify_Chatbot\Security\Visitor_Guard;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\TestCase;
+use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
 
@@ -45,12 +49,43 @@ final class Visitor_GuardTest extends TestCase {
 	protected function tear_down() {
 		unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
 		$_SERVER['REMOTE_ADDR'] = '127.0.0.1';
+		unset( $_SERVER['HTTP_X_FORWARDED_FOR'] );
+		remove_all_filters( Visitor_Guard::FILTER );
+		remove_all_filters( Visitor_Guard::CHAT_FILTER );
 		$this->restore_environment();
 		parent::tear_down();
 	}
 
 	private function settings( array $values ): void {
 		( new Option() )->update( $values );
+	}
+
+
+	/**
+	 * Points the site at the emulator (chat messages that pass the guard reach it).
+	 */
+	private function configure(): void {
+		$this->require_emulator();
+		$settings = Settings::create();
+		$settings->option()->update( array( 'base_url' => self::emulator_url() ) );
+		$settings->keys()->save( 'app-emulator' );
+	}
+
+	private function chat( string $query = 'Hi #delay:1', bool $stream = false ): WP_REST_Response {
+		$request = new WP_REST_Request( 'POST', '/dify-chatbot/v1/chat' );
+		$request->set_header( 'Content-Type', 'application/json' );
+		if ( $stream ) {
+			$request->set_header( 'Accept', 'text/event-stream' );
+		}
+		$request->set_body( (string) wp_json_encode( array( 'query' => $query ) ) );
+		return rest_get_server()->dispatch( $request );
+	}
+
+	/**
+	 * Asserts that nothing reached the emulator since $since.
+	 */
+	private function assertNothingUpstream( int $since ): void {
+		$this->assertSame( array(), $this->emulator_requests( $since, '/' ), 'A refused request must not reach Dify.' );
 	}
 
 	/**
@@ -84,22 +119,29 @@ final class Visitor_GuardTest extends TestCase {
 	}
 
 	public function test_every_route_of_the_namespace_has_a_guard(): void {
-		$open = array();
+		$open  = array();
+		$kinds = array();
 		foreach ( rest_get_server()->get_routes( 'dify-chatbot/v1' ) as $route => $handlers ) {
 			foreach ( $handlers as $handler ) {
 				$callback = $handler['permission_callback'] ?? null;
 				$methods  = implode( ',', array_keys( array_filter( $handler['methods'] ) ) );
-				if ( '/dify-chatbot/v1/chat' === $route || '/dify-chatbot/v1' === $route ) {
-					// The chat message checks who may chat, the budget and the limits in its callback (Chat_Guard).
+				if ( '/dify-chatbot/v1' === $route ) {
+					// The namespace index WordPress adds (no data of the plugin).
 					continue;
 				}
-				$guarded = is_array( $callback ) && ( 'Dify_Chatbot\Rest\Visitor_Permission' === $callback[0] || ( is_object( $callback[0] ) && 'check_permissions' === $callback[1] ) );
-				if ( ! $guarded ) {
+				$visitor = is_array( $callback ) && $callback[0] instanceof Visitor_Guard && in_array( $callback[1], array( Visitor_Guard::READ, Visitor_Guard::ACTION, Visitor_Guard::CHAT ), true );
+				$admin   = is_array( $callback ) && is_object( $callback[0] ) && 'check_permissions' === $callback[1];
+				if ( $visitor ) {
+					$kinds[ "$methods $route" ] = $callback[1];
+				} elseif ( ! $admin ) {
 					$open[] = "$methods $route";
 				}
 			}
 		}
-		$this->assertSame( array(), $open, 'Visitor routes use Rest\Visitor_Permission::check or ::check_limited as permission_callback.' );
+		$this->assertSame( array(), $open, 'Visitor routes use a Visitor_Guard kind as their permission callback.' );
+		$this->assertSame( Visitor_Guard::CHAT, $kinds['POST /dify-chatbot/v1/chat'] );
+		$this->assertSame( Visitor_Guard::READ, $kinds['GET /dify-chatbot/v1/parameters'] );
+		$this->assertSame( Visitor_Guard::ACTION, $kinds['GET /dify-chatbot/v1/conversations'] );
 	}
 
 	public function test_everyone_passes_the_guard_by_default(): void {
@@ -199,5 +241,168 @@ final class Visitor_GuardTest extends TestCase {
 			}
 		);
 		$this->assertSame( array(), $mine );
+	}
+
+	public function test_the_visitor_limit_is_429_with_retry_after_before_any_upstream_call(): void {
+		$this->configure();
+		$this->start_in_a_fresh_minute();
+		$this->settings( array( 'limit_visitor_minute' => 2 ) );
+		$this->assertSame( 200, $this->chat()->get_status() );
+		$this->assertSame( 200, $this->chat()->get_status() );
+
+		$since    = $this->emulator_last_seq();
+		$response = $this->chat();
+		$this->assertSame( 429, $response->get_status() );
+		$this->assertSame( 'dify_chatbot_rate_limited', $response->get_data()['code'] );
+		$this->assertStringContainsString( 'too quickly', $response->get_data()['message'] );
+		$retry = (int) $response->get_headers()['Retry-After'];
+		$this->assertGreaterThanOrEqual( 1, $retry );
+		$this->assertLessThanOrEqual( 60, $retry );
+		$this->assertNothingUpstream( $since );
+
+		// Another visitor (no cookie) is not limited by the first one's count.
+		unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
+		$this->assertSame( 200, $this->chat()->get_status() );
+	}
+
+	public function test_the_ip_limit_counts_the_right_address(): void {
+		$this->configure();
+		$this->start_in_a_fresh_minute();
+		$this->settings( array( 'limit_ip_minute' => 1 ) );
+		$_SERVER['REMOTE_ADDR']          = '10.0.0.5';
+		$_SERVER['HTTP_X_FORWARDED_FOR'] = '203.0.113.7';
+		$this->assertSame( 200, $this->chat()->get_status() );
+		unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
+		$_SERVER['HTTP_X_FORWARDED_FOR'] = '203.0.113.8';
+		$this->assertSame( 429, $this->chat()->get_status(), 'Without trusted proxies, X-Forwarded-For is ignored.' );
+
+		$this->settings( array( 'trusted_proxies' => array( '10.0.0.5' ) ) );
+		unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
+		$this->assertSame( 200, $this->chat()->get_status(), 'Behind a trusted proxy each client counts on its own.' );
+	}
+
+	public function test_a_spent_budget_is_503_until_tomorrow_before_any_upstream_call(): void {
+		$this->configure();
+		$budget = new Budget( new Counter_Store(), new Option() );
+		$this->settings( array( 'daily_token_budget' => 100 ) );
+		$budget->record( 100 );
+
+		$since    = $this->emulator_last_seq();
+		$response = $this->chat();
+		$this->assertSame( 503, $response->get_status() );
+		$this->assertSame( 'dify_chatbot_budget_spent', $response->get_data()['code'] );
+		$this->assertSame( (string) ( Budget::day_end( time() ) - time() ), $response->get_headers()['Retry-After'] );
+		$this->assertNothingUpstream( $since );
+	}
+
+	public function test_a_blocking_answer_is_counted_in_the_budget(): void {
+		$this->configure();
+		$budget   = new Budget( new Counter_Store(), new Option() );
+		$response = $this->chat();
+		$this->assertSame( 200, $response->get_status() );
+		$tokens = $response->get_data()['metadata']['usage']['total_tokens'];
+		$this->assertGreaterThan( 0, $tokens );
+		$this->assertSame( $tokens, $budget->used_today() );
+	}
+
+	public function test_who_may_chat_refuses_before_any_upstream_call(): void {
+		$this->configure();
+		$this->settings( array( 'who_may_chat' => 'logged_in' ) );
+		$since    = $this->emulator_last_seq();
+		$response = $this->chat();
+		$this->assertSame( 401, $response->get_status() );
+		$this->assertSame( 'dify_chatbot_login_required', $response->get_data()['code'] );
+		$this->settings( array( 'who_may_chat' => 'edit_posts' ) );
+		wp_set_current_user( $this->make_user( 'subscriber' ) );
+		$this->assertSame( 403, $this->chat()->get_status() );
+		$this->assertNothingUpstream( $since );
+
+		wp_set_current_user( $this->make_user( 'editor' ) );
+		$this->assertSame( 200, $this->chat()->get_status() );
+	}
+
+	public function test_a_refused_stream_is_a_plain_json_error(): void {
+		$this->configure();
+		$this->start_in_a_fresh_minute();
+		$this->settings( array( 'limit_visitor_minute' => 1 ) );
+		$this->assertSame( 200, $this->chat()->get_status() );
+
+		// The guard refuses before the route runs, so no stream has started.
+		$response = $this->chat( 'Hi #delay:1', true );
+		$this->assertSame( 429, $response->get_status() );
+		$this->assertSame( 'dify_chatbot_rate_limited', $response->get_data()['code'] );
+		$this->assertArrayHasKey( 'Retry-After', $response->get_headers() );
+	}
+
+	public function test_a_later_filter_returning_null_does_not_cancel_a_refusal(): void {
+		$this->configure();
+		$this->settings( array( 'who_may_chat' => 'logged_in' ) );
+		foreach ( array( Visitor_Guard::CHAT_FILTER, Visitor_Guard::FILTER ) as $filter ) {
+			add_filter( $filter, '__return_null', 1 );
+			add_filter( $filter, '__return_true', 50 );
+			add_filter( $filter, '__return_null', PHP_INT_MAX );
+		}
+		$since = $this->emulator_last_seq();
+		$this->assertSame( 401, $this->chat()->get_status() );
+		$this->assertSame( array_fill_keys( array( 'stop', 'parameters', 'feedback', 'suggested' ), 401 ), $this->statuses() );
+
+		// The same for a rate limit.
+		$this->settings( array( 'who_may_chat' => 'everyone' ) );
+		$this->start_in_a_fresh_minute();
+		$this->settings( array( 'limit_visitor_minute' => 1 ) );
+		$this->assertSame( 200, $this->chat()->get_status() );
+		$since = $this->emulator_last_seq();
+		$this->assertSame( 429, $this->chat()->get_status() );
+		$this->assertNothingUpstream( $since );
+	}
+
+	public function test_a_filter_can_add_a_refusal_that_uses_up_no_quota(): void {
+		$this->configure();
+		$this->start_in_a_fresh_minute();
+		$this->settings( array( 'limit_visitor_minute' => 1 ) );
+		$closed = static function () {
+			return new WP_Error( 'site_closed', 'The chat is closed tonight.', array( 'status' => 403 ) );
+		};
+		add_filter( Visitor_Guard::CHAT_FILTER, $closed );
+		$since    = $this->emulator_last_seq();
+		$response = $this->chat();
+		$this->assertSame( 403, $response->get_status() );
+		$this->assertSame( 'site_closed', $response->get_data()['code'] );
+		$this->assertNothingUpstream( $since );
+
+		remove_filter( Visitor_Guard::CHAT_FILTER, $closed );
+		$this->assertSame( 200, $this->chat()->get_status(), 'The refused message did not count against the limit.' );
+	}
+
+	public function test_the_visitor_filter_is_told_whether_the_route_is_limited(): void {
+		$seen = array();
+		add_filter(
+			Visitor_Guard::FILTER,
+			static function ( $refusal, $request, $limited ) use ( &$seen ) {
+				$seen[ $request->get_route() ] = $limited;
+				return $refusal;
+			},
+			10,
+			3
+		);
+		$this->statuses();
+		$this->assertSame(
+			array(
+				'/dify-chatbot/v1/chat/task-1/stop' => false,
+				'/dify-chatbot/v1/parameters'       => false,
+				'/dify-chatbot/v1/messages/' . self::MESSAGE . '/feedback' => true,
+				'/dify-chatbot/v1/messages/' . self::MESSAGE . '/suggested' => true,
+			),
+			$seen
+		);
+	}
+
+	public function test_a_schema_error_is_400_and_counts_nothing(): void {
+		$this->configure();
+		$this->start_in_a_fresh_minute();
+		$this->settings( array( 'limit_visitor_minute' => 1 ) );
+		$this->assertSame( 400, $this->chat( '' )->get_status() );
+		$this->assertSame( 400, $this->chat( '' )->get_status() );
+		$this->assertSame( 200, $this->chat()->get_status() );
 	}
 }

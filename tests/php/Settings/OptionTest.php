@@ -171,4 +171,15 @@ final class OptionTest extends TestCase {
 		$this->assertSame( 50000, $stored['daily_token_budget'] );
 		$this->assertSame( 'edit_posts', $stored['who_may_chat'] );
 	}
+
+	public function test_a_trusted_proxy_is_an_address_or_a_cidr_range(): void {
+		$this->assertTrue( Option::is_range( '10.0.0.0/8' ) );
+		$this->assertTrue( Option::is_range( '::1' ) );
+		$this->assertTrue( Option::is_range( '2001:db8::/128' ) );
+		$this->assertFalse( Option::is_range( '10.0.0.0/33' ) );
+		$this->assertFalse( Option::is_range( '2001:db8::/129' ) );
+		$this->assertFalse( Option::is_range( 'example.com' ) );
+		$this->assertFalse( Option::is_range( '10.0.0.0/8/1' ) );
+		$this->assertFalse( Option::is_range( '10.0.0.0/x' ) );
+	}
 }

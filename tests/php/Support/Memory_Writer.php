@@ -7,7 +7,7 @@
 
 namespace Dify_Chatbot\Tests\Support;
 
-use Dify_Chatbot\Dify\Event_Writer;
+use Dify_Chatbot\Dify\Relay\Event_Writer;
 
 /**
  * Records headers and frames; can play a visitor who leaves after some frames.

@@ -7,8 +7,8 @@
 
 namespace Dify_Chatbot\Tests\Support;
 
-use Dify_Chatbot\Dify\Client;
-use Dify_Chatbot\Dify\App_Parameters;
+use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\App\App_Parameters;
 use Dify_Chatbot\Settings\Settings;
 use WP_REST_Request;
 

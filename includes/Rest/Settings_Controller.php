@@ -1,0 +1,312 @@
+<?php
+/**
+ * REST routes of the settings screen.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Rest;
+
+use Dify_Chatbot\Dify\App\App_Info;
+use Dify_Chatbot\Dify\App\Connection_Test;
+use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Security\Budget;
+use Dify_Chatbot\Security\Counter_Store;
+use Dify_Chatbot\Settings\Base_Url;
+use Dify_Chatbot\Settings\Ca_Bundle;
+use Dify_Chatbot\Settings\Option;
+use Dify_Chatbot\Settings\Settings;
+use WP_Error;
+use WP_REST_Request;
+use WP_REST_Response;
+use WP_REST_Server;
+
+/**
+ * `GET|POST /dify-chatbot/v1/settings` and `POST /dify-chatbot/v1/settings/test`, for users who
+ * can `manage_options` (anonymous 401, others 403; cookie authentication requires the REST
+ * nonce). The API key is write-only: no response contains it, only whether one is saved and its
+ * last four characters.
+ */
+final class Settings_Controller implements Registrable {
+
+	/**
+	 * The effective settings.
+	 *
+	 * @var Settings
+	 */
+	private Settings $settings;
+
+	/**
+	 * Today's token usage.
+	 *
+	 * @var Budget
+	 */
+	private Budget $budget;
+
+	/**
+	 * Keeps the settings.
+	 *
+	 * @param Settings    $settings The effective settings.
+	 * @param Budget|null $budget   Today's token usage.
+	 */
+	public function __construct( Settings $settings, ?Budget $budget = null ) {
+		$this->settings = $settings;
+		$this->budget   = null !== $budget ? $budget : new Budget( new Counter_Store(), $settings->option() );
+	}
+
+	/**
+	 * Adds the routes on rest_api_init.
+	 */
+	public function register(): void {
+		add_action( 'rest_api_init', array( $this, 'register_routes' ) );
+	}
+
+	/**
+	 * Registers the routes.
+	 */
+	public function register_routes(): void {
+		register_rest_route(
+			Api::NAMESPACE,
+			'/settings',
+			array(
+				array(
+					'methods'             => WP_REST_Server::READABLE,
+					'callback'            => array( $this, 'get_settings' ),
+					'permission_callback' => array( $this, 'check_permissions' ),
+				),
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'update_settings' ),
+					'permission_callback' => array( $this, 'check_permissions' ),
+					'args'                => $this->args(),
+				),
+			)
+		);
+		register_rest_route(
+			Api::NAMESPACE,
+			'/settings/test',
+			array(
+				'methods'             => WP_REST_Server::CREATABLE,
+				'callback'            => array( $this, 'test_connection' ),
+				'permission_callback' => array( $this, 'check_permissions' ),
+			)
+		);
+	}
+
+	/**
+	 * Only administrators (whoever may manage options).
+	 */
+	public function check_permissions(): bool {
+		return current_user_can( 'manage_options' );
+	}
+
+	/**
+	 * The settings as the screen shows them.
+	 */
+	public function get_settings(): WP_REST_Response {
+		return new WP_REST_Response( $this->describe() );
+	}
+
+	/**
+	 * Saves what was sent, then answers like GET.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function update_settings( WP_REST_Request $request ) {
+		$api_key = $request->get_param( 'api_key' );
+		$remove  = true === $request->get_param( 'remove_api_key' );
+		if ( $remove && is_string( $api_key ) && '' !== $api_key ) {
+			return new WP_Error( 'dify_chatbot_invalid_settings', __( 'Send either a new API key or the request to remove it, not both.', 'dify-chatbot' ), array( 'status' => 400 ) );
+		}
+
+		$changes  = array();
+		$base_url = $request->get_param( 'base_url' );
+		if ( is_string( $base_url ) ) {
+			$changes['base_url'] = '' === trim( $base_url ) ? Base_Url::DEFAULT_URL : $base_url;
+		}
+		$ca_bundle = $request->get_param( 'ca_bundle' );
+		if ( is_string( $ca_bundle ) ) {
+			$changes['ca_bundle'] = trim( $ca_bundle );
+		}
+		$mode = $request->get_param( 'response_mode' );
+		if ( is_string( $mode ) ) {
+			$changes['response_mode'] = $mode;
+		}
+		foreach ( array_merge( array_keys( Option::LIMITS ), array( 'trusted_proxies', 'who_may_chat' ) ) as $name ) {
+			$value = $request->get_param( $name );
+			if ( null !== $value ) {
+				$changes[ $name ] = 'trusted_proxies' === $name && is_array( $value ) ? array_map( 'trim', $value ) : $value;
+			}
+		}
+		if ( array() !== $changes ) {
+			$this->settings->option()->update( $changes );
+		}
+		if ( is_string( $api_key ) && '' !== $api_key ) {
+			$this->settings->keys()->save( trim( $api_key ) );
+		} elseif ( $remove ) {
+			$this->settings->keys()->remove();
+		}
+		return new WP_REST_Response( $this->describe() );
+	}
+
+	/**
+	 * Tests the effective settings against Dify.
+	 */
+	public function test_connection(): WP_REST_Response {
+		$test = new Connection_Test( $this->settings, new App_Info( new Error_Mapper() ) );
+		return new WP_REST_Response( $test->run() );
+	}
+
+	/**
+	 * The response of GET and POST. Never the key.
+	 *
+	 * @return array<string, mixed>
+	 */
+	private function describe(): array {
+		$stored = $this->settings->option()->get();
+		$key    = $this->settings->api_key();
+		return array(
+			'base_url'             => $stored['base_url'],
+			'ca_bundle'            => $stored['ca_bundle'],
+			'response_mode'        => $stored['response_mode'],
+			'limit_visitor_minute' => $stored['limit_visitor_minute'],
+			'limit_visitor_day'    => $stored['limit_visitor_day'],
+			'limit_ip_minute'      => $stored['limit_ip_minute'],
+			'trusted_proxies'      => $stored['trusted_proxies'],
+			'daily_token_budget'   => $stored['daily_token_budget'],
+			'who_may_chat'         => $stored['who_may_chat'],
+			'usage'                => array(
+				'tokens_today' => $this->budget->used_today(),
+			),
+			'api_key'              => $this->settings->keys()->status(),
+			'overrides'            => array(
+				'base_url'  => $this->settings->base_url_source(),
+				'api_key'   => $this->settings->api_key_source(),
+				'ca_bundle' => $this->settings->ca_bundle_source(),
+			),
+			'effective'            => array(
+				'base_url'      => $this->settings->base_url(),
+				'ca_bundle'     => $this->settings->ca_bundle(),
+				'api_key_last4' => null !== $key && strlen( $key ) >= 8 ? substr( $key, -4 ) : '',
+				'configured'    => $this->settings->is_configured(),
+			),
+			'defaults'             => Option::defaults(),
+		);
+	}
+
+	/**
+	 * The POST body's schema.
+	 *
+	 * @return array<string, array<string, mixed>>
+	 */
+	private function args(): array {
+		return array(
+			'base_url'       => array(
+				'description'       => __( 'The Dify API base URL; empty for Dify Cloud.', 'dify-chatbot' ),
+				'type'              => 'string',
+				'maxLength'         => 2048,
+				'validate_callback' => static function ( $value, $request, $param ) {
+					$valid = rest_validate_request_arg( $value, $request, $param );
+					if ( true !== $valid || '' === trim( (string) $value ) ) {
+						return $valid;
+					}
+					$url = Base_Url::check( (string) $value );
+					return is_wp_error( $url ) ? $url : true;
+				},
+			),
+			'ca_bundle'      => array(
+				'description'       => __( 'Absolute path of a PEM file with the certificate authority of a Dify server with its own certificates; empty for the default certificates.', 'dify-chatbot' ),
+				'type'              => 'string',
+				'maxLength'         => Ca_Bundle::MAX_PATH,
+				'validate_callback' => static function ( $value, $request, $param ) {
+					$valid = rest_validate_request_arg( $value, $request, $param );
+					if ( true !== $valid ) {
+						return $valid;
+					}
+					$path = Ca_Bundle::check( (string) $value );
+					return is_wp_error( $path ) ? $path : true;
+				},
+			),
+			'response_mode'  => array(
+				'description' => __( 'Whether answers stream in or arrive whole.', 'dify-chatbot' ),
+				'type'        => 'string',
+				'enum'        => Option::MODES,
+			),
+			'api_key'        => array(
+				'description'       => __( 'A new API key (replaces the saved one).', 'dify-chatbot' ),
+				'type'              => 'string',
+				'maxLength'         => 512,
+				'validate_callback' => static function ( $value, $request, $param ) {
+					$valid = rest_validate_request_arg( $value, $request, $param );
+					// The key goes into an HTTP header: printable ASCII without spaces only.
+					if ( true === $valid && 1 !== preg_match( '/^[\x21-\x7E]*$/', trim( (string) $value ) ) ) {
+						return new WP_Error( 'rest_invalid_param', __( 'The API key may only contain letters, digits and punctuation, without spaces or line breaks inside.', 'dify-chatbot' ), array( 'status' => 400 ) );
+					}
+					return $valid;
+				},
+			),
+			'remove_api_key' => array(
+				'description' => __( 'True to remove the saved API key.', 'dify-chatbot' ),
+				'type'        => 'boolean',
+			),
+		) + $this->protection_args();
+	}
+
+	/**
+	 * The schema of the abuse protection settings.
+	 *
+	 * @return array<string, array<string, mixed>>
+	 */
+	private function protection_args(): array {
+		$descriptions = array(
+			'limit_visitor_minute' => __( 'Messages per minute for one visitor; 0 for no limit.', 'dify-chatbot' ),
+			'limit_visitor_day'    => __( 'Messages per day for one visitor; 0 for no limit.', 'dify-chatbot' ),
+			'limit_ip_minute'      => __( 'Messages per minute from one IP address; 0 for no limit.', 'dify-chatbot' ),
+			'daily_token_budget'   => __( 'Tokens the whole site may use per day; 0 for no budget.', 'dify-chatbot' ),
+		);
+		$args         = array();
+		foreach ( Option::LIMITS as $name => $max ) {
+			$args[ $name ] = array(
+				'description' => $descriptions[ $name ],
+				'type'        => 'integer',
+				'minimum'     => 0,
+				'maximum'     => $max,
+			);
+		}
+		$args['trusted_proxies'] = array(
+			'description'       => __( 'IP addresses or CIDR ranges of your own reverse proxies; only then is X-Forwarded-For read.', 'dify-chatbot' ),
+			'type'              => 'array',
+			'maxItems'          => Option::MAX_PROXIES,
+			'items'             => array(
+				'type'      => 'string',
+				'maxLength' => 64,
+			),
+			'validate_callback' => static function ( $value, $request, $param ) {
+				$valid = rest_validate_request_arg( $value, $request, $param );
+				if ( true === $valid && ! Option::is_proxy_list( $value ) ) {
+					/* translators: %s: parameter name. */
+					return new WP_Error( 'rest_invalid_param', sprintf( __( '%s must be a list of IP addresses or CIDR ranges (like 10.0.0.0/8).', 'dify-chatbot' ), $param ), array( 'status' => 400 ) );
+				}
+				return $valid;
+			},
+		);
+		$args['who_may_chat']    = array(
+			'description'       => __( 'Who may chat: everyone, logged_in, or a capability name.', 'dify-chatbot' ),
+			'type'              => 'string',
+			'maxLength'         => 64,
+			'validate_callback' => static function ( $value, $request, $param ) {
+				$valid = rest_validate_request_arg( $value, $request, $param );
+				if ( true === $valid && ! Option::is_audience( (string) $value ) ) {
+					/* translators: %s: parameter name. */
+					return new WP_Error( 'rest_invalid_param', sprintf( __( '%s must be everyone, logged_in or a capability name (lower-case letters, digits, _ and -).', 'dify-chatbot' ), $param ), array( 'status' => 400 ) );
+				}
+				return $valid;
+			},
+		);
+		return $args;
+	}
+}

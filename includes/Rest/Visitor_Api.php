@@ -1,0 +1,140 @@
+<?php
+/**
+ * What every visitor route shares.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Rest;
+
+use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Http\Transport_Policy;
+use Dify_Chatbot\Security\Visitor_Guard;
+use Dify_Chatbot\Security\Visitor_Identity;
+use Dify_Chatbot\Settings\Settings;
+use WP_Error;
+use WP_REST_Request;
+use WP_REST_Response;
+
+/**
+ * The visitor routes' one way in and one way to Dify:
+ *
+ * - route() registers a route under the plugin's namespace with the guard of its kind as its
+ *   permission callback (Security\Visitor_Guard), so no visitor route is open by mistake and a
+ *   new check reaches every route at once;
+ * - client() is the client of the bot a request asks for, or why there is none;
+ * - user() is the visitor's Dify user, derived on the server (Security\Visitor_Identity), never
+ *   taken from the request: Dify scopes conversations and messages by it;
+ * - errors() maps every upstream failure (Dify\Error_Mapper), and fail() answers with one.
+ */
+final class Visitor_Api {
+
+	/**
+	 * The effective settings.
+	 *
+	 * @var Settings
+	 */
+	private Settings $settings;
+
+	/**
+	 * The permission callbacks.
+	 *
+	 * @var Visitor_Guard
+	 */
+	private Visitor_Guard $guard;
+
+	/**
+	 * Derives the Dify user.
+	 *
+	 * @var Visitor_Identity
+	 */
+	private Visitor_Identity $identity;
+
+	/**
+	 * Maps failures.
+	 *
+	 * @var Error_Mapper
+	 */
+	private Error_Mapper $errors;
+
+	/**
+	 * Keeps the collaborators.
+	 *
+	 * @param Settings         $settings The effective settings.
+	 * @param Visitor_Guard    $guard    The permission callbacks.
+	 * @param Visitor_Identity $identity Derives the Dify user.
+	 * @param Error_Mapper     $errors   Maps failures.
+	 */
+	public function __construct( Settings $settings, Visitor_Guard $guard, Visitor_Identity $identity, Error_Mapper $errors ) {
+		$this->settings = $settings;
+		$this->guard    = $guard;
+		$this->identity = $identity;
+		$this->errors   = $errors;
+	}
+
+	/**
+	 * Registers a visitor route (call on rest_api_init).
+	 *
+	 * @param string                              $path     Route below the namespace.
+	 * @param string                              $methods  HTTP methods (WP_REST_Server constants).
+	 * @param callable                            $callback Answers the request.
+	 * @param string                              $kind     Visitor_Guard::READ, ACTION or CHAT.
+	 * @param array<string, array<string, mixed>> $args     The schema of the parameters.
+	 * @phpstan-param non-falsy-string $path
+	 */
+	public function route( string $path, string $methods, callable $callback, string $kind, array $args = array() ): void {
+		register_rest_route(
+			Api::NAMESPACE,
+			$path,
+			array(
+				'methods'             => $methods,
+				'callback'            => $callback,
+				// Each kind is a permission callback of the guard (Visitor_Guard::read(), …).
+				'permission_callback' => array( $this->guard, $kind ),
+				'args'                => $args,
+			)
+		);
+	}
+
+	/**
+	 * The client of the bot the request asks for, or why there is none. Today one configuration
+	 * answers every request; this is where the request's `bot` will choose among several.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return Client|WP_Error
+	 */
+	public function client( WP_REST_Request $request ) {
+		$key = $this->settings->api_key();
+		if ( null === $key || ! $this->settings->is_configured() ) {
+			return $this->errors->not_configured();
+		}
+		return new Client( $this->settings->base_url(), $key, new Transport_Policy( $this->settings->ca_bundle() ) );
+	}
+
+	/**
+	 * The visitor's Dify user.
+	 */
+	public function user(): string {
+		return $this->identity->user();
+	}
+
+	/**
+	 * Maps failures.
+	 */
+	public function errors(): Error_Mapper {
+		return $this->errors;
+	}
+
+	/**
+	 * An error as the route's answer (with Retry-After when it says when to come back).
+	 *
+	 * @param WP_Error $error A mapped error.
+	 */
+	public function fail( WP_Error $error ): WP_REST_Response {
+		return $this->errors->to_response( $error );
+	}
+}

@@ -1,0 +1,283 @@
+<?php
+/**
+ * The relay's framing and failure events, against the project's Dify emulator.
+ *
+ * @package Dify_Chatbot
+ */
+
+namespace Dify_Chatbot\Tests\Dify\Relay;
+
+use Dify_Chatbot\Dify\App\App_Mode;
+use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Relay\Stream_Relay;
+use Dify_Chatbot\Tests\Support\Emulator;
+use Dify_Chatbot\Tests\Support\Memory_Writer;
+use Dify_Chatbot\Tests\TestCase;
+
+require_once dirname( __DIR__, 2 ) . '/Support/Emulator.php';
+require_once dirname( __DIR__, 2 ) . '/Support/Memory_Writer.php';
+
+final class Stream_RelayTest extends TestCase {
+
+	use Emulator;
+
+	/**
+	 * The Dify user of these tests.
+	 *
+	 * @var string
+	 */
+	private $user;
+
+	protected function set_up() {
+		parent::set_up();
+		$this->require_emulator();
+		$this->user = 'visitor-' . bin2hex( random_bytes( 16 ) );
+	}
+
+	protected function tear_down() {
+		remove_all_filters( 'dify_chatbot_read_timeout' );
+		remove_all_filters( 'dify_chatbot_stream_event' );
+		parent::tear_down();
+	}
+
+	/**
+	 * Relays one chat question and returns the writer.
+	 */
+	private function relay( string $query, ?Memory_Writer $writer = null, string $key = 'app-emulator', string $mode = 'chat' ): Memory_Writer {
+		$writer = $writer ? $writer : new Memory_Writer();
+		$mode   = App_Mode::from( $mode );
+		$body   = array(
+			'inputs' => new \stdClass(),
+			'user'   => $this->user,
+		);
+		if ( $mode->is_chat() ) {
+			$body['query'] = $query;
+		} else {
+			$body['inputs'] = (object) array( 'query' => $query );
+		}
+		( new Stream_Relay( $writer, new Error_Mapper() ) )->relay( new Client( self::emulator_url(), $key ), $mode, $body );
+		return $writer;
+	}
+
+	private function assertFraming( Memory_Writer $writer ): void {
+		foreach ( $writer->frames as $frame ) {
+			if ( "event: ping\n\n" === $frame ) {
+				continue;
+			}
+			$this->assertMatchesRegularExpression( '/^data: \{[^\n]*\}\n\n$/', $frame, 'Each event is one compact JSON data line and a blank line.' );
+			$this->assertIsArray( json_decode( substr( $frame, 6 ), true ) );
+		}
+	}
+
+	private function assertNoSecrets( Memory_Writer $writer ): void {
+		$all = implode( '', $writer->frames );
+		$this->assertStringNotContainsString( 'app-emulator', $all, 'The API key never reaches the browser.' );
+		$this->assertStringNotContainsString( $this->user, $all, 'The Dify user is not echoed to the browser.' );
+	}
+
+	public function test_a_chat_answer_streams_in_order_with_pings(): void {
+		$writer = $this->relay( 'Hello relay #ping:10 #delay:8' );
+
+		$this->assertSame( 1, $writer->starts );
+		$this->assertSame( 'text/event-stream; charset=utf-8', $writer->headers['Content-Type'] );
+		$this->assertSame( 'no-cache', $writer->headers['Cache-Control'] );
+		$this->assertSame( 'no', $writer->headers['X-Accel-Buffering'] );
+		$this->assertFraming( $writer );
+		$this->assertNoSecrets( $writer );
+
+		$names = $writer->names();
+		$this->assertContains( 'ping', $names, 'Pings are forwarded as keep-alives.' );
+		$data = array_values( array_diff( $names, array( 'ping' ) ) );
+		$this->assertSame( 'message_end', end( $data ) );
+		$this->assertSame( array( 'message' ), array_values( array_unique( array_slice( $data, 0, -1 ) ) ) );
+		$this->assertGreaterThan( 3, count( $data ) );
+
+		$events = array_values(
+			array_filter(
+				$writer->events(),
+				static function ( $e ) {
+					return 'ping' !== $e['event'];
+				}
+			)
+		);
+		$this->assertCount( 1, array_unique( array_column( $events, 'task_id' ) ) );
+		$this->assertCount( 1, array_unique( array_column( $events, 'conversation_id' ) ) );
+		$answer = implode( '', array_column( array_slice( $events, 0, -1 ), 'answer' ) );
+		$this->assertNotSame( '', trim( $answer ) );
+		$this->assertArrayHasKey( 'usage', $events[ count( $events ) - 1 ]['metadata'] );
+	}
+
+	public function test_a_dropped_stream_ends_with_one_interrupted_error_event(): void {
+		$writer = $this->relay( 'Please drop #fault:drop' );
+		$this->assertFraming( $writer );
+		$names = $writer->names();
+		$this->assertNotContains( 'message_end', $names );
+		$this->assertSame( 'error', end( $names ) );
+		$this->assertCount( 1, array_keys( $names, 'error', true ) );
+		$error = $writer->events()[ count( $names ) - 1 ];
+		$this->assertSame( 'dify_chatbot_interrupted', $error['code'] );
+		$this->assertSame( 502, $error['status'] );
+		$this->assertSame( 'The answer was interrupted. Please try again.', $error['message'] );
+		$this->assertNotEmpty( $error['conversation_id'], 'The error keeps the stream envelope.' );
+	}
+
+	public function test_difys_error_event_is_mapped_to_the_visitor_message(): void {
+		$writer = $this->relay( 'Fail please #fault:error-event' );
+		$names  = $writer->names();
+		$this->assertSame( 'error', end( $names ) );
+		$this->assertCount( 1, array_keys( $names, 'error', true ) );
+		$error = $writer->events()[ count( $names ) - 1 ];
+		$this->assertSame( 'dify_chatbot_answer_failed', $error['code'] );
+		$this->assertSame( 502, $error['status'] );
+		$this->assertStringNotContainsString( 'emulator', $error['message'], 'The provider text is not passed on.' );
+		$this->assertStringNotContainsString( 'Model provider', implode( '', $writer->frames ) );
+	}
+
+	public function test_an_html_502_becomes_one_error_event(): void {
+		$writer = $this->relay( 'Gateway #fault:502' );
+		$this->assertSame( 1, $writer->starts );
+		$this->assertCount( 1, $writer->frames );
+		$error = $writer->events()[0];
+		$this->assertSame( 'error', $error['event'] );
+		$this->assertSame( 'dify_chatbot_unreachable', $error['code'] );
+		$this->assertSame( 503, $error['status'] );
+		$this->assertStringNotContainsString( 'nginx', $writer->frames[0] );
+	}
+
+	public function test_a_rate_limit_carries_retry_after(): void {
+		$writer = $this->relay( 'Slow down #fault:429:12' );
+		$error  = $writer->events()[0];
+		$this->assertSame( 'dify_chatbot_rate_limited', $error['code'] );
+		$this->assertSame( 429, $error['status'] );
+		$this->assertSame( 12, $error['retry_after'] );
+	}
+
+	public function test_a_wrong_key_tells_the_visitor_only_that_the_chat_is_unavailable(): void {
+		$writer = $this->relay( 'Hello', null, 'app-not-a-real-key' );
+		$error  = $writer->events()[0];
+		$this->assertSame( 'dify_chatbot_not_configured', $error['code'] );
+		$this->assertSame( 'The chat is not available right now.', $error['message'] );
+	}
+
+	public function test_malformed_frames_are_skipped_and_the_answer_completes(): void {
+		$writer = $this->relay( 'Broken frames #fault:malformed #delay:1' );
+		$this->assertFraming( $writer );
+		$names = $writer->names();
+		$this->assertSame( 'message_end', end( $names ) );
+		$this->assertNotContains( 'error', $names );
+	}
+
+	public function test_a_64_kb_event_arrives_whole(): void {
+		$writer = $this->relay( 'Big one #fault:big #delay:1' );
+		$sizes  = array_map( 'strlen', array_column( $writer->events(), 'answer' ) );
+		$this->assertContains( 65536, $sizes );
+		$names = $writer->names();
+		$this->assertSame( 'message_end', end( $names ) );
+	}
+
+	public function test_a_silent_upstream_is_given_up_after_the_read_timeout(): void {
+		add_filter(
+			'dify_chatbot_read_timeout',
+			static function () {
+				return 1;
+			}
+		);
+		$writer = $this->relay( 'Stall #fault:stall:20' );
+		$this->assertCount( 1, $writer->frames );
+		$error = $writer->events()[0];
+		$this->assertSame( 'dify_chatbot_timeout', $error['code'] );
+		$this->assertSame( 504, $error['status'] );
+	}
+
+	public function test_a_gone_visitor_stops_reading_and_stops_the_task_at_dify(): void {
+		$since  = $this->emulator_last_seq();
+		$writer = new Memory_Writer( 2 );
+		$relay  = new Stream_Relay( $writer, new Error_Mapper() );
+		$relay->relay(
+			new Client( self::emulator_url(), 'app-emulator' ),
+			App_Mode::chat(),
+			array(
+				'inputs' => new \stdClass(),
+				'query'  => 'A long answer please #delay:300',
+				'user'   => $this->user,
+			)
+		);
+
+		$this->assertCount( 2, $writer->frames, 'Nothing is written after the visitor left.' );
+		$this->assertNotSame( '', $relay->task_id() );
+
+		$stops = $this->emulator_requests( $since, 'stop' );
+		$this->assertCount( 1, $stops );
+		$this->assertSame( 'POST', $stops[0]['method'] );
+		$this->assertSame( '/v1/chat-messages/' . $relay->task_id() . '/stop', $stops[0]['path'] );
+		$this->assertSame( array( 'user' => $this->user ), $stops[0]['body'] );
+		$this->assertSame( $this->user, $stops[0]['user'] );
+		$this->assertStringContainsString( 'application/json', $stops[0]['headers']['content-type'] );
+
+		// The aborted request was not sent again (a retry would be a second, unstopped answer).
+		$chats = array_filter(
+			$this->emulator_requests( $since, '/chat-messages' ),
+			static function ( $r ) {
+				return 'POST' === $r['method'] && '/v1/chat-messages' === $r['path'];
+			}
+		);
+		$this->assertCount( 1, $chats );
+	}
+
+	public function test_a_visitor_gone_during_pings_is_noticed_and_the_task_stopped(): void {
+		$since  = $this->emulator_last_seq();
+		$writer = new Memory_Writer( 3 );
+		$this->relay( 'Thinking hard #fault:pings:2 #ping:50 #delay:300', $writer );
+		$this->assertCount( 3, $writer->frames );
+		$this->assertCount( 1, $this->emulator_requests( $since, 'stop' ) );
+	}
+
+	public function test_a_finished_answer_needs_no_stop(): void {
+		$since = $this->emulator_last_seq();
+		$this->relay( 'Short #delay:1' );
+		$this->assertCount( 0, $this->emulator_requests( $since, 'stop' ) );
+	}
+
+	public function test_workflow_events_reach_the_browser_without_inputs_and_outputs(): void {
+		$writer = $this->relay( 'Summarize this #delay:1', null, 'app-emulator-workflow', 'workflow' );
+		$this->assertFraming( $writer );
+		$this->assertNoSecrets( $writer );
+		$names = array_values( array_diff( $writer->names(), array( 'ping' ) ) );
+		$this->assertSame( 'workflow_started', $names[0] );
+		$this->assertContains( 'text_chunk', $names );
+		$this->assertContains( 'workflow_finished', $names );
+		$this->assertNotContains( 'error', $names );
+		foreach ( $writer->events() as $event ) {
+			if ( isset( $event['data'] ) && 'text_chunk' !== $event['event'] ) {
+				$this->assertArrayNotHasKey( 'inputs', $event['data'] );
+				$this->assertArrayNotHasKey( 'outputs', $event['data'] );
+				$this->assertArrayNotHasKey( 'process_data', $event['data'] );
+				$this->assertArrayNotHasKey( 'created_by', $event['data'] );
+			}
+		}
+	}
+
+	public function test_chatflow_streams_to_message_end(): void {
+		$writer = $this->relay( 'Hello flow #delay:1', null, 'app-emulator-chatflow', 'advanced-chat' );
+		$this->assertFraming( $writer );
+		$this->assertNoSecrets( $writer );
+		$names = array_values( array_diff( $writer->names(), array( 'ping' ) ) );
+		$this->assertSame( 'workflow_started', $names[0] );
+		$this->assertContains( 'node_finished', $names );
+		$this->assertContains( 'message', $names );
+		$this->assertSame( 'message_end', end( $names ) );
+	}
+
+	public function test_the_event_filter_can_drop_events(): void {
+		add_filter(
+			'dify_chatbot_stream_event',
+			static function ( $safe ) {
+				return 'message' === $safe['event'] ? null : $safe;
+			}
+		);
+		$writer = $this->relay( 'Filtered #delay:1' );
+		$this->assertNotContains( 'message', $writer->names() );
+		$this->assertContains( 'message_end', $writer->names() );
+	}
+}

@@ -1,0 +1,243 @@
+<?php
+/**
+ * The visitor's conversation routes: list, history, rename, delete — own conversations only.
+ *
+ * @package Dify_Chatbot
+ */
+
+namespace Dify_Chatbot\Tests\Rest;
+
+use Dify_Chatbot\Security\Visitor_Identity;
+use Dify_Chatbot\Settings\Settings;
+use Dify_Chatbot\Tests\Support\Clean_Environment;
+use Dify_Chatbot\Tests\Support\Emulator;
+use Dify_Chatbot\Tests\TestCase;
+use WP_REST_Request;
+use WP_REST_Response;
+
+require_once dirname( __DIR__ ) . '/Support/Emulator.php';
+require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
+
+final class Conversation_ControllerTest extends TestCase {
+
+	use Emulator;
+	use Clean_Environment;
+
+	/**
+	 * The Dify user the routes derive in these tests.
+	 *
+	 * @var string
+	 */
+	private $user;
+
+	protected function set_up() {
+		parent::set_up();
+		$this->clean_environment();
+		unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
+		Settings::create()->keys()->remove();
+		$this->user = 'visitor-phpunit-' . wp_generate_password( 12, false );
+		add_filter( 'dify_chatbot_user_id', array( $this, 'user' ) );
+	}
+
+	protected function tear_down() {
+		remove_filter( 'dify_chatbot_user_id', array( $this, 'user' ) );
+		unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
+		$this->restore_environment();
+		parent::tear_down();
+	}
+
+	/**
+	 * The user the identity filter gives.
+	 */
+	public function user(): string {
+		return $this->user;
+	}
+
+	private function configure( string $key = 'app-emulator' ): void {
+		$this->require_emulator();
+		$settings = Settings::create();
+		$settings->option()->update( array( 'base_url' => self::emulator_url() ) );
+		$settings->keys()->save( $key );
+	}
+
+	/**
+	 * Calls the emulator directly with the app key.
+	 *
+	 * @return array<string, mixed>|null The JSON answer (null for an empty body).
+	 */
+	private function dify( string $method, string $path, ?array $body = null ): ?array {
+		$args = array(
+			'method'  => $method,
+			'headers' => array( 'Authorization' => 'Bearer app-emulator' ),
+			'timeout' => 15,
+		);
+		if ( null !== $body ) {
+			$args['headers']['Content-Type'] = 'application/json';
+			$args['body']                    = wp_json_encode( $body );
+		}
+		$response = wp_remote_request( self::emulator_url() . $path, $args );
+		$this->assert_not_wp_error( $response );
+		return json_decode( wp_remote_retrieve_body( $response ), true );
+	}
+
+	/**
+	 * A new conversation of $user with one turn, straight from the emulator.
+	 *
+	 * @return array{conversation_id: string, message_id: string}
+	 */
+	private function conversation_of( string $user, string $query = 'Hi #delay:0', string $conversation_id = '' ): array {
+		$json = $this->dify(
+			'POST',
+			'/chat-messages',
+			array(
+				'query'           => $query,
+				'inputs'          => new \stdClass(),
+				'user'            => $user,
+				'response_mode'   => 'blocking',
+				'conversation_id' => $conversation_id,
+			)
+		);
+		$this->assertIsString( $json['conversation_id'] ?? null, (string) wp_json_encode( $json ) );
+		return array(
+			'conversation_id' => $json['conversation_id'],
+			'message_id'      => $json['message_id'],
+		);
+	}
+
+	/**
+	 * The ids of $user's conversations, as Dify itself lists them.
+	 *
+	 * @return string[]
+	 */
+	private function dify_conversations( string $user ): array {
+		$json = $this->dify( 'GET', '/conversations?limit=100&user=' . rawurlencode( $user ) );
+		return array_column( $json['data'] ?? array(), 'id' );
+	}
+
+	private function dispatch( string $method, string $path, ?array $body = null, array $query = array() ): WP_REST_Response {
+		$request = new WP_REST_Request( $method, '/dify-chatbot/v1' . $path );
+		if ( null !== $body ) {
+			$request->set_header( 'Content-Type', 'application/json' );
+			$request->set_body( (string) wp_json_encode( $body ) );
+		}
+		if ( array() !== $query ) {
+			$request->set_query_params( $query );
+		}
+		return rest_get_server()->dispatch( $request );
+	}
+
+	public function test_the_routes_are_registered_with_uuid_ids(): void {
+		$routes = rest_get_server()->get_routes( 'dify-chatbot/v1' );
+		$this->assertArrayHasKey( '/dify-chatbot/v1/conversations', $routes );
+		$this->assertSame( 404, $this->dispatch( 'GET', '/conversations/not-a-uuid/messages' )->get_status() );
+		$this->assertSame( 404, $this->dispatch( 'DELETE', '/conversations/../../settings' )->get_status() );
+		$this->assertSame( 404, $this->dispatch( 'POST', '/conversations/1234/name', array( 'name' => 'x' ) )->get_status() );
+	}
+
+	public function test_no_key_is_503_not_configured(): void {
+		$id = 'e0000000-0000-4000-8000-000000000001';
+		$this->assertSame( 503, $this->dispatch( 'GET', '/conversations' )->get_status() );
+		$this->assertSame( 503, $this->dispatch( 'GET', '/conversations/' . $id . '/messages' )->get_status() );
+		$this->assertSame( 503, $this->dispatch( 'DELETE', '/conversations/' . $id )->get_status() );
+	}
+
+	public function test_lists_only_the_visitors_own_conversations(): void {
+		$this->configure();
+		$mine   = $this->conversation_of( $this->user );
+		$theirs = $this->conversation_of( 'visitor-other-' . wp_generate_password( 8, false ) );
+		$since  = $this->emulator_last_seq();
+
+		$response = $this->dispatch( 'GET', '/conversations' );
+		$this->assertSame( 200, $response->get_status() );
+		$data = $response->get_data();
+		$this->assertFalse( $data['has_more'] );
+		$ids = array_column( $data['data'], 'id' );
+		$this->assertSame( array( $mine['conversation_id'] ), $ids );
+		$this->assertNotContains( $theirs['conversation_id'], $ids );
+		$this->assertSame( array( 'id', 'name', 'status', 'introduction', 'created_at', 'updated_at' ), array_keys( $data['data'][0] ) );
+
+		$requests = $this->emulator_requests( $since, '/conversations' );
+		$this->assertCount( 1, $requests );
+		$this->assertSame( $this->user, $requests[0]['user'] );
+	}
+
+	public function test_the_messages_of_the_visitors_conversation_oldest_first(): void {
+		$this->configure();
+		$first = $this->conversation_of( $this->user, 'First question #delay:0' );
+		$this->conversation_of( $this->user, 'Second question #delay:0', $first['conversation_id'] );
+
+		$response = $this->dispatch( 'GET', '/conversations/' . strtoupper( $first['conversation_id'] ) . '/messages' );
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$data = $response->get_data();
+		$this->assertCount( 2, $data['data'] );
+		$this->assertStringStartsWith( 'First question', $data['data'][0]['query'] );
+		$this->assertStringStartsWith( 'Second question', $data['data'][1]['query'] );
+		$this->assertSame( $first['message_id'], $data['data'][0]['id'] );
+		$this->assertNotSame( '', $data['data'][0]['answer'] );
+		$this->assertArrayNotHasKey( 'inputs', $data['data'][0] );
+		foreach ( $data['data'][0]['retriever_resources'] as $citation ) {
+			$this->assertArrayNotHasKey( 'index_node_hash', $citation );
+		}
+	}
+
+	public function test_the_page_size_and_cursor_are_checked(): void {
+		$this->configure();
+		$id = $this->conversation_of( $this->user )['conversation_id'];
+		$this->assertSame( 400, $this->dispatch( 'GET', '/conversations/' . $id . '/messages', null, array( 'limit' => 101 ) )->get_status() );
+		$this->assertSame( 400, $this->dispatch( 'GET', '/conversations/' . $id . '/messages', null, array( 'first_id' => 'x' ) )->get_status() );
+		$this->assertSame( 400, $this->dispatch( 'GET', '/conversations', null, array( 'last_id' => '../x' ) )->get_status() );
+	}
+
+	public function test_the_visitor_renames_and_deletes_their_own_conversation(): void {
+		$this->configure();
+		$id = $this->conversation_of( $this->user )['conversation_id'];
+
+		$response = $this->dispatch( 'POST', '/conversations/' . $id . '/name', array( 'name' => 'Trip plans' ) );
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$this->assertSame( 'Trip plans', $response->get_data()['name'] );
+		$this->assertSame( $id, $response->get_data()['id'] );
+
+		$this->assertSame( 400, $this->dispatch( 'POST', '/conversations/' . $id . '/name', array( 'name' => '' ) )->get_status() );
+		$this->assertSame( 400, $this->dispatch( 'POST', '/conversations/' . $id . '/name', array( 'name' => array( 'x' ) ) )->get_status() );
+		$this->assertSame( 400, $this->dispatch( 'POST', '/conversations/' . $id . '/name', array( 'name' => 42 ) )->get_status() );
+
+		$response = $this->dispatch( 'DELETE', '/conversations/' . $id );
+		$this->assertSame( 200, $response->get_status() );
+		$this->assertSame( array( 'result' => 'success' ), $response->get_data() );
+		$this->assertNotContains( $id, $this->dify_conversations( $this->user ) );
+	}
+
+	public function test_another_visitor_cannot_read_rename_or_delete_a_conversation(): void {
+		$this->configure();
+		$owner = 'visitor-owner-' . wp_generate_password( 8, false );
+		$id    = $this->conversation_of( $owner )['conversation_id'];
+		$since = $this->emulator_last_seq();
+
+		// $this->user is visitor B.
+		$responses = array(
+			'read'   => $this->dispatch( 'GET', '/conversations/' . $id . '/messages' ),
+			'rename' => $this->dispatch( 'POST', '/conversations/' . $id . '/name', array( 'name' => 'Mine now' ) ),
+			'delete' => $this->dispatch( 'DELETE', '/conversations/' . $id ),
+		);
+		foreach ( $responses as $what => $response ) {
+			$this->assertSame( 404, $response->get_status(), $what );
+			$this->assertSame( 'dify_chatbot_conversation_not_found', $response->get_data()['code'], $what );
+			$this->assertStringNotContainsString( 'did you mean', $response->get_data()['message'], $what );
+		}
+
+		// Neither a rename nor a delete ever reached Dify, and A's conversation is intact.
+		foreach ( $this->emulator_requests( $since, '/conversations/' ) as $request ) {
+			$this->assertSame( 'GET', $request['method'], $request['path'] );
+		}
+		$this->assertContains( $id, $this->dify_conversations( $owner ) );
+		$json = $this->dify( 'GET', '/conversations?limit=100&user=' . rawurlencode( $owner ) );
+		$this->assertNotSame( 'Mine now', $json['data'][0]['name'] );
+	}
+
+	public function test_an_unknown_conversation_is_404(): void {
+		$this->configure();
+		$response = $this->dispatch( 'DELETE', '/conversations/e0000000-0000-4000-8000-0000000000ff' );
+		$this->assertSame( 404, $response->get_status() );
+		$this->assertSame( 'dify_chatbot_conversation_not_found', $response->get_data()['code'] );
+	}
+}
