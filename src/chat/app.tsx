@@ -4,7 +4,8 @@
  */
 import { createRoot } from '@wordpress/element';
 
-import { createClient, type ChatClient } from './api';
+import { createClient } from './api/client';
+import type { ChatClient } from './api/types';
 import Chat from './components/Chat';
 import { whenSanitizerReady } from './markdown';
 import type { ChatApp, ChatConfig } from './options';

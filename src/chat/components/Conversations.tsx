@@ -4,7 +4,8 @@
 import { useEffect, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
-import { ChatError, type ChatClient, type ConversationSummary } from '../api';
+import { ChatError } from '../api/errors';
+import type { ChatClient, ConversationSummary } from '../api/types';
 
 interface ConversationsProps {
 	client: ChatClient;
