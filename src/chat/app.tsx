@@ -1,6 +1,10 @@
 /**
  * The chat app. The loader runs it on first use (see loader.ts) and mounts each chat root
  * through `window.difyChatbotApp.mount()`.
+ *
+ * The page already has what the first paint needs (page.scss, as build/chat/app.css); the
+ * chat's own styles come now, as a stylesheet webpack loads next to this script, and each chat
+ * renders once they are there, so nothing shows unstyled.
  */
 import { createRoot } from '@wordpress/element';
 
@@ -10,14 +14,18 @@ import Chat from './components/Chat';
 import { whenSanitizerReady } from './markdown';
 import type { ChatApp, ChatConfig } from './options';
 import { conversationKey } from './storage';
-import './app.scss';
+
+// Asked for as soon as the app runs. Should the stylesheet fail, the chat still works unstyled.
+const styles = import( /* webpackChunkName: "chat/ui" */ './ui.scss' ).catch(
+	() => undefined
+);
 
 // One client per page configuration: the chats of a page share a refreshed nonce.
 const clients = new WeakMap< ChatConfig, ChatClient >();
 const mounted = new WeakSet< HTMLElement >();
 
 const app: ChatApp = {
-	mount( root, options, config ) {
+	async mount( root, options, config ) {
 		if ( mounted.has( root ) ) {
 			return;
 		}
@@ -29,6 +37,7 @@ const app: ChatApp = {
 			client = createClient( config );
 			clients.set( config, client );
 		}
+		await styles;
 		root.classList.add( 'is-ready' );
 		createRoot( root ).render(
 			<Chat

@@ -23,10 +23,16 @@ declare global {
 
 /**
  * Loads the media chunk: WordPress printed its script tags (and translations) in an inert
- * template, which the loader runs on request. Rejects when it cannot be had.
+ * template, which the loader runs on request; its stylesheet comes at the same time, through
+ * webpack (without it the parts still work). Rejects when the chunk cannot be had.
  */
 export async function loadMedia(): Promise< MediaModule > {
-	await window.difyChatbotScripts?.( MEDIA_TEMPLATE );
+	await Promise.all( [
+		window.difyChatbotScripts?.( MEDIA_TEMPLATE ),
+		import(
+			/* webpackChunkName: "chat/media-styles" */ './media/media.scss'
+		).catch( () => undefined ),
+	] );
 	if ( ! window.difyChatbotMedia ) {
 		throw new Error( 'Dify Chatbot: the media chunk did not start.' );
 	}

@@ -150,7 +150,7 @@ export function finish( fragment: DocumentFragment, profile: Profile ): void {
 			}
 			element.setAttribute( 'disabled', '' );
 		} else if ( tag === 'pre' || tag === 'table' ) {
-			// They scroll sideways when wide (see ui.scss): reachable with the keyboard, so a
+			// They scroll sideways when wide (components/_markdown.scss): reachable with the keyboard, so a
 			// keyboard user can scroll them too.
 			element.setAttribute( 'tabindex', '0' );
 		}
