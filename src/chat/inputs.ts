@@ -1,8 +1,9 @@
 /**
  * The app's input form (Dify's `user_input_form`): which fields a visitor fills in before the
- * first message, and the checks Dify makes on them, so a mistake is pointed out
- * on the field instead of coming back as a failed answer. The server checks again
- * (includes/Dify/Input_Form.php): this copy is for the visitor's convenience, not for safety.
+ * first message, and the checks Dify makes on them (required, length in characters, one of the
+ * options, a number), so a mistake is pointed out on the field instead of coming back as a
+ * failed answer. The server checks again (includes/Dify/Input_Form.php): this copy is for the
+ * visitor's convenience, not for safety.
  */
 import { __, _n, sprintf } from '@wordpress/i18n';
 
