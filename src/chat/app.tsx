@@ -4,7 +4,7 @@
  *
  * The page already has what the first paint needs (page.scss, as build/chat/app.css); the
  * chat's own styles come now, as a stylesheet webpack loads next to this script, and each chat
- * renders once they are there, so nothing shows unstyled.
+ * shows once they are there, so nothing shows unstyled.
  */
 import { createRoot } from '@wordpress/element';
 
@@ -37,8 +37,10 @@ const app: ChatApp = {
 			client = createClient( config );
 			clients.set( config, client );
 		}
-		await styles;
 		root.classList.add( 'is-ready' );
+		// Drawn at once, so the chat starts asking for what it needs, but invisible until its
+		// styles are there (page.scss hides an `is-unstyled` chat's app).
+		root.classList.add( 'is-unstyled' );
 		createRoot( root ).render(
 			<Chat
 				root={ root }
@@ -47,6 +49,8 @@ const app: ChatApp = {
 				storageKey={ conversationKey( config, root.id ) }
 			/>
 		);
+		await styles;
+		root.classList.remove( 'is-unstyled' );
 	},
 };
 
