@@ -228,7 +228,13 @@ export default function Chat( {
 					}
 				/>
 				{ showList && (
-					<Suspense fallback={ null }>
+					<Suspense
+						fallback={
+							<p className="dify-chatbot__note">
+								{ __( 'Loading…', 'dify-chatbot' ) }
+							</p>
+						}
+					>
 						<Conversations
 							client={ client }
 							current={ state.conversationId }
