@@ -111,8 +111,8 @@ export function createClient(
 		}
 	}
 
-	// Ids go into paths; the REST root may itself be `?rest_route=…`, so no query strings
-	// are added but through withQuery.
+	// Ids are path segments. A query string is only ever added through withQuery: the REST
+	// root may carry one itself (`?rest_route=…`).
 	const id = encodeURIComponent;
 	return {
 		chat,
