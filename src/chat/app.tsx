@@ -1,22 +1,31 @@
 /**
  * The chat app. The loader runs it on first use (see loader.ts) and mounts each chat root
  * through `window.difyChatbotApp.mount()`.
+ *
+ * The page already has what the first paint needs (page.scss, as build/chat/app.css); the
+ * chat's own styles come now, as a stylesheet webpack loads next to this script, and each chat
+ * shows once they are there, so nothing shows unstyled.
  */
 import { createRoot } from '@wordpress/element';
 
-import { createClient, type ChatClient } from './api';
+import { createClient } from './api/client';
+import type { ChatClient } from './api/types';
 import Chat from './components/Chat';
 import { whenSanitizerReady } from './markdown';
 import type { ChatApp, ChatConfig } from './options';
 import { conversationKey } from './storage';
-import './app.scss';
+
+// Asked for as soon as the app runs. Should the stylesheet fail, the chat still works unstyled.
+const styles = import( /* webpackChunkName: "chat/ui" */ './ui.scss' ).catch(
+	() => undefined
+);
 
 // One client per page configuration: the chats of a page share a refreshed nonce.
 const clients = new WeakMap< ChatConfig, ChatClient >();
 const mounted = new WeakSet< HTMLElement >();
 
 const app: ChatApp = {
-	mount( root, options, config ) {
+	async mount( root, options, config ) {
 		if ( mounted.has( root ) ) {
 			return;
 		}
@@ -29,6 +38,9 @@ const app: ChatApp = {
 			clients.set( config, client );
 		}
 		root.classList.add( 'is-ready' );
+		// Drawn at once, so the chat starts asking for what it needs, but invisible until its
+		// styles are there (page.scss hides an `is-unstyled` chat's app).
+		root.classList.add( 'is-unstyled' );
 		createRoot( root ).render(
 			<Chat
 				root={ root }
@@ -37,6 +49,8 @@ const app: ChatApp = {
 				storageKey={ conversationKey( config, root.id ) }
 			/>
 		);
+		await styles;
+		root.classList.remove( 'is-unstyled' );
 	},
 };
 

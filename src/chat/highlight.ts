@@ -26,6 +26,7 @@ import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 
 import { sanitize } from './sanitize';
+import './highlight.scss';
 
 const LANGUAGES = {
 	bash,

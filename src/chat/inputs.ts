@@ -1,10 +1,13 @@
 /**
  * The app's input form (Dify's `user_input_form`): which fields a visitor fills in before the
- * first message, and the checks Dify makes on them (dify-api §9.3), so a mistake is pointed out
- * on the field instead of coming back as a failed answer. The server checks again
- * (includes/Dify/Input_Form.php): this copy is for the visitor's convenience, not for safety.
+ * first message, and the checks Dify makes on them (required, length in characters, one of the
+ * options, a number), so a mistake is pointed out on the field instead of coming back as a
+ * failed answer. The server checks again (includes/Dify/Input_Form.php): this copy is for the
+ * visitor's convenience, not for safety.
  */
 import { __, _n, sprintf } from '@wordpress/i18n';
+
+import { record } from './api/json';
 
 export type ControlType =
 	| 'text-input'
@@ -66,12 +69,6 @@ function strings( value: unknown ): string[] {
 	return Array.isArray( value )
 		? value.filter( ( v ): v is string => typeof v === 'string' )
 		: [];
-}
-
-function record( value: unknown ): Record< string, unknown > | null {
-	return value && typeof value === 'object' && ! Array.isArray( value )
-		? ( value as Record< string, unknown > )
-		: null;
 }
 
 /**

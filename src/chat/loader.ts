@@ -129,7 +129,7 @@ function mount( root: HTMLElement, options: ChatOptions ): Promise< void > {
 	return loadApp().then( ( app ) => {
 		if ( ! mounted.has( root ) ) {
 			mounted.add( root );
-			app.mount( root, options, config );
+			return app.mount( root, options, config );
 		}
 	} );
 }

@@ -8,7 +8,7 @@ import { Marked } from 'marked';
 
 import { sanitize } from './sanitize';
 
-export { isSafeUrl, sanitizerReady, whenSanitizerReady } from './sanitize';
+export { sanitizerReady, whenSanitizerReady } from './sanitize';
 
 const marked = new Marked( { gfm: true, breaks: true, async: false } );
 

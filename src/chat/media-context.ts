@@ -5,13 +5,11 @@
  */
 import { createContext } from '@wordpress/element';
 
-import type { AppParameters } from './api';
+import type { AppParameters } from './api/types';
+import type { MediaModule } from './media/types';
 import type { ChatConfig } from './options';
 
-export type MediaModule = Pick<
-	typeof import( './media' ),
-	'Tools' | 'ReadAloud' | 'playChunks' | 'FormFile'
->;
+export type { MediaModule };
 
 /** The inert template with the media chunk's scripts (includes/Frontend/Assets.php). */
 export const MEDIA_TEMPLATE = 'dify-chatbot-media-scripts';
@@ -25,10 +23,16 @@ declare global {
 
 /**
  * Loads the media chunk: WordPress printed its script tags (and translations) in an inert
- * template, which the loader runs on request. Rejects when it cannot be had.
+ * template, which the loader runs on request; its stylesheet comes at the same time, through
+ * webpack (without it the parts still work). Rejects when the chunk cannot be had.
  */
 export async function loadMedia(): Promise< MediaModule > {
-	await window.difyChatbotScripts?.( MEDIA_TEMPLATE );
+	await Promise.all( [
+		window.difyChatbotScripts?.( MEDIA_TEMPLATE ),
+		import(
+			/* webpackChunkName: "chat/media-styles" */ './media/media.scss'
+		).catch( () => undefined ),
+	] );
 	if ( ! window.difyChatbotMedia ) {
 		throw new Error( 'Dify Chatbot: the media chunk did not start.' );
 	}
@@ -42,18 +46,3 @@ export interface MediaContextValue {
 }
 
 export const MediaContext = createContext< MediaContextValue | null >( null );
-
-/** A file in the question box: being uploaded, uploaded (`id`), or refused (`error`). */
-export interface PendingFile {
-	key: string;
-	name: string;
-	/** Dify's type to send it as. */
-	type: string;
-	/** Object URL of an image's preview; null for other files. */
-	url: string | null;
-	/** The upload's id once Dify has the file. */
-	id: string | null;
-	/** Fraction uploaded, 0–1. */
-	progress: number;
-	error: string | null;
-}

@@ -42,11 +42,12 @@ export interface ChatConfig {
 
 /** What app.js exposes for the loader. */
 export interface ChatApp {
+	/** Renders a chat into its root; settles once it is drawn (its styles loaded). */
 	mount: (
 		root: HTMLElement,
 		options: ChatOptions,
 		config: ChatConfig
-	) => void;
+	) => Promise< void > | void;
 }
 
 declare global {

@@ -16,119 +16,15 @@
  * token spans); code blocks and tables focusable, as they scroll sideways.
  */
 
-/** What is being sanitized: an answer's markup, or highlight.js's token spans. */
-export type Profile = 'answer' | 'code';
+import {
+	ATTRIBUTES,
+	TAGS,
+	UNWRAP,
+	finish,
+	type Profile,
+} from './sanitize-rules';
 
-const TAGS = [
-	'a',
-	'b',
-	'blockquote',
-	'br',
-	'code',
-	'del',
-	'em',
-	'h1',
-	'h2',
-	'h3',
-	'h4',
-	'h5',
-	'h6',
-	'hr',
-	'i',
-	'img',
-	'input', // Task-list checkboxes (disabled ones only, see finish()).
-	'kbd',
-	'li',
-	'ol',
-	'p',
-	'pre',
-	's',
-	'span',
-	'strong',
-	'sub',
-	'sup',
-	'table',
-	'tbody',
-	'td',
-	'tfoot',
-	'th',
-	'thead',
-	'tr',
-	'ul',
-];
-
-const ATTRIBUTES = [
-	'href',
-	'title',
-	'alt',
-	'src',
-	'align',
-	'start',
-	'colspan',
-	'rowspan',
-	'type',
-	'checked',
-	'disabled',
-];
-
-/**
- * Containers a model may write as raw HTML: they go, their text stays (as DOMPurify keeps the text
- * of elements it removes). Anything else not allowed goes with its content.
- */
-const UNWRAP = [
-	'abbr',
-	'article',
-	'aside',
-	'big',
-	'center',
-	'cite',
-	'dd',
-	'details',
-	'dfn',
-	'div',
-	'dl',
-	'dt',
-	'figcaption',
-	'figure',
-	'font',
-	'footer',
-	'header',
-	'ins',
-	'label',
-	'main',
-	'mark',
-	'nav',
-	'q',
-	'samp',
-	'section',
-	'small',
-	'summary',
-	'time',
-	'tt',
-	'u',
-	'var',
-];
-
-/** Schemes a link may use; relative links (no scheme) stay too. */
-const LINK_SCHEMES = [ 'http', 'https', 'mailto', 'tel' ];
-
-const LANGUAGE = /^language-[\w+#-]{1,32}$/;
-const TOKEN = /^hljs(-[\w]+)?( [\w-]+)*$/;
-
-/**
- * Whether an address is relative or uses one of the schemes. Whitespace and control characters,
- * which browsers skip inside a scheme, cannot hide one from the check.
- *
- * @param value   The attribute's value.
- * @param schemes Allowed schemes.
- */
-export function isSafeUrl( value: string | null, schemes: string[] ): boolean {
-	const url = ( value ?? '' ).replace( /[\u0000-\u0020\u007f-\u00a0]/g, '' );
-	const scheme = /^([a-z][a-z0-9+.-]*):/i.exec( url );
-	return (
-		! scheme || schemes.includes( ( scheme[ 1 ] as string ).toLowerCase() )
-	);
-}
+export type { Profile };
 
 // ------------------------------------------------------------------ the browser's Sanitizer API
 
@@ -260,67 +156,6 @@ export function whenSanitizerReady(): Promise< void > {
 		throw error;
 	} );
 	return loading;
-}
-
-/**
- * The rules both sanitizers leave to us, applied in the inert fragment.
- *
- * @param fragment The sanitized fragment.
- * @param profile  What it is.
- */
-function finish( fragment: DocumentFragment, profile: Profile ): void {
-	for ( const element of Array.from( fragment.querySelectorAll( '*' ) ) ) {
-		const tag = element.tagName.toLowerCase();
-		const kept = element.getAttribute( 'class' );
-		if ( kept !== null ) {
-			const allowed =
-				profile === 'code'
-					? tag === 'span' && TOKEN.test( kept )
-					: tag === 'code' && LANGUAGE.test( kept );
-			if ( ! allowed ) {
-				element.removeAttribute( 'class' );
-			}
-		}
-		if ( profile === 'code' ) {
-			continue;
-		}
-		if ( tag === 'a' ) {
-			if (
-				element.hasAttribute( 'href' ) &&
-				! isSafeUrl( element.getAttribute( 'href' ), LINK_SCHEMES )
-			) {
-				element.removeAttribute( 'href' );
-			}
-			if ( element.hasAttribute( 'href' ) ) {
-				element.setAttribute( 'target', '_blank' );
-				element.setAttribute( 'rel', 'nofollow noopener noreferrer' );
-			}
-		} else if ( tag === 'img' ) {
-			// Only absolute web addresses: never data:, blob: or javascript:, and not relative
-			// ones, which would point into this site rather than at Dify's files.
-			const src = element.getAttribute( 'src' ) ?? '';
-			if (
-				! /^https?:\/\/[^/]/i.test( src.trim() ) ||
-				! isSafeUrl( src, [ 'http', 'https' ] )
-			) {
-				element.remove();
-				continue;
-			}
-			element.setAttribute( 'loading', 'lazy' );
-			element.setAttribute( 'referrerpolicy', 'no-referrer' );
-		} else if ( tag === 'input' ) {
-			// Only a GFM task-list box, and never one a visitor can change.
-			if ( element.getAttribute( 'type' ) !== 'checkbox' ) {
-				element.remove();
-				continue;
-			}
-			element.setAttribute( 'disabled', '' );
-		} else if ( tag === 'pre' || tag === 'table' ) {
-			// They scroll sideways when wide (see app.scss): reachable with the keyboard, so a
-			// keyboard user can scroll them too.
-			element.setAttribute( 'tabindex', '0' );
-		}
-	}
 }
 
 /**

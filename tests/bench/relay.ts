@@ -189,11 +189,6 @@ async function main(): Promise< void > {
 		}
 	}
 
-	const gz = ( file: string ): string =>
-		existsSync( file )
-			? kb( gzipSync( readFileSync( file ), { level: 9 } ).length )
-			: 'not built';
-
 	const cpu = os.cpus()[ 0 ]?.model ?? 'unknown CPU';
 	console.log(
 		`Dify Chatbot relay benchmark — ${ os.cpus().length } × ${ cpu }, ${ ( os.totalmem() / 2 ** 30 ).toFixed( 0 ) } GiB, Node ${ process.version }`
@@ -225,28 +220,42 @@ async function main(): Promise< void > {
 		);
 	}
 	console.log( '' );
-	console.log( 'front end (gzip -9)' );
-	console.log(
-		`  chat/loader.js (with every chat page)  ${ gz( 'build/chat/loader.js' ) }`
-	);
-	console.log(
-		`  chat/app.js (on first use)             ${ gz( 'build/chat/app.js' ) }`
-	);
-	console.log(
-		`  chat/app.css (with every chat page)    ${ gz( 'build/chat/app.css' ) }`
-	);
-	console.log(
-		`  chat/inputs.js (apps with a form)      ${ gz( 'build/chat/inputs.js' ) }`
-	);
-	console.log(
-		`  chat/media.js (files or voice on)      ${ gz( 'build/chat/media.js' ) }`
-	);
-	console.log(
-		`  chat/highlight.js (first code block)   ${ gz( 'build/chat/highlight.js' ) }`
-	);
-	console.log(
-		`  chat/purify.js (no Sanitizer API only) ${ gz( 'build/chat/purify.js' ) }`
-	);
+	// The front end: what a chat page costs before the chat is used, and what each part adds
+	// once it is (each part's script and stylesheet, gzip -9).
+	const weights: Array< [ string, string[] ] > = [
+		[ 'with every chat page', [ 'loader.js', 'app.css' ] ],
+		[ 'on first use (the app)', [ 'app.js', 'ui.css', 'ui.js' ] ],
+		[ 'apps with a form', [ 'inputs.js', 'inputs.css' ] ],
+		[
+			'the conversations list',
+			[ 'conversations.js', 'conversations.css' ],
+		],
+		[
+			'files or voice on',
+			[ 'media.js', 'media-styles.css', 'media-styles.js' ],
+		],
+		[ 'first code block', [ 'highlight.js', 'highlight.css' ] ],
+		[ 'no Sanitizer API only', [ 'purify.js' ] ],
+	];
+	console.log( 'front end (gzip -9, build/chat/)' );
+	for ( const [ label, files ] of weights ) {
+		const sizes = files.map( ( file ) =>
+			existsSync( `build/chat/${ file }` )
+				? gzipSync( readFileSync( `build/chat/${ file }` ), {
+						level: 9,
+					} ).length
+				: NaN
+		);
+		const total = sizes.reduce( ( sum, size ) => sum + size, 0 );
+		console.log(
+			`  ${ label.padEnd( 24 ) } ${ ( Number.isNaN( total )
+				? 'not built'
+				: kb( total )
+			).padStart( 9 ) }   ${ files
+				.map( ( file, i ) => `${ file } ${ sizes[ i ] } B` )
+				.join( ' + ' ) }`
+		);
+	}
 	console.log(
 		'  for comparison: AI Engine’s chat script ~94 KB (the figure the project brief gives)'
 	);

@@ -366,7 +366,7 @@ function createToolImage( env: RunEnv ): {
 }
 
 function toolFileDict(
-	env: RunEnv,
+	_env: RunEnv,
 	file: MessageFile,
 	toolFileId: string
 ): Record< string, unknown > {
@@ -773,7 +773,7 @@ interface NodeDef {
 }
 
 function nodeStarted(
-	env: RunEnv,
+	_env: RunEnv,
 	node: NodeDef,
 	execId: string,
 	index: number,

@@ -5,7 +5,7 @@
 import { useContext, useEffect, useRef, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
-import type { Rating } from '../api';
+import type { Rating } from '../api/types';
 import { MediaContext } from '../media-context';
 
 interface AnswerActionsProps {

@@ -1,71 +1,46 @@
 /**
- * One chat: header, conversation log, question box, and a polite live region.
+ * One chat: header, conversation log, question box, and a polite live region. What it knows
+ * lives in hooks (../hooks): the conversation, the app's parameters and form, the media chunk,
+ * follow-up questions, and the answers on their way.
  */
 import {
 	Suspense,
 	lazy,
 	useCallback,
 	useEffect,
-	useMemo,
-	useReducer,
 	useRef,
 	useState,
 } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
-import {
-	ChatError,
-	ERROR_ABORTED,
-	ERROR_CONVERSATION_NOT_FOUND,
-	type AppParameters,
-	type ChatClient,
-	type ChatFile,
-	type Rating,
-} from '../api';
-import {
-	initialValues,
-	inputsToSend,
-	isFileControl,
-	validateInputs,
-	type FormControl,
-	type InputValue,
-	type InputValues,
-} from '../inputs';
-import {
-	loadMedia,
-	MediaContext,
-	type MediaContextValue,
-	type MediaModule,
-	type PendingFile,
-} from '../media-context';
+import type { ChatClient, ChatFile, Rating } from '../api/types';
+import { useAnswerStream } from '../hooks/useAnswerStream';
+import { useAppParameters } from '../hooks/useAppParameters';
+import { useConversation } from '../hooks/useConversation';
+import { useFollowUps } from '../hooks/useFollowUps';
+import { useInputForm } from '../hooks/useInputForm';
+import { useMedia } from '../hooks/useMedia';
+import type { FormControl } from '../inputs';
+import { MediaContext } from '../media-context';
+import type { PendingFile } from '../media/types';
 import { CLOSE_EVENT, OPEN_EVENT, type ChatOptions } from '../options';
-import {
-	canRetry,
-	citationsOf,
-	initialState,
-	isBusy,
-	reducer,
-	type ChatAction,
-	type ChatState,
-} from '../state';
-import {
-	inputsKey,
-	loadConversation,
-	loadInputs,
-	saveConversation,
-	saveInputs,
-} from '../storage';
+import { canRetry, isBusy } from '../state/messages';
+import ChatHeader from './ChatHeader';
 import Composer from './Composer';
-import Conversations from './Conversations';
 import MessageList from './MessageList';
 
-/** A stable empty list, so memoized children do not re-render for a new one. */
+/** Stable empty lists, so memoized children do not re-render for a new one. */
 const NONE: string[] = [];
 const NO_FORM: FormControl[] = [];
 
-// The input form is its own chunk: only apps with a form download it.
+// Parts not every chat shows are chunks of their own, each with its styles: the input form
+// (only apps with a form) and the visitor's conversations (only once asked for).
 const InputsForm = lazy(
 	() => import( /* webpackChunkName: "chat/inputs" */ './InputsForm' )
+);
+const Conversations = lazy(
+	() =>
+		import( /* webpackChunkName: "chat/conversations" */ './Conversations' )
 );
 
 interface ChatProps {
@@ -82,188 +57,26 @@ export default function Chat( {
 	client,
 	storageKey,
 }: ChatProps ) {
-	const [ state, dispatch ] = useReducer(
-		reducer,
-		storageKey,
-		( key: string ): ChatState => initialState( loadConversation( key ) )
+	const { state, latest, dispatch, apply, show, forget } = useConversation(
+		client,
+		storageKey
 	);
-	// The callbacks below read the latest state through a ref, so they never change and the
-	// memoized composer and messages are not re-rendered by them.
-	const latest = useRef( state );
-	latest.current = state;
-	const inputRef = useRef< HTMLTextAreaElement >( null );
-	// The request of each answer on its way, by the answer's local id.
-	const controllers = useRef( new Map< string, AbortController >() );
-	// The app's opening statement and starters; null until known (or when they cannot be had:
-	// they are extras, the chat works without them).
-	const [ parameters, setParameters ] = useState< AppParameters | null >(
-		null
-	);
-	// The app's input form: values the visitor entered (sent with every message, as Dify needs
-	// required ones on every turn), and the problems found when a message was sent.
+	const parameters = useAppParameters( client, options.post );
 	const form = parameters?.form ?? NO_FORM;
-	const [ values, setValues ] = useState< InputValues >( {} );
-	const [ inputErrors, setInputErrors ] = useState<
-		Record< string, string >
-	>( {} );
-	// Shown before the first message; again when a later message finds a problem in it.
-	const [ formNeeded, setFormNeeded ] = useState( false );
-	const latestForm = useRef( { form, values } );
-	latestForm.current = { form, values };
-	const changeInput = useCallback(
-		( variable: string, value: InputValue ) => {
-			setValues( ( current ) => ( { ...current, [ variable ]: value } ) );
-			setInputErrors( ( current ) => {
-				if ( ! ( variable in current ) ) {
-					return current;
-				}
-				const rest = { ...current };
-				delete rest[ variable ];
-				return rest;
-			} );
-		},
-		[]
+	const inputs = useInputForm( form, storageKey, root );
+	const { check, toSend } = inputs;
+	const media = useMedia( client, parameters );
+	const mediaRef = useRef( media );
+	mediaRef.current = media;
+	const { ask, close } = useAnswerStream( client, dispatch, mediaRef );
+	const followUps = useFollowUps(
+		client,
+		state,
+		!! parameters?.suggestedAfterAnswer
 	);
+	const inputRef = useRef< HTMLTextAreaElement >( null );
 	const ids = useRef( 0 );
 	const nextId = () => `${ root.id || 'dify-chatbot' }-${ ++ids.current }`;
-
-	useEffect( () => {
-		saveConversation( storageKey, state.conversationId );
-	}, [ storageKey, state.conversationId ] );
-
-	// A conversation kept from an earlier page view: its turns come back into the chat.
-	useEffect( () => {
-		const conversationId = latest.current.conversationId;
-		if ( ! conversationId ) {
-			return;
-		}
-		let live = true;
-		client.history( conversationId ).then(
-			( turns ) => {
-				if ( live && turns.length > 0 ) {
-					dispatch( { type: 'restore', conversationId, turns } );
-				}
-			},
-			( error ) => {
-				// Gone (deleted, or the app changed): forget it, unless the visitor already chats.
-				if (
-					live &&
-					error instanceof ChatError &&
-					error.code === ERROR_CONVERSATION_NOT_FOUND &&
-					latest.current.messages.length === 0
-				) {
-					dispatch( { type: 'reset' } );
-				}
-			}
-		);
-		return () => {
-			live = false;
-		};
-	}, [ client ] );
-
-	useEffect( () => {
-		let live = true;
-		client.parameters( options.post ).then(
-			( value ) => {
-				if ( live ) {
-					setParameters( value );
-					setValues(
-						initialValues(
-							value.form,
-							loadInputs( inputsKey( storageKey ) )
-						)
-					);
-				}
-			},
-			() => undefined
-		);
-		return () => {
-			live = false;
-		};
-	}, [ client, options.post, storageKey ] );
-
-	// After a refused send, the keyboard goes to the first field with a problem.
-	useEffect( () => {
-		if ( Object.keys( inputErrors ).length > 0 ) {
-			root.querySelector< HTMLElement >(
-				'.dify-chatbot__inputs [aria-invalid="true"]'
-			)?.focus();
-		}
-	}, [ inputErrors, root ] );
-
-	// Uploads and voice live in their own chunk, loaded only for an app that has one of them on.
-	const [ media, setMedia ] = useState< MediaModule | null >( null );
-	useEffect( () => {
-		if (
-			! parameters?.fileUpload &&
-			! parameters?.speechToText &&
-			! parameters?.textToSpeech &&
-			! parameters?.form.some( isFileControl )
-		) {
-			return;
-		}
-		let live = true;
-		loadMedia().then(
-			( module ) => live && setMedia( module ),
-			() => undefined
-		);
-		return () => {
-			live = false;
-		};
-	}, [ parameters ] );
-	const mediaValue = useMemo< MediaContextValue | null >(
-		() =>
-			media && parameters && client.config
-				? { module: media, config: client.config, parameters }
-				: null,
-		[ media, parameters, client ]
-	);
-	const mediaRef = useRef( mediaValue );
-	mediaRef.current = mediaValue;
-
-	// Follow-up questions for the last answer, when the app offers them (fetched once it is done).
-	const [ followUps, setFollowUps ] = useState< {
-		answerId: string;
-		questions: string[];
-	} | null >( null );
-	const lastMessage = state.messages[ state.messages.length - 1 ];
-	const finishedId =
-		lastMessage?.role === 'assistant' &&
-		lastMessage.status === 'done' &&
-		! lastMessage.restored &&
-		lastMessage.messageId
-			? lastMessage.messageId
-			: null;
-	const finishedAnswer = finishedId ? ( lastMessage?.id ?? null ) : null;
-	useEffect( () => {
-		if ( ! finishedId || ! finishedAnswer ) {
-			return;
-		}
-		if ( ! parameters?.suggestedAfterAnswer ) {
-			return;
-		}
-		let live = true;
-		client.suggested( finishedId ).then(
-			( questions ) =>
-				live && setFollowUps( { answerId: finishedAnswer, questions } ),
-			() => undefined
-		);
-		return () => {
-			live = false;
-		};
-	}, [ client, finishedId, finishedAnswer, parameters ] );
-
-	const feedback = useCallback(
-		( messageId: string, rating: Rating ) =>
-			client.feedback( messageId, rating ),
-		[ client ]
-	);
-
-	// Leaving (unmount) closes any answer still on its way.
-	useEffect( () => {
-		const running = controllers.current;
-		return () => running.forEach( ( controller ) => controller.abort() );
-	}, [] );
 
 	// A bubble panel puts the visitor in the question box whenever it opens.
 	useEffect( () => {
@@ -275,109 +88,33 @@ export default function Chat( {
 		return () => root.removeEventListener( OPEN_EVENT, focus );
 	}, [ root ] );
 
-	const ask = useCallback(
-		async ( query: string, answerId: string, files?: ChatFile[] ) => {
-			const controller = new AbortController();
-			const audio: string[] = [];
-			controllers.current.set( answerId, controller );
-			const act = ( action: ChatAction ) => {
-				if ( ! controller.signal.aborted ) {
-					dispatch( action );
-				}
-			};
-			try {
-				const answer = client.chat(
-					{
-						query,
-						conversationId: latest.current.conversationId,
-						bot: options.bot,
-						postId: options.post,
-						inputs: inputsToSend(
-							latestForm.current.form,
-							latestForm.current.values
-						),
-						files,
-					},
-					controller.signal
-				);
-				for await ( const update of answer ) {
-					if (
-						update.type === 'append' ||
-						update.type === 'replace'
-					) {
-						act( {
-							type: update.type,
-							answerId,
-							text: update.text,
-						} );
-					} else if ( update.type === 'end' ) {
-						act( {
-							type: 'end',
-							answerId,
-							conversationId: update.conversationId,
-							messageId: update.messageId,
-							citations: citationsOf(
-								update.metadata.retrieverResources
-							),
-						} );
-					} else if ( update.type === 'audio' ) {
-						audio.push( update.audio );
-					} else {
-						act( { ...update, answerId } );
-					}
-				}
-				const played = mediaRef.current;
-				if ( audio.length && played?.parameters.autoPlay ) {
-					played.module.playChunks( audio );
-				}
-			} catch ( error ) {
-				if (
-					error instanceof ChatError &&
-					error.code === ERROR_ABORTED
-				) {
-					act( { type: 'stop', answerId } );
-				} else {
-					act( {
-						type: 'fail',
-						answerId,
-						error:
-							error instanceof ChatError && error.message
-								? error.message
-								: __(
-										'Something went wrong. Please try again.',
-										'dify-chatbot'
-									),
-						retryAfter:
-							error instanceof ChatError
-								? error.retryAfter
-								: null,
-						forgetConversation:
-							error instanceof ChatError &&
-							error.code === ERROR_CONVERSATION_NOT_FOUND,
-					} );
-				}
-			} finally {
-				controllers.current.delete( answerId );
-			}
-		},
-		[ client, options.bot, options.post ]
+	/**
+	 * Sends a question for the answer `answerId`, with what goes with it now.
+	 *
+	 * @param query    The question.
+	 * @param answerId The answer's local id.
+	 * @param files    Files sent with it.
+	 */
+	const question = useCallback(
+		( query: string, answerId: string, files?: ChatFile[] ) =>
+			ask(
+				{
+					query,
+					conversationId: latest.current.conversationId,
+					bot: options.bot,
+					postId: options.post,
+					inputs: toSend(),
+					files,
+				},
+				answerId
+			),
+		[ ask, latest, options.bot, options.post, toSend ]
 	);
 
 	const send = useCallback(
 		( query: string, attached: PendingFile[] = [] ): boolean => {
-			if ( isBusy( latest.current ) ) {
+			if ( isBusy( latest.current ) || ! check() ) {
 				return false;
-			}
-			const { form: controls, values: entered } = latestForm.current;
-			if ( controls.length > 0 ) {
-				const problems = validateInputs( controls, entered );
-				setInputErrors( problems );
-				if ( Object.keys( problems ).length > 0 ) {
-					setFormNeeded( true );
-					return false;
-				}
-				setFormNeeded( false );
-				saveInputs( inputsKey( storageKey ), entered );
 			}
 			const answerId = nextId();
 			const ready = attached.filter( ( f ) => f.id );
@@ -388,7 +125,7 @@ export default function Chat( {
 						upload_file_id: f.id as string,
 					} ) )
 				: undefined;
-			const action: ChatAction = {
+			apply( {
 				type: 'send',
 				query,
 				userId: nextId(),
@@ -397,16 +134,12 @@ export default function Chat( {
 					files &&
 					ready.map( ( { name, url } ) => ( { name, url } ) ),
 				files,
-			};
-			dispatch( action );
-			// Marks the state busy at once, so a second Enter before React renders cannot
-			// send the question twice.
-			latest.current = reducer( latest.current, action );
-			ask( query, answerId, files );
+			} );
+			question( query, answerId, files );
 			return true;
 		},
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- nextId only reads refs.
-		[ ask, storageKey ]
+		[ apply, check, latest, question ]
 	);
 
 	const retry = useCallback(
@@ -418,15 +151,13 @@ export default function Chat( {
 				return;
 			}
 			const newAnswerId = nextId();
-			const action: ChatAction = { type: 'retry', answerId, newAnswerId };
-			dispatch( action );
-			latest.current = reducer( latest.current, action );
-			ask( failed.query, newAnswerId, failed.sent );
+			apply( { type: 'retry', answerId, newAnswerId } );
+			question( failed.query, newAnswerId, failed.sent );
 			// The Retry button is gone; keep the keyboard in the chat.
 			inputRef.current?.focus();
 		},
 		// eslint-disable-next-line react-hooks/exhaustive-deps -- nextId only reads refs.
-		[ ask ]
+		[ apply, latest, question ]
 	);
 
 	/**
@@ -440,130 +171,90 @@ export default function Chat( {
 		if ( ! last || ! isBusy( current ) ) {
 			return;
 		}
-		const controller = controllers.current.get( last.id );
-		const action: ChatAction = { type: 'stop', answerId: last.id };
-		dispatch( action );
-		latest.current = reducer( latest.current, action );
-		const close = () => controller?.abort();
+		apply( { type: 'stop', answerId: last.id } );
+		const done = () => close( last.id );
 		if ( last.taskId ) {
-			client.stop( last.taskId ).then( close, close );
+			client.stop( last.taskId ).then( done, done );
 		} else {
-			close();
+			done();
 		}
 		inputRef.current?.focus();
-	}, [ client ] );
+	}, [ apply, client, close, latest ] );
 
 	const suggest = useCallback(
-		( question: string ) => {
-			send( question );
+		( text: string ) => {
+			send( text );
 			inputRef.current?.focus();
 		},
 		[ send ]
 	);
 
-	// The visitor's conversations, shown on request above the log.
-	const [ showList, setShowList ] = useState( false );
-	const openConversation = useCallback(
-		( conversationId: string ) => {
-			setShowList( false );
-			if (
-				isBusy( latest.current ) ||
-				conversationId === latest.current.conversationId
-			) {
-				return;
-			}
-			const action: ChatAction = { type: 'reset' };
-			dispatch( action );
-			latest.current = reducer( latest.current, action );
-			client.history( conversationId ).then(
-				( turns ) =>
-					dispatch( { type: 'restore', conversationId, turns } ),
-				() => undefined
-			);
-		},
+	const feedback = useCallback(
+		( messageId: string, rating: Rating ) =>
+			client.feedback( messageId, rating ),
 		[ client ]
 	);
-	const deleted = useCallback( ( conversationId: string ) => {
-		if (
-			conversationId === latest.current.conversationId &&
-			! isBusy( latest.current )
-		) {
-			dispatch( { type: 'reset' } );
-		}
-	}, [] );
+
+	// The visitor's conversations, shown on request above the log.
+	const [ showList, setShowList ] = useState( false );
 
 	const busy = isBusy( state );
 	const last = state.messages[ state.messages.length - 1 ];
 	const retryId = last && canRetry( state, last.id ) ? last.id : null;
-	const title = options.title || __( 'Chat', 'dify-chatbot' );
-	const label = options.placeholder || __( 'Message', 'dify-chatbot' );
-	const canReset =
-		! busy &&
-		( state.messages.length > 0 || state.conversationId !== null );
 
 	return (
-		<MediaContext.Provider value={ mediaValue }>
+		<MediaContext.Provider value={ media }>
 			<div className="dify-chatbot__app">
-				<div className="dify-chatbot__header">
-					<span className="dify-chatbot__title">{ title }</span>
-					{ canReset && (
-						<button
-							type="button"
-							className="dify-chatbot__button is-small"
-							onClick={ () => {
-								dispatch( { type: 'reset' } );
-								inputRef.current?.focus();
-							} }
-						>
-							{ __( 'New chat', 'dify-chatbot' ) }
-						</button>
-					) }
-					<button
-						type="button"
-						className="dify-chatbot__button is-small"
-						aria-expanded={ showList }
-						onClick={ () => setShowList( ( open ) => ! open ) }
-					>
-						{ __( 'Conversations', 'dify-chatbot' ) }
-					</button>
-					{ options.layout === 'bubble' && (
-						<button
-							type="button"
-							className="dify-chatbot__close"
-							aria-label={ __( 'Close chat', 'dify-chatbot' ) }
-							onClick={ () =>
-								root.dispatchEvent(
-									new CustomEvent( CLOSE_EVENT )
-								)
-							}
-						>
-							<svg
-								viewBox="0 0 24 24"
-								aria-hidden="true"
-								focusable="false"
-							>
-								<path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
-							</svg>
-						</button>
-					) }
-				</div>
+				<ChatHeader
+					title={ options.title || __( 'Chat', 'dify-chatbot' ) }
+					canReset={
+						! busy &&
+						( state.messages.length > 0 ||
+							state.conversationId !== null )
+					}
+					onReset={ () => {
+						dispatch( { type: 'reset' } );
+						inputRef.current?.focus();
+					} }
+					listShown={ showList }
+					onToggleList={ () => setShowList( ( open ) => ! open ) }
+					onClose={
+						options.layout === 'bubble'
+							? () =>
+									root.dispatchEvent(
+										new CustomEvent( CLOSE_EVENT )
+									)
+							: undefined
+					}
+				/>
 				{ showList && (
-					<Conversations
-						client={ client }
-						current={ state.conversationId }
-						onOpen={ openConversation }
-						onDeleted={ deleted }
-					/>
+					<Suspense
+						fallback={
+							<p className="dify-chatbot__note">
+								{ __( 'Loading…', 'dify-chatbot' ) }
+							</p>
+						}
+					>
+						<Conversations
+							client={ client }
+							current={ state.conversationId }
+							onOpen={ ( conversationId ) => {
+								setShowList( false );
+								show( conversationId );
+							} }
+							onDeleted={ forget }
+						/>
+					</Suspense>
 				) }
 				{ form.length > 0 &&
-					( state.messages.length === 0 || formNeeded ) && (
+					( state.messages.length === 0 || inputs.needed ) && (
 						<Suspense fallback={ null }>
 							<InputsForm
 								idPrefix={ root.id || 'dify-chatbot' }
 								controls={ form }
-								values={ values }
-								errors={ inputErrors }
-								onChange={ changeInput }
+								values={ inputs.values }
+								errors={ inputs.errors }
+								onChange={ inputs.change }
 							/>
 						</Suspense>
 					) }
@@ -574,18 +265,13 @@ export default function Chat( {
 					opening={ parameters?.openingStatement ?? '' }
 					starters={ parameters?.suggestedQuestions ?? NONE }
 					onSuggest={ suggest }
-					followUps={
-						followUps &&
-						lastMessage &&
-						followUps.answerId === lastMessage.id &&
-						! isBusy( state )
-							? followUps.questions
-							: NONE
-					}
+					followUps={ followUps }
 					onFeedback={ feedback }
 				/>
 				<Composer
-					label={ label }
+					label={
+						options.placeholder || __( 'Message', 'dify-chatbot' )
+					}
 					busy={ busy }
 					onSend={ send }
 					onStop={ stop }

@@ -6,7 +6,8 @@ import { memo, useContext, useId, useState } from '@wordpress/element';
 import type { KeyboardEvent, RefObject } from 'react';
 import { __ } from '@wordpress/i18n';
 
-import { MediaContext, type PendingFile } from '../media-context';
+import { MediaContext } from '../media-context';
+import type { PendingFile } from '../media/types';
 
 interface ComposerProps {
 	/** The textarea's accessible name (and placeholder). */

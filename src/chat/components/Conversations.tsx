@@ -1,10 +1,13 @@
 /**
  * The visitor's conversations: open one, rename it or delete it. Loaded each time the list opens.
+ * A chunk of its own (with its styles), downloaded the first time the list is asked for.
  */
 import { useEffect, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
-import { ChatError, type ChatClient, type ConversationSummary } from '../api';
+import { ChatError } from '../api/errors';
+import type { ChatClient, ConversationSummary } from '../api/types';
+import './conversations.scss';
 
 interface ConversationsProps {
 	client: ChatClient;

@@ -15,6 +15,7 @@ import {
 	type InputValues,
 } from '../inputs';
 import { MediaContext } from '../media-context';
+import './inputs-form.scss';
 
 export interface InputsFormProps {
 	/** Prefix of the fields' ids (unique per chat on the page). */

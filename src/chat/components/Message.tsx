@@ -5,13 +5,9 @@
 import { memo, useEffect, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 
-import type { Rating } from '../api';
-import {
-	isOpen,
-	type ChatMessage,
-	type Citation,
-	type Thought,
-} from '../state';
+import type { Citation, Rating, Thought } from '../api/types';
+import { isOpen } from '../state/messages';
+import type { ChatMessage } from '../state/types';
 import AnswerActions from './AnswerActions';
 import Markdown from './Markdown';
 

@@ -5,8 +5,8 @@
 import { useLayoutEffect, useRef } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
-import type { Rating } from '../api';
-import type { ChatMessage } from '../state';
+import type { Rating } from '../api/types';
+import type { ChatMessage } from '../state/types';
 import Markdown from './Markdown';
 import Message from './Message';
 import Suggestions from './Suggestions';

@@ -4,7 +4,7 @@
  */
 import { __, _n, sprintf } from '@wordpress/i18n';
 
-/** Dify's file types (dify-api §9.1). */
+/** Dify's file types: what a file is sent as (`type` of a file object). */
 export type FileType = 'image' | 'document' | 'audio' | 'video' | 'custom';
 
 export interface UploadRules {

@@ -7,29 +7,10 @@
 import { useEffect, useMemo, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
-import type { AppParameters } from '../api';
 import type { FormFileValue } from '../inputs';
-import type { ChatConfig } from '../options';
 import { acceptAttribute, checkFile, uploadRules } from './files';
-import { MediaError, uploadFile } from './http';
-
-export interface FormFileProps {
-	config: ChatConfig;
-	parameters: AppParameters;
-	id: string;
-	variable: string;
-	label: string;
-	/** `file-list`: several files (up to `max`). */
-	multiple: boolean;
-	max: number;
-	types: string[];
-	extensions: string[];
-	methods: string[];
-	describedBy?: string;
-	invalid: boolean;
-	value: FormFileValue[];
-	onChange: ( value: FormFileValue[] ) => void;
-}
+import { messageOf, uploadFile } from './http';
+import type { FormFileProps } from './types';
 
 export function FormFile( props: FormFileProps ) {
 	const { config, parameters, id, variable, value, onChange } = props;
@@ -108,12 +89,13 @@ export function FormFile( props: FormFileProps ) {
 			} catch ( error ) {
 				if ( ! controller.signal.aborted ) {
 					setNotice(
-						error instanceof MediaError && error.message
-							? error.message
-							: __(
-									'The file could not be uploaded.',
-									'dify-chatbot'
-								)
+						messageOf(
+							error,
+							__(
+								'The file could not be uploaded.',
+								'dify-chatbot'
+							)
+						)
 					);
 				}
 			} finally {

@@ -31,6 +31,18 @@ export class MediaError extends Error {
 	}
 }
 
+/**
+ * The visitor's message for a failure: the MediaError's own, else `fallback`.
+ *
+ * @param error    What was thrown.
+ * @param fallback What to say otherwise.
+ */
+export function messageOf( error: unknown, fallback: string ): string {
+	return error instanceof MediaError && error.message
+		? error.message
+		: fallback;
+}
+
 function networkError(): MediaError {
 	return new MediaError(
 		__(

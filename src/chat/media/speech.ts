@@ -3,7 +3,7 @@
  * the plugin's `audio-to-text` route.
  *
  * Why WAV: Chromium's and Firefox's MediaRecorder write WebM/Opus (Safari MP4), and Dify 1.12
- * accepts only audio/{mp3,m4a,wav,amr,mpga} (dify-api §11.1). The browser decodes its own
+ * accepts only audio/{mp3,m4a,wav,amr,mpga} for speech to text. The browser decodes its own
  * recording and writes plain PCM, which every speech-to-text model reads; 16 kHz mono keeps a
  * minute under 2 MB.
  */

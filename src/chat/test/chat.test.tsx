@@ -15,15 +15,15 @@ import { act } from 'react';
 import { createRoot } from '@wordpress/element';
 import type { Root } from 'react-dom/client';
 
-import {
-	ChatError,
-	type AppParameters,
-	type ChatClient,
-	type ConversationSummary,
-	type HistoryTurn,
-	type ChatRequest,
-	type ChatUpdate,
-} from '../api';
+import { ChatError } from '../api/errors';
+import type {
+	AppParameters,
+	ChatClient,
+	ConversationSummary,
+	HistoryTurn,
+	ChatRequest,
+	ChatUpdate,
+} from '../api/types';
 import Chat from '../components/Chat';
 import {
 	CLOSE_EVENT,

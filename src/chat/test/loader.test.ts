@@ -317,6 +317,29 @@ describe( 'loader, bubble chats', () => {
 		expect( launcher.ownerDocument.activeElement ).toBe( launcher );
 	} );
 
+	it( 'shows the panel loading until the app has drawn the chat (its styles loaded)', async () => {
+		let drawn: () => void = () => undefined;
+		mount.mockImplementation(
+			() => new Promise< void >( ( resolve ) => ( drawn = resolve ) )
+		);
+		const { launcher, panel } = await bubble();
+		const opened = jest.fn();
+		panel.addEventListener( OPEN_EVENT, opened );
+
+		launcher.click();
+		await wait();
+		expect( mount ).toHaveBeenCalledTimes( 1 );
+		expect( panel.classList.contains( 'is-loading' ) ).toBe( true );
+		expect( panel.getAttribute( 'aria-busy' ) ).toBe( 'true' );
+		expect( opened ).not.toHaveBeenCalled();
+
+		drawn();
+		await wait( 0 );
+		expect( panel.classList.contains( 'is-loading' ) ).toBe( false );
+		expect( panel.hasAttribute( 'aria-busy' ) ).toBe( false );
+		expect( opened ).toHaveBeenCalledTimes( 1 );
+	} );
+
 	it( 'warms up on hover, and resumes a failed load where it stopped', async () => {
 		const { launcher, panel } = await bubble();
 		const error = jest

@@ -2,15 +2,9 @@
  * Settings → Dify Chatbot: the API base URL, the write-only API key, the response mode, and a
  * connection test that explains what is wrong in plain words.
  */
-import {
-	Button,
-	Notice,
-	RadioControl,
-	Spinner,
-	TextControl,
-} from '@wordpress/components';
+import { Button, Notice, Spinner, TextControl } from '@wordpress/components';
 import { useEffect, useState } from '@wordpress/element';
-import { __, sprintf } from '@wordpress/i18n';
+import { __ } from '@wordpress/i18n';
 
 import {
 	errorMessage,
@@ -29,44 +23,8 @@ import Protection, {
 	protectionUpdate,
 	type ProtectionDraft,
 } from './Protection';
-
-type Status = 'success' | 'warning' | 'error' | 'info';
-
-interface Message {
-	status: Status;
-	text: string;
-}
-
-/**
- * Results are rendered inside a live region that is always there, and the notices themselves
- * stay quiet: so each result is announced once and exists once in the page (Notice's own
- * `speak()` would copy the text into a second, hidden element).
- *
- * @param props         Props.
- * @param props.message What to show, if anything.
- * @param props.onClose Dismisses it.
- */
-function Result( {
-	message,
-	onClose,
-}: {
-	message: Message | null;
-	onClose: () => void;
-} ) {
-	return (
-		<div className="dify-chatbot-settings__result" aria-live="polite">
-			{ message && (
-				<Notice
-					status={ message.status }
-					onRemove={ onClose }
-					spokenMessage=""
-				>
-					{ message.text }
-				</Notice>
-			) }
-		</div>
-	);
-}
+import ResponseModeControl from './ResponseModeControl';
+import Result, { testResult, type Message } from './Result';
 
 export default function SettingsScreen() {
 	const [ settings, setSettings ] = useState< Settings | null >( null );
@@ -211,26 +169,7 @@ export default function SettingsScreen() {
 		setBusy( 'test' );
 		setTested( null );
 		try {
-			const result = await testConnection();
-			let status: Status = 'error';
-			if ( result.ok ) {
-				status =
-					result.app && ! result.app.can_chat ? 'warning' : 'success';
-			}
-			let text = result.message;
-			if ( ! text && result.ok && result.app ) {
-				text = sprintf(
-					/* translators: 1: the Dify app's name, 2: its type (chat, agent-chat…). */
-					__( 'Connected to “%1$s” (%2$s).', 'dify-chatbot' ),
-					result.app.name,
-					result.app.mode
-				);
-			}
-			setTested( {
-				status,
-				text:
-					text || __( 'The connection test failed.', 'dify-chatbot' ),
-			} );
+			setTested( testResult( await testConnection() ) );
 		} catch ( error ) {
 			setTested( {
 				status: 'error',
@@ -291,27 +230,7 @@ export default function SettingsScreen() {
 				busy={ busy !== null }
 			/>
 
-			<RadioControl
-				label={ __( 'Response mode', 'dify-chatbot' ) }
-				selected={ mode }
-				options={ [
-					{
-						label: __( 'Streaming', 'dify-chatbot' ),
-						value: 'streaming',
-					},
-					{
-						label: __( 'Blocking', 'dify-chatbot' ),
-						value: 'blocking',
-					},
-				] }
-				onChange={ ( value: string ) =>
-					setMode( value === 'blocking' ? 'blocking' : 'streaming' )
-				}
-				help={ __(
-					'Streaming shows the answer as it is written. Choose Blocking if your host or a proxy holds responses back, so answers arrive whole.',
-					'dify-chatbot'
-				) }
-			/>
+			<ResponseModeControl value={ mode } onChange={ setMode } />
 
 			{ protection && (
 				<Protection

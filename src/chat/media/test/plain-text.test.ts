@@ -4,7 +4,7 @@
 // eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
 import { describe, expect, it } from '@jest/globals';
 
-import { plainText } from '../index';
+import { plainText } from '../plain-text';
 
 describe( 'plainText', () => {
 	it( 'drops markdown markup and keeps the words', () => {

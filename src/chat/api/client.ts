@@ -1,0 +1,163 @@
+/**
+ * The browser's client for the plugin's chat routes: `POST chat` and the small calls around a
+ * conversation (parameters, stop, feedback, suggestions, the visitor's conversations and history).
+ * Each goes through one `request()` (request.ts); answers are read by updates.ts and parse.ts.
+ */
+import type { ChatConfig } from '../options';
+import { badResponse } from './errors';
+import {
+	parseConversations,
+	parseHistory,
+	parseParameters,
+	parseSuggested,
+} from './parse';
+import { createRequest } from './request';
+import type { ChatClient, ChatRequest, ChatUpdate } from './types';
+import { answerUpdates } from './updates';
+
+/**
+ * A route path with a query string, for a REST root that may itself carry one
+ * (`/?rest_route=/dify-chatbot/v1/` on sites without pretty permalinks).
+ *
+ * @param restUrl The REST root the path is appended to.
+ * @param path    The route path.
+ * @param params  Query parameters.
+ */
+export function withQuery(
+	restUrl: string,
+	path: string,
+	params: Record< string, string >
+): string {
+	const query = new URLSearchParams( params ).toString();
+	return `${ path }${ restUrl.includes( '?' ) ? '&' : '?' }${ query }`;
+}
+
+/**
+ * The chat route's body.
+ *
+ * @param request The question and what goes with it.
+ */
+function payloadOf( request: ChatRequest ): string {
+	const payload: Record< string, unknown > = {
+		query: request.query,
+		inputs: request.inputs ?? {},
+	};
+	if ( request.conversationId ) {
+		payload.conversation_id = request.conversationId;
+	}
+	if ( request.bot ) {
+		payload.bot = request.bot;
+	}
+	if ( request.postId ) {
+		payload.post_id = request.postId;
+	}
+	if ( request.files?.length ) {
+		payload.files = request.files;
+	}
+	return JSON.stringify( payload );
+}
+
+/**
+ * Creates the client. `config` is shared by every chat on the page: a refreshed nonce is
+ * written back to it so all of them use it.
+ *
+ * @param config  Page configuration.
+ * @param fetchFn The fetch to use (tests pass a mock); the global one by default.
+ */
+export function createClient(
+	config: ChatConfig,
+	fetchFn: typeof fetch = ( ...args ) => fetch( ...args )
+): ChatClient {
+	const request = createRequest( config, fetchFn );
+
+	async function* chat(
+		question: ChatRequest,
+		signal?: AbortSignal
+	): AsyncGenerator< ChatUpdate, void, undefined > {
+		const response = await request( {
+			path: 'chat',
+			body: payloadOf( question ),
+			accept:
+				config.responseMode === 'blocking'
+					? 'application/json'
+					: 'text/event-stream',
+			signal,
+		} );
+		yield* answerUpdates( response );
+	}
+
+	/**
+	 * A small JSON call.
+	 *
+	 * @param path   Route below the namespace.
+	 * @param body   JSON body, or null for a GET.
+	 * @param method The HTTP method, when not GET/POST by the body.
+	 */
+	async function call(
+		path: string,
+		body: unknown,
+		method?: string
+	): Promise< unknown > {
+		const response = await request( {
+			path,
+			body: body === null ? null : JSON.stringify( body ),
+			accept: 'application/json',
+			method,
+		} );
+		try {
+			return await response.json();
+		} catch {
+			throw badResponse( response.status );
+		}
+	}
+
+	// Ids are path segments. A query string is only ever added through withQuery: the REST
+	// root may carry one itself (`?rest_route=…`).
+	const id = encodeURIComponent;
+	return {
+		chat,
+		config,
+		parameters: async ( postId = 0 ) =>
+			parseParameters(
+				await call(
+					postId > 0
+						? withQuery( config.restUrl, 'parameters', {
+								post_id: String( postId ),
+							} )
+						: 'parameters',
+					null
+				)
+			),
+		stop: async ( taskId ) => {
+			await call( `chat/${ id( taskId ) }/stop`, {} );
+		},
+		feedback: async ( messageId, rating ) => {
+			await call( `messages/${ id( messageId ) }/feedback`, { rating } );
+		},
+		suggested: async ( messageId ) =>
+			parseSuggested(
+				await call( `messages/${ id( messageId ) }/suggested`, null )
+			),
+		conversations: async () =>
+			parseConversations( await call( 'conversations', null ) ),
+		rename: async ( conversationId, name ) => {
+			await call( `conversations/${ id( conversationId ) }/name`, {
+				name,
+			} );
+		},
+		remove: async ( conversationId ) => {
+			await call(
+				`conversations/${ id( conversationId ) }`,
+				{},
+				'DELETE'
+			);
+		},
+		history: async ( conversationId ) =>
+			parseHistory(
+				await call(
+					`conversations/${ id( conversationId ) }/messages`,
+					null
+				)
+			),
+	};
+}
