@@ -402,3 +402,24 @@ export async function uploadAs(
 	}
 	return String( obj( r ).id );
 }
+
+/**
+ * Changes this emulator's variants (PUT /__emulator/variants); `null` restores
+ * what it started with.
+ * @param emu
+ * @param variants
+ */
+export async function setVariants(
+	emu: RunningEmulator,
+	variants: Record< string, unknown > | null
+): Promise< Record< string, any > > {
+	const r = await fetch( `${ emu.origin }/__emulator/variants`, {
+		method: variants === null ? 'DELETE' : 'PUT',
+		headers: { 'Content-Type': 'application/json' },
+		body: variants === null ? undefined : JSON.stringify( variants ),
+	} );
+	if ( r.status !== 200 ) {
+		throw new Error( `variants: ${ r.status } ${ await r.text() }` );
+	}
+	return ( await r.json() ) as Record< string, any >;
+}
