@@ -350,5 +350,9 @@ export function parseDirectives( text: string ): {
 			return '';
 		}
 	);
+	if ( d.leak && ! d.errorEvent && ! d.runFailed ) {
+		// `#leak` alone: a failing run whose texts carry the internal details.
+		d.runFailed = true;
+	}
 	return { directives: d, cleaned: cleaned.trim() };
 }
