@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppDef, AppMode } from './apps';
+import type { Variants } from './variants';
 
 export interface EndUser {
 	id: string;
@@ -146,6 +147,8 @@ export interface WorkflowRun {
 	pausedNodes: string[];
 	/** Files of the finished run (`workflow_finished.data.files`). */
 	files: Array< Record< string, unknown > >;
+	/** The `#variant:` overrides of the request that started it (its forms and resumes follow them). */
+	variants: Partial< Variants >;
 }
 
 /** One Human Input form (a paused node waiting for a submission). */

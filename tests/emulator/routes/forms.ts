@@ -91,14 +91,11 @@ export function formPost( ctx: Ctx ): void {
 	ensureActive( form );
 	const action = String( p.action );
 	const data = p.inputs as Record< string, unknown >;
-	validateSubmission(
-		form,
-		action,
-		data,
-		endUser,
-		ctx.state.store,
-		ctx.state.variants
-	);
+	const run = ctx.state.store.runs.get( form.runId );
+	validateSubmission( form, action, data, endUser, ctx.state.store, {
+		...ctx.state.variants,
+		...run?.variants,
+	} );
 	form.status = 'submitted';
 	form.submission = {
 		actionId: action,

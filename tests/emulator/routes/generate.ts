@@ -298,6 +298,7 @@ async function startRun(
 			order: store.nextOrder(),
 			pausedNodes: [],
 			files: [],
+			variants: g.directives.variants,
 		};
 		store.runs.set( run.id, run );
 		if ( message ) {
@@ -785,9 +786,14 @@ export function workflowLogs( ctx: Ctx ): void {
 			},
 		],
 		[ 'created_by_end_user_session_id', { kind: 'str', required: false } ],
+		[ 'created_by_account', { kind: 'str', required: false } ],
 		[ 'page', { kind: 'int', required: false, min: 1, max: 99999 } ],
 		[ 'limit', { kind: 'int', required: false, min: 1, max: 100 } ],
 	] );
+	if ( typeof q.created_by_account === 'string' && q.created_by_account ) {
+		// Runs started by console accounts are filtered by e-mail; the emulator has no accounts.
+		throw invalidParam( `Account not found: ${ q.created_by_account }` );
+	}
 	const page = ( q.page as number | undefined ) ?? 1;
 	const limit = ( q.limit as number | undefined ) ?? 20;
 	const store = ctx.state.store;

@@ -84,8 +84,6 @@ export function workflowEvents( ctx: Ctx ): void {
 			}
 		}
 	}
-	rt.channel.attach(
-		sub,
-		! snapshot && state.variants.resume_replay === 'segment'
-	);
+	const replay = run.variants.resume_replay ?? state.variants.resume_replay;
+	rt.channel.attach( sub, ! snapshot && replay === 'segment' );
 }

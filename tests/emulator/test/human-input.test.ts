@@ -388,6 +388,29 @@ describe( 'POST /form/human_input/{token}', () => {
 		assert.equal( get.status, 412 );
 	} );
 
+	it( 'form_required: code (the run’s variant) needs the paragraph too', async () => {
+		const p = await pause(
+			'Strict #human:simple #variant:form_required:code'
+		);
+		const r = await submit( p.token, {
+			user: 'rita',
+			action: 'approve',
+			inputs: { priority: 'low' },
+		} );
+		assert.deepEqual( obj( r ), {
+			code: 'invalid_form_data',
+			message: 'Missing required inputs: comment',
+			status: 400,
+		} );
+		const docs = await pause( 'Lenient #human:simple' );
+		const ok = await submit( docs.token, {
+			user: 'rita',
+			action: 'approve',
+			inputs: { priority: 'low' },
+		} );
+		assert.equal( ok.status, 200 );
+	} );
+
 	it( 'a form without recipient type: 400 bad_request Form recipient type is invalid', async () => {
 		const p = await pause( 'Broken #human:simple:broken' );
 		const r = await submit( p.token, {
@@ -487,6 +510,24 @@ describe( 'resuming: GET /workflow/{run}/events', () => {
 			( await resume( p.run, 'rita' ).done ).text
 		);
 		assert.equal( events[ 0 ]?.event, 'human_input_form_filled' );
+		assert.equal( events.at( -1 )?.event, 'workflow_finished' );
+	} );
+
+	it( 'resume_replay: none — a late subscriber only gets what comes next', async () => {
+		const p = await pause(
+			'Late and lossy #human:simple #delay:15 #variant:resume_replay:none'
+		);
+		await submit( p.token, {
+			user: 'rita',
+			action: 'approve',
+			inputs: SIMPLE,
+		} );
+		await new Promise( ( r ) => setTimeout( r, 80 ) );
+		const events = dataEvents(
+			( await resume( p.run, 'rita' ).done ).text
+		);
+		assert.ok( events.length > 0 );
+		assert.notEqual( events[ 0 ]?.event, 'human_input_form_filled' );
 		assert.equal( events.at( -1 )?.event, 'workflow_finished' );
 	} );
 

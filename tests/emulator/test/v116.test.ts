@@ -298,6 +298,20 @@ describe( 'new error codes', () => {
 		}
 	} );
 
+	it( 'workflow logs: created_by_account filters by e-mail; the emulator has no accounts', async () => {
+		const r = await call(
+			emu,
+			'GET',
+			'workflows/logs?created_by_account=owner@example.com',
+			{ key: KEY.workflow }
+		);
+		assert.deepEqual( obj( r ), {
+			code: 'invalid_param',
+			message: 'Account not found: owner@example.com',
+			status: 400,
+		} );
+	} );
+
 	it( 'an error event may carry another status and code (#fault:error-event:429:rate_limit_error)', async () => {
 		const events = await streamEvents( emu, '/v1/chat-messages', {
 			json: streamBody( 'x #fault:error-event:429:rate_limit_error' ),
