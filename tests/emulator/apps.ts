@@ -1,10 +1,16 @@
 /**
  * The emulated apps: one per API key. Shapes of /parameters, /info, /site and
- * /meta follow dify-api.md §12.
+ * /meta follow Dify's service API (1.16 keys, including `input_placeholder`).
  */
 
+/** `agent` is Dify 1.16's streaming-only "New Agent"; `agent-chat` the classic agent. */
 export type AppMode =
-	'chat' | 'agent-chat' | 'advanced-chat' | 'completion' | 'workflow';
+	| 'chat'
+	| 'agent-chat'
+	| 'advanced-chat'
+	| 'completion'
+	| 'workflow'
+	| 'agent';
 
 export type ControlType =
 	| 'text-input'
@@ -46,6 +52,29 @@ export interface ConversationVariableDef {
 	description: string;
 }
 
+/** What GET /site shows: the app's web-app branding. */
+export interface AppSite {
+	title: string;
+	chatColorTheme: string | null;
+	chatColorThemeInverted: boolean;
+	/** An emoji with its background, or an uploaded image (served by the emulator). */
+	icon:
+		| { type: 'emoji'; icon: string; background: string }
+		| { type: 'image'; uploadId: string };
+	description: string | null;
+	copyright: string | null;
+	privacyPolicy: string | null;
+	/** At most 64 characters; only chat-style apps can set it. */
+	inputPlaceholder: string | null;
+	customDisclaimer: string | null;
+	defaultLanguage: string;
+	showWorkflowSteps: boolean;
+	useIconAsAnswerIcon: boolean;
+}
+
+/** Which Human Input form a run reaches without a directive (the approval app). */
+export type HumanInputDefault = 'full' | null;
+
 export interface AppDef {
 	key: string;
 	id: string;
@@ -74,7 +103,11 @@ export interface AppDef {
 	draftWorkflowId: string | null;
 	conversationVariables: ConversationVariableDef[];
 	toolIcons: Record< string, unknown >;
-	icon: { type: 'emoji'; icon: string; background: string };
+	site: AppSite;
+	/** A New Agent that was never published answers 400 `agent_not_published`. */
+	published: boolean;
+	/** Every run pauses at a Human Input node (without `#human`). */
+	humanInput: HumanInputDefault;
 }
 
 export const TENANT_ID = 'e0000000-0000-4000-8000-0000000000ff';
@@ -144,9 +177,30 @@ const OFF_TTS = {
 	autoPlay: 'disabled' as const,
 };
 
+const BLANK_SITE: Omit< AppSite, 'title' > = {
+	chatColorTheme: null,
+	chatColorThemeInverted: false,
+	icon: { type: 'emoji', icon: '🤖', background: '#FFEAD5' },
+	description: null,
+	copyright: null,
+	privacyPolicy: null,
+	inputPlaceholder: null,
+	customDisclaimer: null,
+	defaultLanguage: 'en-US',
+	showWorkflowSteps: false,
+	useIconAsAnswerIcon: false,
+};
+
+/** Upload id of the image icon of the chatflow app (served at /files/<id>/file-preview). */
+export const CHATFLOW_ICON_UPLOAD_ID = 'e0000000-0000-4000-8000-0000000001c0';
+
 function baseApp(
-	partial: Partial< AppDef > & Pick< AppDef, 'key' | 'id' | 'mode' | 'name' >
+	partial: Partial< Omit< AppDef, 'site' > > &
+		Pick< AppDef, 'key' | 'id' | 'mode' | 'name' > & {
+			site?: Partial< AppSite >;
+		}
 ): AppDef {
+	const { site, ...rest } = partial;
 	return {
 		description: '',
 		tags: [ 'emulator' ],
@@ -166,8 +220,15 @@ function baseApp(
 		draftWorkflowId: null,
 		conversationVariables: [],
 		toolIcons: {},
-		icon: { type: 'emoji', icon: '🤖', background: '#FFEAD5' },
-		...partial,
+		published: true,
+		humanInput: null,
+		...rest,
+		site: {
+			...BLANK_SITE,
+			title: partial.name,
+			description: partial.description ?? null,
+			...site,
+		},
 	};
 }
 
@@ -202,6 +263,15 @@ export const APPS: AppDef[] = [
 		},
 		fileUpload: FULL_FILE_UPLOAD,
 		form: FULL_FORM,
+		site: {
+			chatColorTheme: '#1C64F2',
+			icon: { type: 'emoji', icon: '🤖', background: '#FFEAD5' },
+			copyright: '© 2026 Dify Emulator',
+			privacyPolicy: 'https://example.com/privacy',
+			inputPlaceholder: 'Ask the emulator anything…',
+			customDisclaimer:
+				'Answers are canned by the Dify emulator. <b>Markup</b> here is text, not HTML.',
+		},
 	} ),
 	baseApp( {
 		key: 'app-emulator-agent',
@@ -219,7 +289,15 @@ export const APPS: AppDef[] = [
 				'https://assets.example.com/icons/image_generator.svg',
 			current_time: { background: '#D1E9FF', content: '🕒' },
 		},
-		icon: { type: 'emoji', icon: '🕵️', background: '#E0F2FE' },
+		site: {
+			chatColorTheme: '#7839EE',
+			chatColorThemeInverted: true,
+			icon: { type: 'emoji', icon: '🕵️', background: '#E0F2FE' },
+			copyright: 'Emulator Agents Ltd.',
+			privacyPolicy: 'https://example.com/agent-privacy',
+			inputPlaceholder: 'What should I look up?',
+			useIconAsAnswerIcon: true,
+		},
 	} ),
 	baseApp( {
 		key: 'app-emulator-chatflow',
@@ -251,6 +329,15 @@ export const APPS: AppDef[] = [
 		],
 		workflowId: 'e0000000-0000-4000-8000-00000000f003',
 		draftWorkflowId: 'e0000000-0000-4000-8000-00000000d003',
+		site: {
+			chatColorTheme: '#0E9384',
+			icon: { type: 'image', uploadId: CHATFLOW_ICON_UPLOAD_ID },
+			copyright: '© 2026 Chatflow Emulator',
+			privacyPolicy: 'https://example.com/chatflow-privacy',
+			inputPlaceholder: 'Ask the chatflow…',
+			customDisclaimer: 'Steps are shown as the workflow runs.',
+			showWorkflowSteps: true,
+		},
 		conversationVariables: [
 			{
 				name: 'turn_count',
@@ -275,6 +362,11 @@ export const APPS: AppDef[] = [
 			'A one-shot text generator. Put the prompt in inputs.query.',
 		moreLikeThis: true,
 		retrieverResource: true,
+		site: {
+			chatColorTheme: '#F79009',
+			icon: { type: 'emoji', icon: '✍️', background: '#FEF0C7' },
+			copyright: '© 2026 Completion Emulator',
+		},
 		form: [
 			{
 				type: 'paragraph',
@@ -307,6 +399,13 @@ export const APPS: AppDef[] = [
 		],
 		workflowId: 'e0000000-0000-4000-8000-00000000f005',
 		draftWorkflowId: 'e0000000-0000-4000-8000-00000000d005',
+		site: {
+			chatColorTheme: '#DD2590',
+			icon: { type: 'emoji', icon: '⚙️', background: '#FCE7F6' },
+			copyright: '© 2026 Workflow Emulator',
+			privacyPolicy: 'https://example.com/workflow-privacy',
+			showWorkflowSteps: true,
+		},
 	} ),
 	baseApp( {
 		key: 'app-emulator-plain',
@@ -323,6 +422,12 @@ export const APPS: AppDef[] = [
 		description:
 			'A chat app whose input form has required fields (text, select) and optional ones.',
 		openingStatement: 'Tell me who you are, then ask away.',
+		site: {
+			chatColorTheme: '#155EEF',
+			icon: { type: 'emoji', icon: '📝', background: '#D1E0FF' },
+			inputPlaceholder: 'Your question (after the form)',
+			defaultLanguage: 'fr-FR',
+		},
 		form: [
 			{
 				type: 'text-input',
@@ -380,6 +485,55 @@ export const APPS: AppDef[] = [
 		],
 	} ),
 	baseApp( {
+		key: 'app-emulator-new-agent',
+		id: 'e0000000-0000-4000-8000-000000000009',
+		mode: 'agent',
+		name: 'Emulator New Agent',
+		description:
+			'A New Agent (Dify 1.16): works in a sandbox, streaming only.',
+		openingStatement: 'I am a New Agent. I run commands in my sandbox.',
+		fileUpload: FULL_FILE_UPLOAD,
+		speechToText: true,
+		site: {
+			chatColorTheme: '#444CE7',
+			icon: { type: 'emoji', icon: '🧭', background: '#E0EAFF' },
+			copyright: '© 2026 New Agent Emulator',
+			privacyPolicy: 'https://example.com/new-agent-privacy',
+			inputPlaceholder: 'Give the agent a task…',
+			customDisclaimer:
+				'The agent runs commands in a sandbox; check what it did.',
+			useIconAsAnswerIcon: true,
+		},
+	} ),
+	baseApp( {
+		key: 'app-emulator-new-agent-unpublished',
+		id: 'e0000000-0000-4000-8000-00000000000a',
+		mode: 'agent',
+		name: 'Emulator Unpublished Agent',
+		description: 'A New Agent that was never published.',
+		published: false,
+	} ),
+	baseApp( {
+		key: 'app-emulator-approval',
+		id: 'e0000000-0000-4000-8000-00000000000b',
+		mode: 'advanced-chat',
+		name: 'Emulator Approval Chatflow',
+		description:
+			'A chatflow: start → LLM (draft) → Human Input (approval) → LLM → answer. Every run waits for the form.',
+		openingStatement: 'Ask me something; a reviewer approves my answer.',
+		fileUpload: FULL_FILE_UPLOAD,
+		humanInput: 'full',
+		workflowId: 'e0000000-0000-4000-8000-00000000f00b',
+		draftWorkflowId: 'e0000000-0000-4000-8000-00000000d00b',
+		site: {
+			chatColorTheme: '#039855',
+			icon: { type: 'emoji', icon: '✅', background: '#D1FADF' },
+			copyright: '© 2026 Approval Emulator',
+			inputPlaceholder: 'Ask for something that needs approval…',
+			showWorkflowSteps: true,
+		},
+	} ),
+	baseApp( {
 		key: 'app-emulator-disabled',
 		id: 'e0000000-0000-4000-8000-000000000007',
 		mode: 'chat',
@@ -398,8 +552,17 @@ export function isChatLike( app: AppDef ): boolean {
 	return (
 		app.mode === 'chat' ||
 		app.mode === 'agent-chat' ||
-		app.mode === 'advanced-chat'
+		app.mode === 'advanced-chat' ||
+		app.mode === 'agent'
 	);
+}
+
+/**
+ * Apps whose runs are workflow runs (node events, resume, Human Input).
+ * @param app
+ */
+export function isWorkflowBased( app: AppDef ): boolean {
+	return app.mode === 'advanced-chat' || app.mode === 'workflow';
 }
 
 function controlJson( c: InputControl ): Record< string, unknown > {
@@ -543,25 +706,37 @@ export function infoJson( app: AppDef ): Record< string, unknown > {
 	};
 }
 
-export function siteJson( app: AppDef ): Record< string, unknown > {
+/**
+ * GET /site in the documented key order.
+ * @param app
+ * @param iconUrl Signed link of an image icon (null for emoji icons).
+ */
+export function siteJson(
+	app: AppDef,
+	iconUrl: string | null
+): Record< string, unknown > {
+	const s = app.site;
+	const image = s.icon.type === 'image';
 	return {
-		title: app.name,
-		chat_color_theme: '#1C64F2',
-		chat_color_theme_inverted: false,
-		icon_type: app.icon.type,
-		icon: app.icon.icon,
-		icon_background: app.icon.background,
-		description: app.description,
-		copyright: 'Dify emulator',
-		privacy_policy: 'https://example.com/privacy',
-		custom_disclaimer: '',
-		default_language: 'en-US',
-		show_workflow_steps: true,
-		use_icon_as_answer_icon: false,
-		icon_url: null,
+		title: s.title,
+		chat_color_theme: s.chatColorTheme,
+		chat_color_theme_inverted: s.chatColorThemeInverted,
+		icon_type: s.icon.type,
+		icon: s.icon.type === 'image' ? s.icon.uploadId : s.icon.icon,
+		icon_background: s.icon.type === 'emoji' ? s.icon.background : null,
+		icon_url: image ? iconUrl : null,
+		description: s.description,
+		copyright: s.copyright,
+		privacy_policy: s.privacyPolicy,
+		input_placeholder: s.inputPlaceholder,
+		custom_disclaimer: s.customDisclaimer,
+		default_language: s.defaultLanguage,
+		show_workflow_steps: s.showWorkflowSteps,
+		use_icon_as_answer_icon: s.useIconAsAnswerIcon,
 	};
 }
 
 export function metaJson( app: AppDef ): Record< string, unknown > {
-	return { tool_icons: app.toolIcons };
+	// A New Agent has no Dify tools of its own to show icons for.
+	return { tool_icons: app.mode === 'agent' ? {} : app.toolIcons };
 }

@@ -1,11 +1,13 @@
 /** Shared server state, per-request context and response helpers. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppDef } from './apps';
+import type { RunRuntime } from './channel';
 import { HttpError } from './errors';
 import { pyJsonDumps, ujsonDumps } from './json';
 import type { Multipart } from './multipart';
 import type { Recorder, RequestRecord } from './record';
 import type { EndUser, Store } from './store';
+import { startVariants, type Variants } from './variants';
 
 export interface EmulatorOptions {
 	/** Listen address (default 127.0.0.1). */
@@ -31,6 +33,10 @@ export interface EmulatorOptions {
 	 * /__emulator endpoints (default: the socket's remote address).
 	 */
 	resolveRemoteAddress?: ( req: IncomingMessage ) => string | undefined;
+	/** Variant profile: `1.16` (default) or `1.12.1` (see variants.ts). */
+	profile?: string;
+	/** Single variants on top of the profile. */
+	variants?: Partial< Variants >;
 }
 
 export interface UploadLimits {
@@ -52,10 +58,15 @@ export interface ResolvedOptions {
 	audioLimit: number;
 	maxBodyBytes: number;
 	resolveRemoteAddress: ( req: IncomingMessage ) => string | undefined;
+	/** The variants the server started with (DELETE /__emulator/variants restores them). */
+	variants: Variants;
+	profile: string;
 }
 
 export interface EmulatorState {
 	options: ResolvedOptions;
+	/** The variants in force (changed by PUT /__emulator/variants). */
+	variants: Variants;
 	store: Store;
 	recorder: Recorder;
 	stats: { activeStreams: number; totalStreams: number };
@@ -68,6 +79,12 @@ export interface EmulatorState {
 	/** Wakes every pending sleep when the server closes. */
 	wakers: Set< () => void >;
 	port: number;
+	/** Live chatflow/workflow runs: their channel and replay state. */
+	runtimes: Map< string, RunRuntime >;
+	/** Wakes a run waiting at a Human Input form (by form id) when it is submitted. */
+	formWakers: Map< string, Set< () => void > >;
+	/** Generation requests in progress per app (the concurrency cap). */
+	activeRequests: Map< string, number >;
 }
 
 export interface Ctx {
@@ -125,18 +142,22 @@ export function resolveOptions( options: EmulatorOptions ): ResolvedOptions {
 		resolveRemoteAddress:
 			options.resolveRemoteAddress ??
 			( ( req ) => req.socket.remoteAddress ),
+		variants: startVariants( options.profile, options.variants ),
+		profile: options.profile ?? '1.16',
 	};
 }
-
-export const SERVER_VERSION = '1.12.1';
 
 /**
  * Headers Dify (Flask + flask-cors) puts on every response.
  * @param req
+ * @param state
  */
-export function difyHeaders( req: IncomingMessage ): Record< string, string > {
+export function difyHeaders(
+	req: IncomingMessage,
+	state: EmulatorState
+): Record< string, string > {
 	const headers: Record< string, string > = {
-		'X-Version': SERVER_VERSION,
+		'X-Version': state.variants.server_version,
 		'X-Env': 'PRODUCTION',
 	};
 	const origin = req.headers.origin;
@@ -177,7 +198,10 @@ export function sendJson( ctx: Ctx, status: number, body: unknown ): void {
 	finish(
 		ctx,
 		status,
-		{ ...difyHeaders( ctx.req ), 'Content-Type': 'application/json' },
+		{
+			...difyHeaders( ctx.req, ctx.state ),
+			'Content-Type': 'application/json',
+		},
 		ujsonDumps( body ) + '\n'
 	);
 }
@@ -192,7 +216,7 @@ export function sendPyJson( ctx: Ctx, body: unknown ): void {
 		ctx,
 		200,
 		{
-			...difyHeaders( ctx.req ),
+			...difyHeaders( ctx.req, ctx.state ),
 			'Content-Type': 'application/json; charset=utf-8',
 		},
 		pyJsonDumps( body )
@@ -204,7 +228,7 @@ export function sendEmpty( ctx: Ctx, status: number ): void {
 	if ( ctx.res.headersSent ) {
 		return;
 	}
-	ctx.res.writeHead( status, difyHeaders( ctx.req ) );
+	ctx.res.writeHead( status, difyHeaders( ctx.req, ctx.state ) );
 	ctx.res.end();
 }
 
@@ -218,13 +242,19 @@ export function sendBytes(
 	finish(
 		ctx,
 		status,
-		{ ...difyHeaders( ctx.req ), 'Content-Type': contentType, ...extra },
+		{
+			...difyHeaders( ctx.req, ctx.state ),
+			'Content-Type': contentType,
+			...extra,
+		},
 		body
 	);
 }
 
 export function sendError( ctx: Ctx, err: HttpError ): void {
-	const base = err.extra.proxy ? { Server: 'nginx' } : difyHeaders( ctx.req );
+	const base = err.extra.proxy
+		? { Server: 'nginx' }
+		: difyHeaders( ctx.req, ctx.state );
 	if ( err.extra.html !== undefined ) {
 		finish(
 			ctx,

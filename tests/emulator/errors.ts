@@ -48,6 +48,46 @@ export const DEFAULT_400_MESSAGES: Record< string, string > = {
 	filename_not_exists_error: 'The specified filename does not exist.',
 	no_audio_uploaded: 'Please upload your audio.',
 	provider_not_support_speech_to_text: 'Provider not support speech to text.',
+	agent_not_published:
+		'Agent has not been published. Please publish the Agent before using the API.',
+	speech_to_text_disabled: 'Speech to text is disabled.',
+	invalid_form_data: 'Missing required inputs: comment',
+};
+
+/** Texts of the codes Dify 1.13–1.16 added (and `#fault:<status>:<code>` uses). */
+export const MSG_1_16 = {
+	agentStreamingOnly: 'Agent App only supports streaming response mode.',
+	agentNoBoundAgent: 'Agent App has no bound Agent',
+	agentNotPublished:
+		'Agent has not been published. Please publish the Agent before using the API.',
+	speechToTextDisabled: 'Speech to text is disabled.',
+	versionNotAllowed:
+		'Workflow version execution is not available on your current plan. Please upgrade to a paid plan.',
+	endUserNotFound: 'End user not found.',
+	formNotFound: 'Form not found',
+	runNotFound: 'Workflow run not found',
+	runDetailNotFound: 'Workflow run not found.',
+	tooManyRequests: 'Too many requests. Please try again later.',
+	rateLimit: 'Rate Limit Error',
+	invalidUploadFile: 'Invalid upload file',
+	formRecipientInvalid: 'Form recipient type is invalid',
+	conversationNotExists: 'Conversation Not Exists.',
+} as const;
+
+/** Default messages for `#fault:<status>:<code>` beyond 400. */
+export const DEFAULT_MESSAGES: Record< string, string > = {
+	too_many_requests: MSG_1_16.tooManyRequests,
+	rate_limit_error: MSG_1_16.rateLimit,
+	workflow_version_execution_not_allowed: MSG_1_16.versionNotAllowed,
+	forbidden: "The app's API service has been disabled.",
+	end_user_not_found: MSG_1_16.endUserNotFound,
+	not_found: MSG_1_16.formNotFound,
+	human_input_form_submitted:
+		'This form has already been submitted by another user, form_id=e0000000-0000-4000-8000-0000000f0000',
+	human_input_form_expired:
+		'This form has expired, form_id=e0000000-0000-4000-8000-0000000f0000',
+	completion_request_error: 'Completion request failed.',
+	internal_server_error: MSG.internal,
 };
 
 export interface HttpErrorExtra {

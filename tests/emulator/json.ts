@@ -22,22 +22,29 @@ export function ujsonDumps( value: unknown ): string {
 		.replace( /\//g, '\\/' );
 }
 
-function pyString( s: string ): string {
-	return JSON.stringify( s ).replace( NON_ASCII_PY, uEscape );
+function pyString( s: string, ensureAscii: boolean ): string {
+	const json = JSON.stringify( s );
+	return ensureAscii ? json.replace( NON_ASCII_PY, uEscape ) : json;
 }
 
 /**
- * Python's `json.dumps` defaults: `", "` / `": "` separators, ASCII only,
- * `/` not escaped, no trailing newline (blocking generation results).
+ * Python's `json.dumps`: `", "` / `": "` separators, `/` not escaped, no
+ * trailing newline (blocking generation results). ASCII only by default;
+ * `ensureAscii: false` keeps UTF-8 as `json.dumps(…, ensure_ascii=False)`.
  * @param value
+ * @param ensureAscii
  */
-export function pyJsonDumps( value: unknown ): string {
+export function pyJsonDumps( value: unknown, ensureAscii = true ): string {
 	if ( value === null || value === undefined ) {
 		return 'null';
 	}
 	if ( Array.isArray( value ) ) {
 		return value.length
-			? '[' + value.map( ( v ) => pyJsonDumps( v ) ).join( ', ' ) + ']'
+			? '[' +
+					value
+						.map( ( v ) => pyJsonDumps( v, ensureAscii ) )
+						.join( ', ' ) +
+					']'
 			: '[]';
 	}
 	if ( typeof value === 'object' ) {
@@ -49,14 +56,16 @@ export function pyJsonDumps( value: unknown ): string {
 					entries
 						.map(
 							( [ k, v ] ) =>
-								pyString( k ) + ': ' + pyJsonDumps( v )
+								pyString( k, ensureAscii ) +
+								': ' +
+								pyJsonDumps( v, ensureAscii )
 						)
 						.join( ', ' ) +
 					'}'
 			: '{}';
 	}
 	if ( typeof value === 'string' ) {
-		return pyString( value );
+		return pyString( value, ensureAscii );
 	}
 	if ( typeof value === 'number' && ! Number.isFinite( value ) ) {
 		if ( Number.isNaN( value ) ) {

@@ -1,7 +1,9 @@
 /**
- * Per-mode event sequences (dify-api.md §8.2–8.6): chat, agent-chat,
- * advanced-chat (chatflow), completion and workflow. Each runner writes to a
- * Sink (SSE or blocking) and returns an Outcome for the blocking response.
+ * Per-mode event sequences of the easy-UI apps — chat, completion and the
+ * classic agent-chat — and the pieces every runner shares (envelopes, text
+ * streaming with faults, usage, TTS). Chatflow/workflow runs are in flows.ts,
+ * the New Agent in new-agent.ts. Each runner writes to a Sink (SSE or
+ * blocking) and returns an Outcome for the blocking response.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { AppDef } from './apps';
@@ -18,6 +20,8 @@ import {
 import type { EmulatorState } from './context';
 import type { Directives } from './directives';
 import { makePng, mp3ForText } from './media';
+import { LEAKY_PROVIDER_ERROR, secondsSince } from './nodes';
+import { taggedChunks } from './reasoning';
 import { GoneSignal, StopSignal, type Sink } from './stream';
 import {
 	nowSeconds,
@@ -30,7 +34,7 @@ import {
 	type WorkflowRun,
 } from './store';
 import type { ResolvedFile } from './validate';
-import { fileInputValue } from './validate';
+import type { Variants } from './variants';
 
 export interface RunEnv {
 	state: EmulatorState;
@@ -50,6 +54,10 @@ export interface RunEnv {
 	startedMs: number;
 	/** Origin for file links, '' for relative links. */
 	fileBase: string;
+	/** The server's variants with this request's `#variant:` overrides. */
+	variants: Variants;
+	/** The per-event delay of this run. */
+	delayMs: number;
 }
 
 export type Outcome =
@@ -66,8 +74,18 @@ export const RUN_FAILED_ERROR =
 export const REPLACEMENT_ANSWER =
 	'This answer was replaced by output moderation. (emulated by #replace)';
 
-class FailSignal extends Error {}
-class DropSignal extends Error {}
+/** A stream fault ends the answer with an error (error-event, run-failed). */
+export class FailSignal extends Error {}
+/** A stream fault cuts the connection. */
+export class DropSignal extends Error {}
+
+/**
+ * The text of a failing model: Dify's own, or with internal details (`#leak`).
+ * @param env
+ */
+export function errorEventMessage( env: RunEnv ): string {
+	return env.directives.leak ? LEAKY_PROVIDER_ERROR : ERROR_EVENT_MESSAGE;
+}
 
 const FILES_SECRET = 'dify-emulator-files-secret';
 
@@ -88,11 +106,6 @@ export function toolFileUrl( base: string, id: string, ext: string ): string {
 
 export function uploadPreviewUrl( base: string, id: string ): string {
 	return `${ base }/files/${ id }/file-preview?${ sign( 'file-preview', id ) }`;
-}
-
-function secondsSince( startMs: number ): number {
-	const s = Math.round( performance.now() - startMs ) / 1000 + 0.000123;
-	return Number( s.toFixed( 6 ) );
 }
 
 function fmt7( units: number ): string {
@@ -201,6 +214,8 @@ function flavourOf( app: AppDef ): string {
 	switch ( app.mode ) {
 		case 'agent-chat':
 			return 'Agent';
+		case 'agent':
+			return 'New Agent';
 		case 'advanced-chat':
 			return 'Chatflow';
 		case 'completion':
@@ -212,7 +227,7 @@ function flavourOf( app: AppDef ): string {
 	}
 }
 
-function turnOf( env: RunEnv ): number {
+export function turnOf( env: RunEnv ): number {
 	return env.conversation ? env.conversation.dialogueCount : 1;
 }
 
@@ -227,7 +242,20 @@ function moderationHit( env: RunEnv ): string | null {
 		: null;
 }
 
-export function answerChunks( env: RunEnv ): string[] {
+/**
+ * The answer's deltas; with `#reasoning` (and no separate reasoning events)
+ * the model's thinking comes first, inline in `<think>` tags.
+ * @param env
+ * @param inline Put the reasoning inline (false when it streams as `reasoning_chunk`).
+ */
+export function answerChunks( env: RunEnv, inline = true ): string[] {
+	const plain = plainChunks( env );
+	return inline && env.directives.reasoning
+		? taggedChunks( env.text, plain )
+		: plain;
+}
+
+function plainChunks( env: RunEnv ): string[] {
 	const d = env.directives;
 	if ( d.echo ) {
 		return chunkText( env.text );
@@ -251,12 +279,12 @@ export function answerChunks( env: RunEnv ): string[] {
  * Envelope keys in order, then the event's own fields (Python dict.update semantics).
  * @param env
  */
-function envelopeFor(
-	env: RunEnv
-): (
+export type Envelope = (
 	event: string,
 	own: Record< string, unknown >
-) => Record< string, unknown > {
+) => Record< string, unknown >;
+
+export function envelopeFor( env: RunEnv ): Envelope {
 	let base: Record< string, unknown >;
 	if ( env.app.mode === 'workflow' ) {
 		base = { event: '', workflow_run_id: env.run ? env.run.id : null };
@@ -283,11 +311,8 @@ function envelopeFor(
 	};
 }
 
-function errorEvent(
-	mk: (
-		e: string,
-		o: Record< string, unknown >
-	) => Record< string, unknown >,
+export function errorEvent(
+	mk: Envelope,
 	code: string,
 	status: number,
 	message: string
@@ -297,21 +322,25 @@ function errorEvent(
 
 /**
  * Stream the text deltas, injecting stream faults after the third delta.
+ * A sink whose run outlives the connection (a workflow run) only loses its
+ * subscribers on `#fault:drop`; the run goes on.
  * @param env
  * @param sink
  * @param chunks
  * @param emit
  * @param atPoint
+ * @param faults  Inject the stream faults (only the run's first text does).
  */
-async function streamText(
+export async function streamText(
 	env: RunEnv,
 	sink: Sink,
 	chunks: string[],
 	emit: ( delta: string ) => Promise< void >,
-	atPoint?: () => Promise< void >
+	atPoint?: () => Promise< void >,
+	faults = true
 ): Promise< void > {
 	const d = env.directives;
-	const point = Math.min( 3, chunks.length );
+	const point = faults ? Math.min( 3, chunks.length ) : -1;
 	for ( let i = 0; i <= chunks.length; i++ ) {
 		if ( i === point ) {
 			if ( d.malformed ) {
@@ -325,7 +354,10 @@ async function streamText(
 				throw new FailSignal();
 			}
 			if ( d.drop ) {
-				throw new DropSignal();
+				if ( ! sink.survivesDrop ) {
+					throw new DropSignal();
+				}
+				sink.drop();
 			}
 			if ( atPoint ) {
 				await atPoint();
@@ -338,7 +370,7 @@ async function streamText(
 	}
 }
 
-function createToolImage( env: RunEnv ): {
+export function createToolImage( env: RunEnv ): {
 	file: MessageFile;
 	toolFileId: string;
 } {
@@ -365,8 +397,8 @@ function createToolImage( env: RunEnv ): {
 	return { file, toolFileId };
 }
 
-function toolFileDict(
-	_env: RunEnv,
+export function toolFileDict(
+	env: RunEnv,
 	file: MessageFile,
 	toolFileId: string
 ): Record< string, unknown > {
@@ -386,10 +418,10 @@ function toolFileDict(
 	};
 }
 
-async function sendTts(
+export async function sendTts(
 	env: RunEnv,
 	sink: Sink,
-	mk: ReturnType< typeof envelopeFor >,
+	mk: Envelope,
 	text: string
 ): Promise< void > {
 	const d = env.directives;
@@ -412,7 +444,7 @@ async function sendTts(
 	);
 }
 
-function finishMessage(
+export function finishMessage(
 	env: RunEnv,
 	answer: string,
 	status: 'normal' | 'error',
@@ -427,7 +459,13 @@ function finishMessage(
 	env.task.finished = true;
 }
 
-function messageMetadata(
+/**
+ * `message_end.metadata`; also what GET /messages shows as the cost.
+ * @param env
+ * @param answer
+ * @param citations
+ */
+export function messageMetadata(
 	env: RunEnv,
 	answer: string,
 	citations: boolean
@@ -436,19 +474,32 @@ function messageMetadata(
 		citations && env.app.retrieverResource
 			? retrieverResources( env.text )
 			: [];
+	const usage = usageFor(
+		env.text,
+		answer,
+		turnOf( env ),
+		secondsSince( env.startedMs ),
+		env.app.mode === 'advanced-chat'
+	);
 	if ( env.message ) {
 		env.message.retrieverResources = resources;
+		env.message.usage = {
+			messageTokens: Number( usage.prompt_tokens ),
+			answerTokens: Number( usage.completion_tokens ),
+			totalTokens: Number( usage.total_tokens ),
+			latency: Number( usage.latency ),
+			totalPrice: String( usage.total_price ),
+			currency: String( usage.currency ),
+		};
+	}
+	if ( env.app.mode === 'agent' ) {
+		// A New Agent reports usage only: no citations, no annotation slot.
+		return { usage };
 	}
 	return {
 		annotation_reply: null,
 		retriever_resources: resources,
-		usage: usageFor(
-			env.text,
-			answer,
-			turnOf( env ),
-			secondsSince( env.startedMs ),
-			env.app.mode === 'advanced-chat'
-		),
+		usage,
 	};
 }
 
@@ -461,11 +512,11 @@ function messageMetadata(
  * @param answer
  * @param end
  */
-async function settle(
+export async function settle(
 	err: unknown,
 	env: RunEnv,
 	sink: Sink,
-	mk: ReturnType< typeof envelopeFor >,
+	mk: Envelope,
 	answer: string,
 	end: ( answer: string ) => Promise< Outcome >
 ): Promise< Outcome > {
@@ -473,20 +524,17 @@ async function settle(
 		return end( answer );
 	}
 	if ( err instanceof FailSignal ) {
-		finishMessage( env, answer, 'error', ERROR_EVENT_MESSAGE );
+		const d = env.directives;
+		const message = errorEventMessage( env );
+		finishMessage( env, answer, 'error', message );
 		await sink.sendTail(
-			errorEvent(
-				mk,
-				'completion_request_error',
-				400,
-				ERROR_EVENT_MESSAGE
-			)
+			errorEvent( mk, d.errorEventCode, d.errorEventStatus, message )
 		);
 		return {
 			kind: 'error',
-			code: 'completion_request_error',
-			status: 400,
-			message: ERROR_EVENT_MESSAGE,
+			code: d.errorEventCode,
+			status: d.errorEventStatus,
+			message,
 		};
 	}
 	if ( err instanceof DropSignal ) {
@@ -501,7 +549,7 @@ async function settle(
 	throw err;
 }
 
-async function pingPhase( env: RunEnv, sink: Sink ): Promise< void > {
+export async function pingPhase( env: RunEnv, sink: Sink ): Promise< void > {
 	const d = env.directives;
 	if ( d.pingsSeconds === null ) {
 		return;
@@ -522,9 +570,11 @@ export async function runChatOrCompletion(
 	const msg = env.message as Message;
 	const d = env.directives;
 	let answer = '';
-	// 1.11.2–1.12.x quirk (§8.3): deltas labelled message_file when the user attached files.
+	// 1.11.2–1.12.x labelled the deltas message_file when the user attached files (gone in 1.13).
 	const deltaName =
-		env.app.mode === 'chat' && env.userFiles.length > 0
+		env.variants.message_file_deltas === 'on' &&
+		env.app.mode === 'chat' &&
+		env.userFiles.length > 0
 			? 'message_file'
 			: 'message';
 	const end = async ( finalAnswer: string ): Promise< Outcome > => {
@@ -760,646 +810,5 @@ export async function runAgent( env: RunEnv, sink: Sink ): Promise< Outcome > {
 		return await end( answer );
 	} catch ( err ) {
 		return settle( err, env, sink, mk, answer, end );
-	}
-}
-
-// ---------------------------------------------------------------------------
-// Workflow engine pieces shared by advanced-chat and workflow
-
-interface NodeDef {
-	id: string;
-	type: string;
-	title: string;
-}
-
-function nodeStarted(
-	_env: RunEnv,
-	node: NodeDef,
-	execId: string,
-	index: number,
-	createdAt: number
-): Record< string, unknown > {
-	return {
-		id: execId,
-		node_id: node.id,
-		node_type: node.type,
-		title: node.title,
-		index,
-		predecessor_node_id: null,
-		inputs: null,
-		inputs_truncated: false,
-		created_at: createdAt,
-		extras: {},
-		iteration_id: null,
-		loop_id: null,
-		agent_strategy: null,
-	};
-}
-
-function nodeFinished(
-	node: NodeDef,
-	execId: string,
-	index: number,
-	createdAt: number,
-	o: {
-		inputs: Record< string, unknown >;
-		processData?: Record< string, unknown > | null;
-		outputs: Record< string, unknown > | null;
-		status: string;
-		error: string | null;
-		elapsed: number;
-		metadata?: Record< string, unknown >;
-	}
-): Record< string, unknown > {
-	return {
-		id: execId,
-		node_id: node.id,
-		node_type: node.type,
-		title: node.title,
-		index,
-		predecessor_node_id: null,
-		inputs: o.inputs,
-		inputs_truncated: false,
-		process_data: o.processData ?? null,
-		process_data_truncated: false,
-		outputs: o.outputs,
-		outputs_truncated: false,
-		status: o.status,
-		error: o.error,
-		elapsed_time: o.elapsed,
-		execution_metadata: o.metadata ?? {},
-		created_at: createdAt,
-		finished_at: nowSeconds(),
-		files: [],
-		iteration_id: null,
-		loop_id: null,
-	};
-}
-
-function sysInputs( env: RunEnv, run: WorkflowRun ): Record< string, unknown > {
-	const out: Record< string, unknown > = { ...env.inputs };
-	out[ 'sys.files' ] = env.userFiles.map( fileInputValue );
-	out[ 'sys.user_id' ] = env.user;
-	out[ 'sys.app_id' ] = env.app.id;
-	out[ 'sys.workflow_id' ] = run.workflowId;
-	out[ 'sys.workflow_run_id' ] = run.id;
-	if ( env.app.mode === 'advanced-chat' ) {
-		out[ 'sys.query' ] = env.text;
-		out[ 'sys.dialogue_count' ] = turnOf( env );
-	}
-	return out;
-}
-
-interface WorkflowRunner {
-	mk: ReturnType< typeof envelopeFor >;
-	run: WorkflowRun;
-	steps: number;
-	tokens: number;
-	files: Array< Record< string, unknown > >;
-}
-
-async function finishWorkflow(
-	env: RunEnv,
-	sink: Sink,
-	w: WorkflowRunner,
-	status: WorkflowRun[ 'status' ],
-	outputs: Record< string, unknown >,
-	error: string | null
-): Promise< Record< string, unknown > > {
-	const run = w.run;
-	run.status = status;
-	run.outputs = outputs;
-	run.error = error;
-	run.totalSteps = w.steps;
-	run.totalTokens = w.tokens;
-	run.finishedAt = nowSeconds();
-	run.elapsedTime = secondsSince( env.startedMs );
-	await sink.sendTail(
-		w.mk( 'workflow_finished', {
-			task_id: env.task.id,
-			workflow_run_id: run.id,
-			data: {
-				id: run.id,
-				workflow_id: run.workflowId,
-				status,
-				outputs,
-				error,
-				elapsed_time: run.elapsedTime,
-				total_tokens: run.totalTokens,
-				total_steps: run.totalSteps,
-				created_by: { id: env.endUser.id, user: env.user },
-				created_at: run.createdAt,
-				finished_at: run.finishedAt,
-				exceptions_count: 0,
-				files: status === 'succeeded' ? w.files : [],
-			},
-		} )
-	);
-	return {
-		id: run.id,
-		workflow_id: run.workflowId,
-		status,
-		outputs,
-		error,
-		elapsed_time: run.elapsedTime,
-		total_tokens: run.totalTokens,
-		total_steps: run.totalSteps,
-		created_at: run.createdAt,
-		finished_at: run.finishedAt,
-	};
-}
-
-async function runNode(
-	env: RunEnv,
-	sink: Sink,
-	w: WorkflowRunner,
-	node: NodeDef,
-	inputs: Record< string, unknown >,
-	body: () => Promise< {
-		outputs: Record< string, unknown >;
-		processData?: Record< string, unknown >;
-		metadata?: Record< string, unknown >;
-	} >
-): Promise< Record< string, unknown > > {
-	const execId = randomUUID();
-	const createdAt = nowSeconds();
-	const started = performance.now();
-	w.steps += 1;
-	const index = w.steps;
-	await sink.send(
-		w.mk( 'node_started', {
-			task_id: env.task.id,
-			workflow_run_id: w.run.id,
-			data: nodeStarted( env, node, execId, index, createdAt ),
-		} )
-	);
-	try {
-		const r = await body();
-		await sink.send(
-			w.mk( 'node_finished', {
-				task_id: env.task.id,
-				workflow_run_id: w.run.id,
-				data: nodeFinished( node, execId, index, createdAt, {
-					inputs,
-					processData: r.processData ?? null,
-					outputs: r.outputs,
-					status: 'succeeded',
-					error: null,
-					elapsed: secondsSince( started ),
-					metadata: r.metadata,
-				} ),
-			} )
-		);
-		return r.outputs;
-	} catch ( err ) {
-		if ( err instanceof FailSignal && env.directives.runFailed ) {
-			await sink.sendTail(
-				w.mk( 'node_finished', {
-					task_id: env.task.id,
-					workflow_run_id: w.run.id,
-					data: nodeFinished( node, execId, index, createdAt, {
-						inputs,
-						outputs: null,
-						status: 'failed',
-						error: RUN_FAILED_ERROR,
-						elapsed: secondsSince( started ),
-					} ),
-				} )
-			);
-		}
-		throw err;
-	}
-}
-
-function llmMetadata( tokens: number ): Record< string, unknown > {
-	return {
-		total_tokens: tokens,
-		total_price: fmt7( tokens * 4 ),
-		currency: 'USD',
-	};
-}
-
-// ---------------------------------------------------------------------------
-// advanced-chat (chatflow)
-
-const CHATFLOW_NODES = {
-	start: { id: '1733000000001', type: 'start', title: 'Start' },
-	llm: { id: '1733000000002', type: 'llm', title: 'LLM' },
-	assigner: {
-		id: '1733000000003',
-		type: 'assigner',
-		title: 'Update turn count',
-	},
-	answer: { id: 'answer', type: 'answer', title: 'Answer' },
-};
-
-export async function runChatflow(
-	env: RunEnv,
-	sink: Sink
-): Promise< Outcome > {
-	const mk = envelopeFor( env );
-	const msg = env.message as Message;
-	const run = env.run as WorkflowRun;
-	const d = env.directives;
-	const w: WorkflowRunner = { mk, run, steps: 0, tokens: 0, files: [] };
-	let answer = '';
-	let started = false;
-	const end = async (
-		finalAnswer: string,
-		status: WorkflowRun[ 'status' ],
-		error: string | null
-	): Promise< Outcome > => {
-		const metadata = messageMetadata( env, finalAnswer, false );
-		w.tokens = Number(
-			( metadata.usage as Record< string, unknown > ).total_tokens ?? 0
-		);
-		await finishWorkflow(
-			env,
-			sink,
-			w,
-			status,
-			status === 'succeeded'
-				? { answer: finalAnswer, files: w.files }
-				: {},
-			error
-		);
-		finishMessage( env, finalAnswer, 'normal', null );
-		await sink.sendTail(
-			mk( 'message_end', {
-				task_id: env.task.id,
-				id: msg.id,
-				metadata,
-				files: w.files,
-			} )
-		);
-		await sendTts( env, sink, mk, finalAnswer );
-		return { kind: 'message', answer: finalAnswer, metadata };
-	};
-	try {
-		await pingPhase( env, sink );
-		const inputs = sysInputs( env, run );
-		run.inputs = inputs;
-		await sink.send(
-			mk( 'workflow_started', {
-				task_id: env.task.id,
-				workflow_run_id: run.id,
-				data: {
-					id: run.id,
-					workflow_id: run.workflowId,
-					inputs,
-					created_at: run.createdAt,
-				},
-			} )
-		);
-		started = true;
-		await runNode(
-			env,
-			sink,
-			w,
-			CHATFLOW_NODES.start,
-			inputs,
-			async () => ( { outputs: inputs } )
-		);
-		const chunks = answerChunks( env );
-		const llmOut = await runNode(
-			env,
-			sink,
-			w,
-			CHATFLOW_NODES.llm,
-			{ 'sys.query': env.text },
-			async () => {
-				await streamText(
-					env,
-					sink,
-					chunks,
-					async ( delta ) => {
-						await sink.send(
-							mk( 'message', {
-								task_id: env.task.id,
-								id: msg.id,
-								answer: delta,
-								from_variable_selector: [
-									CHATFLOW_NODES.llm.id,
-									'text',
-								],
-							} )
-						);
-						answer += delta;
-					},
-					d.files
-						? async () => {
-								const { file, toolFileId } =
-									createToolImage( env );
-								w.files.push(
-									toolFileDict( env, file, toolFileId )
-								);
-								await sink.send(
-									mk( 'message_file', {
-										task_id: env.task.id,
-										id: file.id,
-										type: 'image',
-										belongs_to: 'assistant',
-										url: file.url,
-									} )
-								);
-							}
-						: undefined
-				);
-				const tokens = Math.ceil( answer.length / 4 ) + 20;
-				return {
-					outputs: {
-						text: answer,
-						usage: { total_tokens: tokens },
-						finish_reason: 'stop',
-					},
-					processData: {
-						model_mode: 'chat',
-						prompts: [ { role: 'user', text: env.text } ],
-						model_provider: 'emulator',
-						model_name: 'emulator-1',
-					},
-					metadata: llmMetadata( tokens ),
-				};
-			}
-		);
-		const conv = env.conversation;
-		await runNode(
-			env,
-			sink,
-			w,
-			CHATFLOW_NODES.assigner,
-			{ turn_count: conv ? conv.dialogueCount - 1 : 0 },
-			async () => {
-				const v = conv?.variables.find(
-					( x ) => x.name === 'turn_count'
-				);
-				if ( v && conv ) {
-					v.value = conv.dialogueCount;
-					v.updatedAt = nowSeconds();
-				}
-				return {
-					outputs: { turn_count: conv ? conv.dialogueCount : 1 },
-				};
-			}
-		);
-		let finalAnswer = String( llmOut.text ?? answer );
-		await runNode(
-			env,
-			sink,
-			w,
-			CHATFLOW_NODES.answer,
-			{ answer: finalAnswer },
-			async () => ( { outputs: { answer: finalAnswer, files: w.files } } )
-		);
-		if ( d.replace ) {
-			await sink.send(
-				mk( 'message_replace', {
-					task_id: env.task.id,
-					answer: REPLACEMENT_ANSWER,
-					reason: 'output_moderation',
-				} )
-			);
-			finalAnswer = REPLACEMENT_ANSWER;
-		}
-		return await end( finalAnswer, 'succeeded', null );
-	} catch ( err ) {
-		if ( err instanceof StopSignal ) {
-			if ( ! started ) {
-				// Stopped during the ping phase: nothing ran yet.
-				return end( answer, 'stopped', 'Stopped by user.' );
-			}
-			if ( d.stopRace ) {
-				await finishWorkflow(
-					env,
-					sink,
-					w,
-					'failed',
-					{},
-					'User requested stop'
-				);
-				const message = 'Run failed: User requested stop';
-				finishMessage( env, answer, 'error', message );
-				await sink.sendTail(
-					errorEvent( mk, 'invalid_param', 400, message )
-				);
-				return {
-					kind: 'error',
-					code: 'invalid_param',
-					status: 400,
-					message,
-				};
-			}
-			return end( answer, 'stopped', 'Stopped by user.' );
-		}
-		if ( err instanceof FailSignal ) {
-			if ( d.runFailed ) {
-				await finishWorkflow(
-					env,
-					sink,
-					w,
-					'failed',
-					{},
-					RUN_FAILED_ERROR
-				);
-				const message = `Run failed: ${ RUN_FAILED_ERROR }`;
-				finishMessage( env, answer, 'error', message );
-				await sink.sendTail(
-					errorEvent( mk, 'invalid_param', 400, message )
-				);
-				return {
-					kind: 'error',
-					code: 'invalid_param',
-					status: 400,
-					message,
-				};
-			}
-			run.status = 'failed';
-			run.error = ERROR_EVENT_MESSAGE;
-			run.finishedAt = nowSeconds();
-		}
-		if ( err instanceof DropSignal || err instanceof GoneSignal ) {
-			run.status = 'stopped';
-			run.finishedAt = nowSeconds();
-		}
-		return settle( err, env, sink, mk, answer, async ( a ) =>
-			end( a, 'stopped', 'Stopped by user.' )
-		);
-	}
-}
-
-// ---------------------------------------------------------------------------
-// workflow
-
-const WORKFLOW_NODES = {
-	start: { id: '1733000000101', type: 'start', title: 'Start' },
-	llm: { id: '1733000000102', type: 'llm', title: 'LLM' },
-	end: { id: '1733000000103', type: 'end', title: 'End' },
-};
-
-export async function runWorkflow(
-	env: RunEnv,
-	sink: Sink
-): Promise< Outcome > {
-	const mk = envelopeFor( env );
-	const run = env.run as WorkflowRun;
-	const d = env.directives;
-	const w: WorkflowRunner = { mk, run, steps: 0, tokens: 0, files: [] };
-	let text = '';
-	const done = async (
-		status: WorkflowRun[ 'status' ],
-		outputs: Record< string, unknown >,
-		error: string | null
-	): Promise< Outcome > => {
-		w.tokens =
-			20 +
-			Math.ceil( env.text.length / 4 ) +
-			Math.ceil( text.length / 4 );
-		const data = await finishWorkflow(
-			env,
-			sink,
-			w,
-			status,
-			outputs,
-			error
-		);
-		env.task.finished = true;
-		if ( status === 'succeeded' ) {
-			await sendTts( env, sink, mk, text );
-		}
-		return { kind: 'workflow', data };
-	};
-	try {
-		await pingPhase( env, sink );
-		const inputs = sysInputs( env, run );
-		run.inputs = inputs;
-		await sink.send(
-			mk( 'workflow_started', {
-				task_id: env.task.id,
-				workflow_run_id: run.id,
-				data: {
-					id: run.id,
-					workflow_id: run.workflowId,
-					inputs,
-					created_at: run.createdAt,
-				},
-			} )
-		);
-		await runNode(
-			env,
-			sink,
-			w,
-			WORKFLOW_NODES.start,
-			inputs,
-			async () => ( { outputs: inputs } )
-		);
-		const chunks = answerChunks( env );
-		await runNode(
-			env,
-			sink,
-			w,
-			WORKFLOW_NODES.llm,
-			{ query: env.text },
-			async () => {
-				await streamText(
-					env,
-					sink,
-					chunks,
-					async ( delta ) => {
-						await sink.send(
-							mk( 'text_chunk', {
-								task_id: env.task.id,
-								data: {
-									text: delta,
-									from_variable_selector: [
-										WORKFLOW_NODES.llm.id,
-										'text',
-									],
-								},
-							} )
-						);
-						text += delta;
-					},
-					d.files
-						? async () => {
-								const { file, toolFileId } =
-									createToolImage( env );
-								w.files.push(
-									toolFileDict( env, file, toolFileId )
-								);
-							}
-						: undefined
-				);
-				const tokens = Math.ceil( text.length / 4 ) + 20;
-				return {
-					outputs: {
-						text,
-						usage: { total_tokens: tokens },
-						finish_reason: 'stop',
-					},
-					processData: {
-						model_mode: 'chat',
-						prompts: [ { role: 'user', text: env.text } ],
-						model_provider: 'emulator',
-						model_name: 'emulator-1',
-					},
-					metadata: llmMetadata( tokens ),
-				};
-			}
-		);
-		const outputs: Record< string, unknown > = d.replace
-			? { text: REPLACEMENT_ANSWER }
-			: { text };
-		if ( w.files.length ) {
-			outputs.files = w.files;
-		}
-		await runNode(
-			env,
-			sink,
-			w,
-			WORKFLOW_NODES.end,
-			{ text },
-			async () => ( { outputs } )
-		);
-		return await done( 'succeeded', outputs, null );
-	} catch ( err ) {
-		if ( err instanceof StopSignal ) {
-			return d.stopRace
-				? done( 'failed', {}, 'User requested stop' )
-				: done( 'stopped', {}, 'Stopped by user.' );
-		}
-		if ( err instanceof FailSignal ) {
-			if ( d.runFailed ) {
-				return done( 'failed', {}, RUN_FAILED_ERROR );
-			}
-			run.status = 'failed';
-			run.error = ERROR_EVENT_MESSAGE;
-			run.finishedAt = nowSeconds();
-			env.task.finished = true;
-			await sink.sendTail(
-				errorEvent(
-					mk,
-					'completion_request_error',
-					400,
-					ERROR_EVENT_MESSAGE
-				)
-			);
-			return {
-				kind: 'error',
-				code: 'completion_request_error',
-				status: 400,
-				message: ERROR_EVENT_MESSAGE,
-			};
-		}
-		env.task.finished = true;
-		run.status = 'stopped';
-		run.finishedAt = nowSeconds();
-		if ( err instanceof DropSignal ) {
-			sink.drop();
-			return { kind: 'dropped' };
-		}
-		if ( err instanceof GoneSignal ) {
-			return { kind: 'gone' };
-		}
-		throw err;
 	}
 }

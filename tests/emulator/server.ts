@@ -9,9 +9,8 @@ import {
 	type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { APPS, appByKey, type AppDef } from './apps';
+import { CHATFLOW_ICON_UPLOAD_ID, appByKey, type AppDef } from './apps';
 import {
-	SERVER_VERSION,
 	difyHeaders,
 	resolveOptions,
 	sendError,
@@ -33,19 +32,23 @@ import {
 	unsupportedMediaType,
 } from './errors';
 import { isPlainObject, pyStr } from './json';
+import { controlApi, sendRaw } from './control';
 import { parseMultipart } from './multipart';
 import {
 	Recorder,
-	isLoopback,
 	type RecordFilter,
 	type RequestRecord,
 	type StopRecord,
 } from './record';
 import * as conversations from './routes/conversations';
+import * as endUsers from './routes/end-users';
 import * as files from './routes/files';
+import * as forms from './routes/forms';
 import * as generate from './routes/generate';
 import * as meta from './routes/meta';
-import { Store } from './store';
+import * as resume from './routes/resume';
+import { makePng } from './media';
+import { Store, nowSeconds } from './store';
 import { ROUTE_UUID_RE } from './validate';
 
 export type { EmulatorOptions } from './context';
@@ -145,6 +148,32 @@ const ROUTES: RouteDef[] = [
 		path: '/v1/workflows/logs',
 		auth: true,
 		handler: generate.workflowLogs,
+	},
+	{
+		method: 'GET',
+		path: '/v1/workflow/:workflow_run_id/events',
+		auth: true,
+		user: QUERY_REQUIRED,
+		handler: resume.workflowEvents,
+	},
+	{
+		method: 'GET',
+		path: '/v1/form/human_input/:form_token',
+		auth: true,
+		handler: forms.formGet,
+	},
+	{
+		method: 'POST',
+		path: '/v1/form/human_input/:form_token',
+		auth: true,
+		user: JSON_REQUIRED,
+		handler: forms.formPost,
+	},
+	{
+		method: 'GET',
+		path: '/v1/end-users/:end_user_id',
+		auth: true,
+		handler: endUsers.endUserGet,
 	},
 	{
 		method: 'GET',
@@ -475,98 +504,6 @@ function queryObject(
 	return out;
 }
 
-function sendRaw(
-	res: ServerResponse,
-	status: number,
-	headers: Record< string, string >,
-	body: string
-): void {
-	if ( res.headersSent ) {
-		return;
-	}
-	const buf = Buffer.from( body, 'utf8' );
-	res.writeHead( status, {
-		...headers,
-		'Content-Length': String( buf.length ),
-	} );
-	res.end( buf );
-}
-
-function emulatorApi(
-	state: EmulatorState,
-	req: IncomingMessage,
-	res: ServerResponse,
-	path: string,
-	url: URL
-): void {
-	const json = ( status: number, body: unknown ): void =>
-		sendRaw(
-			res,
-			status,
-			{ 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-			JSON.stringify( body ) + '\n'
-		);
-	if ( ! isLoopback( state.options.resolveRemoteAddress( req ) ) ) {
-		json( 403, {
-			code: 'forbidden',
-			message:
-				'The emulator record is only available from loopback addresses.',
-			status: 403,
-		} );
-		return;
-	}
-	const method = req.method ?? 'GET';
-	if ( path === '/__emulator/requests' && method === 'GET' ) {
-		const filter: RecordFilter = {};
-		const since = url.searchParams.get( 'since' );
-		if (
-			since !== null &&
-			since !== '' &&
-			Number.isFinite( Number( since ) )
-		) {
-			filter.since = Number( since );
-		}
-		const p = url.searchParams.get( 'path' );
-		if ( p ) {
-			filter.path = p;
-		}
-		json( 200, {
-			lastSeq: state.recorder.lastSeq(),
-			requests: state.recorder.list( filter ),
-		} );
-	} else if ( path === '/__emulator/requests' && method === 'DELETE' ) {
-		state.recorder.clear();
-		json( 200, { result: 'success' } );
-	} else if ( path === '/__emulator/health' && method === 'GET' ) {
-		json( 200, {
-			status: 'ok',
-			server_version: SERVER_VERSION,
-			port: state.port,
-			apps: APPS.map( ( a ) => ( {
-				key: a.key,
-				mode: a.mode,
-				id: a.id,
-				enabled: a.apiEnabled,
-			} ) ),
-		} );
-	} else if ( path === '/__emulator/emits' && method === 'GET' ) {
-		json( 200, {
-			task_id: url.searchParams.get( 'task_id' ),
-			times:
-				state.emits.get( url.searchParams.get( 'task_id' ) ?? '' ) ??
-				[],
-		} );
-	} else if ( path === '/__emulator/stats' && method === 'GET' ) {
-		json( 200, { ...state.stats, stops: state.recorder.stops } );
-	} else {
-		json( 404, {
-			code: 'not_found',
-			message: 'Unknown emulator endpoint.',
-			status: 404,
-		} );
-	}
-}
-
 async function handle(
 	state: EmulatorState,
 	req: IncomingMessage,
@@ -580,8 +517,8 @@ async function handle(
 		// keep the raw path
 	}
 	if ( path === '/__emulator' || path.startsWith( '/__emulator/' ) ) {
-		req.resume();
-		emulatorApi( state, req, res, path, url );
+		const body = await readBody( req, 1024 * 1024 ).catch( () => null );
+		controlApi( state, req, res, path, url, body );
 		return;
 	}
 	const method = ( req.method ?? 'GET' ).toUpperCase();
@@ -662,7 +599,7 @@ async function dispatch( ctx: Ctx ): Promise< void > {
 				ctx.res,
 				308,
 				{
-					...difyHeaders( ctx.req ),
+					...difyHeaders( ctx.req, ctx.state ),
 					Location: target,
 					'Content-Type': 'text/html; charset=utf-8',
 				},
@@ -682,7 +619,7 @@ async function dispatch( ctx: Ctx ): Promise< void > {
 	const allow = [ ...allowed ].sort().join( ', ' );
 	if ( ctx.method === 'OPTIONS' ) {
 		const headers: Record< string, string > = {
-			...difyHeaders( ctx.req ),
+			...difyHeaders( ctx.req, ctx.state ),
 			Allow: allow,
 			'Content-Type': 'text/html; charset=utf-8',
 		};
@@ -749,15 +686,32 @@ export interface RunningEmulator {
 
 export function createState( options: EmulatorOptions = {} ): EmulatorState {
 	const resolved = resolveOptions( options );
+	const store = new Store();
+	const icon = makePng( 7, 64 );
+	// The chatflow app's image icon is an upload of the app's owner.
+	store.uploads.set( CHATFLOW_ICON_UPLOAD_ID, {
+		id: CHATFLOW_ICON_UPLOAD_ID,
+		name: 'chatflow-icon.png',
+		size: icon.length,
+		extension: 'png',
+		mimeType: 'image/png',
+		createdBy: 'account:emulator-owner',
+		createdAt: nowSeconds(),
+		data: icon,
+	} );
 	return {
 		options: resolved,
-		store: new Store(),
+		variants: { ...resolved.variants },
+		store,
 		recorder: new Recorder( resolved.maxRecords ),
 		stats: { activeStreams: 0, totalStreams: 0 },
 		emits: new Map(),
 		closing: false,
 		wakers: new Set(),
 		port: resolved.port,
+		runtimes: new Map(),
+		formWakers: new Map(),
+		activeRequests: new Map(),
 	};
 }
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppDef, AppMode } from './apps';
+import type { Variants } from './variants';
 
 export interface EndUser {
 	id: string;
@@ -74,6 +75,16 @@ export interface MessageFile {
 	uploadFileId: string | null;
 }
 
+/** What a finished answer cost (GET /messages shows it per message). */
+export interface MessageUsage {
+	messageTokens: number;
+	answerTokens: number;
+	totalTokens: number;
+	latency: number;
+	totalPrice: string | null;
+	currency: string | null;
+}
+
 export interface Message {
 	id: string;
 	appId: string;
@@ -91,6 +102,11 @@ export interface Message {
 	createdAt: number;
 	order: number;
 	taskId: string;
+	usage: MessageUsage | null;
+	/** Human Input forms this answer paused at (GET /messages `extra_contents`). */
+	formIds: string[];
+	/** The chatflow run behind this answer. */
+	workflowRunId: string | null;
 }
 
 export interface Task {
@@ -112,7 +128,12 @@ export interface WorkflowRun {
 	endUserId: string;
 	user: string;
 	status:
-		'running' | 'succeeded' | 'failed' | 'stopped' | 'partial-succeeded';
+		| 'running'
+		| 'paused'
+		| 'succeeded'
+		| 'failed'
+		| 'stopped'
+		| 'partial-succeeded';
 	inputs: Record< string, unknown >;
 	outputs: Record< string, unknown >;
 	error: string | null;
@@ -122,6 +143,44 @@ export interface WorkflowRun {
 	finishedAt: number | null;
 	elapsedTime: number;
 	order: number;
+	/** The Human Input node(s) the run waits at. */
+	pausedNodes: string[];
+	/** Files of the finished run (`workflow_finished.data.files`). */
+	files: Array< Record< string, unknown > >;
+	/** The `#variant:` overrides of the request that started it (its forms and resumes follow them). */
+	variants: Partial< Variants >;
+}
+
+/** One Human Input form (a paused node waiting for a submission). */
+export interface HumanInputForm {
+	id: string;
+	/** null when the form is not delivered to the web app (email delivery). */
+	token: string | null;
+	appId: string;
+	runId: string;
+	messageId: string | null;
+	nodeId: string;
+	nodeTitle: string;
+	kind: 'full' | 'simple';
+	/** `broken`: no recipient type (the submit refuses it). */
+	recipient: 'webapp' | 'email' | 'broken';
+	formContent: string;
+	inputs: Array< Record< string, unknown > >;
+	actions: Array< { id: string; title: string; button_style: string } >;
+	resolvedDefaults: Record< string, string >;
+	/** Unix seconds, as shown. */
+	expirationTime: number;
+	/** When the form expires and the run takes the timeout branch (epoch ms). */
+	expiresAtMs: number;
+	createdAt: number;
+	status: 'waiting' | 'submitted' | 'timeout';
+	submission: {
+		actionId: string;
+		actionText: string;
+		data: Record< string, unknown >;
+		renderedContent: string;
+		endUserId: string;
+	} | null;
 }
 
 export interface UploadFile {
@@ -154,6 +213,8 @@ export class Store {
 	readonly runs = new Map< string, WorkflowRun >();
 	readonly uploads = new Map< string, UploadFile >();
 	readonly toolFiles = new Map< string, ToolFile >();
+	/** Human Input forms by form id. */
+	readonly forms = new Map< string, HumanInputForm >();
 	private counter = 0;
 
 	/** Strictly increasing ordering stamp (Dify's timestamps have microseconds). */
@@ -286,6 +347,9 @@ export class Store {
 			createdAt: nowSeconds(),
 			order: this.nextOrder(),
 			taskId,
+			usage: null,
+			formIds: [],
+			workflowRunId: null,
 		};
 		this.messages.set( message.id, message );
 		if ( conversation ) {
@@ -324,6 +388,15 @@ export class Store {
 		};
 		this.tasks.set( task.id, task );
 		return task;
+	}
+
+	formByToken( token: string ): HumanInputForm | undefined {
+		for ( const f of this.forms.values() ) {
+			if ( f.token !== null && f.token === token ) {
+				return f;
+			}
+		}
+		return undefined;
 	}
 
 	requestStop( task: Task ): void {

@@ -15,6 +15,8 @@ export class GoneSignal extends Error {}
 
 export interface Sink {
 	readonly streaming: boolean;
+	/** A cut connection leaves the run going (a worker-executed workflow run). */
+	readonly survivesDrop: boolean;
 	/** Wait the per-event delay, honour stop, then write one data event. */
 	send: ( payload: Record< string, unknown > ) => Promise< void >;
 	/** Wait the per-event delay, then write (ignores stop: used for terminal tails). */
@@ -89,6 +91,7 @@ abstract class BaseSink {
 
 export class SseSink extends BaseSink implements Sink {
 	readonly streaming = true;
+	readonly survivesDrop = false;
 	private pingTimer: NodeJS.Timeout | null = null;
 	private counted = false;
 
@@ -107,7 +110,7 @@ export class SseSink extends BaseSink implements Sink {
 	/** 200 + headers right away, like Dify once validation passed. */
 	start(): void {
 		this.res.writeHead( 200, {
-			...difyHeaders( this.req ),
+			...difyHeaders( this.req, this.state ),
 			'Content-Type': 'text/event-stream; charset=utf-8',
 		} );
 		this.res.flushHeaders();
@@ -222,6 +225,7 @@ export class SseSink extends BaseSink implements Sink {
 
 export class BlockingSink extends BaseSink implements Sink {
 	readonly streaming = false;
+	readonly survivesDrop = false;
 
 	async send(): Promise< void > {
 		await this.pace( this.delayMs, true );

@@ -5,13 +5,30 @@
  */
 import type { AppDef, FileUploadConfig, InputControl } from './apps';
 import {
+	HttpError,
 	internalServerError,
 	invalidParam,
 	pydanticError,
 	type PydanticIssue,
 } from './errors';
 import { isPlainObject, pyRepr } from './json';
-import type { Store } from './store';
+import type { EndUser, Store } from './store';
+
+/**
+ * Who references an upload (Dify 1.14+ lets only the uploading end user do
+ * so); `ownership: 'tenant'` is 1.12.1's workspace-wide rule.
+ */
+export interface FileAccess {
+	owner: EndUser;
+	ownership: 'user' | 'tenant';
+}
+
+/** Another user's upload: 400 `invalid_param` `Invalid upload file`. */
+export class OwnershipError extends HttpError {
+	constructor() {
+		super( 400, 'invalid_param', 'Invalid upload file' );
+	}
+}
 
 export type Spec =
 	| { kind: 'dict'; required: boolean; nullable?: boolean }
@@ -432,12 +449,14 @@ const FILE_TYPES = new Set( [
  * @param store
  * @param strict
  * @param single
+ * @param access
  */
 export function resolveFileMapping(
 	entry: Record< string, unknown >,
 	store: Store,
 	strict: boolean,
-	single: boolean
+	single: boolean,
+	access: FileAccess
 ): ResolvedFile | null {
 	const tm = entry.transfer_method;
 	if ( tm === undefined || tm === null || tm === '' ) {
@@ -469,6 +488,12 @@ export function resolveFileMapping(
 		const upload = store.uploads.get( norm );
 		if ( ! upload ) {
 			throw invalidParam( 'Invalid upload file' );
+		}
+		if (
+			access.ownership === 'user' &&
+			upload.createdBy !== access.owner.id
+		) {
+			throw new OwnershipError();
 		}
 		resolved = {
 			type: '',
@@ -552,11 +577,13 @@ function checkAllowed(
  * @param app
  * @param files
  * @param store
+ * @param access
  */
 export function resolveFiles(
 	app: AppDef,
 	files: unknown,
-	store: Store
+	store: Store,
+	access: FileAccess
 ): ResolvedFile[] {
 	const cfg: FileUploadConfig | null = app.fileUpload;
 	const workflowApp = app.mode === 'workflow';
@@ -571,7 +598,13 @@ export function resolveFiles(
 		if ( ! isPlainObject( entry ) ) {
 			continue;
 		}
-		const f = resolveFileMapping( entry, store, workflowApp, false );
+		const f = resolveFileMapping(
+			entry,
+			store,
+			workflowApp,
+			false,
+			access
+		);
 		if ( ! f ) {
 			continue;
 		}
@@ -609,11 +642,13 @@ function stripNul< T >( value: T ): T {
  * @param app
  * @param inputs
  * @param store
+ * @param access
  */
 export function validateInputs(
 	app: AppDef,
 	inputs: Record< string, unknown >,
-	store: Store
+	store: Store,
+	access: FileAccess
 ): Record< string, unknown > {
 	const byName = new Map( app.form.map( ( c ) => [ c.variable, c ] ) );
 	const dictKeys = Object.entries( inputs )
@@ -636,7 +671,8 @@ export function validateInputs(
 			control,
 			inputs[ control.variable ],
 			store,
-			app
+			app,
+			access
 		);
 	}
 	return out;
@@ -646,7 +682,8 @@ function validateControl(
 	c: InputControl,
 	raw: unknown,
 	store: Store,
-	app: AppDef
+	app: AppDef,
+	access: FileAccess
 ): unknown {
 	const v = c.variable;
 	const value = stripNul( raw );
@@ -739,7 +776,8 @@ function validateControl(
 				value,
 				store,
 				app.mode === 'workflow',
-				true
+				true,
+				access
 			);
 			if ( ! f ) {
 				throw invalidParam( `${ v } in input form must be a file` );

@@ -17,6 +17,7 @@ import {
 	pydanticError,
 	withDidYouMean,
 } from '../errors';
+import { extraContent } from '../human-input';
 import { isPlainObject, pyStr, pyTypeName } from '../json';
 import { toolFileUrl, uploadPreviewUrl } from '../modes';
 import {
@@ -44,13 +45,24 @@ function requireChat( app: AppDef ): void {
 
 function messageJson( ctx: Ctx, m: Message ): Record< string, unknown > {
 	const base = publicOrigin( ctx );
+	const store = ctx.state.store;
+	const u = m.usage;
 	return {
 		id: m.id,
 		conversation_id: m.conversationId,
-		parent_message_id: '00000000-0000-0000-0000-000000000000',
+		parent_message_id:
+			ctx.state.variants.parent_message_id === 'null'
+				? null
+				: '00000000-0000-0000-0000-000000000000',
 		inputs: m.inputs,
 		query: m.query,
 		answer: m.answer,
+		message_tokens: u ? u.messageTokens : 0,
+		answer_tokens: u ? u.answerTokens : 0,
+		total_tokens: u ? u.totalTokens : 0,
+		provider_response_latency: u ? u.latency : 0,
+		total_price: u ? u.totalPrice : null,
+		currency: u ? u.currency : null,
 		feedback: m.feedback ? { rating: m.feedback.rating } : null,
 		retriever_resources: m.retrieverResources.map( ( r ) => ( {
 			id: randomUUID(),
@@ -112,6 +124,10 @@ function messageJson( ctx: Ctx, m: Message ): Record< string, unknown > {
 		} ),
 		status: m.status,
 		error: m.error,
+		extra_contents: m.formIds
+			.map( ( id ) => store.forms.get( id ) )
+			.filter( ( f ) => f !== undefined )
+			.map( extraContent ),
 	};
 }
 
@@ -163,7 +179,11 @@ export function messagesList( ctx: Ctx ): void {
 	}
 	const page = messages.slice( 0, limit + 1 );
 	const hasMore = page.length > limit;
-	const data = page.slice( 0, limit ).reverse();
+	// Pages go back in time; inside a page Dify's code lists oldest first.
+	const data =
+		ctx.state.variants.message_order === 'newest_first'
+			? page.slice( 0, limit )
+			: page.slice( 0, limit ).reverse();
 	sendJson( ctx, 200, {
 		limit,
 		has_more: hasMore,
@@ -173,6 +193,12 @@ export function messagesList( ctx: Ctx ): void {
 
 export function feedback( ctx: Ctx ): void {
 	const { app, endUser } = need( ctx );
+	if (
+		app.mode === 'agent' &&
+		ctx.state.variants.agent_feedback === 'rejected'
+	) {
+		throw notChatApp();
+	}
 	const p = validateModel( 'MessageFeedbackPayload', ctx.json ?? {}, [
 		[
 			'rating',
@@ -341,10 +367,18 @@ export function conversationsList( ctx: Ctx ): void {
 }
 
 export function conversationDelete( ctx: Ctx ): void {
-	const { app } = need( ctx );
+	const { app, endUser } = need( ctx );
 	requireChat( app );
-	// No ownership or existence check since Aug 2025 (§7.4): always 204.
-	ctx.state.store.deleteConversation( app, ctx.params.conversation_id ?? '' );
+	const store = ctx.state.store;
+	const id = ctx.params.conversation_id ?? '';
+	if (
+		ctx.state.variants.conversation_delete === '404' &&
+		! store.ownConversation( app, endUser, id )
+	) {
+		throw notFound( 'Conversation Not Exists.' );
+	}
+	// 1.12.1 (variant 204) deleted by id without an ownership or existence check.
+	store.deleteConversation( app, id );
 	sendEmpty( ctx, 204 );
 }
 

@@ -4,8 +4,10 @@ import { sleep, type Ctx } from '../context';
 import type { Directives } from '../directives';
 import {
 	DEFAULT_400_MESSAGES,
+	DEFAULT_MESSAGES,
 	HttpError,
 	MSG,
+	MSG_1_16,
 	forbidden,
 	internalServerError,
 	invalidParam,
@@ -64,8 +66,28 @@ export function faultError(
 		} );
 	}
 	if ( f.kind === 'too-many' ) {
-		return invalidParam(
-			`Too many requests. Please try again later. The current maximum concurrent requests allowed for ${ app.id } is 1.`
+		return concurrencyError( app, '400', 1 );
+	}
+	if ( f.kind === 'busy' ) {
+		const v = { ...ctx.state.variants, ...d.variants };
+		return concurrencyError(
+			app,
+			v.concurrency_error,
+			Math.max( 1, v.concurrency_limit )
+		);
+	}
+	if ( f.kind === 'no-agent' ) {
+		return invalidParam( MSG_1_16.agentNoBoundAgent );
+	}
+	if ( f.kind === 'coded' ) {
+		return new HttpError(
+			f.status,
+			f.code,
+			DEFAULT_MESSAGES[ f.code ] ??
+				`Emulated ${ f.code } error (#fault:${ f.status }:${ f.code }).`,
+			f.retryAfter === null
+				? {}
+				: { headers: { 'Retry-After': String( f.retryAfter ) } }
 		);
 	}
 	switch ( f.status ) {
@@ -100,6 +122,30 @@ export function faultError(
 			return nginxError( 504 );
 	}
 	return null;
+}
+
+/**
+ * Dify's concurrency cap: 429 `too_many_requests` as documented since 1.13,
+ * or the 400 `invalid_param` that 1.12.1's code raised.
+ * @param app
+ * @param shape
+ * @param limit
+ */
+export function concurrencyError(
+	app: AppDef,
+	shape: '429' | '400',
+	limit: number
+): HttpError {
+	if ( shape === '429' ) {
+		return new HttpError(
+			429,
+			'too_many_requests',
+			MSG_1_16.tooManyRequests
+		);
+	}
+	return invalidParam(
+		`Too many requests. Please try again later. The current maximum concurrent requests allowed for ${ app.id } is ${ limit }.`
+	);
 }
 
 /**

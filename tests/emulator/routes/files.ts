@@ -75,7 +75,12 @@ export function upload( ctx: Ctx ): void {
 			'The specified filename does not exist.'
 		);
 	}
-	if ( /[/\\:*?"<>|]/.test( filename ) ) {
+	// 1.16 refuses only path separators; 1.12.1 also the Windows-reserved characters.
+	const forbidden =
+		ctx.state.variants.upload_filename === 'strict'
+			? /[/\\:*?"<>|]/
+			: /[/\\]/;
+	if ( forbidden.test( filename ) ) {
 		throw invalidParam( 'Filename contains invalid characters' );
 	}
 	const extension = extensionOf( filename );
@@ -88,7 +93,9 @@ export function upload( ctx: Ctx ): void {
 		throw new HttpError(
 			413,
 			'file_too_large',
-			'File size exceeded. {message}'
+			ctx.state.variants.file_too_large_message === 'empty'
+				? ''
+				: 'File size exceeded. {message}'
 		);
 	}
 	const id = randomUUID();
@@ -118,6 +125,7 @@ export function upload( ctx: Ctx ): void {
 		tenant_id: TENANT_ID,
 		conversation_id: null,
 		file_key: null,
+		reference: null,
 	} );
 }
 
@@ -149,8 +157,13 @@ export function preview( ctx: Ctx ): void {
 	const { app } = need( ctx );
 	const id = ( ctx.params.file_id ?? '' ).toLowerCase();
 	const store = ctx.state.store;
+	const legacy = ctx.state.variants.preview_messages === 'legacy';
 	if ( ! store.uploads.has( id ) ) {
-		throw new HttpError( 404, 'file_not_found', 'File not found' );
+		throw new HttpError(
+			404,
+			'file_not_found',
+			legacy ? 'File not found' : 'The requested file was not found.'
+		);
 	}
 	let inThisApp = false;
 	let inOtherApp = false;
@@ -168,13 +181,17 @@ export function preview( ctx: Ctx ): void {
 			throw new HttpError(
 				403,
 				'file_access_denied',
-				'File access denied: not owned by requesting app'
+				legacy
+					? 'File access denied: not owned by requesting app'
+					: 'Access to the requested file is denied.'
 			);
 		}
 		throw new HttpError(
 			404,
 			'file_not_found',
-			'File not found in message context'
+			legacy
+				? 'File not found in message context'
+				: 'The requested file was not found.'
 		);
 	}
 	const asAttachment = [ 'true', '1', 'yes' ].includes(
@@ -221,7 +238,14 @@ export function audioToText( ctx: Ctx ): void {
 		throw new HttpError( 400, 'bad_request_key_error', MSG.badRequest );
 	}
 	if ( ! app.speechToText ) {
-		throw invalidParam( 'Speech to text is not enabled' );
+		if ( ctx.state.variants.speech_to_text_error === 'invalid_param' ) {
+			throw invalidParam( 'Speech to text is not enabled' );
+		}
+		throw new HttpError(
+			400,
+			'speech_to_text_disabled',
+			'Speech to text is disabled.'
+		);
 	}
 	if ( ! AUDIO_TYPES.includes( part.contentType ) ) {
 		throw new HttpError(
@@ -280,7 +304,7 @@ export function textToAudio( ctx: Ctx ): void {
 	const audio = mp3ForText( text );
 	ctx.record.status = 200;
 	ctx.res.writeHead( 200, {
-		...difyHeaders( ctx.req ),
+		...difyHeaders( ctx.req, ctx.state ),
 		'Content-Type': 'audio/mpeg',
 	} );
 	// Chunked, like Dify's streamed provider output.

@@ -4,17 +4,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import { generatedName, provisionalName } from '../answers';
-import { isChatLike, type AppDef } from '../apps';
+import { isChatLike, isWorkflowBased, type AppDef } from '../apps';
+import {
+	ChannelSink,
+	RunChannel,
+	SseSubscriber,
+	type RunRuntime,
+} from '../channel';
 import {
 	publicOrigin,
 	sendError,
 	sendJson,
 	sendPyJson,
+	sleep,
 	type Ctx,
 } from '../context';
 import { parseDirectives, type Directives } from '../directives';
 import {
 	HttpError,
+	MSG_1_16,
 	appUnavailable,
 	badRequest,
 	invalidParam,
@@ -23,16 +31,16 @@ import {
 	notWorkflowApp,
 	withDidYouMean,
 } from '../errors';
+import { runFlow } from '../flows';
 import { pyJsonDumps } from '../json';
 import {
 	runAgent,
 	runChatOrCompletion,
-	runChatflow,
-	runWorkflow,
 	uploadPreviewUrl,
 	type Outcome,
 	type RunEnv,
 } from '../modes';
+import { runNewAgent } from '../new-agent';
 import type { StopRecord } from '../record';
 import { BlockingSink, SseSink, type Sink } from '../stream';
 import {
@@ -43,15 +51,18 @@ import {
 	type WorkflowRun,
 } from '../store';
 import {
+	OwnershipError,
 	normalizeUuid,
 	queryDict,
 	resolveFiles,
 	validateInputs,
 	validateModel,
+	type FileAccess,
 	type ResolvedFile,
 	type Spec,
 } from '../validate';
-import { applyHttpFault, didYouMeanFor } from './faults';
+import type { Variants } from '../variants';
+import { applyHttpFault, concurrencyError, didYouMeanFor } from './faults';
 
 function need( ctx: Ctx ): {
 	app: AppDef;
@@ -83,10 +94,17 @@ const FILES: Spec = {
 	items: 'dict',
 };
 
-function checkWorkflowId( app: AppDef, raw: string ): void {
+function checkWorkflowId( app: AppDef, raw: string, v: Variants ): void {
 	const id = normalizeUuid( raw );
 	if ( ! id ) {
 		throw badRequest( `Invalid workflow_id format: '${ raw }'. ` );
+	}
+	if ( v.pinned_versions === 'forbidden' ) {
+		throw new HttpError(
+			403,
+			'workflow_version_execution_not_allowed',
+			MSG_1_16.versionNotAllowed
+		);
 	}
 	if ( id === app.draftWorkflowId ) {
 		throw badRequest(
@@ -126,12 +144,105 @@ function userMessageFiles( ctx: Ctx, files: ResolvedFile[] ): MessageFile[] {
 	} ) );
 }
 
+function variantsOf( ctx: Ctx, d: Directives ): Variants {
+	return { ...ctx.state.variants, ...d.variants };
+}
+
+function accessOf( ctx: Ctx, d: Directives ): FileAccess {
+	const { endUser } = need( ctx );
+	return {
+		owner: endUser,
+		ownership: variantsOf( ctx, d ).upload_ownership,
+	};
+}
+
+/**
+ * Dify 1.14.x: a chatflow that references another user's upload fails inside
+ * the worker, and the HTTP stream stays open without data (pings only) until
+ * Dify's idle timeout, the client leaving or `#fault:pings:SECONDS`.
+ * @param ctx
+ * @param d
+ */
+async function silentStream( ctx: Ctx, d: Directives ): Promise< void > {
+	const state = ctx.state;
+	const sub = new SseSubscriber(
+		state,
+		ctx.res,
+		new Set(),
+		d.pingMs ?? state.options.pingMs
+	);
+	sub.start( ctx.req );
+	ctx.record.status = 200;
+	const wake = new Set< () => void >();
+	ctx.res.on( 'close', () => {
+		for ( const w of [ ...wake ] ) {
+			w();
+		}
+	} );
+	await sleep( state, ( d.pingsSeconds ?? 300 ) * 1000, wake );
+	sub.close();
+}
+
+/**
+ * Validates inputs and files; another user's upload in a chatflow may turn
+ * into the silent stream (null) instead of the 400.
+ * @param ctx
+ * @param app
+ * @param d
+ * @param rawInputs
+ * @param rawFiles
+ */
+function checkInputsAndFiles(
+	ctx: Ctx,
+	app: AppDef,
+	d: Directives,
+	rawInputs: Record< string, unknown >,
+	rawFiles: unknown
+): { inputs: Record< string, unknown >; files: ResolvedFile[] } | null {
+	const access = accessOf( ctx, d );
+	try {
+		return {
+			inputs: validateInputs( app, rawInputs, ctx.state.store, access ),
+			files: resolveFiles( app, rawFiles, ctx.state.store, access ),
+		};
+	} catch ( err ) {
+		if (
+			err instanceof OwnershipError &&
+			app.mode === 'advanced-chat' &&
+			variantsOf( ctx, d ).upload_mismatch === 'silent'
+		) {
+			return null;
+		}
+		throw err;
+	}
+}
+
 async function generate( ctx: Ctx, g: GenRequest ): Promise< void > {
-	const { app, endUser, user } = need( ctx );
+	const { app } = need( ctx );
 	// HTTP-level fault directives apply after validation, before any record is created.
 	if ( await applyHttpFault( ctx, app, g.directives ) ) {
 		return;
 	}
+	const v = variantsOf( ctx, g.directives );
+	const active = ctx.state.activeRequests;
+	const running = active.get( app.id ) ?? 0;
+	if ( v.concurrency_limit > 0 && running >= v.concurrency_limit ) {
+		throw concurrencyError( app, v.concurrency_error, v.concurrency_limit );
+	}
+	active.set( app.id, running + 1 );
+	try {
+		await startRun( ctx, g, v );
+	} finally {
+		active.set( app.id, Math.max( 0, ( active.get( app.id ) ?? 1 ) - 1 ) );
+	}
+}
+
+async function startRun(
+	ctx: Ctx,
+	g: GenRequest,
+	variants: Variants
+): Promise< void > {
+	const { app, endUser, user } = need( ctx );
 	const { state } = ctx;
 	const store = state.store;
 	const task = store.createTask( app, endUser );
@@ -168,7 +279,7 @@ async function generate( ctx: Ctx, g: GenRequest ): Promise< void > {
 		message.messageFiles = userMessageFiles( ctx, g.files );
 	}
 	let run: WorkflowRun | null = null;
-	if ( app.mode === 'workflow' || app.mode === 'advanced-chat' ) {
+	if ( isWorkflowBased( app ) ) {
 		run = {
 			id: randomUUID(),
 			appId: app.id,
@@ -185,10 +296,24 @@ async function generate( ctx: Ctx, g: GenRequest ): Promise< void > {
 			finishedAt: null,
 			elapsedTime: 0,
 			order: store.nextOrder(),
+			pausedNodes: [],
+			files: [],
+			variants: g.directives.variants,
 		};
 		store.runs.set( run.id, run );
+		if ( message ) {
+			message.workflowRunId = run.id;
+		}
 	}
 	const d = g.directives;
+	let delay = state.options.delayMs;
+	if ( d.delayMs !== null ) {
+		delay = d.delayMs;
+	} else if ( d.slow ) {
+		delay = 500;
+	} else if ( d.longKb ) {
+		delay = 0;
+	}
 	const env: RunEnv = {
 		state,
 		app,
@@ -207,17 +332,94 @@ async function generate( ctx: Ctx, g: GenRequest ): Promise< void > {
 			: ( run?.createdAt ?? nowSeconds() ),
 		startedMs: performance.now(),
 		fileBase: d.files === 'relative' ? '' : publicOrigin( ctx ),
+		variants,
+		delayMs: delay,
 	};
-	let delay = state.options.delayMs;
-	if ( d.delayMs !== null ) {
-		delay = d.delayMs;
-	} else if ( d.slow ) {
-		delay = 500;
-	} else if ( d.longKb ) {
-		delay = 0;
-	}
-	let sink: Sink;
+	const outcome = run
+		? await startFlow( ctx, env, g.streaming, run )
+		: await startAnswer( ctx, env, g.streaming );
 	if ( g.streaming ) {
+		return;
+	}
+	respondBlocking( ctx, env, outcome );
+}
+
+/**
+ * A chatflow/workflow run on its channel; resolves at its first pause or its end.
+ * @param ctx
+ * @param env
+ * @param streaming
+ * @param run
+ */
+function startFlow(
+	ctx: Ctx,
+	env: RunEnv,
+	streaming: boolean,
+	run: WorkflowRun
+): Promise< Outcome > {
+	const state = ctx.state;
+	const pingMs = env.directives.pingMs ?? state.options.pingMs;
+	const rt: RunRuntime = {
+		channel: new RunChannel(),
+		snapshot: [],
+		pending: [],
+		pingMs,
+	};
+	state.runtimes.set( run.id, rt );
+	let sink: Sink;
+	if ( streaming ) {
+		// The request's own stream ends when the run pauses; the run goes on.
+		const sub = new SseSubscriber(
+			state,
+			ctx.res,
+			new Set( [ 'workflow_paused' ] ),
+			pingMs
+		);
+		sub.start( ctx.req );
+		ctx.record.status = 200;
+		rt.channel.attach( sub, false );
+		sink = new ChannelSink(
+			state,
+			rt.channel,
+			env.task,
+			env.delayMs,
+			env.variants.detached_runs === 'stop' ? sub : null
+		);
+	} else {
+		sink = new BlockingSink( state, ctx.res, env.task, env.delayMs );
+	}
+	return new Promise< Outcome >( ( resolve ) => {
+		runFlow( env, sink, rt, { onPause: resolve } ).then(
+			resolve,
+			( err: unknown ) => {
+				process.stderr.write(
+					`[dify-emulator] run ${ run.id }: ${ err instanceof Error ? ( err.stack ?? err.message ) : String( err ) }\n`
+				);
+				rt.channel.end();
+				state.runtimes.delete( run.id );
+				resolve( { kind: 'gone' } );
+			}
+		);
+	} );
+}
+
+/**
+ * Chat, completion, agent-chat and New Agent answers on the request's own stream.
+ * @param ctx
+ * @param env
+ * @param streaming
+ */
+async function startAnswer(
+	ctx: Ctx,
+	env: RunEnv,
+	streaming: boolean
+): Promise< Outcome > {
+	const { state } = ctx;
+	const { app, task } = env;
+	const d = env.directives;
+	const delay = env.delayMs;
+	let sink: Sink;
+	if ( streaming ) {
 		const sse = new SseSink(
 			state,
 			ctx.req,
@@ -232,30 +434,26 @@ async function generate( ctx: Ctx, g: GenRequest ): Promise< void > {
 	} else {
 		sink = new BlockingSink( state, ctx.res, task, delay );
 	}
-	let outcome: Outcome;
 	try {
 		switch ( app.mode ) {
 			case 'agent-chat':
-				outcome = await runAgent( env, sink );
-				break;
-			case 'advanced-chat':
-				outcome = await runChatflow( env, sink );
-				break;
-			case 'workflow':
-				outcome = await runWorkflow( env, sink );
-				break;
+				return await runAgent( env, sink );
+			case 'agent':
+				return await runNewAgent( env, sink );
 			default:
-				outcome = await runChatOrCompletion( env, sink );
+				return await runChatOrCompletion( env, sink );
 		}
 	} finally {
 		task.finished = true;
-		if ( g.streaming ) {
+		if ( streaming ) {
 			sink.end();
 		}
 	}
-	if ( g.streaming ) {
-		return;
-	}
+}
+
+function respondBlocking( ctx: Ctx, env: RunEnv, outcome: Outcome ): void {
+	const { app, message, conversation, run } = env;
+	const task = env.task;
 	switch ( outcome.kind ) {
 		case 'message': {
 			const body: Record< string, unknown > = {
@@ -319,10 +517,22 @@ export async function chatMessages( ctx: Ctx ): Promise< void > {
 		typeof p.workflow_id === 'string' &&
 		p.workflow_id
 	) {
-		checkWorkflowId( app, p.workflow_id );
+		checkWorkflowId( app, p.workflow_id, ctx.state.variants );
 	}
 	if ( app.mode === 'agent-chat' && ! streaming ) {
 		throw invalidParam( 'Agent Chat App does not support blocking mode' );
+	}
+	if ( app.mode === 'agent' ) {
+		if ( ! streaming ) {
+			throw badRequest( MSG_1_16.agentStreamingOnly );
+		}
+		if ( ! app.published ) {
+			throw new HttpError(
+				400,
+				'agent_not_published',
+				MSG_1_16.agentNotPublished
+			);
+		}
 	}
 	const query = String( p.query ).replace( /\u0000/g, '' );
 	if ( ! query ) {
@@ -347,12 +557,18 @@ export async function chatMessages( ctx: Ctx ): Promise< void > {
 			);
 		}
 	}
-	const inputs = validateInputs(
+	const checked = checkInputsAndFiles(
+		ctx,
 		app,
+		directives,
 		p.inputs as Record< string, unknown >,
-		ctx.state.store
+		p.files
 	);
-	const files = resolveFiles( app, p.files, ctx.state.store );
+	if ( ! checked ) {
+		await silentStream( ctx, directives );
+		return;
+	}
+	const { inputs, files } = checked;
 	await generate( ctx, {
 		query,
 		text: cleaned,
@@ -377,19 +593,21 @@ export async function completionMessages( ctx: Ctx ): Promise< void > {
 		[ 'response_mode', RESPONSE_MODE ],
 		[ 'retriever_from', { kind: 'str', required: false } ],
 	] );
-	const inputs = validateInputs(
-		app,
-		p.inputs as Record< string, unknown >,
-		ctx.state.store
-	);
-	const files = resolveFiles( app, p.files, ctx.state.store );
 	const bodyQuery =
 		typeof p.query === 'string' ? p.query.replace( /\u0000/g, '' ) : '';
+	const rawInputs = p.inputs as Record< string, unknown >;
 	const prompt =
-		typeof inputs.query === 'string' && inputs.query
-			? inputs.query
+		typeof rawInputs.query === 'string' && rawInputs.query
+			? rawInputs.query.replace( /\u0000/g, '' )
 			: bodyQuery;
 	const { directives, cleaned } = parseDirectives( prompt );
+	const { inputs, files } = checkInputsAndFiles(
+		ctx,
+		app,
+		directives,
+		rawInputs,
+		p.files
+	) ?? { inputs: {}, files: [] };
 	await generate( ctx, {
 		query: bodyQuery,
 		text: cleaned,
@@ -416,19 +634,21 @@ async function workflowRunCommon(
 		[ 'response_mode', RESPONSE_MODE ],
 	] );
 	if ( byId !== null ) {
-		checkWorkflowId( app, byId );
+		checkWorkflowId( app, byId, ctx.state.variants );
 	}
-	const inputs = validateInputs(
-		app,
-		p.inputs as Record< string, unknown >,
-		ctx.state.store
-	);
-	const files = resolveFiles( app, p.files, ctx.state.store );
+	const rawInputs = p.inputs as Record< string, unknown >;
 	let prompt = typeof body.query === 'string' ? body.query : '';
-	if ( typeof inputs.query === 'string' && inputs.query ) {
-		prompt = inputs.query;
+	if ( typeof rawInputs.query === 'string' && rawInputs.query ) {
+		prompt = rawInputs.query.replace( /\u0000/g, '' );
 	}
 	const { directives, cleaned } = parseDirectives( prompt );
+	const { inputs, files } = checkInputsAndFiles(
+		ctx,
+		app,
+		directives,
+		rawInputs,
+		p.files
+	) ?? { inputs: {}, files: [] };
 	await generate( ctx, {
 		query: prompt,
 		text: cleaned,
@@ -507,11 +727,15 @@ export function workflowRunDetail( ctx: Ctx ): void {
 	if ( ! app ) {
 		throw new Error( 'route requires an app' );
 	}
-	if ( app.mode !== 'workflow' && app.mode !== 'advanced-chat' ) {
+	if ( ! isWorkflowBased( app ) ) {
 		throw notWorkflowApp();
 	}
+	const v = ctx.state.variants;
 	const run = ctx.state.store.runs.get( ctx.params.workflow_run_id ?? '' );
 	if ( ! run || run.appId !== app.id ) {
+		if ( v.run_detail_unknown === '404' ) {
+			throw notFound( MSG_1_16.runDetailNotFound );
+		}
 		sendJson( ctx, 200, {
 			id: null,
 			workflow_id: null,
@@ -531,8 +755,12 @@ export function workflowRunDetail( ctx: Ctx ): void {
 		id: run.id,
 		workflow_id: run.workflowId,
 		status: run.status,
+		// `inputs` stays a JSON string; `outputs` became an object.
 		inputs: pyJsonDumps( run.inputs ),
-		outputs: pyJsonDumps( run.outputs ),
+		outputs:
+			v.run_detail_outputs === 'object'
+				? run.outputs
+				: pyJsonDumps( run.outputs ),
 		error: run.error,
 		total_steps: run.totalSteps,
 		total_tokens: run.totalTokens,
@@ -553,14 +781,19 @@ export function workflowLogs( ctx: Ctx ): void {
 			'status',
 			{
 				kind: 'literal',
-				values: [ 'succeeded', 'failed', 'stopped' ],
+				values: [ 'succeeded', 'failed', 'stopped', 'paused' ],
 				required: false,
 			},
 		],
 		[ 'created_by_end_user_session_id', { kind: 'str', required: false } ],
+		[ 'created_by_account', { kind: 'str', required: false } ],
 		[ 'page', { kind: 'int', required: false, min: 1, max: 99999 } ],
 		[ 'limit', { kind: 'int', required: false, min: 1, max: 100 } ],
 	] );
+	if ( typeof q.created_by_account === 'string' && q.created_by_account ) {
+		// Runs started by console accounts are filtered by e-mail; the emulator has no accounts.
+		throw invalidParam( `Account not found: ${ q.created_by_account }` );
+	}
 	const page = ( q.page as number | undefined ) ?? 1;
 	const limit = ( q.limit as number | undefined ) ?? 20;
 	const store = ctx.state.store;

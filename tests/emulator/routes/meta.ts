@@ -1,4 +1,4 @@
-/** GET /, /info, /meta, /site, /parameters (§1, §12). */
+/** GET /, /info, /meta, /site, /parameters. */
 import {
 	infoJson,
 	metaJson,
@@ -6,7 +6,9 @@ import {
 	siteJson,
 	type AppDef,
 } from '../apps';
-import { SERVER_VERSION, sendJson, type Ctx } from '../context';
+import { publicOrigin, sendJson, type Ctx } from '../context';
+import { HttpError, MSG_1_16 } from '../errors';
+import { uploadPreviewUrl } from '../modes';
 
 function app( ctx: Ctx ): AppDef {
 	if ( ! ctx.app ) {
@@ -19,7 +21,7 @@ export function index( ctx: Ctx ): void {
 	sendJson( ctx, 200, {
 		welcome: 'Dify OpenAPI',
 		api_version: 'v1',
-		server_version: SERVER_VERSION,
+		server_version: ctx.state.variants.server_version,
 	} );
 }
 
@@ -32,9 +34,24 @@ export function meta( ctx: Ctx ): void {
 }
 
 export function site( ctx: Ctx ): void {
-	sendJson( ctx, 200, siteJson( app( ctx ) ) );
+	const a = app( ctx );
+	const icon = a.site.icon;
+	// An image icon is an upload; its link is signed like every file link.
+	const iconUrl =
+		icon.type === 'image'
+			? uploadPreviewUrl( publicOrigin( ctx ), icon.uploadId )
+			: null;
+	sendJson( ctx, 200, siteJson( a, iconUrl ) );
 }
 
 export function parameters( ctx: Ctx ): void {
-	sendJson( ctx, 200, parametersJson( app( ctx ) ) );
+	const a = app( ctx );
+	if ( a.mode === 'agent' && ! a.published ) {
+		throw new HttpError(
+			400,
+			'agent_not_published',
+			MSG_1_16.agentNotPublished
+		);
+	}
+	sendJson( ctx, 200, parametersJson( a ) );
 }

@@ -16,10 +16,10 @@ describe( 'GET /v1/', () => {
 		assert.equal( r.status, 200 );
 		assert.equal(
 			r.text,
-			'{"welcome":"Dify OpenAPI","api_version":"v1","server_version":"1.12.1"}\n'
+			'{"welcome":"Dify OpenAPI","api_version":"v1","server_version":"1.16.0"}\n'
 		);
 		assert.equal( r.headers[ 'content-type' ], 'application/json' );
-		assert.equal( r.headers[ 'x-version' ], '1.12.1' );
+		assert.equal( r.headers[ 'x-version' ], '1.16.0' );
 		assert.equal( r.headers[ 'x-env' ], 'PRODUCTION' );
 	} );
 
@@ -464,14 +464,15 @@ describe( 'metadata endpoints (§12)', () => {
 			'icon_type',
 			'icon',
 			'icon_background',
+			'icon_url',
 			'description',
 			'copyright',
 			'privacy_policy',
+			'input_placeholder',
 			'custom_disclaimer',
 			'default_language',
 			'show_workflow_steps',
 			'use_icon_as_answer_icon',
-			'icon_url',
 		] );
 		// non-ASCII is \u-escaped in ordinary bodies
 		assert.ok( /\\ud83e\\udd16/.test( r.text ) );

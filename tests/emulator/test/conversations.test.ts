@@ -2,7 +2,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningEmulator } from '../server';
-import { KEY, UNKNOWN_UUID, call, chatBody, obj, start } from './helpers';
+import {
+	KEY,
+	UNKNOWN_UUID,
+	call,
+	chatBody,
+	obj,
+	setVariants,
+	start,
+} from './helpers';
 
 let emu: RunningEmulator;
 before( async () => {
@@ -109,7 +117,7 @@ describe( 'conversation continuation and ownership', () => {
 		);
 	} );
 
-	it( 'lists only the user’s own conversations; DELETE of another user’s conversation still succeeds (quirk)', async () => {
+	it( 'lists only the user’s own conversations; DELETE checks ownership (1.16: 404), or not (1.12.1 variant: 204)', async () => {
 		const mine = await ask( 'owned by alice', { user: 'alice-list' } );
 		await ask( 'owned by bob', { user: 'bob-list' } );
 		const list = obj(
@@ -130,29 +138,61 @@ describe( 'conversation continuation and ownership', () => {
 			list.data[ 0 ].introduction,
 			'Hello! I am the Dify emulator. Ask me anything and I will answer in markdown.'
 		);
-		const del = await call(
+		const foreign = await call(
 			emu,
 			'DELETE',
 			`conversations/${ mine.conversation_id }`,
 			{ json: { user: 'bob-list' } }
 		);
-		assert.equal( del.status, 204 );
-		assert.equal( del.raw.length, 0 );
-		const remaining = obj(
-			await call( emu, 'GET', 'conversations?user=alice-list' )
-		);
-		assert.equal(
-			remaining.data.length,
-			0,
-			'hard-deleted by a foreign user'
-		);
+		assert.equal( foreign.status, 404 );
+		assert.deepEqual( obj( foreign ), {
+			code: 'not_found',
+			message: 'Conversation Not Exists.',
+			status: 404,
+		} );
 		const unknown = await call(
 			emu,
 			'DELETE',
 			`conversations/${ UNKNOWN_UUID }`,
 			{ json: {} }
 		);
-		assert.equal( unknown.status, 204 );
+		assert.equal( unknown.status, 404 );
+		try {
+			await setVariants( emu, { conversation_delete: '204' } );
+			const del = await call(
+				emu,
+				'DELETE',
+				`conversations/${ mine.conversation_id }`,
+				{ json: { user: 'bob-list' } }
+			);
+			assert.equal( del.status, 204 );
+			assert.equal( del.raw.length, 0 );
+			const remaining = obj(
+				await call( emu, 'GET', 'conversations?user=alice-list' )
+			);
+			assert.equal(
+				remaining.data.length,
+				0,
+				'hard-deleted by a foreign user'
+			);
+			const gone = await call(
+				emu,
+				'DELETE',
+				`conversations/${ UNKNOWN_UUID }`,
+				{ json: {} }
+			);
+			assert.equal( gone.status, 204 );
+		} finally {
+			await setVariants( emu, null );
+		}
+		const own = await ask( 'owned again', { user: 'alice-list' } );
+		const ok = await call(
+			emu,
+			'DELETE',
+			`conversations/${ own.conversation_id }`,
+			{ json: { user: 'alice-list' } }
+		);
+		assert.equal( ok.status, 204 );
 	} );
 
 	it( 'names: provisional without auto-generation, generated otherwise; rename rules', async () => {
@@ -340,6 +380,12 @@ describe( 'GET /messages', () => {
 			'inputs',
 			'query',
 			'answer',
+			'message_tokens',
+			'answer_tokens',
+			'total_tokens',
+			'provider_response_latency',
+			'total_price',
+			'currency',
 			'feedback',
 			'retriever_resources',
 			'created_at',
@@ -347,7 +393,20 @@ describe( 'GET /messages', () => {
 			'message_files',
 			'status',
 			'error',
+			'extra_contents',
 		] );
+		assert.equal(
+			m.parent_message_id,
+			'00000000-0000-0000-0000-000000000000'
+		);
+		assert.ok(
+			Number.isInteger( m.message_tokens ) && m.message_tokens > 0
+		);
+		assert.equal( m.total_tokens, m.message_tokens + m.answer_tokens );
+		assert.equal( typeof m.provider_response_latency, 'number' );
+		assert.match( m.total_price, /^\d+\.\d{7}$/ );
+		assert.equal( m.currency, 'USD' );
+		assert.deepEqual( m.extra_contents, [] );
 		assert.equal( m.query, 'history 0' );
 		assert.equal( m.answer, first.answer );
 		assert.equal( m.status, 'normal' );

@@ -535,15 +535,13 @@ describe( 'feature directives', () => {
 				} ).done
 			).text
 		);
+		const cfEnd = cf.find( ( e ) => e.event === 'message_end' ) ?? {};
 		assert.equal(
-			cf.at( -1 )?.files.length,
+			cfEnd.files.length,
 			1,
 			'chatflow message_end lists the file'
 		);
-		assert.equal(
-			cf.at( -1 )?.files[ 0 ].dify_model_identity,
-			'__dify__file__'
-		);
+		assert.equal( cfEnd.files[ 0 ].dify_model_identity, '__dify__file__' );
 	} );
 
 	it( '#tts adds tts_message chunks and tts_message_end after message_end', async () => {

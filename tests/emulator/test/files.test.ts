@@ -12,6 +12,7 @@ import {
 	multipart,
 	obj,
 	openStream,
+	setVariants,
 	start,
 	streamBody,
 } from './helpers';
@@ -71,7 +72,9 @@ describe( 'POST /files/upload', () => {
 			'tenant_id',
 			'conversation_id',
 			'file_key',
+			'reference',
 		] );
+		assert.equal( r.body.reference, null );
 		assert.match( r.body.id, UUID_RE );
 		assert.equal( r.body.name, 'photo.png' );
 		assert.equal( r.body.size, PNG.length );
@@ -153,7 +156,7 @@ describe( 'POST /files/upload', () => {
 		} );
 	} );
 
-	it( 'empty filename → 400; bad characters → invalid_param', async () => {
+	it( 'empty filename → 400; path separators → invalid_param (1.12.1 variant: also : * ? " < > |)', async () => {
 		const empty = await upload( [
 			{
 				name: 'file',
@@ -167,22 +170,33 @@ describe( 'POST /files/upload', () => {
 			message: 'The specified filename does not exist.',
 			status: 400,
 		} );
-		const bad = await upload( [
+		const part = ( filename: string ) => [
 			{
 				name: 'file',
-				filename: 'a:b.txt',
+				filename,
 				contentType: 'text/plain',
 				data: 'a',
 			},
-		] );
+		];
+		const bad = await upload( part( 'a/b.txt' ) );
 		assert.deepEqual( bad.body, {
 			code: 'invalid_param',
 			message: 'Filename contains invalid characters',
 			status: 400,
 		} );
+		assert.equal( ( await upload( part( 'a:b.txt' ) ) ).status, 201 );
+		try {
+			await setVariants( emu, { upload_filename: 'strict' } );
+			assert.equal(
+				( await upload( part( 'a:b.txt' ) ) ).body.code,
+				'invalid_param'
+			);
+		} finally {
+			await setVariants( emu, null );
+		}
 	} );
 
-	it( 'over the per-category limit → 413 file_too_large (literal placeholder)', async () => {
+	it( 'over the per-category limit → 413 file_too_large (empty message; 1.12.1: a literal placeholder)', async () => {
 		const big = await upload( [
 			{
 				name: 'file',
@@ -194,9 +208,23 @@ describe( 'POST /files/upload', () => {
 		assert.equal( big.status, 413 );
 		assert.deepEqual( big.body, {
 			code: 'file_too_large',
-			message: 'File size exceeded. {message}',
+			message: '',
 			status: 413,
 		} );
+		try {
+			await setVariants( emu, { profile: '1.12.1' } );
+			const old = await upload( [
+				{
+					name: 'file',
+					filename: 'big.png',
+					contentType: 'image/png',
+					data: Buffer.alloc( 1025 ),
+				},
+			] );
+			assert.equal( old.body.message, 'File size exceeded. {message}' );
+		} finally {
+			await setVariants( emu, null );
+		}
 		// a document has its own (larger) limit
 		const doc = await upload( [
 			{
@@ -233,7 +261,7 @@ describe( 'POST /files/upload', () => {
 } );
 
 describe( 'files in chat messages (§9.1)', () => {
-	it( 'accepts an uploaded file; chat deltas are labelled message_file (1.12 quirk); history lists it', async () => {
+	it( 'accepts a file uploaded by the same user; history lists it; message_file deltas only as the 1.12 variant', async () => {
 		const up = await upload( [
 			{
 				name: 'file',
@@ -241,6 +269,7 @@ describe( 'files in chat messages (§9.1)', () => {
 				contentType: 'image/png',
 				data: PNG,
 			},
+			{ name: 'user', data: 'alice' },
 		] );
 		const files = [
 			{
@@ -260,8 +289,20 @@ describe( 'files in chat messages (§9.1)', () => {
 			( e ) => 'answer' in e && e.event !== 'message_end'
 		);
 		assert.ok( deltas.length > 0 );
-		assert.ok( deltas.every( ( e ) => e.event === 'message_file' ) );
-		assert.ok( deltas.every( ( e ) => ! ( 'url' in e ) ) );
+		assert.ok( deltas.every( ( e ) => e.event === 'message' ) );
+		const quirk = dataEvents(
+			(
+				await openStream( emu, '/v1/chat-messages', {
+					json: streamBody(
+						'#echo look again #variant:message_file_deltas:on',
+						{ files }
+					),
+				} ).done
+			).text
+		).filter( ( e ) => 'answer' in e && e.event !== 'message_end' );
+		assert.ok( quirk.length > 0 );
+		assert.ok( quirk.every( ( e ) => e.event === 'message_file' ) );
+		assert.ok( quirk.every( ( e ) => ! ( 'url' in e ) ) );
 		const conv = events[ 0 ]?.conversation_id;
 		const h = obj(
 			await call(
@@ -298,7 +339,11 @@ describe( 'files in chat messages (§9.1)', () => {
 			`files/${ up.body.id }/preview`,
 			{ key: KEY.plain }
 		);
-		assert.equal( obj( foreign ).code, 'file_access_denied' );
+		assert.deepEqual( obj( foreign ), {
+			code: 'file_access_denied',
+			message: 'Access to the requested file is denied.',
+			status: 403,
+		} );
 	} );
 
 	it( 'preview of a file not yet used in a message → 404 file_not_found', async () => {
@@ -313,7 +358,7 @@ describe( 'files in chat messages (§9.1)', () => {
 		const r = await call( emu, 'GET', `files/${ up.body.id }/preview` );
 		assert.deepEqual( obj( r ), {
 			code: 'file_not_found',
-			message: 'File not found in message context',
+			message: 'The requested file was not found.',
 			status: 404,
 		} );
 	} );
@@ -494,10 +539,27 @@ describe( 'audio', () => {
 			contentType: ok.contentType,
 		} );
 		assert.deepEqual( obj( off ), {
-			code: 'invalid_param',
-			message: 'Speech to text is not enabled',
+			code: 'speech_to_text_disabled',
+			message: 'Speech to text is disabled.',
 			status: 400,
 		} );
+		try {
+			await setVariants( emu, {
+				speech_to_text_error: 'invalid_param',
+			} );
+			const old = await call( emu, 'POST', 'audio-to-text', {
+				key: KEY.plain,
+				body: ok.body,
+				contentType: ok.contentType,
+			} );
+			assert.deepEqual( obj( old ), {
+				code: 'invalid_param',
+				message: 'Speech to text is not enabled',
+				status: 400,
+			} );
+		} finally {
+			await setVariants( emu, null );
+		}
 	} );
 
 	it( 'text-to-audio returns audio/mpeg, null for unknown messages, and needs JSON', async () => {

@@ -14,6 +14,10 @@ export const KEY = {
 	workflow: 'app-emulator-workflow',
 	plain: 'app-emulator-plain',
 	disabled: 'app-emulator-disabled',
+	newAgent: 'app-emulator-new-agent',
+	unpublished: 'app-emulator-new-agent-unpublished',
+	approval: 'app-emulator-approval',
+	form: 'app-emulator-form',
 } as const;
 
 export function start(
@@ -178,18 +182,31 @@ export interface LiveStream {
 	abort: () => void;
 }
 
+/**
+ * A streaming request read as it arrives: POST with a JSON body, or GET
+ * (`method: 'GET'`, no body) for the resume endpoint.
+ * @param emu
+ * @param path
+ * @param o
+ */
 export function openStream(
 	emu: RunningEmulator,
 	path: string,
-	o: CallOptions
+	o: CallOptions & { method?: 'GET' | 'POST' }
 ): LiveStream {
+	const method = o.method ?? 'POST';
 	const headers: Record< string, string > = {
 		...o.headers,
 		Authorization: `Bearer ${ o.key ?? KEY.chat }`,
 	};
-	const body = Buffer.from( JSON.stringify( o.json ?? {} ) );
-	headers[ 'Content-Type' ] = 'application/json';
-	headers[ 'Content-Length' ] = String( body.length );
+	const body =
+		method === 'POST'
+			? Buffer.from( JSON.stringify( o.json ?? {} ) )
+			: Buffer.alloc( 0 );
+	if ( method === 'POST' ) {
+		headers[ 'Content-Type' ] = 'application/json';
+		headers[ 'Content-Length' ] = String( body.length );
+	}
 	let text = '';
 	let ended = false;
 	const waiters: Array< {
@@ -238,7 +255,7 @@ export function openStream(
 		{
 			host: '127.0.0.1',
 			port: emu.port,
-			method: 'POST',
+			method,
 			path,
 			headers,
 			agent: false,
@@ -261,7 +278,7 @@ export function openStream(
 		resolveStatus( 0 );
 		finish( true );
 	} );
-	req.end( body );
+	req.end( method === 'POST' ? body : undefined );
 	return {
 		status,
 		headers: hdrs,
@@ -329,4 +346,80 @@ export function streamBody(
 	extra: Record< string, unknown > = {}
 ): Record< string, unknown > {
 	return chatBody( query, { response_mode: 'streaming', ...extra } );
+}
+
+/**
+ * Reads a whole stream and returns its data events.
+ * @param emu
+ * @param path
+ * @param o
+ */
+export async function streamEvents(
+	emu: RunningEmulator,
+	path: string,
+	o: CallOptions & { method?: 'GET' | 'POST' }
+): Promise< Array< Record< string, any > > > {
+	return dataEvents( ( await openStream( emu, path, o ).done ).text );
+}
+
+export function names( events: Array< Record< string, any > > ): string[] {
+	return events.map( ( e ) => String( e.event ) );
+}
+
+/**
+ * Uploads a small file as `user` (multipart) and returns its id.
+ * @param emu
+ * @param user
+ * @param o
+ * @param o.key
+ * @param o.filename
+ * @param o.contentType
+ */
+export async function uploadAs(
+	emu: RunningEmulator,
+	user: string | null,
+	o: { key?: string; filename?: string; contentType?: string } = {}
+): Promise< string > {
+	const parts: Parameters< typeof multipart >[ 0 ] = [
+		{
+			name: 'file',
+			filename: o.filename ?? 'note.txt',
+			contentType: o.contentType ?? 'text/plain',
+			data: 'hello',
+		},
+	];
+	if ( user !== null ) {
+		parts.push( { name: 'user', data: user } );
+	}
+	const mp = multipart( parts );
+	const r = await call( emu, 'POST', 'files/upload', {
+		key: o.key ?? KEY.chat,
+		body: mp.body,
+		contentType: mp.contentType,
+	} );
+	if ( r.status !== 201 ) {
+		throw new Error( `upload failed: ${ r.status } ${ r.text }` );
+	}
+	return String( obj( r ).id );
+}
+
+/**
+ * Changes this emulator's variants (PUT /__emulator/variants); `null` restores
+ * what it started with.
+ * @param emu
+ * @param variants
+ */
+export async function setVariants(
+	emu: RunningEmulator,
+	variants: Record< string, unknown > | null
+): Promise< Record< string, any > > {
+	const r = await fetch( `${ emu.origin }/__emulator/variants`, {
+		method: variants === null ? 'DELETE' : 'PUT',
+		headers: { 'Content-Type': 'application/json' },
+		body: variants === null ? undefined : JSON.stringify( variants ),
+	} );
+	if ( r.status !== 200 ) {
+		throw new Error( `variants: ${ r.status } ${ await r.text() }` );
+	}
+	return ( await r.json() ) as Record< string, any >;
 }

@@ -11,6 +11,7 @@ import {
 	dataEvents,
 	obj,
 	openStream,
+	setVariants,
 	start,
 	streamBody,
 } from './helpers';
@@ -121,11 +122,25 @@ describe( 'wrong-mode errors', () => {
 			const r = await call( emu, 'GET', 'workflows/run/unknown-id', {
 				key,
 			} );
+			assert.equal( r.status, 404 );
+			assert.deepEqual( obj( r ), {
+				code: 'not_found',
+				message: 'Workflow run not found.',
+				status: 404,
+			} );
+		}
+		try {
+			await setVariants( emu, { run_detail_unknown: 'null_200' } );
+			const r = await call( emu, 'GET', 'workflows/run/unknown-id', {
+				key: KEY.workflow,
+			} );
 			assert.equal( r.status, 200 );
 			assert.ok(
 				Object.values( obj( r ) ).every( ( v ) => v === null ),
-				'unknown run: every field null'
+				'1.12.1: every field null'
 			);
+		} finally {
+			await setVariants( emu, null );
 		}
 	} );
 } );
@@ -284,7 +299,7 @@ describe( 'agent-chat', () => {
 } );
 
 describe( 'advanced-chat (chatflow)', () => {
-	it( 'interleaves workflow events with message events and ends with message_end files []', async () => {
+	it( 'interleaves workflow events with message events and ends with message_end (files []) then workflow_finished', async () => {
 		const events = dataEvents(
 			(
 				await openStream( emu, '/v1/chat-messages', {
@@ -295,9 +310,10 @@ describe( 'advanced-chat (chatflow)', () => {
 		);
 		const names = events.map( ( e ) => e.event );
 		assert.equal( names[ 0 ], 'workflow_started' );
+		// Dify 1.13.1+: message_end first (1.12.1 sent workflow_finished first).
 		assert.deepEqual( names.slice( -2 ), [
-			'workflow_finished',
 			'message_end',
+			'workflow_finished',
 		] );
 		const firstMessage = names.indexOf( 'message' );
 		const llmStart = events.findIndex(
@@ -325,7 +341,9 @@ describe( 'advanced-chat (chatflow)', () => {
 			'workflow_id',
 			'inputs',
 			'created_at',
+			'reason',
 		] );
+		assert.equal( started.data.reason, 'initial' );
 		const sys = Object.keys( started.data.inputs ).filter( ( k ) =>
 			k.startsWith( 'sys.' )
 		);
@@ -360,14 +378,14 @@ describe( 'advanced-chat (chatflow)', () => {
 			'loop_id',
 			'agent_strategy',
 		] );
-		const finished = events.at( -2 ) ?? {};
+		const finished = events.at( -1 ) ?? {};
 		assert.equal( finished.data.status, 'succeeded' );
 		assert.deepEqual( finished.data.created_by, {
 			id: finished.data.created_by.id,
 			user: 'alice',
 		} );
 		assert.match( finished.data.created_by.id, UUID_RE );
-		const end = events.at( -1 ) ?? {};
+		const end = events.at( -2 ) ?? {};
 		assert.deepEqual( end.files, [] );
 		assert.equal( typeof end.metadata.usage.time_to_first_token, 'number' );
 		const answer = events
@@ -375,7 +393,7 @@ describe( 'advanced-chat (chatflow)', () => {
 			.map( ( e ) => e.answer )
 			.join( '' );
 		assert.equal( finished.data.outputs.answer, answer );
-		// the run can be fetched afterwards, inputs/outputs as JSON strings
+		// the run can be fetched afterwards: inputs a JSON string, outputs an object
 		const run = obj(
 			await call(
 				emu,
@@ -386,7 +404,24 @@ describe( 'advanced-chat (chatflow)', () => {
 		);
 		assert.equal( run.status, 'succeeded' );
 		assert.equal( typeof run.inputs, 'string' );
-		assert.equal( JSON.parse( run.outputs ).answer, answer );
+		assert.equal( run.outputs.answer, answer );
+	} );
+
+	it( 'the 1.12.1 order (workflow_finished, then message_end) is a variant', async () => {
+		const events = dataEvents(
+			(
+				await openStream( emu, '/v1/chat-messages', {
+					key: KEY.chatflow,
+					json: streamBody(
+						'old order #variant:chatflow_order:workflow_finished_first'
+					),
+				} ).done
+			).text
+		);
+		assert.deepEqual(
+			events.slice( -2 ).map( ( e ) => e.event ),
+			[ 'workflow_finished', 'message_end' ]
+		);
 	} );
 
 	it( 'blocking returns mode advanced-chat; a conversation variable counts the turns', async () => {

@@ -153,24 +153,33 @@ describe( 'chat stop', () => {
 		assert.equal( events.at( -1 )?.event, 'message_end' );
 	} );
 
-	it( 'chatflow stop: workflow_finished stopped, then message_end', async () => {
-		const s = openStream( emu, '/v1/chat-messages', {
-			key: KEY.chatflow,
-			json: streamBody( 'chatflow stop' ),
+	for ( const [ order, tail ] of [
+		[ 'message_end_first', [ 'message_end', 'workflow_finished' ] ],
+		[ 'workflow_finished_first', [ 'workflow_finished', 'message_end' ] ],
+	] as const ) {
+		it( `chatflow stop (${ order }): workflow_finished stopped and message_end`, async () => {
+			const s = openStream( emu, '/v1/chat-messages', {
+				key: KEY.chatflow,
+				json: streamBody(
+					`chatflow stop #variant:chatflow_order:${ order }`
+				),
+			} );
+			const e = await s.waitFor( ( x ) => x.event === 'message' );
+			await call( emu, 'POST', `chat-messages/${ e.task_id }/stop`, {
+				key: KEY.chatflow,
+				json: { user: 'alice' },
+			} );
+			const events = dataEvents( ( await s.done ).text );
+			assert.deepEqual(
+				events.slice( -2 ).map( ( x ) => x.event ),
+				tail
+			);
+			const finished =
+				events.find( ( x ) => x.event === 'workflow_finished' ) ?? {};
+			assert.equal( finished.data.status, 'stopped' );
+			assert.equal( finished.data.error, 'Stopped by user.' );
 		} );
-		const e = await s.waitFor( ( x ) => x.event === 'message' );
-		await call( emu, 'POST', `chat-messages/${ e.task_id }/stop`, {
-			key: KEY.chatflow,
-			json: { user: 'alice' },
-		} );
-		const events = dataEvents( ( await s.done ).text );
-		assert.deepEqual(
-			events.slice( -2 ).map( ( x ) => x.event ),
-			[ 'workflow_finished', 'message_end' ]
-		);
-		assert.equal( events.at( -2 )?.data.status, 'stopped' );
-		assert.equal( events.at( -2 )?.data.error, 'Stopped by user.' );
-	} );
+	}
 
 	it( 'chatflow stop with #fault:stop-race: workflow_finished failed + error event', async () => {
 		const s = openStream( emu, '/v1/chat-messages', {

@@ -91,7 +91,7 @@ describe( 'SSE framing, byte level', () => {
 		);
 		assert.equal( headers[ 'transfer-encoding' ], 'chunked' );
 		assert.equal( headers[ 'content-length' ], undefined );
-		assert.equal( headers[ 'x-version' ], '1.12.1' );
+		assert.equal( headers[ 'x-version' ], '1.16.0' );
 		const { text, aborted } = await s.done;
 		assert.equal( aborted, false );
 		assert.ok( text.endsWith( '\n\n' ) );
