@@ -48,6 +48,9 @@ function sql( query: string ): string[] {
 		.filter( ( row ) => row !== '' );
 }
 
+/** What the database holds of the plugin before it is installed and after it is deleted. */
+const NOTHING = { options: [], tables: [], userMeta: [], cron: [] };
+
 /** Everything of the plugin's that the database can hold, by kind. */
 function leftovers() {
 	return {
@@ -178,12 +181,7 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 		expect(
 			fs.existsSync( `${ WP_DIR }/wp-content/plugins/dify-chatbot` )
 		).toBe( false );
-		expect( leftovers() ).toEqual( {
-			options: [],
-			tables: [],
-			userMeta: [],
-			cron: [],
-		} );
+		expect( leftovers() ).toEqual( NOTHING );
 	} );
 
 	await test.step( 'the admin logs in', async () => {
@@ -351,11 +349,6 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 		expect(
 			fs.existsSync( `${ WP_DIR }/wp-content/plugins/dify-chatbot` )
 		).toBe( false );
-		expect( leftovers() ).toEqual( {
-			options: [],
-			tables: [],
-			userMeta: [],
-			cron: [],
-		} );
+		expect( leftovers() ).toEqual( NOTHING );
 	} );
 } );
