@@ -19,6 +19,11 @@ import { EMULATOR_URL, recordedRequests, lastSeq } from '../utils/emulator';
 const ZIP = process.env.DIFY_CHATBOT_ZIP ?? path.resolve( 'dify-chatbot.zip' );
 const WP_DIR =
 	process.env.WP_INSTALL_DIR ?? path.resolve( '.wp/install/wordpress' );
+/**
+ * The most to wait for a wp-admin page or a REST answer: on a loaded machine one can take tens of
+ * seconds. A ceiling for waiting, not a measure of speed.
+ */
+const SLOW = { timeout: 60_000 };
 
 /**
  * Rows of one SQL query on the site's MariaDB database, with the site's own credentials.
@@ -116,9 +121,12 @@ async function uploadPlugin(
 		.locator( '.wrap' )
 		.getByRole( 'link', { name: /^Add (New )?Plugin$/ } )
 		.click();
+	// The toggle becomes a button when the page's scripts have run: after its load event.
+	await page.waitForURL( /\/plugin-install\.php$/ );
 	await page.getByRole( 'button', { name: 'Upload Plugin' } ).click();
 	await page.locator( '#pluginzip' ).setInputFiles( file );
 	await page.getByRole( 'button', { name: 'Install Now' } ).click();
+	await page.waitForURL( /\/update\.php\?action=upload-plugin/ );
 }
 
 /**
@@ -189,15 +197,16 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 		await page.getByLabel( 'Username or Email Address' ).fill( 'admin' );
 		await page.getByLabel( 'Password', { exact: true } ).fill( 'password' );
 		await page.getByRole( 'button', { name: 'Log In' } ).click();
-		await expect( page ).toHaveURL( /\/wp-admin\/?$/ );
+		await page.waitForURL( /\/wp-admin\/?$/ );
 	} );
 
 	await test.step( 'uploads the zip and activates the plugin', async () => {
 		await uploadPlugin( page, ZIP );
 		await expect(
 			page.getByText( 'Plugin installed successfully.' )
-		).toBeVisible( { timeout: 60_000 } );
+		).toBeVisible( SLOW );
 		await page.getByRole( 'link', { name: 'Activate Plugin' } ).click();
+		await page.waitForURL( /\/plugins\.php\?activate=true/ );
 		await expect( page.getByText( 'Plugin activated.' ) ).toBeVisible();
 		const row = page.locator( 'tr[data-slug="dify-chatbot"]' );
 		await expect( row ).toHaveClass( /\bactive\b/ );
@@ -219,7 +228,8 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 		} );
 		await expect( notice ).toBeVisible();
 		await notice.getByRole( 'link', { name: 'Dismiss' } ).click();
-		await expect( notice ).toHaveCount( 0 );
+		// admin-post.php records it and sends the admin back to the same page, without the notice.
+		await expect( notice ).toHaveCount( 0, SLOW );
 		expect( leftovers().userMeta ).toEqual( [
 			'dify_chatbot_notice_dismissed',
 		] );
@@ -231,6 +241,9 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 			.locator( '#menu-settings' )
 			.getByRole( 'link', { name: 'Dify Chatbot' } )
 			.click();
+		await page.waitForURL( /options-general\.php\?page=dify-chatbot/ );
+		// The screen renders once its settings have come over REST.
+		await expect( page.getByLabel( 'API base URL' ) ).toBeVisible( SLOW );
 		await page.getByLabel( 'API base URL' ).fill( `${ EMULATOR_URL }/v1` );
 		await page.getByLabel( 'API key', { exact: true } ).fill( API_KEY );
 		await page.getByRole( 'button', { name: 'Save settings' } ).click();
@@ -238,11 +251,11 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 			page.getByText(
 				`A key is saved (ends in …${ API_KEY.slice( -4 ) })`
 			)
-		).toBeVisible();
+		).toBeVisible( SLOW );
 		await page.getByRole( 'button', { name: 'Test connection' } ).click();
-		await expect(
-			page.getByText( /Connected to .*\(chat\)/ )
-		).toBeVisible();
+		await expect( page.getByText( /Connected to .*\(chat\)/ ) ).toBeVisible(
+			SLOW
+		);
 	} );
 
 	let postId = 0;
@@ -307,13 +320,14 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 		} );
 		await expect(
 			page.getByText( 'This plugin is already installed.' )
-		).toBeVisible( { timeout: 60_000 } );
+		).toBeVisible( SLOW );
 		await page
 			.getByRole( 'link', { name: 'Replace current with uploaded' } )
 			.click();
+		await page.waitForURL( /overwrite=update-plugin/ );
 		await expect(
 			page.getByText( 'Plugin updated successfully.' )
-		).toBeVisible( { timeout: 60_000 } );
+		).toBeVisible( SLOW );
 		await page.goto( '/wp-admin/plugins.php' );
 		const row = page.locator( 'tr[data-slug="dify-chatbot"]' );
 		await expect( row ).toHaveClass( /\bactive\b/ );
@@ -321,7 +335,8 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 		// The settings survive the update, and the chat works on the new files.
 		await page.goto( '/wp-admin/options-general.php?page=dify-chatbot' );
 		await expect( page.getByLabel( 'API base URL' ) ).toHaveValue(
-			`${ EMULATOR_URL }/v1`
+			`${ EMULATOR_URL }/v1`,
+			SLOW
 		);
 		const visitor = await browser.newContext( {
 			storageState: { cookies: [], origins: [] },
@@ -337,15 +352,17 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 		await page.goto( '/wp-admin/plugins.php' );
 		const row = page.locator( 'tr[data-slug="dify-chatbot"]' );
 		await row.getByRole( 'link', { name: /^Deactivate/ } ).click();
+		await page.waitForURL( /\/plugins\.php\?deactivate=true/ );
 		await expect( page.getByText( 'Plugin deactivated.' ) ).toBeVisible();
 		page.once( 'dialog', ( dialog ) => dialog.accept() );
 		await page
 			.locator( 'tr[data-slug="dify-chatbot"]' )
 			.getByRole( 'link', { name: /^Delete/ } )
 			.click();
+		// Deleted over admin-ajax.php, which runs uninstall.php.
 		await expect(
 			page.getByText( 'Dify Chatbot was successfully deleted.' )
-		).toBeVisible( { timeout: 30_000 } );
+		).toBeVisible( SLOW );
 		expect(
 			fs.existsSync( `${ WP_DIR }/wp-content/plugins/dify-chatbot` )
 		).toBe( false );
