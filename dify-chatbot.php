@@ -1,7 +1,7 @@
 <?php
 /**
  * Plugin Name:       Dify Chatbot
- * Plugin URI:        https://wordpress.org/plugins/dify-chatbot/
+ * Plugin URI:        https://github.com/dify-chatbot/dify-chatbot
  * Description:       Chat with your Dify app on any page. The browser talks only to this site; the API key stays on the server.
  * Version:           0.1.0
  * Requires at least: 6.6

@@ -15,6 +15,9 @@
 #   WP_REFRESH=1: download sid's current WordPress instead of the pinned one (prints new pins).
 #   WP_RESET=1: drop the site's database first (a fresh install; the tests use this).
 #   WP_DB_TAG: part of the MariaDB database name, so two clones on one machine keep their own data.
+#   WP_PLUGIN=none: a WordPress without this plugin (no link to the source, no demo pages), where
+#     it is installed from the release zip as users do; with WP_RESET=1 a plugin folder an earlier
+#     run installed there is removed as well.
 #
 # Nothing is written outside the project folder except apt packages, the download cache and the
 # MariaDB server's own data.
@@ -297,14 +300,25 @@ PHP
 fi
 
 # ------------------------------------------------------------------ 6. install, plugin, pages
-ln -sfn "$ROOT" "$WP_DIR/wp-content/plugins/dify-chatbot"
 mkdir -p "$WP_DIR/wp-content/mu-plugins"
 cp "$ROOT/bin/local-env-mu-plugin.php" "$WP_DIR/wp-content/mu-plugins/dify-chatbot-local-env.php"
-slugs=(dify-chatbot)
-[ "$DB" = sqlite ] && slugs=(sqlite-database-integration dify-chatbot)
+slugs=()
+[ "$DB" = sqlite ] && slugs=(sqlite-database-integration)
 USE_EMULATOR=1
 if [ -n "${DIFY_CHATBOT_BASE_URL:-}" ] && [ -n "${DIFY_CHATBOT_API_KEY:-}" ]; then USE_EMULATOR=0; fi
-out=$("$PHP" "$ROOT/bin/setup-site.php" "$WP_DIR" "$URL" "$( [ $USE_EMULATOR = 1 ] && echo "$EMU_URL" )" "${slugs[@]}" 2>&1) || true
+POINT_AT=$( [ $USE_EMULATOR = 1 ] && echo "$EMU_URL" || true )
+case ${WP_PLUGIN:-dify-chatbot} in
+	dify-chatbot)
+		ln -sfn "$ROOT" "$WP_DIR/wp-content/plugins/dify-chatbot"
+		slugs+=(dify-chatbot) ;;
+	none) # WP_PLUGIN=none: the plugin-less site (see the header)
+		PLUGIN_DIR=$WP_DIR/wp-content/plugins/dify-chatbot
+		if [ -L "$PLUGIN_DIR" ]; then rm -f "$PLUGIN_DIR"; fi
+		if [ "${WP_RESET:-0}" = 1 ]; then rm -rf "$PLUGIN_DIR"; fi
+		POINT_AT= ;;
+	*) die "WP_PLUGIN must be dify-chatbot or none, not '$WP_PLUGIN'." ;;
+esac
+out=$("$PHP" "$ROOT/bin/setup-site.php" "$WP_DIR" "$URL" "$POINT_AT" "${slugs[@]}" 2>&1) || true
 grep -qx 'setup-ok' <<< "$out" || { sed 's/<[^>]*>//g' <<< "$out" | grep -v '^\s*$' | tail -15 >&2; die "WordPress setup failed (output above)."; }
 grep -vx 'setup-ok' <<< "$out" | sed 's/^/  /' || true
 lap "WordPress $WP_VERSION installed on $DB; plugins active: ${slugs[*]}"

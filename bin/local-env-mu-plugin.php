@@ -13,9 +13,12 @@ add_filter(
 		$host = (string) wp_parse_url( (string) $url, PHP_URL_HOST );
 		if ( 'wordpress.org' === $host || str_ends_with( $host, '.wordpress.org' ) ) {
 			$path = (string) wp_parse_url( (string) $url, PHP_URL_PATH );
-			// Every key the version, plugin, theme and translation checks read, all empty.
-			$body = '{"offers":[],"plugins":[],"themes":[],"no_update":[],"translations":[]}';
-			if ( str_contains( $path, 'browse-happy' ) ) {
+			// Every key the version, plugin, theme and translation checks and the Add Plugin screen's
+			// search read, all empty; its popular tags are a plain list.
+			$body = '{"offers":[],"plugins":[],"themes":[],"no_update":[],"translations":[],"info":{"page":1,"pages":0,"results":0}}';
+			if ( str_contains( (string) $url, 'action=hot_tags' ) ) {
+				$body = '{}';
+			} elseif ( str_contains( $path, 'browse-happy' ) ) {
 				$body = '{"platform":"","name":"Chrome","version":"","current_version":"","upgrade":false,"insecure":false,"update_url":"","img_src":"","img_src_ssl":""}';
 			} elseif ( str_contains( $path, 'serve-happy' ) ) {
 				$body = '{"recommended_version":"8.2","minimum_version":"7.4","is_supported":true,"is_secure":true,"is_acceptable":true}';

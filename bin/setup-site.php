@@ -61,6 +61,10 @@ $pages = array(
 	'dify-chatbot-shortcode' => array( 'Dify Chatbot (shortcode)', "<!-- wp:paragraph -->\n<p>The chat below comes from the shortcode.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:shortcode -->\n[dify_chatbot]\n<!-- /wp:shortcode -->" ),
 	'dify-chatbot-bubble'    => array( 'Dify Chatbot (bubble)', "<!-- wp:paragraph -->\n<p>The chat on this page is a bubble in the corner (shortcode <code>layout=\"bubble\"</code>, with an accent color and rounder corners).</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:shortcode -->\n[dify_chatbot layout=\"bubble\" title=\"Ask us\" accent=\"#0b5cad\" radius=\"16px\"]\n<!-- /wp:shortcode -->" ),
 );
+// A site without this plugin (bin/env.sh WP_PLUGIN=none) gets no demo pages: they hold its block.
+if ( ! in_array( 'dify-chatbot', $plugin_slugs, true ) ) {
+	$pages = array();
+}
 foreach ( $pages as $slug => list( $title, $content ) ) {
 	if ( get_page_by_path( $slug ) ) {
 		continue;

@@ -4,7 +4,7 @@
 # fails. Installs what is missing first (apt as root, npm ci, composer install).
 #
 #   TEST_ONLY="phpunit e2e" npm test     run only some suites
-#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e)
+#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e zip plugin-check install)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -37,8 +37,13 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 	echo "::: npm ci"
 	npm ci --no-audit --no-fund || die "npm ci failed."
 fi
-if [ ! -x vendor/bin/phpunit ] || [ composer.json -nt vendor/autoload.php ]; then
-	echo "::: composer install"
+# The dev tools come from composer.lock (committed): a lock that no longer matches composer.json
+# stops the run instead of resolving anew.
+if [ ! -x vendor/bin/phpunit ] || [ composer.json -nt vendor/autoload.php ] || [ composer.lock -nt vendor/autoload.php ]; then
+	echo "::: composer install (from composer.lock)"
+	[ -f composer.lock ] || die "composer.lock is missing: it is committed; restore it (git checkout composer.lock)."
+	composer validate --no-check-publish --no-check-all -q ||
+		die "composer.lock does not match composer.json: run 'composer update --lock' and commit composer.lock."
 	composer install --no-interaction --no-progress || die "composer install failed."
 fi
 echo "::: build"
@@ -77,6 +82,7 @@ suite emulator npm run -s test:emulator
 stop_sites() {
 	WP_SITE=test bash bin/env.sh stop > /dev/null 2>&1
 	WP_SITE=test-sqlite bash bin/env.sh stop > /dev/null 2>&1
+	WP_SITE=install bash bin/env.sh stop > /dev/null 2>&1
 }
 if selected phpunit || selected e2e; then
 	trap stop_sites EXIT
@@ -124,6 +130,39 @@ if selected e2e; then
 		fi
 	done
 fi
+
+# ------------------------------------------------------------------ the release, as users get it
+# zip: `npm run zip` and what the zip holds (tests/release/). plugin-check: WordPress.org's Plugin
+# Check on the zip unpacked in a WordPress without the plugin (bin/plugin-check.sh). install: on
+# that site, wp-admin upload, settings, block, a visitor's streamed chat, replacement by a newer zip,
+# deletion leaving nothing in the database (tests/e2e/release/). Site: WP_INSTALL_PORT (8891),
+# DIFY_INSTALL_EMULATOR_PORT (8790).
+export WP_INSTALL_PORT=${WP_INSTALL_PORT:-8891} DIFY_INSTALL_EMULATOR_PORT=${DIFY_INSTALL_EMULATOR_PORT:-8790}
+zipped=0
+release_zip() { [ $zipped = 1 ] || { bash bin/zip.sh && zipped=1; }; }
+zip_suite() { release_zip && npm run -s test:zip; }
+plugin_check_suite() { release_zip && bash bin/plugin-check.sh; }
+install_suite() {
+	local site=(env WP_SITE=install WP_DB=mariadb WP_PLUGIN=none WP_PORT="$WP_INSTALL_PORT" DIFY_EMULATOR_PORT="$DIFY_INSTALL_EMULATOR_PORT") rc
+	release_zip || return 1
+	rm -f .wp/install/run/debug.log
+	WP_RESET=1 "${site[@]}" bash bin/env.sh start > /dev/null || { echo "the install site did not start"; return 1; }
+	WP_INSTALL_BASE_URL="http://127.0.0.1:$WP_INSTALL_PORT" DIFY_EMULATOR_URL="http://127.0.0.1:$DIFY_INSTALL_EMULATOR_PORT/v1" \
+		npx wp-scripts test-playwright --config tests/e2e/release.config.ts
+	rc=$?
+	"${site[@]}" bash bin/env.sh stop > /dev/null
+	# Notices from installing, updating or uninstalling fail the suite like any other.
+	if [ -s .wp/install/run/debug.log ]; then
+		echo "::: PHP messages in .wp/install/run/debug.log:"
+		cat .wp/install/run/debug.log
+		rc=1
+	fi
+	return $rc
+}
+if selected plugin-check || selected install; then trap stop_sites EXIT; fi
+suite zip zip_suite
+suite plugin-check plugin_check_suite
+suite install install_suite
 
 echo
 [ $failed -eq 0 ] || echo "failed: ${failed_names[*]}"

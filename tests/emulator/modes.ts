@@ -398,7 +398,7 @@ export function createToolImage( env: RunEnv ): {
 }
 
 export function toolFileDict(
-	env: RunEnv,
+	_env: RunEnv,
 	file: MessageFile,
 	toolFileId: string
 ): Record< string, unknown > {

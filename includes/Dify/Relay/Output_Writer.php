@@ -40,7 +40,7 @@ final class Output_Writer implements Event_Writer {
 			// Long answers must not be cut by max_execution_time (cURL waits do not always count).
 			set_time_limit( 0 ); // phpcs:ignore Squiz.PHP.DiscouragedFunctions.Discouraged -- a stream lasts as long as the answer.
 		}
-		// phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged, WordPress.PHP.IniSet.Risky -- may be locked; compression would hold events back.
+		// phpcs:ignore WordPress.PHP.NoSilencedErrors.Discouraged, WordPress.PHP.IniSet.Risky, Squiz.PHP.DiscouragedFunctions.Discouraged -- may be locked; compression would hold events back.
 		@ini_set( 'zlib.output_compression', '0' );
 		if ( ! headers_sent() ) {
 			status_header( 200 );
