@@ -4,7 +4,7 @@
 # fails. Installs what is missing first (apt as root, npm ci, composer install).
 #
 #   TEST_ONLY="phpunit e2e" npm test     run only some suites
-#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e)
+#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e versions)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -123,6 +123,13 @@ if selected e2e; then
 			echo "::: $log: $(grep -c '^[0-9TZ:+-]* http_api_debug ' "$log") requests recorded, no API key in them"
 		fi
 	done
+fi
+
+# The WordPress versions matrix: a smoke test on each supported version's own site (bin/versions.sh
+# starts and stops them; WP_VERSIONS chooses). Last, when the main sites are stopped.
+if selected versions; then
+	stop_sites
+	suite versions bash bin/versions.sh
 fi
 
 echo
