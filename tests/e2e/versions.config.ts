@@ -37,6 +37,9 @@ export default defineConfig( {
 			},
 		],
 	],
+	// The block editor of an old WordPress loads slowly on a busy 2-core machine: a test (not an
+	// assertion) may take up to two minutes.
+	timeout: 120_000,
 	// One version site per worker at a time: the sites are independent of one another.
 	workers: Number( process.env.WP_VERSIONS_WORKERS ?? 2 ),
 	projects: sites.map( ( site ) => ( {
