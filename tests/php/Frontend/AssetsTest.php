@@ -67,7 +67,7 @@ final class AssetsTest extends TestCase {
 		( new Assets() )->enqueue();
 		ob_start();
 		( new Assets() )->print_app_template();
-		$html = (string) ob_get_clean();
+		$html    = (string) ob_get_clean();
 		$runtime = strpos( $html, 'assets/vendor/react-jsx-runtime/react-jsx-runtime.min.js' );
 		$app     = strpos( $html, 'build/chat/app.js' );
 		$this->assertNotFalse( $runtime );
