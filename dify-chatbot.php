@@ -4,7 +4,7 @@
  * Plugin URI:        https://github.com/dify-chatbot/dify-chatbot
  * Description:       Chat with your Dify app on any page. The browser talks only to this site; the API key stays on the server.
  * Version:           0.1.0
- * Requires at least: 6.6
+ * Requires at least: 6.2
  * Requires PHP:      7.4
  * Author:            Dify Chatbot contributors
  * License:           GPL-2.0-or-later
@@ -25,11 +25,14 @@ define( 'DIFY_CHATBOT_VERSION', '0.1.0' );
 define( 'DIFY_CHATBOT_FILE', __FILE__ );
 define( 'DIFY_CHATBOT_DIR', __DIR__ );
 
-if ( version_compare( PHP_VERSION, '7.4', '<' ) || version_compare( get_bloginfo( 'version' ), '6.6', '<' ) ) {
+// WordPress 6.2 is the oldest whose wp-element has createRoot, which the chat, the block and the
+// settings screen render with. is_wp_version_compatible() is core's own check: it ignores a
+// pre-release suffix, so 6.6-RC3 counts as 6.6 (version_compare() puts it below 6.6).
+if ( version_compare( PHP_VERSION, '7.4', '<' ) || ! function_exists( 'is_wp_version_compatible' ) || ! is_wp_version_compatible( '6.2' ) ) {
 	add_action(
 		'admin_notices',
 		function () {
-			echo '<div class="notice notice-error"><p>' . esc_html__( 'Dify Chatbot needs PHP 7.4 and WordPress 6.6 or newer. It is installed but does nothing until they are updated.', 'dify-chatbot' ) . '</p></div>';
+			echo '<div class="notice notice-error"><p>' . esc_html__( 'Dify Chatbot needs PHP 7.4 and WordPress 6.2 or newer. It is installed but does nothing until they are updated.', 'dify-chatbot' ) . '</p></div>';
 		}
 	);
 	return;

@@ -18,6 +18,10 @@
 #   WP_PLUGIN=none: a WordPress without this plugin (no link to the source, no demo pages), where
 #     it is installed from the release zip as users do; with WP_RESET=1 a plugin folder an earlier
 #     run installed there is removed as well.
+#   WP_VERSION (7.1): which WordPress: 7.1 (Debian sid, bin/wordpress.lock), 6.8 (Debian trixie,
+#   bin/wordpress-6.8.lock), 6.6-rc, 6.5, 6.4, 6.3, 6.2 (npm @wp-playground/wordpress-builds) or
+#   6.1 (Debian bookworm: older than the plugin supports); see bin/wordpress-dist.sh. SQLite needs
+#   6.4 or newer. Give each version its own WP_SITE (a database is not moved back to an older one).
 #
 # Nothing is written outside the project folder except apt packages, the download cache and the
 # MariaDB server's own data.
@@ -32,7 +36,7 @@ DB=${WP_DB:-sqlite}
 WORKERS=${WP_WORKERS:-6}
 PHP=${WP_PHP:-php8.2}
 CACHE=${DIFY_CHATBOT_CACHE:-/var/cache/dify-chatbot}
-SID_MIRROR=${WP_SID_MIRROR:-http://deb.debian.org/debian}
+WANT_VERSION=${WP_VERSION:-7.1}
 SQLITE_NPM=@wp-playground/cli@3.1.56   # its tarball carries sqlite-database-integration.zip
 SITE_DIR=$ROOT/.wp/$SITE
 WP_DIR=$SITE_DIR/wordpress
@@ -85,6 +89,8 @@ fi
 
 # ------------------------------------------------------------------ 1. prerequisites
 case $DB in sqlite|mariadb) ;; *) die "WP_DB must be sqlite or mariadb, not '$DB'." ;; esac
+# The SQLite Database Integration plugin needs WordPress 6.4 or newer.
+case $DB:$WANT_VERSION in sqlite:6.[0-3]*) die "WordPress $WANT_VERSION runs on MariaDB only here: set WP_DB=mariadb." ;; esac
 need=(php8.2-cli php8.2-mysql php8.2-sqlite3 php8.2-xml php8.2-mbstring php8.2-curl php8.2-gd php8.2-intl
 	ca-certificates curl)
 [ "$DB" = mariadb ] && need+=(mariadb-server)
@@ -118,73 +124,15 @@ if [ ! -f "$ROOT/build/.stamp" ] || [ -n "$(find "$ROOT/src" "$ROOT/package.json
 	lap "built the front end (build/)"
 fi
 
-# ------------------------------------------------------------------ 2. WordPress .debs (download only)
-DEBS=$CACHE/debs
-mkdir -p "$DEBS" "$CACHE/apt/lists/partial" "$CACHE/apt/cache/archives/partial"
-APT=(-o Dir::Etc::SourceList="$CACHE/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	-o Dir::State::Lists="$CACHE/apt/lists" -o Dir::State::status="$CACHE/apt/status"
-	-o Dir::Cache="$CACHE/apt/cache" -o APT::Sandbox::User=root)
-mapfile -t PINS < <(grep -vE '^\s*(#|$)' "$ROOT/bin/wordpress.lock")
-deb_file() { # pkg=version -> the .deb's file name as apt writes it (':' of epochs as %3a)
-	local pkg=${1%%=*} ver=${1#*=}
-	compgen -G "$DEBS/${pkg}_${ver//:/%3a}_*.deb" | head -1
-}
-pinned=1   # 0 when sid's current packages are used instead of the pins
-have_all=1
-for pin in "${PINS[@]}"; do [ -n "$(deb_file "$pin")" ] || have_all=0; done
-if [ "${WP_REFRESH:-0}" = 1 ] || [ $have_all = 0 ]; then
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $SID_MIRROR sid main" > "$CACHE/apt/sources.list"
-	: > "$CACHE/apt/status"
-	apt-get "${APT[@]}" update -qq > "$CACHE/apt-update.log" 2>&1 ||
-		{ tail -5 "$CACHE/apt-update.log" >&2; die "could not read Debian sid's package lists from $SID_MIRROR; check the network or set WP_SID_MIRROR."; }
-	if [ "${WP_REFRESH:-0}" = 1 ] || ! (cd "$DEBS" && apt-get "${APT[@]}" download -qq "${PINS[@]}" > "$CACHE/apt-download.log" 2>&1); then
-		# Debian keeps no old versions in sid: when it has moved past a pin, take the current
-		# packages rather than leave the project without WordPress, and say so.
-		[ "${WP_REFRESH:-0}" = 1 ] || echo "env: warning: the pinned WordPress packages are no longer in sid; using sid's current ones." >&2
-		(cd "$DEBS" && apt-get "${APT[@]}" download -qq "${PINS[@]%%=*}" > "$CACHE/apt-download.log" 2>&1) ||
-			{ tail -5 "$CACHE/apt-download.log" >&2; die "could not download WordPress from Debian sid."; }
-		pinned=0
-	fi
-	lap "downloaded WordPress packages from Debian sid"
-fi
-DEB_FILES=()
-for pin in "${PINS[@]}"; do
-	if [ $pinned = 1 ]; then
-		DEB_FILES+=("$(deb_file "$pin")")
-	else
-		f=$(ls -t "$DEBS/${pin%%=*}"_*.deb | head -1); DEB_FILES+=("$f")
-		v=${f##*/}; v=${v#"${pin%%=*}"_}; v=${v%_*}; echo "  new pin for bin/wordpress.lock: ${pin%%=*}=${v//%3a/:}"
-	fi
-done
+# ------------------------------------------------------------------ 2. WordPress of the chosen version
+# bin/wordpress-dist.sh prepares the tree once per version in the cache's dist/ folder (Debian's
+# packages or the stripped npm builds made whole); each site gets its own copy.
+DIST=$(DIFY_CHATBOT_CACHE=$CACHE WP_PHP=$PHP bash "$ROOT/bin/wordpress-dist.sh" "$WANT_VERSION") ||
+	die "could not prepare WordPress $WANT_VERSION (see above)."
+DIST=$(tail -1 <<< "$DIST")
+BUILD_ID=${DIST##*/}
 
-# ------------------------------------------------------------------ 3. a plain, self-contained tree
-# Built once per set of .debs into the cache's dist/ folder, then copied per site.
-BUILD_ID=$(printf '%s\n' "${DEB_FILES[@]##*/}" | sha256sum | cut -c1-16)
-DIST=$CACHE/dist/$BUILD_ID
-if [ ! -f "$DIST/wp-includes/version.php" ]; then
-	STAGE=$(mktemp -d "$CACHE/stage.XXXX")
-	trap 'rm -rf "$STAGE"' EXIT
-	for deb in "${DEB_FILES[@]}"; do dpkg -x "$deb" "$STAGE/root"; done
-	# Debian's links out of the tree (/usr/share/php, /usr/share/javascript, /etc, /var/lib) are
-	# re-aimed into the staging root; the CA bundle comes from this machine's ca-certificates.
-	mkdir -p "$STAGE/root/etc/ssl/certs"
-	cp /etc/ssl/certs/ca-certificates.crt "$STAGE/root/etc/ssl/certs/"
-	find "$STAGE/root" -type l -lname '/*' -printf '%p\t%l\n' | while IFS=$'\t' read -r link target; do
-		ln -sfn "$STAGE/root$target" "$link"
-	done
-	cp -RL --preserve=timestamps "$STAGE/root/usr/share/wordpress" "$STAGE/wp" ||
-		die "Debian's wordpress package has a link no downloaded package resolves (a new un-bundled library?)."
-	[ -z "$(find "$STAGE/wp" -type l -print -quit)" ] || die "links left in the WordPress tree."
-	rm -f "$STAGE/wp/wp-config.php" "$STAGE/wp/.htaccess"
-	mkdir -p "$STAGE"/wp/wp-content/{uploads,upgrade,languages,plugins}
-	cp "$STAGE/root/var/lib/wordpress/wp-content/index.php" "$STAGE/wp/wp-content/index.php"
-	mkdir -p "$CACHE/dist"
-	rm -rf "$DIST"
-	mv "$STAGE/wp" "$DIST"
-	rm -rf "$STAGE"
-	trap - EXIT
-	lap "built WordPress $(sed -n "s/^\$wp_version = '\(.*\)';/\1/p" "$DIST/wp-includes/version.php") from $(printf '%s ' "${DEB_FILES[@]##*/}")"
-fi
+# ------------------------------------------------------------------ 3. the site's tree
 if [ "$(cat "$SITE_DIR/build-id" 2>/dev/null)" != "$BUILD_ID" ] || [ ! -f "$WP_DIR/wp-includes/version.php" ]; then
 	stop_group server "-S 127.0.0.1:"
 	mkdir -p "$WP_DIR"
@@ -201,7 +149,8 @@ if [ "$(cat "$SITE_DIR/build-id" 2>/dev/null)" != "$BUILD_ID" ] || [ ! -f "$WP_D
 	echo "$BUILD_ID" > "$SITE_DIR/build-id"
 	lap "WordPress tree ready in ${WP_DIR#"$ROOT"/}"
 fi
-WP_VERSION=$(sed -n "s/^\$wp_version = '\(.*\)';/\1/p" "$WP_DIR/wp-includes/version.php")
+# (The npm builds' version.php is minified onto one line.)
+WP_VERSION=$(sed -n "s/.*\$wp_version = '\([^']*\)';.*/\1/p" "$WP_DIR/wp-includes/version.php" | head -1)
 
 # ------------------------------------------------------------------ 4. database
 if [ "$DB" = mariadb ]; then

@@ -93,6 +93,12 @@ if ( '' !== $emulator_url ) {
 	if ( ! class_exists( '\Dify_Chatbot\Settings\Settings' ) ) {
 		require_once WP_PLUGIN_DIR . '/dify-chatbot/dify-chatbot.php';
 	}
+	// On a WordPress older than it supports, the plugin switches itself off (no autoloader).
+	if ( ! class_exists( '\Dify_Chatbot\Settings\Settings' ) ) {
+		echo 'the plugin is switched off on WordPress ' . $GLOBALS['wp_version'] . ": not pointed at the emulator\n";
+		echo "setup-ok\n";
+		exit( 0 );
+	}
 	$dify_settings = \Dify_Chatbot\Settings\Settings::create();
 	if ( ! $dify_settings->keys()->status()['saved'] ) {
 		$dify_settings->option()->update( array( 'base_url' => $emulator_url ) );

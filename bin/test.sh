@@ -4,7 +4,7 @@
 # fails. Installs what is missing first (apt as root, npm ci, composer install).
 #
 #   TEST_ONLY="phpunit e2e" npm test     run only some suites
-#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e zip plugin-check install)
+#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e zip plugin-check install versions)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -163,6 +163,12 @@ if selected plugin-check || selected install; then trap stop_sites EXIT; fi
 suite zip zip_suite
 suite plugin-check plugin_check_suite
 suite install install_suite
+# The WordPress versions matrix: a smoke test on each supported version's own site (bin/versions.sh
+# starts and stops them; WP_VERSIONS chooses). Last, when the main sites are stopped.
+if selected versions; then
+	stop_sites
+	suite versions bash bin/versions.sh
+fi
 
 echo
 [ $failed -eq 0 ] || echo "failed: ${failed_names[*]}"

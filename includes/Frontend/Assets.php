@@ -30,6 +30,16 @@ final class Assets implements Registrable {
 	public const MEDIA_TEMPLATE = 'dify-chatbot-media-scripts';
 
 	/**
+	 * The handle every built script depends on; WordPress registers it from 6.6 on.
+	 */
+	public const JSX_RUNTIME = 'react-jsx-runtime';
+
+	/**
+	 * The version of core's build that ships in assets/vendor/react-jsx-runtime/.
+	 */
+	public const JSX_RUNTIME_VERSION = '18.3.1';
+
+	/**
 	 * Adds the hooks.
 	 */
 	public function register(): void {
@@ -43,6 +53,7 @@ final class Assets implements Registrable {
 	 * Registers the loader and the app from their built asset files.
 	 */
 	public function register_assets(): void {
+		$this->register_jsx_runtime();
 		$loader = $this->asset( 'chat/loader' );
 		$app    = $this->asset( 'chat/app' );
 		// Nothing to register before `npm run build` has run.
@@ -71,6 +82,20 @@ final class Assets implements Registrable {
 			wp_register_style( self::APP, plugins_url( 'build/chat/app.css', DIFY_CHATBOT_FILE ), array(), $app['version'] );
 			wp_style_add_data( self::APP, 'rtl', 'replace' );
 		}
+	}
+
+	/**
+	 * Registers core's own build of `react-jsx-runtime` (shipped in assets/vendor/react-jsx-runtime/)
+	 * where WordPress has not: before 6.6 it has no such script, and WordPress drops every script
+	 * whose dependency is missing without a word — the chat, the block and the settings screen.
+	 * Where WordPress (or another plugin) registered it, theirs is kept.
+	 */
+	public function register_jsx_runtime(): void {
+		if ( wp_script_is( self::JSX_RUNTIME, 'registered' ) ) {
+			return;
+		}
+		$file = defined( 'SCRIPT_DEBUG' ) && SCRIPT_DEBUG ? 'react-jsx-runtime.js' : 'react-jsx-runtime.min.js';
+		wp_register_script( self::JSX_RUNTIME, $this->url( 'assets/vendor/react-jsx-runtime/' . $file ), array( 'react' ), self::JSX_RUNTIME_VERSION, false );
 	}
 
 	/**

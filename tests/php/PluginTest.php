@@ -16,7 +16,7 @@ final class PluginTest extends TestCase {
 		$this->assertTrue( is_plugin_active( 'dify-chatbot/dify-chatbot.php' ) );
 		$data = get_plugin_data( DIFY_CHATBOT_FILE, false, false );
 		$this->assertSame( 'Dify Chatbot', $data['Name'] );
-		$this->assertSame( '6.6', $data['RequiresWP'] );
+		$this->assertSame( '6.2', $data['RequiresWP'] );
 		$this->assertSame( '7.4', $data['RequiresPHP'] );
 		$this->assertSame( 'dify-chatbot', $data['TextDomain'] );
 	}

@@ -3,67 +3,13 @@
  * (partial text is seen before the end), the second message continues the same conversation as the
  * same Dify user, and another visitor is another Dify user.
  */
-import type { Page } from '@playwright/test';
-
 import { test, expect } from '../utils/test';
+import { answerText, ask, watchAnswer } from '../utils/chat';
 import { lastSeq, recordedRequests } from '../utils/emulator';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 test.use( { storageState: { cookies: [], origins: [] } } );
-
-async function ask( page: Page, question: string ) {
-	const input = page.getByRole( 'textbox', { name: 'Message' } );
-	await input.fill( question );
-	await input.press( 'Enter' );
-}
-
-/**
- * The answer's own text, without the typing indicator.
- * @param answer
- */
-async function answerText( answer: import( '@playwright/test' ).Locator ) {
-	return answer
-		.evaluate( ( element ) => {
-			const copy = element.cloneNode( true ) as HTMLElement;
-			copy.querySelectorAll( '.dify-chatbot__typing' ).forEach( ( e ) =>
-				e.remove()
-			);
-			return copy.textContent ?? '';
-		} )
-		.then( ( text ) => text.trim() )
-		.catch( () => '' );
-}
-
-/**
- * Waits for the n-th answer and returns the text seen while it was still being written.
- * @param page
- * @param index
- */
-async function watchAnswer( page: Page, index: number ) {
-	const answer = page
-		.locator( '.dify-chatbot__message.is-assistant' )
-		.nth( index );
-	let partial = '';
-	await expect
-		.poll(
-			async () => {
-				partial = await answerText( answer );
-				return partial.length;
-			},
-			{ intervals: [ 20 ], timeout: 15_000 }
-		)
-		.toBeGreaterThan( 0 );
-	// The answer keeps growing after the first text was seen, until it is complete.
-	await expect( answer.locator( '.dify-chatbot__typing' ) ).toHaveCount( 0, {
-		timeout: 30_000,
-	} );
-	await expect( answer ).toHaveAttribute( 'data-status', 'done', {
-		timeout: 30_000,
-	} );
-	const final = await answerText( answer );
-	return { partial, final };
-}
 
 for ( const slug of [ 'dify-chatbot-block', 'dify-chatbot-shortcode' ] ) {
 	test( `a visitor holds a streamed conversation on /${ slug }/`, async ( {

@@ -43,6 +43,50 @@ final class AssetsTest extends TestCase {
 		$this->assertStringNotContainsString( 'wp-element', $media[1] );
 	}
 
+	public function test_cores_jsx_runtime_is_kept_where_wordpress_registers_it(): void {
+		$core = wp_scripts()->query( Assets::JSX_RUNTIME, 'registered' );
+		$this->assertInstanceOf( \_WP_Dependency::class, $core, 'WordPress 6.6 and newer register it.' );
+		$src = $core->src;
+		( new Assets() )->register_assets();
+		$this->assertSame( $src, wp_scripts()->query( Assets::JSX_RUNTIME, 'registered' )->src );
+		$this->assertStringContainsString( '/wp-includes/js/dist/vendor/react-jsx-runtime', $src );
+	}
+
+	public function test_the_shipped_jsx_runtime_stands_in_where_wordpress_has_none(): void {
+		// What WordPress before 6.6 looks like: no such script.
+		wp_deregister_script( Assets::JSX_RUNTIME );
+		( new Assets() )->register_assets();
+		$script = wp_scripts()->query( Assets::JSX_RUNTIME, 'registered' );
+		$this->assertInstanceOf( \_WP_Dependency::class, $script );
+		$this->assertSame( plugins_url( 'assets/vendor/react-jsx-runtime/react-jsx-runtime.min.js', DIFY_CHATBOT_FILE ), $script->src );
+		$this->assertSame( array( 'react' ), $script->deps );
+		$this->assertSame( Assets::JSX_RUNTIME_VERSION, $script->ver );
+		$this->assertFileExists( DIFY_CHATBOT_DIR . '/assets/vendor/react-jsx-runtime/react-jsx-runtime.min.js' );
+
+		// The chat app's scripts now resolve, the runtime before the app.
+		( new Assets() )->enqueue();
+		ob_start();
+		( new Assets() )->print_app_template();
+		$html    = (string) ob_get_clean();
+		$runtime = strpos( $html, 'assets/vendor/react-jsx-runtime/react-jsx-runtime.min.js' );
+		$app     = strpos( $html, 'build/chat/app.js' );
+		$this->assertNotFalse( $runtime );
+		$this->assertNotFalse( $app );
+		$this->assertLessThan( $app, $runtime );
+	}
+
+	public function test_the_shipped_jsx_runtime_is_cores_own_build(): void {
+		$core = wp_scripts()->query( Assets::JSX_RUNTIME, 'registered' );
+		$this->assertInstanceOf( \_WP_Dependency::class, $core );
+		if ( Assets::JSX_RUNTIME_VERSION !== $core->ver ) {
+			$this->markTestSkipped( "This WordPress registers react-jsx-runtime {$core->ver}, not the shipped " . Assets::JSX_RUNTIME_VERSION . '.' );
+		}
+		foreach ( array( 'react-jsx-runtime.js', 'react-jsx-runtime.min.js' ) as $file ) {
+			$this->assertFileEquals( ABSPATH . WPINC . '/js/dist/vendor/' . $file, DIFY_CHATBOT_DIR . '/assets/vendor/react-jsx-runtime/' . $file, "$file differs from core's." );
+			$this->assertStringContainsString( '@license React', (string) file_get_contents( DIFY_CHATBOT_DIR . '/assets/vendor/react-jsx-runtime/' . $file ) );
+		}
+	}
+
 	public function test_nothing_is_printed_on_a_page_without_a_chat(): void {
 		$assets = new Assets();
 		$assets->register_assets();
