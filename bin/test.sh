@@ -4,7 +4,7 @@
 # fails. Installs what is missing first (apt as root, npm ci, composer install).
 #
 #   TEST_ONLY="phpunit e2e" npm test     run only some suites
-#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e)
+#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e stacks)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -97,6 +97,8 @@ if selected phpunit || selected e2e; then
 fi
 suite phpunit bash bin/phpunit.sh
 suite e2e npx wp-scripts test-playwright --config tests/e2e/playwright.config.ts
+# Real Debian server stacks (bin/stacks/): the streaming specs on each, with and without zlib.
+suite stacks bash bin/stacks/test-stacks.sh
 
 # PHP notices, warnings or fatals any request raised while the suites ran fail the run.
 if selected e2e; then

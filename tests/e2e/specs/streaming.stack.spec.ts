@@ -7,8 +7,8 @@
  * - the answer arrives event by event: the visitor sees the first words about when Dify sent them,
  *   and the text keeps growing for about as long as Dify took to send it (timestamps of the
  *   answer's DOM updates, against the emulator's record of when it wrote each event);
- * - a visitor who leaves frees the PHP worker within a second (the relay's stop call reaches the
- *   emulator; it is the relay's last act before the request ends);
+ * - a visitor who leaves frees the PHP worker within a second, three times in a row (the relay's
+ *   stop call reaches the emulator: its last act before the request ends);
  * - an upstream fault mid-stream ends in the clear message, and the chat goes on.
  *
  * The numbers are printed (and kept as annotations) for the stack table of the report.
@@ -172,23 +172,42 @@ async function stops(): Promise< Stop[] > {
 	return ( ( await response.json() ) as { stops: Stop[] } ).stops;
 }
 
-test( 'a visitor who leaves mid-answer frees the worker within a second', async ( {
-	browser,
-} ) => {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await page.goto( '/dify-chatbot-shortcode/' );
-	// A long answer at Dify's usual pace: still being written when the visitor goes.
-	await ask( page, 'A long answer please #delay:100' );
-	const answer = page.locator( '.dify-chatbot__message.is-assistant' );
-	await expect( answer ).toHaveAttribute( 'data-status', 'streaming', {
-		timeout: 15_000,
-	} );
-	await expect( answer ).not.toHaveText( '', { timeout: 15_000 } );
+/**
+ * Starts a streamed chat as a new visitor, reads until a few events arrived, then closes the
+ * connection; returns when the relay's stop call reached the emulator, in ms after the close.
+ * A plain HTTP client, not the browser: closing a browser context tears its sockets down 0.1–2 s
+ * later on a loaded machine, which is the browser's time, not the server's; this one closes at a
+ * known instant (the browser's own close is covered by client-abort.spec.ts).
+ * @param baseURL
+ */
+async function leaveMidAnswer( baseURL: string ): Promise< Stop | undefined > {
 	const stopsBefore = ( await stops() ).length;
-
+	const abort = new AbortController();
+	// A long answer at Dify's usual pace: still being written when the visitor goes.
+	const response = await fetch( `${ baseURL }/wp-json/dify-chatbot/v1/chat`, {
+		method: 'POST',
+		headers: {
+			'Content-Type': 'application/json',
+			Accept: 'text/event-stream',
+		},
+		body: JSON.stringify( { query: 'A long answer please #delay:100' } ),
+		signal: abort.signal,
+	} );
+	expect( response.headers.get( 'content-type' ) ).toContain(
+		'text/event-stream'
+	);
+	const reader = (
+		response.body as ReadableStream< Uint8Array >
+	 ).getReader();
+	const decoder = new TextDecoder();
+	let text = '';
+	while ( ( text.match( /^data: /gm ) ?? [] ).length < 3 ) {
+		const { value, done } = await reader.read();
+		expect( done ).toBe( false );
+		text += decoder.decode( value, { stream: true } );
+	}
 	const closedAt = Date.now();
-	await context.close();
+	abort.abort();
 
 	let stop: Stop | undefined;
 	await expect
@@ -197,13 +216,29 @@ test( 'a visitor who leaves mid-answer frees the worker within a second', async 
 				stop = ( await stops() ).slice( stopsBefore )[ 0 ];
 				return Boolean( stop );
 			},
-			{ intervals: [ 50 ], timeout: 20_000 }
+			{ intervals: [ 20 ], timeout: 20_000 }
 		)
 		.toBe( true );
-	const freedAfter = ( stop?.time ?? 0 ) - closedAt;
-	report( 'abort', `worker freed ${ freedAfter } ms after the visitor left` );
-	expect( stop?.owner ).toBe( true );
-	expect( freedAfter ).toBeLessThanOrEqual( 1000 );
+	return stop ? { ...stop, time: stop.time - closedAt } : undefined;
+}
+
+test( 'a visitor who leaves mid-answer frees the worker within a second', async ( {
+	baseURL,
+} ) => {
+	const freed: number[] = [];
+	for ( let i = 0; i < 3; i++ ) {
+		const stop = await leaveMidAnswer( baseURL as string );
+		expect( stop?.known ).toBe( true );
+		expect( stop?.owner ).toBe( true );
+		freed.push( stop?.time ?? Infinity );
+	}
+	report(
+		'abort',
+		`worker freed ${ freed.join( ', ' ) } ms after the visitor left`
+	);
+	for ( const ms of freed ) {
+		expect( ms ).toBeLessThanOrEqual( 1000 );
+	}
 } );
 
 test( 'a stream cut mid-answer ends in a clear message, and the chat goes on', async ( {
