@@ -345,7 +345,7 @@ fi
 # The PHP server gets the shell's Dify settings (design §3.1: environment overrides); it is
 # restarted on every start so a changed environment takes effect.
 stop_group server "-S 127.0.0.1:"
-stack_stop
+stack_stop_web
 port_taken "$PORT" && die "port $PORT is in use: stop what uses it or set WP_PORT."
 if [ "$STACK_SERVER" = php ]; then
 	cp "$ROOT/bin/router.php" "$RUN/router.php"

@@ -55,8 +55,8 @@ stack_packages() {
 	return 0
 }
 
-# Stops every stack process of this site (web server, php-fpm nodes, Redis).
-stack_stop() {
+# Stops this site's web server and php-fpm nodes (Redis stays: it was started for this start).
+stack_stop_web() {
 	local f name
 	stop_group web "$STACK_WEB_PATTERN"
 	for f in "$RUN"/fpm*.pid; do
@@ -64,6 +64,12 @@ stack_stop() {
 		name=${f##*/}
 		stop_group "${name%.pid}" "$STACK_WEB_PATTERN"
 	done
+	return 0
+}
+
+# Stops every stack process of this site (web server, php-fpm nodes, Redis).
+stack_stop() {
+	stack_stop_web
 	stop_group redis "$STACK_REDIS_PATTERN"
 	return 0
 }
