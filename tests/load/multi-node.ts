@@ -20,7 +20,9 @@ import {
 	adminSession,
 	chat,
 	emulatorChats,
+	restoreProtection,
 	settings,
+	UNLIMITED,
 	visitorCookie,
 	type AdminSession,
 } from './site';
@@ -29,13 +31,6 @@ const WP = process.env.MULTI_NODE_URL ?? 'http://127.0.0.1:8972';
 const EMULATOR = (
 	process.env.MULTI_NODE_EMULATOR_URL ?? 'http://127.0.0.1:8973'
 ).replace( /\/v1\/?$/, '' );
-const PROTECTION = [
-	'limit_visitor_minute',
-	'limit_visitor_day',
-	'limit_ip_minute',
-	'daily_token_budget',
-	'who_may_chat',
-] as const;
 
 type Json = Record< string, unknown >;
 
@@ -182,13 +177,7 @@ async function main(): Promise< void > {
 	const before = await settings( session );
 	let failed = 0;
 	try {
-		await settings( session, {
-			limit_visitor_minute: 0,
-			limit_visitor_day: 0,
-			limit_ip_minute: 0,
-			daily_token_budget: 0,
-			who_may_chat: 'everyone',
-		} );
+		await settings( session, UNLIMITED );
 		for ( const check of CHECKS ) {
 			try {
 				console.log(
@@ -204,11 +193,7 @@ async function main(): Promise< void > {
 			await settings( session, { daily_token_budget: 0 } );
 		}
 	} finally {
-		const restore: Json = {};
-		for ( const name of PROTECTION ) {
-			restore[ name ] = before[ name ];
-		}
-		await settings( session, restore );
+		await restoreProtection( session, before );
 	}
 	console.log( failed ? `multi-node: ${ failed } failed` : 'multi-node: OK' );
 	process.exitCode = failed ? 1 : 0;

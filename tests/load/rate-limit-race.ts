@@ -26,7 +26,9 @@ import {
 	answers,
 	chat,
 	emulatorChats,
+	restoreProtection,
 	settings,
+	UNLIMITED,
 	sleep,
 	visitorCookie,
 } from './site';
@@ -45,15 +47,6 @@ const EMULATOR = `http://127.0.0.1:${
 	process.env.DIFY_TEST_EMULATOR_PORT ?? 8788
 }`;
 const WP_DIR = path.join( ROOT, '.wp/test/wordpress' );
-const PROTECTION = [
-	'limit_visitor_minute',
-	'limit_visitor_day',
-	'limit_ip_minute',
-	'daily_token_budget',
-	'who_may_chat',
-] as const;
-
-type Json = Record< string, unknown >;
 
 /**
  * The second web server, in its own session and process group (detached: Node calls setsid(),
@@ -140,13 +133,7 @@ async function main() {
 			} );
 		}
 		// Limits off while the visitor gets a cookie (uncounted), then N per minute.
-		await settings( session, {
-			limit_visitor_minute: 0,
-			limit_visitor_day: 0,
-			limit_ip_minute: 0,
-			daily_token_budget: 0,
-			who_may_chat: 'everyone',
-		} );
+		await settings( session, UNLIMITED );
 		const first = await chat( FIRST, '', { query: 'hello #delay:1' } );
 		const visitor = visitorCookie( first );
 		if ( first.status !== 200 || ! visitor ) {
@@ -236,11 +223,7 @@ async function main() {
 			exitCode = 0;
 		}
 	} finally {
-		const restore: Json = {};
-		for ( const name of PROTECTION ) {
-			restore[ name ] = before[ name ];
-		}
-		await settings( session, restore ).catch( ( error ) =>
+		await restoreProtection( session, before ).catch( ( error ) =>
 			console.error( `Could not restore the settings: ${ error }` )
 		);
 		if ( second ) {

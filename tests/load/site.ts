@@ -6,6 +6,24 @@
 
 type Json = Record< string, unknown >;
 
+/** The settings the load scripts change (limits, budget, who may chat), restored afterwards. */
+export const PROTECTION = [
+	'limit_visitor_minute',
+	'limit_visitor_day',
+	'limit_ip_minute',
+	'daily_token_budget',
+	'who_may_chat',
+] as const;
+
+/** Every limit and the budget off, everyone may chat. */
+export const UNLIMITED: Json = {
+	limit_visitor_minute: 0,
+	limit_visitor_day: 0,
+	limit_ip_minute: 0,
+	daily_token_budget: 0,
+	who_may_chat: 'everyone',
+};
+
 export const sleep = ( ms: number ) =>
 	new Promise( ( resolve ) => setTimeout( resolve, ms ) );
 
@@ -202,4 +220,20 @@ export async function emulatorChats( emulator: string, since: number ) {
 			body?: Json;
 		} >;
 	};
+}
+
+/**
+ * Puts the protection settings back as they were before a script changed them.
+ * @param session
+ * @param before  The settings as read before.
+ */
+export async function restoreProtection(
+	session: AdminSession,
+	before: Json
+): Promise< void > {
+	const restore: Json = {};
+	for ( const name of PROTECTION ) {
+		restore[ name ] = before[ name ];
+	}
+	await settings( session, restore );
 }

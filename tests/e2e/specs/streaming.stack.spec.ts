@@ -16,7 +16,7 @@
 import type { Page, Response } from '@playwright/test';
 
 import { test, expect } from '../utils/test';
-import { EMULATOR_URL } from '../utils/emulator';
+import { EMULATOR_URL, stops, type Stop } from '../utils/emulator';
 
 test.use( { storageState: { cookies: [], origins: [] } } );
 
@@ -158,19 +158,6 @@ test( 'the answer arrives event by event, not in one burst', async ( {
 	expect( seen ).toBeGreaterThan( sent * 0.6 );
 	expect( growth.length ).toBeGreaterThanOrEqual( WORDS.length / 2 );
 } );
-
-interface Stop {
-	time: number;
-	taskId: string;
-	user: string;
-	known: boolean;
-	owner: boolean;
-}
-
-async function stops(): Promise< Stop[] > {
-	const response = await fetch( `${ EMULATOR_URL }/__emulator/stats` );
-	return ( ( await response.json() ) as { stops: Stop[] } ).stops;
-}
 
 /**
  * Starts a streamed chat as a new visitor, reads until a few events arrived, then closes the
