@@ -22,6 +22,8 @@
 #   bin/wordpress-6.8.lock), 6.6-rc, 6.5, 6.4, 6.3, 6.2 (npm @wp-playground/wordpress-builds) or
 #   6.1 (Debian bookworm: older than the plugin supports); see bin/wordpress-dist.sh. SQLite needs
 #   6.4 or newer. Give each version its own WP_SITE (a database is not moved back to an older one).
+#   WP_SERVER (php | nginx | apache | apache-fpm), WP_NODES, WP_ZLIB, WP_OBJECT_CACHE, WP_REDIS_PORT,
+#   WP_FPM_MAX_CHILDREN: real Debian server stacks instead of php -S (see bin/stacks/stack.sh).
 #
 # Nothing is written outside the project folder except apt packages, the download cache and the
 # MariaDB server's own data.
@@ -50,6 +52,9 @@ DB_USER=dify_chatbot DB_PASS=dify_chatbot
 T0=$(date +%s%N)
 lap() { printf '[%5.1fs] %s\n' "$(( ($(date +%s%N) - T0) / 1000000 ))e-3" "$*"; }
 die() { echo "env: $*" >&2; exit 1; }
+# Real server stacks (nginx, Apache, php-fpm nodes, Redis): functions and settings.
+# shellcheck source=bin/stacks/stack.sh
+source "$ROOT/bin/stacks/stack.sh"
 
 # ------------------------------------------------------------------ processes (own process groups)
 # A pid file is trusted only when the process still runs the command we started (pid reuse).
@@ -77,12 +82,14 @@ port_taken() { for _ in $(seq 50); do port_busy "$1" || return 1; sleep 0.1; don
 
 if [ "$CMD" = stop ]; then
 	stop_group server "-S 127.0.0.1:"
+	stack_stop
 	stop_group emulator "tests/emulator/main.ts"
 	exit 0
 fi
 if [ "$CMD" = status ]; then
 	if pid=$(running server "-S 127.0.0.1:"); then echo "WordPress: $(cat "$RUN/url") (pid $pid)"; else echo "WordPress: stopped"; fi
 	if pid=$(running emulator "tests/emulator/main.ts"); then echo "emulator: pid $pid"; else echo "emulator: stopped"; fi
+	stack_status
 	exit 0
 fi
 [ "$CMD" = start ] || die "unknown command '$CMD' (start, stop or status)"
@@ -94,6 +101,8 @@ case $DB:$WANT_VERSION in sqlite:6.[0-3]*) die "WordPress $WANT_VERSION runs on 
 need=(php8.2-cli php8.2-mysql php8.2-sqlite3 php8.2-xml php8.2-mbstring php8.2-curl php8.2-gd php8.2-intl
 	ca-certificates curl)
 [ "$DB" = mariadb ] && need+=(mariadb-server)
+stack_validate
+mapfile -t -O ${#need[@]} need < <(stack_packages | tr ' ' '\n')
 missing=()
 for p in "${need[@]}"; do
 	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
@@ -135,6 +144,7 @@ BUILD_ID=${DIST##*/}
 # ------------------------------------------------------------------ 3. the site's tree
 if [ "$(cat "$SITE_DIR/build-id" 2>/dev/null)" != "$BUILD_ID" ] || [ ! -f "$WP_DIR/wp-includes/version.php" ]; then
 	stop_group server "-S 127.0.0.1:"
+	stack_stop
 	mkdir -p "$WP_DIR"
 	# Core files are replaced; the site's wp-content (uploads, SQLite database, plugins) and
 	# wp-config.php stay.
@@ -204,7 +214,8 @@ fi
 ACCESSIBLE="127.0.0.1,localhost,*.invalid"
 DIFY_HOST=$(printf '%s' "${DIFY_CHATBOT_BASE_URL:-}" | sed -nE 's#^https?://([^/:@]+).*#\1#p')
 [ -n "$DIFY_HOST" ] && ACCESSIBLE="$ACCESSIBLE,$DIFY_HOST"
-SIGNATURE="dify-chatbot env: db=$DB url=$URL db_name=$DB_NAME hosts=$ACCESSIBLE"
+STACK_WP_CONFIG=$(stack_wp_config)
+SIGNATURE="dify-chatbot env: db=$DB url=$URL db_name=$DB_NAME hosts=$ACCESSIBLE object_cache=$STACK_CACHE:$STACK_REDIS_PORT"
 if ! grep -qF "$SIGNATURE" "$WP_DIR/wp-config.php" 2>/dev/null; then
 	salts=$("$PHP" -r 'foreach (["AUTH_KEY","SECURE_AUTH_KEY","LOGGED_IN_KEY","NONCE_KEY","AUTH_SALT",
 		"SECURE_AUTH_SALT","LOGGED_IN_SALT","NONCE_SALT"] as $k) printf("define( %s, %s );\n", var_export($k, true),
@@ -239,6 +250,7 @@ define( 'AUTOMATIC_UPDATER_DISABLED', true );
 define( 'WP_AUTO_UPDATE_CORE', false );
 define( 'DISABLE_WP_CRON', true );
 define( 'FS_METHOD', 'direct' );
+$STACK_WP_CONFIG
 
 if ( ! defined( 'ABSPATH' ) ) {
 	define( 'ABSPATH', __DIR__ . '/' );
@@ -249,6 +261,7 @@ PHP
 fi
 
 # ------------------------------------------------------------------ 6. install, plugin, pages
+stack_object_cache
 mkdir -p "$WP_DIR/wp-content/mu-plugins"
 cp "$ROOT/bin/local-env-mu-plugin.php" "$WP_DIR/wp-content/mu-plugins/dify-chatbot-local-env.php"
 slugs=()
@@ -295,20 +308,28 @@ fi
 # The PHP server gets the shell's Dify settings (design §3.1: environment overrides); it is
 # restarted on every start so a changed environment takes effect.
 stop_group server "-S 127.0.0.1:"
+stack_stop_web
 port_taken "$PORT" && die "port $PORT is in use: stop what uses it or set WP_PORT."
-cp "$ROOT/bin/router.php" "$RUN/router.php"
-(
-	cd "$WP_DIR"
-	if [ $USE_EMULATOR = 1 ]; then unset DIFY_CHATBOT_BASE_URL DIFY_CHATBOT_API_KEY; fi
-	PHP_CLI_SERVER_WORKERS=$WORKERS setsid "$PHP" -d opcache.enable_cli=1 -d memory_limit=256M \
-		-d upload_max_filesize=64M -d post_max_size=64M -d display_errors=0 \
-		-S "127.0.0.1:$PORT" -t "$WP_DIR" "$RUN/router.php" > "$RUN/server.log" 2>&1 < /dev/null &
-	echo $! > "$RUN/server.pid"
-)
+if [ "$STACK_SERVER" = php ]; then
+	cp "$ROOT/bin/router.php" "$RUN/router.php"
+	(
+		cd "$WP_DIR"
+		if [ $USE_EMULATOR = 1 ]; then unset DIFY_CHATBOT_BASE_URL DIFY_CHATBOT_API_KEY; fi
+		PHP_CLI_SERVER_WORKERS=$WORKERS setsid "$PHP" -d opcache.enable_cli=1 -d memory_limit=256M \
+			-d upload_max_filesize=64M -d post_max_size=64M -d display_errors=0 \
+			-S "127.0.0.1:$PORT" -t "$WP_DIR" "$RUN/router.php" > "$RUN/server.log" 2>&1 < /dev/null &
+		echo $! > "$RUN/server.pid"
+	)
+else
+	(
+		if [ $USE_EMULATOR = 1 ]; then unset DIFY_CHATBOT_BASE_URL DIFY_CHATBOT_API_KEY; fi
+		stack_start
+	)
+fi
 echo "$URL" > "$RUN/url"
 for _ in $(seq 100); do curl -sf -o /dev/null "$URL/wp-json/" && break; sleep 0.1; done
-curl -sf -o /dev/null "$URL/wp-json/" || { tail -20 "$RUN/server.log" >&2; die "WordPress did not answer on $URL."; }
-lap "ready"
+curl -sf -o /dev/null "$URL/wp-json/" || { tail -20 "$RUN/server.log" "$RUN"/stack/*/*.log 2>/dev/null >&2; die "WordPress did not answer on $URL."; }
+lap "ready ($( [ "$STACK_SERVER" = php ] && echo "php -S" || cat "$RUN/stack/kind"))"
 
 cat <<TXT
 

@@ -5,6 +5,9 @@
 #
 #   LOAD_SECONDS=180 LOAD_STREAMS=32 npm run load
 #   LOAD_WP_PORT / LOAD_EMULATOR_PORT: the site's ports.
+#   WP_SERVER, WP_NODES, WP_OBJECT_CACHE (bin/stacks/stack.sh): the same test on a real stack, e.g.
+#   WP_SERVER=nginx WP_NODES=2 WP_OBJECT_CACHE=redis npm run load (Redis on LOAD_REDIS_PORT, 8977;
+#   each php-fpm node gets enough workers for its share of the streams).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -13,6 +16,9 @@ PORT=${LOAD_WP_PORT:-8897} EMU_PORT=${LOAD_EMULATOR_PORT:-8798}
 STREAMS=${LOAD_STREAMS:-32}
 # php -S serves one request per worker: every open stream holds one, plus the warm-up and slack.
 WORKERS=$((STREAMS + 2))
+NODES=${WP_NODES:-1}
+export WP_REDIS_PORT=${LOAD_REDIS_PORT:-8977}
+export WP_FPM_MAX_CHILDREN=${WP_FPM_MAX_CHILDREN:-$(( (WORKERS + NODES - 1) / NODES ))}
 mkdir -p .wp
 trap 'WP_SITE=load bash bin/env.sh stop > /dev/null 2>&1' EXIT
 WP_SITE=load WP_DB=mariadb WP_PORT=$PORT DIFY_EMULATOR_PORT=$EMU_PORT WP_WORKERS=$WORKERS WP_RESET=1 \

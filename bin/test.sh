@@ -4,7 +4,7 @@
 # fails. Installs what is missing first (apt as root, npm ci, composer install).
 #
 #   TEST_ONLY="phpunit e2e" npm test     run only some suites
-#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e zip plugin-check install versions)
+#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e zip plugin-check install stacks nodes versions)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -103,6 +103,10 @@ if selected phpunit || selected e2e; then
 fi
 suite phpunit bash bin/phpunit.sh
 suite e2e npx wp-scripts test-playwright --config tests/e2e/playwright.config.ts
+# Real Debian server stacks (bin/stacks/): the streaming specs on each, with and without zlib.
+suite stacks bash bin/stacks/test-stacks.sh
+# Several web nodes (nginx + two php-fpm nodes, with and without a Redis object cache).
+suite nodes bash bin/stacks/test-nodes.sh
 
 # PHP notices, warnings or fatals any request raised while the suites ran fail the run.
 if selected e2e; then

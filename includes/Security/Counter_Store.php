@@ -12,8 +12,11 @@ namespace Dify_Chatbot\Security;
 use Dify_Chatbot\Registrable;
 
 /**
- * Counters keyed by (key, window start), kept where every web server sees them: the persistent
- * object cache when there is one, else the table `{prefix}dify_chatbot_counters`.
+ * Counters keyed by (key, window start), kept where every web server sees them: the table
+ * `{prefix}dify_chatbot_counters`, also when the site has a persistent object cache — WordPress's
+ * cache API does not promise an atomic increment, and the most used Redis drop-in (Redis Object
+ * Cache 2.6) increments with a GET and a SET, returns `true` instead of the new value and drops the
+ * expiry: counted there, concurrent messages on several web nodes all passed the limit.
  *
  * Why the increment is atomic (several PHP processes on several servers, one database):
  * - MySQL / MariaDB: one statement,
@@ -26,8 +29,6 @@ use Dify_Chatbot\Registrable;
  *   counts 1…n, and only the first `limit` of them are admitted.
  * - SQLite (SQLite Database Integration): one database file with one writer at a time; the
  *   increment and its read happen in one transaction, which holds the write lock between them.
- * - Persistent object cache: wp_cache_add() creates the key only if missing and wp_cache_incr()
- *   is the backend's atomic increment (Redis INCRBY, Memcached incr).
  */
 final class Counter_Store implements Registrable {
 
@@ -38,8 +39,6 @@ final class Counter_Store implements Registrable {
 	public const DB_VERSION_OPTION = 'dify_chatbot_db_version';
 
 	public const PRUNE_HOOK = 'dify_chatbot_prune_counters';
-
-	private const CACHE_GROUP = 'dify_chatbot_counters';
 
 	/**
 	 * Windows older than this are removed (the longest window is one day).
@@ -106,17 +105,11 @@ KEY window_start (window_start)
 	 *
 	 * @param string $key          Counter key, at most 64 ASCII characters.
 	 * @param int    $window_start Start of the window (Unix time).
-	 * @param int    $window_len   Length of the window in seconds (how long the cache keeps it).
+	 * @param int    $window_len   Length of the window in seconds (the table keeps ended windows until prune()).
 	 * @param int    $amount       What to add (at least 1).
 	 */
 	public function add( string $key, int $window_start, int $window_len, int $amount = 1 ): ?int {
 		$amount = max( 1, $amount );
-		if ( wp_using_ext_object_cache() ) {
-			$value = $this->cache_add( $key, $window_start, $window_len, $amount );
-			if ( null !== $value ) {
-				return $value;
-			}
-		}
 		return self::is_sqlite() ? $this->sqlite_add( $key, $window_start, $amount ) : $this->mysql_add( $key, $window_start, $amount );
 	}
 
@@ -128,12 +121,6 @@ KEY window_start (window_start)
 	 */
 	public function get( string $key, int $window_start ): int {
 		global $wpdb;
-		if ( wp_using_ext_object_cache() ) {
-			$value = wp_cache_get( self::cache_key( $key, $window_start ), self::CACHE_GROUP );
-			if ( is_numeric( $value ) ) {
-				return (int) $value;
-			}
-		}
 		$table = self::table();
 		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the counters table; must not be cached.
 		$value = $wpdb->get_var( $wpdb->prepare( "SELECT hits FROM {$table} WHERE counter_key = %s AND window_start = %d", $key, $window_start ) );
@@ -216,38 +203,6 @@ KEY window_start (window_start)
 		}
 		$this->maybe_prune();
 		return (int) $value;
-	}
-
-	/**
-	 * Add and increment in the persistent object cache.
-	 *
-	 * @param string $key          Counter key.
-	 * @param int    $window_start Start of the window.
-	 * @param int    $window_len   Window length (the entry expires after it).
-	 * @param int    $amount       What to add.
-	 */
-	private function cache_add( string $key, int $window_start, int $window_len, int $amount ): ?int {
-		$cache_key = self::cache_key( $key, $window_start );
-		for ( $attempt = 0; $attempt < 2; $attempt++ ) {
-			// Creates the entry only when missing; a lost race is fine, the incr below is atomic.
-			wp_cache_add( $cache_key, 0, self::CACHE_GROUP, $window_len + 60 );
-			$value = wp_cache_incr( $cache_key, $amount, self::CACHE_GROUP );
-			if ( false !== $value ) {
-				return (int) $value;
-			}
-			// Evicted between add and incr: try once more, then use the database.
-		}
-		return null;
-	}
-
-	/**
-	 * The object cache key of a window.
-	 *
-	 * @param string $key          Counter key.
-	 * @param int    $window_start Start of the window.
-	 */
-	private static function cache_key( string $key, int $window_start ): string {
-		return $key . ':' . $window_start;
 	}
 
 	/**

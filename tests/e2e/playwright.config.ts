@@ -68,12 +68,16 @@ export default defineConfig( {
 		screenshot: 'only-on-failure',
 		launchOptions: chromium,
 	},
-	projects: [
-		{ name: 'mariadb', testIgnore: /\.sqlite\.spec\.ts$/ },
-		{
-			name: 'sqlite',
-			testMatch: /\.sqlite\.spec\.ts$/,
-			use: { baseURL: sqliteURL, storageState: undefined },
-		},
-	],
+	// WP_STACK names a real server stack that WP_BASE_URL is served by (`npm test`'s stacks suite,
+	// bin/stacks/stack.sh): only the streaming specs run there, as one project named after it.
+	projects: process.env.WP_STACK
+		? [ { name: process.env.WP_STACK, testMatch: /\.stack\.spec\.ts$/ } ]
+		: [
+				{ name: 'mariadb', testIgnore: /\.sqlite\.spec\.ts$/ },
+				{
+					name: 'sqlite',
+					testMatch: /\.sqlite\.spec\.ts$/,
+					use: { baseURL: sqliteURL, storageState: undefined },
+				},
+			],
 } );

@@ -1,54 +1,52 @@
 /**
  * Rate-limit race: proves the per-visitor limit holds when one visitor's messages arrive at the
- * same moment on two web servers that share one database.
+ * same moment on several web servers that share one database (and, with one, an object cache).
  *
  *   WP_SITE=test WP_DB=mariadb WP_PORT=8889 DIFY_EMULATOR_PORT=8788 bash bin/env.sh start
  *   node_modules/.bin/tsx tests/load/rate-limit-race.ts
  *
- * It starts a second `php -S` on the same test site (its own process group, stopped at the end),
- * logs in as admin and sets "Messages per minute (per visitor)" to N through the settings REST
- * route (the other limits off), then fires REQUESTS concurrent chat messages with ONE visitor
- * cookie, alternating between the two servers, and counts at the Dify emulator how many reached
- * Dify. It fails (exit 1) when more than N did. The settings are restored afterwards.
+ * By default it starts a second `php -S` on the same test site (its own process group, stopped at
+ * the end); with RACE_SERVERS it uses the servers there instead (bin/stacks/test-nodes.sh: one nginx
+ * whose upstream spreads the messages over two php-fpm nodes). It logs in as admin and sets
+ * "Messages per minute (per visitor)" to N through the settings REST route (the other limits off),
+ * then fires REQUESTS concurrent chat messages with ONE visitor cookie, alternating between the
+ * servers, and counts at the Dify emulator how many reached Dify. It fails (exit 1) unless exactly
+ * N did, each answered 200 and every other one 429. The settings are restored afterwards.
  *
  * Environment: RACE_LIMIT (5), RACE_REQUESTS (50), WP_TEST_PORT (8889), RACE_SECOND_PORT (8899),
+ * RACE_SERVERS (comma-separated base URLs; the first one is also where the admin logs in),
  * DIFY_TEST_EMULATOR_PORT (8788).
  */
 /* eslint-disable no-console -- a command-line script: it reports on the console. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
+import {
+	adminSession,
+	answers,
+	chat,
+	emulatorChats,
+	restoreProtection,
+	settings,
+	UNLIMITED,
+	sleep,
+	visitorCookie,
+} from './site';
+
 const ROOT = path.resolve( __dirname, '../..' );
 const LIMIT = Number( process.env.RACE_LIMIT ?? 5 );
 const REQUESTS = Number( process.env.RACE_REQUESTS ?? 50 );
-const FIRST = `http://127.0.0.1:${ process.env.WP_TEST_PORT ?? 8889 }`;
+const GIVEN = ( process.env.RACE_SERVERS ?? '' ).split( ',' ).filter( Boolean );
+const FIRST =
+	GIVEN[ 0 ] ?? `http://127.0.0.1:${ process.env.WP_TEST_PORT ?? 8889 }`;
 const SECOND_PORT = Number( process.env.RACE_SECOND_PORT ?? 8899 );
-const SECOND = `http://127.0.0.1:${ SECOND_PORT }`;
+const SERVERS = GIVEN.length
+	? GIVEN
+	: [ FIRST, `http://127.0.0.1:${ SECOND_PORT }` ];
 const EMULATOR = `http://127.0.0.1:${
 	process.env.DIFY_TEST_EMULATOR_PORT ?? 8788
 }`;
 const WP_DIR = path.join( ROOT, '.wp/test/wordpress' );
-const PROTECTION = [
-	'limit_visitor_minute',
-	'limit_visitor_day',
-	'limit_ip_minute',
-	'daily_token_budget',
-	'who_may_chat',
-] as const;
-
-type Json = Record< string, unknown >;
-
-const sleep = ( ms: number ) =>
-	new Promise( ( resolve ) => setTimeout( resolve, ms ) );
-
-async function answers( url: string ): Promise< boolean > {
-	try {
-		const response = await fetch( url, { redirect: 'manual' } );
-		return response.status < 500;
-	} catch {
-		return false;
-	}
-}
 
 /**
  * The second web server, in its own session and process group (detached: Node calls setsid(),
@@ -90,111 +88,6 @@ async function stopGroup( child: ChildProcess ) {
 	await Promise.race( [ exited, sleep( 5000 ) ] );
 }
 
-/**
- * Cookie header value from Set-Cookie headers, merged over what was there.
- * @param jar
- * @param response
- */
-function mergeCookies( jar: Map< string, string >, response: Response ) {
-	for ( const line of response.headers.getSetCookie() ) {
-		const pair = line.split( ';' )[ 0 ] ?? '';
-		const at = pair.indexOf( '=' );
-		jar.set( pair.slice( 0, at ).trim(), pair.slice( at + 1 ).trim() );
-	}
-}
-
-function cookieHeader( jar: Map< string, string > ) {
-	return [ ...jar ].map( ( [ k, v ] ) => `${ k }=${ v }` ).join( '; ' );
-}
-
-/** Logs in as admin; returns the cookie jar and a REST nonce. */
-async function adminSession() {
-	const jar = new Map< string, string >( [
-		[ 'wordpress_test_cookie', 'WP%20Cookie%20check' ],
-	] );
-	const login = await fetch( `${ FIRST }/wp-login.php`, {
-		method: 'POST',
-		redirect: 'manual',
-		headers: {
-			'Content-Type': 'application/x-www-form-urlencoded',
-			Cookie: cookieHeader( jar ),
-		},
-		body: new URLSearchParams( {
-			log: 'admin',
-			pwd: 'password',
-			testcookie: '1',
-			redirect_to: `${ FIRST }/wp-admin/`,
-		} ),
-	} );
-	mergeCookies( jar, login );
-	const nonce = await (
-		await fetch( `${ FIRST }/wp-admin/admin-ajax.php?action=rest-nonce`, {
-			headers: { Cookie: cookieHeader( jar ) },
-		} )
-	).text();
-	if ( ! /^[0-9a-f]{10}$/.test( nonce.trim() ) ) {
-		throw new Error( `Admin login failed (nonce answer: ${ nonce } )` );
-	}
-	return { jar, nonce: nonce.trim() };
-}
-
-async function settings(
-	session: { jar: Map< string, string >; nonce: string },
-	update?: Json
-): Promise< Json > {
-	const response = await fetch(
-		`${ FIRST }/?rest_route=/dify-chatbot/v1/settings`,
-		{
-			method: update ? 'POST' : 'GET',
-			headers: {
-				'Content-Type': 'application/json',
-				'X-WP-Nonce': session.nonce,
-				Cookie: cookieHeader( session.jar ),
-			},
-			body: update ? JSON.stringify( update ) : undefined,
-		}
-	);
-	const body = ( await response.json() ) as Json;
-	if ( response.status !== 200 ) {
-		throw new Error(
-			`settings: HTTP ${ response.status } ${ JSON.stringify( body ) }`
-		);
-	}
-	return body;
-}
-
-async function chat( base: string, cookie: string, query: string ) {
-	const response = await fetch(
-		`${ base }/?rest_route=/dify-chatbot/v1/chat`,
-		{
-			method: 'POST',
-			headers: {
-				'Content-Type': 'application/json',
-				Accept: 'application/json',
-				...( cookie ? { Cookie: cookie } : {} ),
-			},
-			body: JSON.stringify( { query } ),
-		}
-	);
-	const body = await response.text();
-	return {
-		status: response.status,
-		retryAfter: response.headers.get( 'retry-after' ),
-		setCookie: response.headers.getSetCookie(),
-		body,
-	};
-}
-
-async function emulatorRequests( since: number ) {
-	const response = await fetch(
-		`${ EMULATOR }/__emulator/requests?path=/chat-messages&since=${ since }`
-	);
-	return ( await response.json() ) as {
-		lastSeq: number;
-		requests: Array< { method: string; path: string; user?: string } >;
-	};
-}
-
 async function main() {
 	if ( ! ( await answers( `${ FIRST }/wp-json/` ) ) ) {
 		throw new Error(
@@ -204,27 +97,31 @@ async function main() {
 	if ( ! ( await answers( `${ EMULATOR }/__emulator/health` ) ) ) {
 		throw new Error( `No Dify emulator at ${ EMULATOR }.` );
 	}
-	if ( await answers( `${ SECOND }/wp-json/` ) ) {
-		throw new Error(
-			`Port ${ SECOND_PORT } is in use; set RACE_SECOND_PORT.`
-		);
+	let second: ChildProcess | null = null;
+	if ( ! GIVEN.length ) {
+		const url = SERVERS[ 1 ] as string;
+		if ( await answers( `${ url }/wp-json/` ) ) {
+			throw new Error(
+				`Port ${ SECOND_PORT } is in use; set RACE_SECOND_PORT.`
+			);
+		}
+		second = startSecondServer();
 	}
 
-	const second = startSecondServer();
 	let exitCode = 1;
-	const session = await adminSession();
+	const session = await adminSession( FIRST );
 	const before = await settings( session );
 	try {
-		for ( let i = 0; i < 100; i++ ) {
-			if ( await answers( `${ SECOND }/wp-json/` ) ) {
-				break;
+		for ( const url of SERVERS ) {
+			for ( let i = 0; i < 100; i++ ) {
+				if ( await answers( `${ url }/wp-json/` ) ) {
+					break;
+				}
+				await sleep( 100 );
 			}
-			await sleep( 100 );
-		}
-		if ( ! ( await answers( `${ SECOND }/wp-json/` ) ) ) {
-			throw new Error(
-				`The second server did not answer on ${ SECOND }.`
-			);
+			if ( ! ( await answers( `${ url }/wp-json/` ) ) ) {
+				throw new Error( `The server did not answer on ${ url }.` );
+			}
 		}
 
 		const effective = before.effective as { configured?: boolean };
@@ -236,17 +133,9 @@ async function main() {
 			} );
 		}
 		// Limits off while the visitor gets a cookie (uncounted), then N per minute.
-		await settings( session, {
-			limit_visitor_minute: 0,
-			limit_visitor_day: 0,
-			limit_ip_minute: 0,
-			daily_token_budget: 0,
-			who_may_chat: 'everyone',
-		} );
-		const first = await chat( FIRST, '', 'hello #delay:1' );
-		const visitor = first.setCookie
-			.map( ( line ) => line.split( ';' )[ 0 ] ?? '' )
-			.find( ( pair ) => pair.startsWith( 'dify_chatbot_visitor=' ) );
+		await settings( session, UNLIMITED );
+		const first = await chat( FIRST, '', { query: 'hello #delay:1' } );
+		const visitor = visitorCookie( first );
 		if ( first.status !== 200 || ! visitor ) {
 			throw new Error(
 				`The first chat failed: HTTP ${ first.status } ${ first.body }`
@@ -258,33 +147,24 @@ async function main() {
 		while ( new Date().getSeconds() > 40 ) {
 			await sleep( 250 );
 		}
-		const since = ( await emulatorRequests( 1e12 ) ).lastSeq;
+		const since = ( await emulatorChats( EMULATOR, 1e12 ) ).lastSeq;
 		const started = Date.now();
 		const results = await Promise.all(
-			Array.from( { length: REQUESTS }, ( _, i ) =>
-				chat(
-					i % 2 === 0 ? FIRST : SECOND,
-					visitor,
-					`race ${ i } #delay:1`
-				).then( ( result ) => ( {
-					...result,
-					server: i % 2 === 0 ? FIRST : SECOND,
-				} ) )
-			)
+			Array.from( { length: REQUESTS }, ( _, i ) => {
+				const server = SERVERS[ i % SERVERS.length ] as string;
+				return chat( server, visitor, {
+					query: `race ${ i } #delay:1`,
+				} ).then( ( result ) => ( { ...result, server } ) );
+			} )
 		);
 		const elapsed = Date.now() - started;
-		const user = ( await emulatorRequests( since ) ).requests;
+		const user = ( await emulatorChats( EMULATOR, since ) ).requests;
 		const visitorUsers = new Set(
 			user.filter( ( r ) => r.method === 'POST' ).map( ( r ) => r.user )
 		);
 		const reached = user.filter(
 			( r ) => r.method === 'POST' && r.path.endsWith( '/chat-messages' )
 		).length;
-		const count = ( status: number, server?: string ) =>
-			results.filter(
-				( r ) =>
-					r.status === status && ( ! server || r.server === server )
-			).length;
 		const other = results.filter(
 			( r ) => r.status !== 200 && r.status !== 429
 		);
@@ -293,12 +173,23 @@ async function main() {
 		console.log(
 			`rate-limit race: ${ REQUESTS } concurrent messages from one visitor, limit ${ LIMIT }/min`
 		);
-		console.log(
-			`  server ${ FIRST }: 200 × ${ count( 200, FIRST ) }, 429 × ${ count( 429, FIRST ) }`
-		);
-		console.log(
-			`  server ${ SECOND }: 200 × ${ count( 200, SECOND ) }, 429 × ${ count( 429, SECOND ) }`
-		);
+		// Per web server, and per php-fpm node where nginx names the one that answered.
+		const where = new Map< string, { ok: number; limited: number } >();
+		for ( const r of results ) {
+			const key = r.node ? `${ r.server } ${ r.node }` : r.server;
+			const tally = where.get( key ) ?? { ok: 0, limited: 0 };
+			if ( r.status === 200 ) {
+				tally.ok++;
+			} else if ( r.status === 429 ) {
+				tally.limited++;
+			}
+			where.set( key, tally );
+		}
+		for ( const [ key, tally ] of [ ...where ].sort() ) {
+			console.log(
+				`  ${ key }: 200 × ${ tally.ok }, 429 × ${ tally.limited }`
+			);
+		}
 		console.log(
 			`  other statuses: ${ other.length ? other.map( ( r ) => `${ r.status } ${ r.body.slice( 0, 120 ) }` ).join( ' | ' ) : 'none' }`
 		);
@@ -312,25 +203,32 @@ async function main() {
 			`  allowed N = ${ LIMIT }, reached Dify M = ${ reached } (in ${ elapsed } ms)`
 		);
 
+		const ok = results.filter( ( r ) => r.status === 200 ).length;
 		if ( reached > LIMIT ) {
 			console.log(
 				'FAIL: more messages reached Dify than the limit allows.'
 			);
-		} else if ( reached !== count( 200 ) || other.length > 0 ) {
+		} else if ( reached < LIMIT ) {
+			console.log(
+				'FAIL: fewer messages reached Dify than the limit allows.'
+			);
+		} else if ( reached !== ok || other.length > 0 ) {
 			console.log( 'FAIL: the answers do not match what reached Dify.' );
+		} else if ( where.size < SERVERS.length ) {
+			console.log( 'FAIL: not every server answered.' );
 		} else {
-			console.log( 'OK: the limit held across both servers.' );
+			console.log(
+				`OK: the limit held across ${ where.size } servers/nodes.`
+			);
 			exitCode = 0;
 		}
 	} finally {
-		const restore: Json = {};
-		for ( const name of PROTECTION ) {
-			restore[ name ] = before[ name ];
-		}
-		await settings( session, restore ).catch( ( error ) =>
+		await restoreProtection( session, before ).catch( ( error ) =>
 			console.error( `Could not restore the settings: ${ error }` )
 		);
-		await stopGroup( second );
+		if ( second ) {
+			await stopGroup( second );
+		}
 	}
 	process.exitCode = exitCode;
 }

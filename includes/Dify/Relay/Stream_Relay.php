@@ -243,7 +243,7 @@ final class Stream_Relay {
 			'dify_chatbot_stream_headers',
 			array(
 				'Content-Type'      => 'text/event-stream; charset=utf-8',
-				'Cache-Control'     => 'no-cache',
+				'Cache-Control'     => 'no-cache, no-transform',
 				'X-Accel-Buffering' => 'no',
 			)
 		);

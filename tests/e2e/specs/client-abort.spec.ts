@@ -3,22 +3,9 @@
  * calls Dify's stop for that task with the same Dify user (asserted at the emulator).
  */
 import { test, expect } from '../utils/test';
-import { EMULATOR_URL, lastSeq, recordedRequests } from '../utils/emulator';
+import { lastSeq, recordedRequests, stops, type Stop } from '../utils/emulator';
 
 test.use( { storageState: { cookies: [], origins: [] } } );
-
-interface Stop {
-	time: number;
-	taskId: string;
-	user: string;
-	known: boolean;
-	owner: boolean;
-}
-
-async function stops(): Promise< Stop[] > {
-	const response = await fetch( `${ EMULATOR_URL }/__emulator/stats` );
-	return ( ( await response.json() ) as { stops: Stop[] } ).stops;
-}
 
 test( 'closing the page mid-answer makes the relay stop the task at Dify', async ( {
 	browser,

@@ -58,3 +58,18 @@ export async function lastSeq(): Promise< number > {
 	const all = await recordedRequests();
 	return all.reduce( ( max, r ) => Math.max( max, r.seq ), 0 );
 }
+
+/** A stop call the emulator received (GET /__emulator/stats). */
+export interface Stop {
+	time: number;
+	taskId: string;
+	user: string;
+	known: boolean;
+	owner: boolean;
+}
+
+/** Every stop call received so far, oldest first. */
+export async function stops(): Promise< Stop[] > {
+	const response = await fetch( `${ EMULATOR_URL }/__emulator/stats` );
+	return ( ( await response.json() ) as { stops: Stop[] } ).stops;
+}
