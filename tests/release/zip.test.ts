@@ -67,6 +67,8 @@ test( 'the plugin a site runs is there, byte for byte as in this tree', () => {
 		'uninstall.php',
 		'readme.txt',
 		...treeFiles( 'includes' ),
+		// Core's react-jsx-runtime, registered on WordPress 6.2–6.5 (includes/Frontend/Assets.php).
+		...treeFiles( 'assets' ),
 		...treeFiles( 'languages' ),
 		// The build's freshness marker (bin/env.sh, bin/zip.sh) is a dotfile and stays home.
 		...treeFiles( 'build' ).filter(
