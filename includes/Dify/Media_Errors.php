@@ -144,8 +144,12 @@ final class Media_Errors {
 	 * @param string $message Dify's message (it alone names a switched-off feature).
 	 */
 	public static function from_voice( int $status, string $code, string $message ): ?WP_Error {
+		// Switched off since the parameters were cached: Dify 1.16 says so with its own code for
+		// speech to text; older versions (and text to speech still) with invalid_param and a text.
+		if ( 400 === $status && 'speech_to_text_disabled' === $code ) {
+			return self::voice_disabled( 'speech_to_text' );
+		}
 		if ( 400 === $status && 'invalid_param' === $code && false !== stripos( $message, 'not enabled' ) ) {
-			// Switched off since the parameters were cached.
 			return self::voice_disabled( false !== stripos( $message, 'speech to text' ) ? 'speech_to_text' : 'text_to_speech' );
 		}
 		if ( 413 === $status ) {

@@ -93,11 +93,16 @@ async function startLoader() {
 	} );
 }
 
+/**
+ * Lets the fake network and the loader's own timers run for `ms` of fake time: deterministic
+ * however busy the machine is (a real 50 ms wait was not always enough under load).
+ */
 async function wait( ms = 50 ) {
-	await new Promise( ( resolve ) => setTimeout( resolve, ms ) );
+	await jest.advanceTimersByTimeAsync( ms );
 }
 
 beforeEach( () => {
+	jest.useFakeTimers();
 	mount = jest.fn< ChatApp[ 'mount' ] >();
 	order = [];
 	failNext = null;
@@ -108,6 +113,7 @@ beforeEach( () => {
 } );
 
 afterEach( () => {
+	jest.useRealTimers();
 	observer.disconnect();
 	document.body.innerHTML = '';
 	delete ( window as { IntersectionObserver?: unknown } )
@@ -367,6 +373,11 @@ describe( 'loader, bubble chats', () => {
 } );
 
 describe( 'loader, scripts of another template (the media chunk)', () => {
+	// These await the loads themselves (no fixed wait), so the fake network runs in real time.
+	beforeEach( () => {
+		jest.useRealTimers();
+	} );
+
 	it( 'runs them once, in order, for the app', async () => {
 		page(
 			root( {} ) +

@@ -193,15 +193,19 @@ test.describe( 'upstream HTTP and stream faults', () => {
 
 test.describe( 'transport faults', () => {
 	let blackhole: ChildProcess | null = null;
-	const BLACKHOLE_PORT = Number( process.env.E2E_BLACKHOLE_PORT ?? 8797 );
+	// Any free port (two test runs on one machine must not share it); the script says which.
+	let blackholePort = 0;
 
 	test.beforeAll( async () => {
 		blackhole = spawn( process.env.WP_PHP ?? 'php8.2', [
 			path.join( __dirname, '../utils/blackhole.php' ),
-			String( BLACKHOLE_PORT ),
+			String( Number( process.env.E2E_BLACKHOLE_PORT ?? 0 ) ),
 		] );
 		await new Promise< void >( ( resolve, reject ) => {
-			blackhole?.stdout?.once( 'data', () => resolve() );
+			blackhole?.stdout?.once( 'data', ( data: Buffer ) => {
+				blackholePort = Number( /ready (\d+)/.exec( String( data ) )?.[ 1 ] );
+				resolve();
+			} );
 			blackhole?.once( 'exit', ( code ) =>
 				reject( new Error( `blackhole.php exited (${ code })` ) )
 			);
@@ -229,7 +233,7 @@ test.describe( 'transport faults', () => {
 		],
 		[
 			'connect timeout',
-			() => `http://127.0.0.1:${ BLACKHOLE_PORT }/v1`,
+			() => `http://127.0.0.1:${ blackholePort }/v1`,
 			MESSAGES.slow,
 		],
 	];

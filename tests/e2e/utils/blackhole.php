@@ -4,7 +4,8 @@
  * backlog itself without ever accepting, so the kernel drops every further SYN and a client waits
  * until its connect timeout. Used by faults.spec.ts for "connect timeout".
  *
- * Usage: php blackhole.php PORT   (prints "ready", then holds the port for 120 seconds).
+ * Usage: php blackhole.php [PORT]   (0 or none: any free port; prints "ready PORT", then holds the
+ * port for 120 seconds).
  *
  * @package Dify_Chatbot
  */
@@ -16,9 +17,10 @@ if ( false === $server ) {
 	fwrite( STDERR, "cannot listen on $port: $errstr\n" );
 	exit( 1 );
 }
+$port = (int) substr( (string) strrchr( (string) stream_socket_get_name( $server, false ), ':' ), 1 );
 $fill = array();
 for ( $i = 0; $i < 4; $i++ ) {
 	$fill[] = stream_socket_client( "tcp://127.0.0.1:$port", $errno, $errstr, 1, STREAM_CLIENT_CONNECT | STREAM_CLIENT_ASYNC_CONNECT );
 }
-echo "ready\n";
+echo "ready $port\n";
 sleep( 120 );

@@ -39,6 +39,16 @@ final class RendererTest extends TestCase {
 		$this->assertSame( 'Say "hi" &', $decoded['title'] );
 	}
 
+	public function test_an_option_that_looks_like_an_entity_survives_the_attribute(): void {
+		// esc_attr() does not encode an existing entity again: `&quot;` inside the JSON would come
+		// back from the attribute as a bare quote and break the JSON.
+		$html = ( new Renderer() )->render( array( 'title' => 'A &quot;quoted&quot; &amp; title' ) );
+		preg_match( '/data-dify-chatbot="([^"]*)"/', $html, $match );
+		$decoded = json_decode( html_entity_decode( $match[1], ENT_QUOTES ), true );
+		$this->assertIsArray( $decoded, $match[1] );
+		$this->assertSame( 'A &quot;quoted&quot; &amp; title', $decoded['title'] );
+	}
+
 	public function test_shortcode_and_block_render_the_same_chat(): void {
 		$shortcode = do_shortcode( '[dify_chatbot layout="bubble" title="Ask us"]' );
 		$block     = do_blocks( '<!-- wp:dify-chatbot/chat {"layout":"bubble","title":"Ask us"} /-->' );

@@ -201,9 +201,11 @@ final class Chat_ControllerTest extends TestCase {
 	}
 
 	/**
-	 * An upload of $user straight to the emulator: its id.
+	 * An upload straight to the emulator by this request's visitor (since Dify 1.14 an upload
+	 * belongs to the user who made it, and only that user may attach it): its id.
 	 */
 	private function uploaded( string $key = 'app-emulator' ): string {
+		$user     = ( new Visitor_Identity( static function (): void {} ) )->user();
 		$boundary = 'phpunit' . wp_generate_password( 12, false );
 		$response = wp_remote_post(
 			self::emulator_url() . '/files/upload',
@@ -212,7 +214,8 @@ final class Chat_ControllerTest extends TestCase {
 					'Authorization' => 'Bearer ' . $key,
 					'Content-Type'  => 'multipart/form-data; boundary=' . $boundary,
 				),
-				'body'    => "--$boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nPNG\r\n--$boundary--\r\n",
+				'body'    => "--$boundary\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\n$user\r\n"
+					. "--$boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nPNG\r\n--$boundary--\r\n",
 			)
 		);
 		$json     = json_decode( wp_remote_retrieve_body( $response ), true );

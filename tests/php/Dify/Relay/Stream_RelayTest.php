@@ -258,15 +258,25 @@ final class Stream_RelayTest extends TestCase {
 		}
 	}
 
-	public function test_chatflow_streams_to_message_end(): void {
-		$writer = $this->relay( 'Hello flow #delay:1', null, 'app-emulator-chatflow', 'advanced-chat' );
-		$this->assertFraming( $writer );
-		$this->assertNoSecrets( $writer );
-		$names = array_values( array_diff( $writer->names(), array( 'ping' ) ) );
-		$this->assertSame( 'workflow_started', $names[0] );
-		$this->assertContains( 'node_finished', $names );
-		$this->assertContains( 'message', $names );
-		$this->assertSame( 'message_end', end( $names ) );
+	/**
+	 * A chatflow ends with two events whose order changed in Dify 1.13.1 (message_end first since
+	 * then): the relay reads the stream to its end and forwards both, in either order.
+	 */
+	public function test_chatflow_streams_to_its_end_whatever_the_order_of_its_last_two_events(): void {
+		$orders = array(
+			''                                                  => array( 'message_end', 'workflow_finished' ),
+			' #variant:chatflow_order:workflow_finished_first' => array( 'workflow_finished', 'message_end' ),
+		);
+		foreach ( $orders as $directive => $last_two ) {
+			$writer = $this->relay( 'Hello flow #delay:1' . $directive, null, 'app-emulator-chatflow', 'advanced-chat' );
+			$this->assertFraming( $writer );
+			$this->assertNoSecrets( $writer );
+			$names = array_values( array_diff( $writer->names(), array( 'ping' ) ) );
+			$this->assertSame( 'workflow_started', $names[0] );
+			$this->assertContains( 'node_finished', $names );
+			$this->assertContains( 'message', $names );
+			$this->assertSame( $last_two, array_slice( $names, -2 ), $directive );
+		}
 	}
 
 	public function test_the_event_filter_can_drop_events(): void {
