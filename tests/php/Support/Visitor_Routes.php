@@ -11,10 +11,13 @@ namespace Dify_Chatbot\Tests\Support;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Rest\Visitor_Api;
 use Dify_Chatbot\Security\Budget;
+use Dify_Chatbot\Security\Capacity;
 use Dify_Chatbot\Security\Chat_Policy;
 use Dify_Chatbot\Security\Client_Ip;
 use Dify_Chatbot\Security\Counter_Store;
+use Dify_Chatbot\Security\Daily_Cap;
 use Dify_Chatbot\Security\Rate_Limiter;
+use Dify_Chatbot\Security\Stream_Slots;
 use Dify_Chatbot\Security\Visitor_Guard;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;
@@ -37,7 +40,8 @@ trait Visitor_Routes {
 			new Chat_Policy( $settings->option() ),
 			new Budget( $counters, $settings->option() ),
 			new Rate_Limiter( $counters, $settings->option(), new Client_Ip() ),
-			$identity
+			$identity,
+			new Capacity( new Stream_Slots( $counters, $settings->option(), new Client_Ip() ), new Daily_Cap( $counters, $settings->option() ) )
 		);
 		return new Visitor_Api( $settings, $guard, $identity, new Error_Mapper() );
 	}

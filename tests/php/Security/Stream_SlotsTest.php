@@ -1,0 +1,135 @@
+<?php
+/**
+ * The caps on answers running at the same time: per visitor, per IP address, site-wide.
+ *
+ * @package Dify_Chatbot
+ */
+
+namespace Dify_Chatbot\Tests\Security;
+
+use Dify_Chatbot\Security\Client_Ip;
+use Dify_Chatbot\Security\Counter_Store;
+use Dify_Chatbot\Security\Stream_Slots;
+use Dify_Chatbot\Settings\Option;
+use Dify_Chatbot\Tests\TestCase;
+
+final class Stream_SlotsTest extends TestCase {
+
+	private const NOW = 1767225630;
+
+	private function slots( array $caps ): Stream_Slots {
+		$option = new Option();
+		$option->update(
+			$caps + array(
+				'streams_visitor' => 0,
+				'streams_ip'      => 0,
+				'streams_site'    => 0,
+			)
+		);
+		return new Stream_Slots( new Counter_Store(), $option, new Client_Ip() );
+	}
+
+	private static function from( string $ip ): array {
+		return array( 'REMOTE_ADDR' => $ip );
+	}
+
+	public function test_the_defaults_leave_two_of_five_php_workers_for_pages(): void {
+		$defaults = Option::defaults();
+		$this->assertSame( 3, $defaults['streams_site'] );
+		$this->assertSame( 2, $defaults['streams_ip'] );
+		$this->assertSame( 2, $defaults['streams_visitor'] );
+	}
+
+	public function test_the_site_cap_refuses_with_429_and_retry_after_until_a_slot_is_given_back(): void {
+		$requests = array();
+		for ( $i = 0; $i < 3; $i++ ) {
+			$requests[ $i ] = $this->slots( array( 'streams_site' => 3 ) );
+			$this->assertNull( $requests[ $i ]->acquire( 'visitor-' . $i, self::from( '198.51.100.' . $i ), self::NOW ) );
+		}
+		$fourth  = $this->slots( array( 'streams_site' => 3 ) );
+		$refusal = $fourth->acquire( 'visitor-4', self::from( '198.51.100.4' ), self::NOW );
+		$this->assertNotNull( $refusal );
+		$this->assertSame( Stream_Slots::CODE, $refusal->get_error_code() );
+		$this->assertSame(
+			array(
+				'status'      => 429,
+				'retry_after' => Stream_Slots::RETRY_AFTER,
+			),
+			$refusal->get_error_data()
+		);
+		$this->assertStringContainsString( 'busy', $refusal->get_error_message() );
+		$this->assertSame( 3, $fourth->running( self::NOW ), 'A refused request holds no slot.' );
+
+		$requests[1]->release();
+		$this->assertSame( 2, $fourth->running( self::NOW ) );
+		$this->assertNull( $fourth->acquire( 'visitor-4', self::from( '198.51.100.4' ), self::NOW ) );
+		$requests[1]->release();
+		$this->assertSame( 3, $fourth->running( self::NOW ), 'Releasing twice gives back one slot.' );
+	}
+
+	public function test_the_ip_cap_counts_an_ipv6_64_as_one_address(): void {
+		$a = $this->slots( array( 'streams_ip' => 1 ) );
+		$this->assertNull( $a->acquire( 'visitor-a', self::from( '2001:db8:1:2::1' ), self::NOW ) );
+		$refusal = $this->slots( array( 'streams_ip' => 1 ) )->acquire( 'visitor-b', self::from( '2001:db8:1:2:ffff::9' ), self::NOW );
+		$this->assertNotNull( $refusal, 'Another address of the same /64, without a cookie: refused.' );
+		$this->assertNull( $this->slots( array( 'streams_ip' => 1 ) )->acquire( 'visitor-c', self::from( '2001:db8:1:3::1' ), self::NOW ), 'Another /64 has its own slot.' );
+	}
+
+	public function test_the_visitor_cap_holds_across_addresses(): void {
+		$this->assertNull( $this->slots( array( 'streams_visitor' => 1 ) )->acquire( 'wp-user-7', self::from( '198.51.100.1' ), self::NOW ) );
+		$this->assertNotNull( $this->slots( array( 'streams_visitor' => 1 ) )->acquire( 'wp-user-7', self::from( '203.0.113.9' ), self::NOW ) );
+		$this->assertNull( $this->slots( array( 'streams_visitor' => 1 ) )->acquire( 'wp-user-8', self::from( '203.0.113.9' ), self::NOW ) );
+	}
+
+	public function test_a_refusal_by_one_cap_gives_back_the_slots_of_the_others(): void {
+		$caps  = array(
+			'streams_site'    => 10,
+			'streams_ip'      => 10,
+			'streams_visitor' => 1,
+		);
+		$first = $this->slots( $caps );
+		$this->assertNull( $first->acquire( 'visitor-a', self::from( '198.51.100.1' ), self::NOW ) );
+		for ( $i = 0; $i < 5; $i++ ) {
+			$this->assertNotNull( $this->slots( $caps )->acquire( 'visitor-a', self::from( '198.51.100.1' ), self::NOW ) );
+		}
+		$this->assertSame( 1, $first->running( self::NOW ), 'Five refusals by the visitor cap took no site slot.' );
+		$this->assertNull( $this->slots( $caps )->acquire( 'visitor-b', self::from( '198.51.100.1' ), self::NOW ), 'Nor an IP slot.' );
+	}
+
+	public function test_a_slot_lost_by_a_killed_worker_expires(): void {
+		$killed = $this->slots( array( 'streams_site' => 1 ) );
+		$this->assertNull( $killed->acquire( 'visitor-a', self::from( '198.51.100.1' ), self::NOW ) );
+		// Never released (no shutdown function runs in a killed worker).
+		$window = Stream_Slots::window();
+		$start  = self::NOW - ( self::NOW % $window );
+		$this->assertNotNull( $this->slots( array( 'streams_site' => 1 ) )->acquire( 'visitor-b', self::from( '198.51.100.2' ), $start + $window + 1 ), 'Still counted in the next window: a stream may run that long.' );
+		$this->assertNull( $this->slots( array( 'streams_site' => 1 ) )->acquire( 'visitor-b', self::from( '198.51.100.2' ), $start + 2 * $window ), 'Forgotten two windows later.' );
+	}
+
+	public function test_the_window_follows_the_stream_limit(): void {
+		$this->assertSame( 360, Stream_Slots::window(), '5 minutes of stream and a minute for what comes before it.' );
+		add_filter(
+			'dify_chatbot_stream_timeout',
+			static function () {
+				return 1200;
+			}
+		);
+		$this->assertSame( 1260, Stream_Slots::window() );
+	}
+
+	public function test_no_cap_when_set_to_zero(): void {
+		for ( $i = 0; $i < 20; $i++ ) {
+			$this->assertNull( $this->slots( array() )->acquire( 'visitor-a', self::from( '198.51.100.1' ), self::NOW ) );
+		}
+	}
+
+	public function test_the_slots_are_given_back_when_the_route_has_answered(): void {
+		$slots = $this->slots( array( 'streams_site' => 1 ) );
+		$slots->register();
+		$this->assertNull( $slots->acquire( 'visitor-a', self::from( '198.51.100.1' ), self::NOW ) );
+		$this->assertSame( 1, $slots->running( self::NOW ) );
+		$this->assertSame( 'answer', apply_filters( 'rest_request_after_callbacks', 'answer' ) );
+		$this->assertSame( 0, $slots->running( self::NOW ) );
+		remove_filter( 'rest_request_after_callbacks', array( $slots, 'release_after' ) );
+	}
+}
