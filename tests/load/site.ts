@@ -11,6 +11,11 @@ export const PROTECTION = [
 	'limit_visitor_minute',
 	'limit_visitor_day',
 	'limit_ip_minute',
+	'limit_ip_day',
+	'streams_visitor',
+	'streams_ip',
+	'streams_site',
+	'daily_message_cap',
 	'daily_token_budget',
 	'who_may_chat',
 ] as const;
@@ -20,6 +25,11 @@ export const UNLIMITED: Json = {
 	limit_visitor_minute: 0,
 	limit_visitor_day: 0,
 	limit_ip_minute: 0,
+	limit_ip_day: 0,
+	streams_visitor: 0,
+	streams_ip: 0,
+	streams_site: 0,
+	daily_message_cap: 0,
 	daily_token_budget: 0,
 	who_may_chat: 'everyone',
 };
