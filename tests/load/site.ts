@@ -154,12 +154,14 @@ export interface ChatResult {
  * @param cookie
  * @param body
  * @param stream
+ * @param headers Extra request headers (an X-Forwarded-For, say).
  */
 export async function chat(
 	base: string,
 	cookie: string,
 	body: Json,
-	stream = false
+	stream = false,
+	headers: Record< string, string > = {}
 ): Promise< ChatResult > {
 	const response = await fetch(
 		`${ base }/?rest_route=/dify-chatbot/v1/chat`,
@@ -169,6 +171,7 @@ export async function chat(
 				'Content-Type': 'application/json',
 				Accept: stream ? 'text/event-stream' : 'application/json',
 				...( cookie ? { Cookie: cookie } : {} ),
+				...headers,
 			},
 			body: JSON.stringify( body ),
 		}

@@ -15,7 +15,17 @@ use Dify_Chatbot\Tests\TestCase;
 
 final class Daily_CapTest extends TestCase {
 
-	private const NOW = 1767225630;
+	/**
+	 * Now, not a fixed date: Counter_Store prunes windows older than two days now and then.
+	 *
+	 * @var int
+	 */
+	private int $now;
+
+	protected function set_up() {
+		parent::set_up();
+		$this->now = time();
+	}
 
 	private function cap( array $settings ): Daily_Cap {
 		$option = new Option();
@@ -38,27 +48,27 @@ final class Daily_CapTest extends TestCase {
 	public function test_the_cap_refuses_with_503_until_the_site_day_ends_and_counts_only_what_passed(): void {
 		update_option( 'timezone_string', 'Europe/Berlin' );
 		$cap = $this->cap( array( 'daily_message_cap' => 2 ) );
-		$this->assertNull( $cap->hit( self::NOW ) );
-		$this->assertNull( $cap->hit( self::NOW + 60 ) );
-		$refusal = $cap->hit( self::NOW + 120 );
+		$this->assertNull( $cap->hit( $this->now ) );
+		$this->assertNull( $cap->hit( $this->now + 60 ) );
+		$refusal = $cap->hit( $this->now + 120 );
 		$this->assertNotNull( $refusal );
 		$this->assertSame( Daily_Cap::CODE, $refusal->get_error_code() );
 		$this->assertSame(
 			array(
 				'status'      => 503,
-				'retry_after' => Budget::day_end( self::NOW + 120 ) - ( self::NOW + 120 ),
+				'retry_after' => Budget::day_end( $this->now + 120 ) - ( $this->now + 120 ),
 			),
 			$refusal->get_error_data()
 		);
-		$this->assertNotNull( $cap->hit( self::NOW + 180 ) );
-		$this->assertSame( 2, $cap->used_today( self::NOW ) );
-		$this->assertNull( $cap->hit( Budget::day_end( self::NOW ) ), 'A new site day starts afresh.' );
+		$this->assertNotNull( $cap->hit( $this->now + 180 ) );
+		$this->assertSame( 2, $cap->used_today( $this->now ) );
+		$this->assertNull( $cap->hit( Budget::day_end( $this->now ) ), 'A new site day starts afresh.' );
 	}
 
 	public function test_zero_is_no_cap(): void {
 		$cap = $this->cap( array( 'daily_message_cap' => 0 ) );
 		for ( $i = 0; $i < 5; $i++ ) {
-			$this->assertNull( $cap->hit( self::NOW ) );
+			$this->assertNull( $cap->hit( $this->now ) );
 		}
 	}
 

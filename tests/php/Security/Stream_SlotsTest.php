@@ -15,7 +15,17 @@ use Dify_Chatbot\Tests\TestCase;
 
 final class Stream_SlotsTest extends TestCase {
 
-	private const NOW = 1767225630;
+	/**
+	 * Now, not a fixed date: Counter_Store prunes windows older than two days now and then.
+	 *
+	 * @var int
+	 */
+	private int $now;
+
+	protected function set_up() {
+		parent::set_up();
+		$this->now = time();
+	}
 
 	private function slots( array $caps ): Stream_Slots {
 		$option = new Option();
@@ -44,10 +54,10 @@ final class Stream_SlotsTest extends TestCase {
 		$requests = array();
 		for ( $i = 0; $i < 3; $i++ ) {
 			$requests[ $i ] = $this->slots( array( 'streams_site' => 3 ) );
-			$this->assertNull( $requests[ $i ]->acquire( 'visitor-' . $i, self::from( '198.51.100.' . $i ), self::NOW ) );
+			$this->assertNull( $requests[ $i ]->acquire( 'visitor-' . $i, self::from( '198.51.100.' . $i ), $this->now ) );
 		}
 		$fourth  = $this->slots( array( 'streams_site' => 3 ) );
-		$refusal = $fourth->acquire( 'visitor-4', self::from( '198.51.100.4' ), self::NOW );
+		$refusal = $fourth->acquire( 'visitor-4', self::from( '198.51.100.4' ), $this->now );
 		$this->assertNotNull( $refusal );
 		$this->assertSame( Stream_Slots::CODE, $refusal->get_error_code() );
 		$this->assertSame(
@@ -58,27 +68,27 @@ final class Stream_SlotsTest extends TestCase {
 			$refusal->get_error_data()
 		);
 		$this->assertStringContainsString( 'busy', $refusal->get_error_message() );
-		$this->assertSame( 3, $fourth->running( self::NOW ), 'A refused request holds no slot.' );
+		$this->assertSame( 3, $fourth->running( $this->now ), 'A refused request holds no slot.' );
 
 		$requests[1]->release();
-		$this->assertSame( 2, $fourth->running( self::NOW ) );
-		$this->assertNull( $fourth->acquire( 'visitor-4', self::from( '198.51.100.4' ), self::NOW ) );
+		$this->assertSame( 2, $fourth->running( $this->now ) );
+		$this->assertNull( $fourth->acquire( 'visitor-4', self::from( '198.51.100.4' ), $this->now ) );
 		$requests[1]->release();
-		$this->assertSame( 3, $fourth->running( self::NOW ), 'Releasing twice gives back one slot.' );
+		$this->assertSame( 3, $fourth->running( $this->now ), 'Releasing twice gives back one slot.' );
 	}
 
 	public function test_the_ip_cap_counts_an_ipv6_64_as_one_address(): void {
 		$a = $this->slots( array( 'streams_ip' => 1 ) );
-		$this->assertNull( $a->acquire( 'visitor-a', self::from( '2001:db8:1:2::1' ), self::NOW ) );
-		$refusal = $this->slots( array( 'streams_ip' => 1 ) )->acquire( 'visitor-b', self::from( '2001:db8:1:2:ffff::9' ), self::NOW );
+		$this->assertNull( $a->acquire( 'visitor-a', self::from( '2001:db8:1:2::1' ), $this->now ) );
+		$refusal = $this->slots( array( 'streams_ip' => 1 ) )->acquire( 'visitor-b', self::from( '2001:db8:1:2:ffff::9' ), $this->now );
 		$this->assertNotNull( $refusal, 'Another address of the same /64, without a cookie: refused.' );
-		$this->assertNull( $this->slots( array( 'streams_ip' => 1 ) )->acquire( 'visitor-c', self::from( '2001:db8:1:3::1' ), self::NOW ), 'Another /64 has its own slot.' );
+		$this->assertNull( $this->slots( array( 'streams_ip' => 1 ) )->acquire( 'visitor-c', self::from( '2001:db8:1:3::1' ), $this->now ), 'Another /64 has its own slot.' );
 	}
 
 	public function test_the_visitor_cap_holds_across_addresses(): void {
-		$this->assertNull( $this->slots( array( 'streams_visitor' => 1 ) )->acquire( 'wp-user-7', self::from( '198.51.100.1' ), self::NOW ) );
-		$this->assertNotNull( $this->slots( array( 'streams_visitor' => 1 ) )->acquire( 'wp-user-7', self::from( '203.0.113.9' ), self::NOW ) );
-		$this->assertNull( $this->slots( array( 'streams_visitor' => 1 ) )->acquire( 'wp-user-8', self::from( '203.0.113.9' ), self::NOW ) );
+		$this->assertNull( $this->slots( array( 'streams_visitor' => 1 ) )->acquire( 'wp-user-7', self::from( '198.51.100.1' ), $this->now ) );
+		$this->assertNotNull( $this->slots( array( 'streams_visitor' => 1 ) )->acquire( 'wp-user-7', self::from( '203.0.113.9' ), $this->now ) );
+		$this->assertNull( $this->slots( array( 'streams_visitor' => 1 ) )->acquire( 'wp-user-8', self::from( '203.0.113.9' ), $this->now ) );
 	}
 
 	public function test_a_refusal_by_one_cap_gives_back_the_slots_of_the_others(): void {
@@ -88,20 +98,20 @@ final class Stream_SlotsTest extends TestCase {
 			'streams_visitor' => 1,
 		);
 		$first = $this->slots( $caps );
-		$this->assertNull( $first->acquire( 'visitor-a', self::from( '198.51.100.1' ), self::NOW ) );
+		$this->assertNull( $first->acquire( 'visitor-a', self::from( '198.51.100.1' ), $this->now ) );
 		for ( $i = 0; $i < 5; $i++ ) {
-			$this->assertNotNull( $this->slots( $caps )->acquire( 'visitor-a', self::from( '198.51.100.1' ), self::NOW ) );
+			$this->assertNotNull( $this->slots( $caps )->acquire( 'visitor-a', self::from( '198.51.100.1' ), $this->now ) );
 		}
-		$this->assertSame( 1, $first->running( self::NOW ), 'Five refusals by the visitor cap took no site slot.' );
-		$this->assertNull( $this->slots( $caps )->acquire( 'visitor-b', self::from( '198.51.100.1' ), self::NOW ), 'Nor an IP slot.' );
+		$this->assertSame( 1, $first->running( $this->now ), 'Five refusals by the visitor cap took no site slot.' );
+		$this->assertNull( $this->slots( $caps )->acquire( 'visitor-b', self::from( '198.51.100.1' ), $this->now ), 'Nor an IP slot.' );
 	}
 
 	public function test_a_slot_lost_by_a_killed_worker_expires(): void {
 		$killed = $this->slots( array( 'streams_site' => 1 ) );
-		$this->assertNull( $killed->acquire( 'visitor-a', self::from( '198.51.100.1' ), self::NOW ) );
+		$this->assertNull( $killed->acquire( 'visitor-a', self::from( '198.51.100.1' ), $this->now ) );
 		// Never released (no shutdown function runs in a killed worker).
 		$window = Stream_Slots::window();
-		$start  = self::NOW - ( self::NOW % $window );
+		$start  = $this->now - ( $this->now % $window );
 		$this->assertNotNull( $this->slots( array( 'streams_site' => 1 ) )->acquire( 'visitor-b', self::from( '198.51.100.2' ), $start + $window + 1 ), 'Still counted in the next window: a stream may run that long.' );
 		$this->assertNull( $this->slots( array( 'streams_site' => 1 ) )->acquire( 'visitor-b', self::from( '198.51.100.2' ), $start + 2 * $window ), 'Forgotten two windows later.' );
 	}
@@ -119,17 +129,17 @@ final class Stream_SlotsTest extends TestCase {
 
 	public function test_no_cap_when_set_to_zero(): void {
 		for ( $i = 0; $i < 20; $i++ ) {
-			$this->assertNull( $this->slots( array() )->acquire( 'visitor-a', self::from( '198.51.100.1' ), self::NOW ) );
+			$this->assertNull( $this->slots( array() )->acquire( 'visitor-a', self::from( '198.51.100.1' ), $this->now ) );
 		}
 	}
 
 	public function test_the_slots_are_given_back_when_the_route_has_answered(): void {
 		$slots = $this->slots( array( 'streams_site' => 1 ) );
 		$slots->register();
-		$this->assertNull( $slots->acquire( 'visitor-a', self::from( '198.51.100.1' ), self::NOW ) );
-		$this->assertSame( 1, $slots->running( self::NOW ) );
+		$this->assertNull( $slots->acquire( 'visitor-a', self::from( '198.51.100.1' ), $this->now ) );
+		$this->assertSame( 1, $slots->running( $this->now ) );
 		$this->assertSame( 'answer', apply_filters( 'rest_request_after_callbacks', 'answer' ) );
-		$this->assertSame( 0, $slots->running( self::NOW ) );
+		$this->assertSame( 0, $slots->running( $this->now ) );
 		remove_filter( 'rest_request_after_callbacks', array( $slots, 'release_after' ) );
 	}
 }

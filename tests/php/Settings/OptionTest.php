@@ -25,6 +25,11 @@ final class OptionTest extends TestCase {
 				'trusted_proxies'      => array(),
 				'daily_token_budget'   => 0,
 				'who_may_chat'         => 'everyone',
+				'streams_visitor'      => 2,
+				'streams_ip'           => 2,
+				'streams_site'         => 3,
+				'limit_ip_day'         => 300,
+				'daily_message_cap'    => 1000,
 			),
 			( new Option() )->get()
 		);
@@ -52,6 +57,11 @@ final class OptionTest extends TestCase {
 				'trusted_proxies'      => array(),
 				'daily_token_budget'   => 0,
 				'who_may_chat'         => 'everyone',
+				'streams_visitor'      => 2,
+				'streams_ip'           => 2,
+				'streams_site'         => 3,
+				'limit_ip_day'         => 300,
+				'daily_message_cap'    => 1000,
 			),
 			get_option( Option::NAME )
 		);
