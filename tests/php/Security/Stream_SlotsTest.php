@@ -142,4 +142,41 @@ final class Stream_SlotsTest extends TestCase {
 		$this->assertSame( 0, $slots->running( $this->now ) );
 		remove_filter( 'rest_request_after_callbacks', array( $slots, 'release_after' ) );
 	}
+
+	/**
+	 * Runs PHP code in a separate process on this WordPress and database (autocommitted, outside
+	 * this test's transaction), with a site cap the process sets for itself; its output.
+	 *
+	 * @param string $code PHP code run after WordPress has loaded; $slots is a Stream_Slots.
+	 */
+	private static function worker( string $code ): string {
+		$root   = dirname( __DIR__, 3 );
+		$script = '<?php define( "WP_DISABLE_FATAL_ERROR_HANDLER", true );'
+			. ' $_SERVER["HTTP_HOST"] = "example.org";'
+			. ' require ' . var_export( $root . '/vendor/autoload.php', true ) . ';'
+			. ' require ' . var_export( $root . '/tests/php/wp-tests-config.php', true ) . ';'
+			. ' require ABSPATH . "wp-settings.php";'
+			. ' add_filter( "option_dify_chatbot_settings", static function ( $o ) { $o = (array) $o; $o["streams_site"] = 1000; $o["streams_ip"] = 0; $o["streams_visitor"] = 0; return $o; } );'
+			. ' $slots = new Dify_Chatbot\\Security\\Stream_Slots( new Dify_Chatbot\\Security\\Counter_Store(), new Dify_Chatbot\\Settings\\Option(), new Dify_Chatbot\\Security\\Client_Ip() );'
+			. ' ' . $code;
+		$file   = (string) tempnam( get_temp_dir(), 'stream-slots-worker' );
+		file_put_contents( $file, $script ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_system_operations_file_put_contents
+		$output = (string) shell_exec( escapeshellarg( PHP_BINARY ) . ' -d display_errors=0 -d log_errors=0 ' . escapeshellarg( $file ) . ' 2>&1' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.system_calls_shell_exec
+		unlink( $file ); // phpcs:ignore WordPress.WP.AlternativeFunctions.unlink_unlink
+		return trim( $output );
+	}
+
+	public function test_a_worker_that_dies_of_a_fatal_error_gives_its_slot_back(): void {
+		$before = (int) self::worker( 'echo $slots->running();' );
+		$during = self::worker( 'var_export( $slots->acquire( "fatal-visitor", array( "REMOTE_ADDR" => "192.0.2.1" ) ) ); echo "|", $slots->running(); dify_chatbot_no_such_function();' );
+		$this->assertStringStartsWith( 'NULL|' . ( $before + 1 ), $during, 'The worker held a slot when it died.' );
+		$this->assertStringContainsString( 'Fatal error', $during );
+		$this->assertSame( (string) $before, self::worker( 'echo $slots->running();' ), 'Its shutdown function gave the slot back.' );
+	}
+
+	public function test_a_worker_that_exits_mid_stream_gives_its_slot_back(): void {
+		$before = (int) self::worker( 'echo $slots->running();' );
+		$this->assertSame( 'NULL', self::worker( 'var_export( $slots->acquire( "exit-visitor", array( "REMOTE_ADDR" => "192.0.2.2" ) ) ); exit;' ) );
+		$this->assertSame( (string) $before, self::worker( 'echo $slots->running();' ) );
+	}
 }
