@@ -33,7 +33,19 @@ export interface Settings {
 	daily_token_budget?: number;
 	/** `everyone`, `logged_in` or a capability name. */
 	who_may_chat?: string;
-	usage?: { tokens_today: number };
+	/** Answers at once per visitor, per IP and site-wide; per-IP messages a day; the site's daily cap. */
+	streams_visitor?: number;
+	streams_ip?: number;
+	streams_site?: number;
+	limit_ip_day?: number;
+	daily_message_cap?: number;
+	usage?: {
+		tokens_today: number;
+		/** Answers being given right now, site-wide. */
+		streams_running?: number;
+		/** Messages and paid calls counted against today's cap. */
+		calls_today?: number;
+	};
 	/** What is in force, overrides included (sent by the server; optional for the screen). */
 	effective?: {
 		base_url?: string;
@@ -57,6 +69,11 @@ export interface SettingsUpdate {
 	trusted_proxies?: string[];
 	daily_token_budget?: number | string;
 	who_may_chat?: string;
+	streams_visitor?: number | string;
+	streams_ip?: number | string;
+	streams_site?: number | string;
+	limit_ip_day?: number | string;
+	daily_message_cap?: number | string;
 }
 
 export interface ConnectionTest {
