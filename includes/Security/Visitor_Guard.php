@@ -283,7 +283,7 @@ final class Visitor_Guard implements Registrable {
 	 * The refusal a site adds through the filters, or null.
 	 *
 	 * @param WP_REST_Request $request The request.
-	 * @param string          $kind    READ, ACTION or CHAT.
+	 * @param string          $kind    READ, ACTION, PAID or CHAT.
 	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
 	 */
 	private function site_refusal( WP_REST_Request $request, string $kind ): ?WP_Error {
