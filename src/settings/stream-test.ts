@@ -319,7 +319,7 @@ export function streamDetails( run: StreamRun ): string {
 	const arrivals = run.ticks
 		.map( ( tick ) => String( Math.round( tick.atMs ) ) )
 		.join( ', ' );
-	const parts = [
+	const parts: string[] = [
 		sprintf(
 			/* translators: 1: milliseconds, comma-separated, 2: milliseconds. */
 			__(
