@@ -49,6 +49,7 @@ final class Plugin {
 			new Frontend\Block( $renderer ),
 			new Frontend\Shortcode( $renderer ),
 			$settings->option(),
+			new Settings\Key_Binding( $settings ),
 			new Settings\Settings_Page( $settings ),
 			$counters,
 			$budget,
