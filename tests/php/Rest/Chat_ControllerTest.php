@@ -422,7 +422,7 @@ final class Chat_ControllerTest extends TestCase {
 		wp_set_current_user( $id );
 		$since = $this->emulator_last_seq();
 		$this->assertSame( 200, $this->dispatch( '/chat', array( 'query' => 'Hi #delay:1' ) )->get_status() );
-		$this->assertSame( 'wp-user-' . $id, $this->last_post( $since, '/chat-messages' )['user'] );
+		$this->assertSame( 'wp-user-' . $id . '-' . Visitor_Identity::site_part(), $this->last_post( $since, '/chat-messages' )['user'] );
 	}
 
 	public function test_another_visitors_conversation_is_not_found(): void {

@@ -126,7 +126,7 @@ final class Visitor_ApiTest extends TestCase {
 		$this->assertSame( $user, $api->user(), 'The same visitor within a request.' );
 
 		wp_set_current_user( $this->make_user( 'subscriber' ) );
-		$this->assertSame( 'wp-user-' . get_current_user_id(), $api->user() );
+		$this->assertSame( 'wp-user-' . get_current_user_id() . '-' . Visitor_Identity::site_part(), $api->user() );
 	}
 
 	public function test_a_route_is_registered_in_the_namespace_behind_the_guard_of_its_kind(): void {
