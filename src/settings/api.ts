@@ -44,6 +44,8 @@ export interface Settings {
 	daily_token_budget?: number;
 	/** `everyone`, `logged_in` or a capability name. */
 	who_may_chat?: string;
+	/** Visitors may attach files by web address (off by default). */
+	allow_remote_files?: boolean;
 	usage?: { tokens_today: number };
 	/** What is in force, overrides included (sent by the server; optional for the screen). */
 	effective?: {
@@ -70,6 +72,7 @@ export interface SettingsUpdate {
 	trusted_proxies?: string[];
 	daily_token_budget?: number | string;
 	who_may_chat?: string;
+	allow_remote_files?: boolean;
 }
 
 export interface ConnectionTest {

@@ -32,6 +32,7 @@ export default function SettingsScreen() {
 	const [ loadError, setLoadError ] = useState< string | null >( null );
 	const [ baseUrl, setBaseUrl ] = useState( '' );
 	const [ caBundle, setCaBundle ] = useState( '' );
+	const [ remoteFiles, setRemoteFiles ] = useState( false );
 	const [ mode, setMode ] = useState< ResponseMode >( 'streaming' );
 	const [ apiKey, setApiKey ] = useState( '' );
 	const [ replacing, setReplacing ] = useState( false );
@@ -52,6 +53,7 @@ export default function SettingsScreen() {
 		setSettings( next );
 		setBaseUrl( next.base_url ?? '' );
 		setCaBundle( next.ca_bundle ?? '' );
+		setRemoteFiles( next.allow_remote_files === true );
 		setMode( next.response_mode === 'blocking' ? 'blocking' : 'streaming' );
 		setApiKey( '' );
 		setReplacing( false );
@@ -136,6 +138,9 @@ export default function SettingsScreen() {
 			caBundle.trim() !== ( settings.ca_bundle ?? '' )
 		) {
 			update.ca_bundle = caBundle.trim();
+		}
+		if ( remoteFiles !== ( settings.allow_remote_files === true ) ) {
+			update.allow_remote_files = remoteFiles;
 		}
 		if ( keyEditable && apiKey.trim() !== '' ) {
 			update.api_key = apiKey.trim();
@@ -299,6 +304,8 @@ export default function SettingsScreen() {
 				onChange={ setCaBundle }
 				override={ overrides.ca_bundle ?? null }
 				effective={ settings.effective?.ca_bundle ?? '' }
+				remoteFiles={ remoteFiles }
+				onRemoteFilesChange={ setRemoteFiles }
 			/>
 
 			<div className="dify-chatbot-settings__actions">

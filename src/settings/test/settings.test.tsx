@@ -326,6 +326,43 @@ describe( 'Settings screen', () => {
 		expect( button( 'Replace key' ) ).toBeDefined();
 	} );
 
+	it( 'turns files by web address on, sending the switch only when changed', async () => {
+		fetchMock.mockResolvedValueOnce( settings() );
+		await render();
+		const box = field( 'Let visitors attach files by web address' );
+		expect( box?.checked ).toBe( false );
+		expect( container.textContent ).toContain( 'only public addresses' );
+
+		fetchMock.mockResolvedValueOnce( settings() );
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: {
+					base_url: 'https://api.dify.ai/v1',
+					response_mode: 'streaming',
+				},
+			} )
+		);
+
+		await click( box ?? undefined );
+		fetchMock.mockResolvedValueOnce(
+			settings( { allow_remote_files: true } )
+		);
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: {
+					base_url: 'https://api.dify.ai/v1',
+					response_mode: 'streaming',
+					allow_remote_files: true,
+				},
+			} )
+		);
+		expect(
+			field( 'Let visitors attach files by web address' )?.checked
+		).toBe( true );
+	} );
+
 	it( 'shows overridden values read-only', async () => {
 		fetchMock.mockResolvedValueOnce(
 			settings( {
