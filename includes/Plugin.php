@@ -55,6 +55,7 @@ final class Plugin {
 			$budget,
 			$guard,
 			new Security\Privacy(),
+			new Security\Personal_Data( $settings ),
 			new Security\Body_Limit( Rest\Api::NAMESPACE ),
 			new Rest\Settings_Controller( $settings, $budget ),
 			new Rest\Chat_Controller( $visitor, $info, $params ),

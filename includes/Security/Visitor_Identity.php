@@ -57,8 +57,26 @@ final class Visitor_Identity {
 	 */
 	public function user(): string {
 		$wp_user = get_current_user_id();
-		$user    = $wp_user > 0 ? 'wp-user-' . $wp_user . '-' . self::site_part() : 'visitor-' . $this->visitor_id();
+		return $wp_user > 0 ? self::of_wp_user( $wp_user ) : self::filtered( 'visitor-' . $this->visitor_id(), 0 );
+	}
 
+	/**
+	 * The Dify `user` of a WordPress user, whoever is logged in now (the personal-data tools
+	 * need it for the user a request is about).
+	 *
+	 * @param int $wp_user The WordPress user id (> 0).
+	 */
+	public static function of_wp_user( int $wp_user ): string {
+		return self::filtered( 'wp-user-' . $wp_user . '-' . self::site_part(), $wp_user );
+	}
+
+	/**
+	 * The derived user, as the filter may change it.
+	 *
+	 * @param string $user    The derived user.
+	 * @param int    $wp_user The WordPress user id (0 when logged out).
+	 */
+	private static function filtered( string $user, int $wp_user ): string {
 		/**
 		 * Filters the Dify `user` of the current visitor (for example to share one identity
 		 * across sites). Must stay unguessable for anonymous visitors; at most 255 characters.
