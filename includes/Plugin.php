@@ -35,7 +35,9 @@ final class Plugin {
 		$counters = new Security\Counter_Store();
 		$budget   = new Security\Budget( $counters, $settings->option() );
 		$identity = new Security\Visitor_Identity();
+		$cross    = new Security\Cross_Site( Rest\Api::NAMESPACE );
 		$guard    = new Security\Visitor_Guard(
+			$cross,
 			new Security\Chat_Policy( $settings->option() ),
 			$budget,
 			new Security\Rate_Limiter( $counters, $settings->option(), new Security\Client_Ip() ),
@@ -55,6 +57,8 @@ final class Plugin {
 			$guard,
 			new Security\Privacy(),
 			new Security\Body_Limit( Rest\Api::NAMESPACE ),
+			new Security\Cache_Headers( Rest\Api::NAMESPACE ),
+			$cross,
 			new Rest\Settings_Controller( $settings, $budget ),
 			new Rest\Chat_Controller( $visitor, $info, $params ),
 			new Rest\Parameters_Controller( $visitor, $params, $info ),

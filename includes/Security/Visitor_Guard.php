@@ -14,7 +14,8 @@ use WP_Error;
 use WP_REST_Request;
 
 /**
- * The permission callback of every visitor route, by the kind of route:
+ * The permission callback of every visitor route, by the kind of route. Every kind first refuses
+ * a request another site made the visitor's browser send (Cross_Site: 403), then:
  *
  * - READ (parameters, stop): who may chat (401/403);
  * - ACTION (conversations, feedback, follow-up questions, files, voice — an upstream call each):
@@ -44,6 +45,13 @@ final class Visitor_Guard implements Registrable {
 	 * A site's own refusal of a chat message.
 	 */
 	public const CHAT_FILTER = 'dify_chatbot_chat_refusal';
+
+	/**
+	 * Refuses cross-site requests and method overrides.
+	 *
+	 * @var Cross_Site
+	 */
+	private Cross_Site $cross_site;
 
 	/**
 	 * Who may chat.
@@ -76,16 +84,18 @@ final class Visitor_Guard implements Registrable {
 	/**
 	 * Keeps the checks.
 	 *
-	 * @param Chat_Policy      $policy   Who may chat.
-	 * @param Budget           $budget   The daily budget.
-	 * @param Rate_Limiter     $limiter  The rate limits.
-	 * @param Visitor_Identity $identity Derives the Dify user.
+	 * @param Cross_Site       $cross_site Refuses cross-site requests and method overrides.
+	 * @param Chat_Policy      $policy     Who may chat.
+	 * @param Budget           $budget     The daily budget.
+	 * @param Rate_Limiter     $limiter    The rate limits.
+	 * @param Visitor_Identity $identity   Derives the Dify user.
 	 */
-	public function __construct( Chat_Policy $policy, Budget $budget, Rate_Limiter $limiter, Visitor_Identity $identity ) {
-		$this->policy   = $policy;
-		$this->budget   = $budget;
-		$this->limiter  = $limiter;
-		$this->identity = $identity;
+	public function __construct( Cross_Site $cross_site, Chat_Policy $policy, Budget $budget, Rate_Limiter $limiter, Visitor_Identity $identity ) {
+		$this->cross_site = $cross_site;
+		$this->policy     = $policy;
+		$this->budget     = $budget;
+		$this->limiter    = $limiter;
+		$this->identity   = $identity;
 	}
 
 	/**
@@ -137,7 +147,10 @@ final class Visitor_Guard implements Registrable {
 	 * @return true|WP_Error
 	 */
 	public function check( WP_REST_Request $request, string $kind ) {
-		$refusal = $this->policy->check( $request );
+		$refusal = $this->cross_site->check( $request );
+		if ( null === $refusal ) {
+			$refusal = $this->policy->check( $request );
+		}
 		if ( null === $refusal && self::CHAT === $kind ) {
 			$refusal = $this->budget->check();
 		}
