@@ -10,32 +10,23 @@
 namespace Dify_Chatbot\Tests\Security;
 
 use Dify_Chatbot\Security\Cross_Site;
-use Dify_Chatbot\Security\Visitor_Guard;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
+use Dify_Chatbot\Tests\Support\Visitor_Requests;
 use Dify_Chatbot\Tests\TestCase;
 use WP_REST_Request;
 
 require_once dirname( __DIR__ ) . '/Support/Emulator.php';
 require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
+require_once dirname( __DIR__ ) . '/Support/Visitor_Requests.php';
 
 final class Cross_SiteTest extends TestCase {
 
 	use Emulator;
 	use Clean_Environment;
-
-	private const UUID = 'e0000000-0000-4000-8000-000000000001';
-
-	/**
-	 * A valid value for each required parameter of a visitor route.
-	 */
-	private const REQUIRED = array(
-		'query' => 'Hi #delay:0',
-		'name'  => 'Renamed',
-		'text'  => 'Read this aloud.',
-	);
+	use Visitor_Requests;
 
 	protected function set_up() {
 		parent::set_up();
@@ -64,45 +55,6 @@ final class Cross_SiteTest extends TestCase {
 	}
 
 	/**
-	 * One valid request for each method of each visitor route: "METHOD route" => request.
-	 *
-	 * @return array<string, WP_REST_Request>
-	 */
-	private function visitor_requests(): array {
-		$requests = array();
-		foreach ( rest_get_server()->get_routes( 'dify-chatbot/v1' ) as $route => $handlers ) {
-			foreach ( $handlers as $handler ) {
-				$callback = $handler['permission_callback'] ?? null;
-				if ( ! is_array( $callback ) || ! $callback[0] instanceof Visitor_Guard ) {
-					continue;
-				}
-				$path = preg_replace_callback(
-					'/\(\?P<(\w+)>[^)]*\)/',
-					static function ( array $group ): string {
-						return 'task_id' === $group[1] ? 'task-1' : self::UUID;
-					},
-					$route
-				);
-				foreach ( array_keys( array_filter( $handler['methods'] ) ) as $method ) {
-					$request = new WP_REST_Request( $method, $path );
-					$body    = array();
-					foreach ( $handler['args'] as $name => $arg ) {
-						if ( ! empty( $arg['required'] ) ) {
-							$body[ $name ] = self::REQUIRED[ $name ];
-						}
-					}
-					if ( 'GET' !== $method && 'DELETE' !== $method ) {
-						$request->set_header( 'Content-Type', 'application/json' );
-						$request->set_body( (string) wp_json_encode( (object) $body ) );
-					}
-					$requests[ "$method $route" ] = $request;
-				}
-			}
-		}
-		return $requests;
-	}
-
-	/**
 	 * Sends each visitor request after $prepare; asserts each is refused with $code and nothing
 	 * reaches the emulator.
 	 *
@@ -110,7 +62,7 @@ final class Cross_SiteTest extends TestCase {
 	 * @param string                          $code    The expected refusal.
 	 */
 	private function assert_all_refused( callable $prepare, string $code ): void {
-		$requests = $this->visitor_requests();
+		$requests = self::visitor_requests();
 		$this->assertGreaterThanOrEqual( 11, count( $requests ), 'Every visitor route is tried.' );
 		$since  = $this->emulator_last_seq();
 		$wrong  = array();
