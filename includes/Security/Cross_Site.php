@@ -62,7 +62,28 @@ final class Cross_Site implements Registrable {
 	 * Takes over CORS for the namespace before its routes are dispatched.
 	 */
 	public function register(): void {
+		add_action( 'rest_api_init', array( $this, 'drop_malformed_override' ), 0 );
 		add_filter( 'rest_pre_dispatch', array( $this, 'cors' ), 1, 3 );
+	}
+
+	/**
+	 * Removes a `_method` that is not a string (`?_method[]=x`) from a request for the namespace:
+	 * WordPress would pass it to strtoupper() and end the request with a fatal error (500). The
+	 * request then goes on with its real method. Runs on rest_api_init, before the REST server
+	 * reads the override.
+	 */
+	public function drop_malformed_override(): void {
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only a malformed value is removed, nothing is read.
+		if ( ! isset( $_GET['_method'] ) || is_string( $_GET['_method'] ) ) {
+			return;
+		}
+		$wp    = $GLOBALS['wp'] ?? null;
+		$route = $wp instanceof \WP && isset( $wp->query_vars['rest_route'] ) && is_string( $wp->query_vars['rest_route'] ) ? $wp->query_vars['rest_route'] : '';
+		$base  = '/' . strtolower( $this->namespace );
+		$route = strtolower( untrailingslashit( $route ) );
+		if ( $route === $base || 0 === strpos( $route, $base . '/' ) ) {
+			unset( $_GET['_method'] ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- removed, not read.
+		}
 	}
 
 	/**

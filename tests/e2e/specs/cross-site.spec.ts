@@ -237,6 +237,12 @@ test( 'the site’s own origin gets CORS; core’s echo of any origin is gone', 
 		preflight.headers()[ 'access-control-allow-origin' ]
 	).toBeUndefined();
 
+	// `?_method[]=` made WordPress itself end with a fatal error (500): a clear answer instead.
+	const malformed = await request.get(
+		`${ ROUTE }/parameters?_method[]=POST`
+	);
+	expect( malformed.status() ).toBe( 200 );
+
 	// Core's other routes keep core's behaviour (this plugin changes only its own namespace).
 	const core = await request.get( `${ SITE }/wp-json/`, {
 		headers: { Origin: 'https://evil.example' },

@@ -234,6 +234,29 @@ final class Cross_SiteTest extends TestCase {
 		add_filter( 'rest_pre_serve_request', 'rest_send_cors_headers' );
 	}
 
+	public function test_a_malformed_method_override_is_dropped_for_the_namespace_only(): void {
+		// phpcs:disable WordPress.Security.NonceVerification, WordPress.Security.ValidatedSanitizedInput -- the test's own $_GET.
+		global $wp;
+		$guard = new Cross_Site( 'dify-chatbot/v1' );
+		$saved = $wp->query_vars;
+		try {
+			$_GET['_method']              = array( 'POST' );
+			$wp->query_vars['rest_route'] = '/wp/v2/posts';
+			$guard->drop_malformed_override();
+			$this->assertSame( array( 'POST' ), $_GET['_method'], 'Other namespaces are core\'s business.' );
+			$wp->query_vars['rest_route'] = '/Dify-Chatbot/v1/chat/';
+			$guard->drop_malformed_override();
+			$this->assertArrayNotHasKey( '_method', $_GET );
+			$_GET['_method'] = 'POST';
+			$guard->drop_malformed_override();
+			$this->assertSame( 'POST', $_GET['_method'], 'A string is left for the override check.' );
+		} finally {
+			unset( $_GET['_method'] );
+			$wp->query_vars = $saved;
+		}
+		// phpcs:enable
+	}
+
 	public function test_origins_are_normalised(): void {
 		$this->assertSame( 'https://a.example', Cross_Site::origin_of( 'HTTPS://A.Example:443/x?y' ) );
 		$this->assertSame( 'http://a.example:8080', Cross_Site::origin_of( 'http://a.example:8080' ) );
