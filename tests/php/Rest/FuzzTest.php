@@ -83,7 +83,7 @@ final class FuzzTest extends TestCase {
 				'who_may_chat'         => 'everyone',
 			)
 		);
-		$settings->keys()->save( self::KEY );
+		$settings->save_key( self::KEY );
 	}
 
 	protected function tear_down() {
