@@ -39,7 +39,9 @@ final class Plugin {
 			new Security\Stream_Slots( $counters, $settings->option(), new Security\Client_Ip() ),
 			new Security\Daily_Cap( $counters, $settings->option() )
 		);
+		$cross    = new Security\Cross_Site( Rest\Api::NAMESPACE );
 		$guard    = new Security\Visitor_Guard(
+			$cross,
 			new Security\Chat_Policy( $settings->option() ),
 			$budget,
 			new Security\Rate_Limiter( $counters, $settings->option(), new Security\Client_Ip() ),
@@ -64,6 +66,8 @@ final class Plugin {
 			new Security\Privacy(),
 			new Security\Personal_Data( $settings ),
 			new Security\Body_Limit( Rest\Api::NAMESPACE ),
+			new Security\Cache_Headers( Rest\Api::NAMESPACE ),
+			$cross,
 			new Rest\Settings_Controller( $settings, $budget, $capacity ),
 			new Rest\Stream_Test_Controller(),
 			new Rest\Chat_Controller( $visitor, $info, $params ),

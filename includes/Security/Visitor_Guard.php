@@ -14,7 +14,8 @@ use WP_Error;
 use WP_REST_Request;
 
 /**
- * The permission callback of every visitor route, by the kind of route:
+ * The permission callback of every visitor route, by the kind of route. Every kind first refuses
+ * a request another site made the visitor's browser send (Cross_Site: 403), then:
  *
  * - READ (parameters, stop): who may chat (401/403), then the rate limits of the reads' bucket;
  * - ACTION (conversations, feedback — an upstream call each): who may chat, then the rate limits
@@ -48,6 +49,13 @@ final class Visitor_Guard implements Registrable {
 	 * A site's own refusal of a chat message.
 	 */
 	public const CHAT_FILTER = 'dify_chatbot_chat_refusal';
+
+	/**
+	 * Refuses cross-site requests and method overrides.
+	 *
+	 * @var Cross_Site
+	 */
+	private Cross_Site $cross_site;
 
 	/**
 	 * Who may chat.
@@ -101,18 +109,20 @@ final class Visitor_Guard implements Registrable {
 	/**
 	 * Keeps the checks.
 	 *
-	 * @param Chat_Policy      $policy   Who may chat.
-	 * @param Budget           $budget   The daily budget.
-	 * @param Rate_Limiter     $limiter  The rate limits.
-	 * @param Visitor_Identity $identity Derives the Dify user.
-	 * @param Capacity         $capacity The stream slots and the site's daily cap.
+	 * @param Cross_Site       $cross_site Refuses cross-site requests and method overrides.
+	 * @param Chat_Policy      $policy     Who may chat.
+	 * @param Budget           $budget     The daily budget.
+	 * @param Rate_Limiter     $limiter    The rate limits.
+	 * @param Visitor_Identity $identity   Derives the Dify user.
+	 * @param Capacity         $capacity   The stream slots and the site's daily cap.
 	 */
-	public function __construct( Chat_Policy $policy, Budget $budget, Rate_Limiter $limiter, Visitor_Identity $identity, Capacity $capacity ) {
-		$this->policy   = $policy;
-		$this->budget   = $budget;
-		$this->limiter  = $limiter;
-		$this->identity = $identity;
-		$this->capacity = $capacity;
+	public function __construct( Cross_Site $cross_site, Chat_Policy $policy, Budget $budget, Rate_Limiter $limiter, Visitor_Identity $identity, Capacity $capacity ) {
+		$this->cross_site = $cross_site;
+		$this->policy     = $policy;
+		$this->budget     = $budget;
+		$this->limiter    = $limiter;
+		$this->identity   = $identity;
+		$this->capacity   = $capacity;
 	}
 
 	/**
@@ -212,7 +222,7 @@ final class Visitor_Guard implements Registrable {
 			if ( null !== $this->last && $this->last[0] === $request ) {
 				return $this->last[1];
 			}
-			$refusal = $this->policy->check( $request );
+			$refusal = $this->uncounted( $request );
 			return null === $refusal ? true : $refusal;
 		}
 		$decision   = $this->decide( $request, $kind );
@@ -229,7 +239,7 @@ final class Visitor_Guard implements Registrable {
 	 * @return true|WP_Error
 	 */
 	private function decide( WP_REST_Request $request, string $kind ) {
-		$refusal = $this->policy->check( $request );
+		$refusal = $this->uncounted( $request );
 		if ( null === $refusal && self::CHAT === $kind ) {
 			$refusal = $this->budget->check();
 		}
@@ -258,6 +268,17 @@ final class Visitor_Guard implements Registrable {
 			return Rate_Limiter::CHAT;
 		}
 		return self::READ === $kind ? Rate_Limiter::READS : Rate_Limiter::ACTIONS;
+	}
+
+	/**
+	 * The refusals that count nothing: another site's request (Cross_Site), then who may chat.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 */
+	private function uncounted( WP_REST_Request $request ): ?WP_Error {
+		$refusal = $this->cross_site->check( $request );
+		return null === $refusal ? $this->policy->check( $request ) : $refusal;
 	}
 
 	/**

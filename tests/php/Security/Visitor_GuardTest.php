@@ -176,10 +176,18 @@ final class Visitor_GuardTest extends TestCase {
 		$this->assertSame( array_fill_keys( array( 'stop', 'parameters', 'feedback', 'suggested' ), 503 ), $this->statuses() );
 	}
 
-	public function test_the_can_chat_filter_has_the_last_word(): void {
+	public function test_the_can_chat_filter_may_refuse_on_every_route(): void {
 		add_filter( 'dify_chatbot_can_chat', '__return_false' );
 		$statuses = $this->statuses();
 		remove_filter( 'dify_chatbot_can_chat', '__return_false' );
+		$this->assertSame( array_fill_keys( array( 'stop', 'parameters', 'feedback', 'suggested' ), 401 ), $statuses );
+	}
+
+	public function test_the_can_chat_filter_cannot_open_a_route_the_setting_closes(): void {
+		$this->settings( array( 'who_may_chat' => 'logged_in' ) );
+		add_filter( 'dify_chatbot_can_chat', '__return_true' );
+		$statuses = $this->statuses();
+		remove_filter( 'dify_chatbot_can_chat', '__return_true' );
 		$this->assertSame( array_fill_keys( array( 'stop', 'parameters', 'feedback', 'suggested' ), 401 ), $statuses );
 	}
 

@@ -9,11 +9,13 @@
 namespace Dify_Chatbot\Tests\Support;
 
 use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Rest\Api;
 use Dify_Chatbot\Rest\Visitor_Api;
 use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Security\Capacity;
 use Dify_Chatbot\Security\Chat_Policy;
 use Dify_Chatbot\Security\Client_Ip;
+use Dify_Chatbot\Security\Cross_Site;
 use Dify_Chatbot\Security\Counter_Store;
 use Dify_Chatbot\Security\Daily_Cap;
 use Dify_Chatbot\Security\Rate_Limiter;
@@ -37,6 +39,7 @@ trait Visitor_Routes {
 		$identity = null !== $identity ? $identity : new Visitor_Identity( static function () {} );
 		$counters = new Counter_Store();
 		$guard    = new Visitor_Guard(
+			new Cross_Site( Api::NAMESPACE ),
 			new Chat_Policy( $settings->option() ),
 			new Budget( $counters, $settings->option() ),
 			new Rate_Limiter( $counters, $settings->option(), new Client_Ip() ),
