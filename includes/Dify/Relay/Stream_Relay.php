@@ -24,6 +24,11 @@ use WP_Error;
  *
  * When the visitor has gone, reading stops and Dify is told to stop the task (with the same
  * `user`), so an abandoned answer does not keep running and costing tokens.
+ *
+ * A chatflow or workflow run that sends nothing but pings for longer than the idle limit (a run
+ * Dify's worker never picked up keeps its stream open with pings) is given up the same way: the
+ * task is stopped and the visitor told it took too long. Only events the allow-list knows reach the
+ * browser; Dify's `warning` event is for the site owner (an action and, with WP_DEBUG_LOG, the log).
  */
 final class Stream_Relay {
 
@@ -49,15 +54,18 @@ final class Stream_Relay {
 	private bool $started = false;
 
 	/**
-	 * State of the current relay: task id, envelope, final event seen, text seen.
+	 * State of the current relay: task id, envelope, final event seen, text seen, when the last
+	 * data event came (microtime) and whether the run was given up for its silence.
 	 *
-	 * @var array{task_id: string, envelope: array<string, mixed>, terminal: bool, text: bool}
+	 * @var array{task_id: string, envelope: array<string, mixed>, terminal: bool, text: bool, last_data: float, idle: bool}
 	 */
 	private array $state = array(
-		'task_id'  => '',
-		'envelope' => array(),
-		'terminal' => false,
-		'text'     => false,
+		'task_id'   => '',
+		'envelope'  => array(),
+		'terminal'  => false,
+		'text'      => false,
+		'last_data' => 0.0,
+		'idle'      => false,
 	);
 
 	/**
@@ -80,11 +88,14 @@ final class Stream_Relay {
 	 */
 	public function relay( Client $client, App_Mode $mode, array $body ): void {
 		$this->state = array(
-			'task_id'  => '',
-			'envelope' => array(),
-			'terminal' => false,
-			'text'     => false,
+			'task_id'   => '',
+			'envelope'  => array(),
+			'terminal'  => false,
+			'text'      => false,
+			'last_data' => microtime( true ),
+			'idle'      => false,
 		);
+		$idle        = $mode->is_run() ? self::idle_limit() : 0.0;
 		$filter      = new Event_Filter( Base_Url::origin( $client->base_url() ) );
 		$result      = $client->stream(
 			$mode->generation_path(),
@@ -92,7 +103,11 @@ final class Stream_Relay {
 			function ( array $event ) use ( $client, $filter, $mode ): void {
 				$this->forward( $client, $filter, $mode, new Event( $event ) );
 			},
-			function (): bool {
+			function () use ( $idle ): bool {
+				if ( $idle > 0 && ! $this->state['terminal'] && microtime( true ) - $this->state['last_data'] > $idle ) {
+					$this->state['idle'] = true;
+					return true;
+				}
 				// Without a task id Dify cannot be told to stop, so reading goes on (silently)
 				// until the first event names the task.
 				return '' !== $this->state['task_id'] && $this->writer->is_gone();
@@ -101,6 +116,11 @@ final class Stream_Relay {
 
 		if ( $this->writer->is_gone() ) {
 			$this->stop( $client, $body, $mode );
+			return;
+		}
+		if ( $this->state['idle'] ) {
+			$this->stop( $client, $body, $mode );
+			$this->fail( $this->errors->timeout() );
 			return;
 		}
 		if ( is_wp_error( $result ) ) {
@@ -121,6 +141,21 @@ final class Stream_Relay {
 		if ( ! $this->state['terminal'] ) {
 			$this->fail( $this->errors->interrupted() );
 		}
+	}
+
+	/**
+	 * Seconds a chatflow or workflow run may send nothing but pings (Dify pings every 10 s while
+	 * a node works; a long model call sends its words as it goes).
+	 */
+	private static function idle_limit(): float {
+		/**
+		 * Filters how long a chatflow or workflow run may go without a data event (pings do not
+		 * count) before the relay gives it up, stops the task and tells the visitor. 0 turns it off.
+		 *
+		 * @param int $seconds Default 300.
+		 */
+		$seconds = apply_filters( 'dify_chatbot_idle_timeout', 300 );
+		return is_numeric( $seconds ) ? max( 0.0, (float) $seconds ) : 300.0;
 	}
 
 	/**
@@ -168,6 +203,7 @@ final class Stream_Relay {
 			$this->writer->write( "event: ping\n\n" );
 			return;
 		}
+		$this->state['last_data'] = microtime( true );
 		if ( null !== $error ) {
 			$this->fail( $error );
 			return;
@@ -187,13 +223,40 @@ final class Stream_Relay {
 		 * @param array<string, mixed>      $event The event as Dify sent it.
 		 * @param string                    $mode  The app mode.
 		 */
-		$safe = apply_filters( 'dify_chatbot_stream_event', $filter->filter( $event->data() ), $event->data(), $mode->name() );
-		if ( is_array( $safe ) ) {
-			$this->write_data( $safe, $client );
+		if ( 'warning' === $event->name() ) {
+			self::warn( $client, $event );
+		} elseif ( $filter->forwards( $event->name() ) ) {
+			$safe = apply_filters( 'dify_chatbot_stream_event', $filter->filter( $event->data() ), $event->data(), $mode->name() );
+			if ( is_array( $safe ) ) {
+				$this->write_data( $safe, $client );
+			}
+		}
+		if ( $event->ends_answer( $mode ) ) {
+			$this->state['terminal'] = true;
 		}
 		if ( $event->is_final( $mode ) ) {
-			$this->state['terminal'] = true;
 			Token_Usage::report( $event->data(), $mode );
+		}
+	}
+
+	/**
+	 * Dify's `warning` event (a deprecated use of the API, say) is for the site owner, not the
+	 * visitor: it fires `dify_chatbot_upstream_warning` and, with WP_DEBUG_LOG, is logged.
+	 *
+	 * @param Client $client The client (to scrub the key).
+	 * @param Event  $event  The warning.
+	 */
+	private static function warn( Client $client, Event $event ): void {
+		$data = $event->data();
+		$text = isset( $data['warning'] ) && is_string( $data['warning'] ) ? $client->scrub( $data['warning'] ) : '';
+		/**
+		 * Fires when Dify sends a `warning` event in an answer's stream (it never reaches the visitor).
+		 *
+		 * @param string $text The warning's text.
+		 */
+		do_action( 'dify_chatbot_upstream_warning', $text );
+		if ( defined( 'WP_DEBUG_LOG' ) && WP_DEBUG_LOG ) {
+			error_log( 'Dify Chatbot: Dify warns: ' . $text ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- The site owner's log, opt-in with WP_DEBUG_LOG.
 		}
 	}
 
