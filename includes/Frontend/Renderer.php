@@ -149,7 +149,7 @@ final class Renderer {
 		++$this->count;
 		// The page the chat is on, for inputs the site fills in on the server (Rest\Site_Inputs).
 		// The same for every visitor, so the markup stays cacheable.
-		$post         = get_post();
+		$post = get_post();
 		// Hex escapes for &, quotes and tags: esc_attr() leaves an existing entity such as `&quot;`
 		// as it is, which the browser would decode into the JSON and break it.
 		$options_json = wp_json_encode( $options + array( 'post' => $post instanceof \WP_Post ? $post->ID : 0 ), JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_HEX_AMP );

@@ -96,6 +96,8 @@ async function startLoader() {
 /**
  * Lets the fake network and the loader's own timers run for `ms` of fake time: deterministic
  * however busy the machine is (a real 50 ms wait was not always enough under load).
+ *
+ * @param ms Fake milliseconds to run.
  */
 async function wait( ms = 50 ) {
 	await jest.advanceTimersByTimeAsync( ms );

@@ -203,7 +203,9 @@ test.describe( 'transport faults', () => {
 		] );
 		await new Promise< void >( ( resolve, reject ) => {
 			blackhole?.stdout?.once( 'data', ( data: Buffer ) => {
-				blackholePort = Number( /ready (\d+)/.exec( String( data ) )?.[ 1 ] );
+				blackholePort = Number(
+					/ready (\d+)/.exec( String( data ) )?.[ 1 ]
+				);
 				resolve();
 			} );
 			blackhole?.once( 'exit', ( code ) =>

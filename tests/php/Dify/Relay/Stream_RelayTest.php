@@ -266,7 +266,7 @@ final class Stream_RelayTest extends TestCase {
 	 */
 	public function test_chatflow_streams_to_its_end_whatever_the_order_of_its_last_two_events(): void {
 		$orders = array(
-			''                                                  => array( 'message_end', 'workflow_finished' ),
+			'' => array( 'message_end', 'workflow_finished' ),
 			' #variant:chatflow_order:workflow_finished_first' => array( 'workflow_finished', 'message_end' ),
 		);
 		foreach ( $orders as $directive => $last_two ) {
