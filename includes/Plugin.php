@@ -57,6 +57,7 @@ final class Plugin {
 			new Security\Body_Limit( Rest\Api::NAMESPACE ),
 			new Rest\Settings_Controller( $settings, $budget ),
 			new Rest\Chat_Controller( $visitor, $info, $params ),
+			new Rest\Form_Controller( $visitor, $info ),
 			new Rest\Parameters_Controller( $visitor, $params, $info ),
 			new Rest\Message_Controller( $visitor ),
 			new Rest\Conversation_Controller( $visitor ),

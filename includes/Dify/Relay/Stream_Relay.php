@@ -11,6 +11,7 @@ namespace Dify_Chatbot\Dify\Relay;
 
 use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Forms\Form_Handles;
 use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Settings\Base_Url;
 use WP_Error;
@@ -29,6 +30,10 @@ use WP_Error;
  * Dify's worker never picked up keeps its stream open with pings) is given up the same way: the
  * task is stopped and the visitor told it took too long. Only events the allow-list knows reach the
  * browser; Dify's `warning` event is for the site owner (an action and, with WP_DEBUG_LOG, the log).
+ *
+ * A run that pauses at a Human Input node sends `human_input_required` and `workflow_paused`, and
+ * its stream ends: the form reaches the browser with a handle in the place of its token
+ * (Form_Handles), and resume() later streams the run on from where the visitor answered it.
  */
 final class Stream_Relay {
 
@@ -45,6 +50,13 @@ final class Stream_Relay {
 	 * @var Error_Mapper
 	 */
 	private Error_Mapper $errors;
+
+	/**
+	 * The visitor's forms (null: a form reaches the browser without a handle and cannot be answered).
+	 *
+	 * @var Form_Handles|null
+	 */
+	private ?Form_Handles $forms;
 
 	/**
 	 * Whether the writer was started.
@@ -71,12 +83,14 @@ final class Stream_Relay {
 	/**
 	 * Keeps the writer and the error mapper.
 	 *
-	 * @param Event_Writer $writer The visitor's connection (or a test buffer).
-	 * @param Error_Mapper $errors Maps failures to visitor messages.
+	 * @param Event_Writer      $writer The visitor's connection (or a test buffer).
+	 * @param Error_Mapper      $errors Maps failures to visitor messages.
+	 * @param Form_Handles|null $forms  The visitor's Human Input forms.
 	 */
-	public function __construct( Event_Writer $writer, Error_Mapper $errors ) {
+	public function __construct( Event_Writer $writer, Error_Mapper $errors, ?Form_Handles $forms = null ) {
 		$this->writer = $writer;
 		$this->errors = $errors;
+		$this->forms  = $forms;
 	}
 
 	/**
@@ -87,6 +101,49 @@ final class Stream_Relay {
 	 * @param array<string, mixed> $body   JSON body (with `user` and `inputs`).
 	 */
 	public function relay( Client $client, App_Mode $mode, array $body ): void {
+		$user = isset( $body['user'] ) && is_string( $body['user'] ) ? $body['user'] : '';
+		$this->run(
+			$client,
+			$mode,
+			$user,
+			static function ( callable $on_event, callable $should_stop ) use ( $client, $mode, $body ) {
+				return $client->stream( $mode->generation_path(), $body, $on_event, $should_stop );
+			}
+		);
+	}
+
+	/**
+	 * Streams a workflow run on after its Human Input form was answered (the same answer goes on).
+	 *
+	 * @param Client   $client The Dify client.
+	 * @param App_Mode $mode   The app mode (chatflow or workflow).
+	 * @param string   $user   The visitor's Dify user (the run's).
+	 * @param string   $run_id The workflow run.
+	 */
+	public function resume( Client $client, App_Mode $mode, string $user, string $run_id ): void {
+		$this->run(
+			$client,
+			$mode,
+			$user,
+			static function ( callable $on_event, callable $should_stop ) use ( $client, $user, $run_id ) {
+				return $client->run_events( $run_id, $user, $on_event, $should_stop );
+			},
+			Error_Mapper::ABOUT_FORM
+		);
+	}
+
+	/**
+	 * Relays one stream that $open opens.
+	 *
+	 * @param Client   $client The Dify client.
+	 * @param App_Mode $mode   The app mode.
+	 * @param string   $user   The visitor's Dify user (to stop the task).
+	 * @param callable $open   Opens the stream with an event callback and a stop condition.
+	 * @param string   $about  What the call is about, for what its refusal means (Error_Mapper::ABOUT_*).
+	 *
+	 * @phpstan-param callable(callable(array<string, mixed>): void, callable(): bool): (\Dify_Chatbot\Dify\Http\Response|WP_Error) $open
+	 */
+	private function run( Client $client, App_Mode $mode, string $user, callable $open, string $about = Error_Mapper::ABOUT_ANSWER ): void {
 		$this->state = array(
 			'task_id'   => '',
 			'envelope'  => array(),
@@ -97,9 +154,7 @@ final class Stream_Relay {
 		);
 		$idle        = $mode->is_run() ? self::idle_limit() : 0.0;
 		$filter      = new Event_Filter( Base_Url::origin( $client->base_url() ) );
-		$result      = $client->stream(
-			$mode->generation_path(),
-			$body,
+		$result      = $open(
 			function ( array $event ) use ( $client, $filter, $mode ): void {
 				$this->forward( $client, $filter, $mode, new Event( $event ) );
 			},
@@ -115,17 +170,17 @@ final class Stream_Relay {
 		);
 
 		if ( $this->writer->is_gone() ) {
-			$this->stop( $client, $body, $mode );
+			$this->stop( $client, $user, $mode );
 			return;
 		}
 		if ( $this->state['idle'] ) {
-			$this->stop( $client, $body, $mode );
+			$this->stop( $client, $user, $mode );
 			$this->fail( $this->errors->timeout() );
 			return;
 		}
 		if ( is_wp_error( $result ) ) {
 			// A read timeout leaves the task running at Dify: stop it.
-			$this->stop( $client, $body, $mode );
+			$this->stop( $client, $user, $mode );
 			$error = $this->errors->from_transport( $result );
 			// A connection lost after events flowed is a cut stream, not an unreachable Dify.
 			if ( $this->started && Error_Mapper::TIMEOUT !== $error->get_error_code() ) {
@@ -135,7 +190,7 @@ final class Stream_Relay {
 			return;
 		}
 		if ( ! $result->is_event_stream() ) {
-			$this->fail( $this->errors->from_response( $result ) );
+			$this->fail( $this->errors->from_response( $result, $about ) );
 			return;
 		}
 		if ( ! $this->state['terminal'] ) {
@@ -226,7 +281,7 @@ final class Stream_Relay {
 		if ( 'warning' === $event->name() ) {
 			self::warn( $client, $event );
 		} elseif ( $filter->forwards( $event->name() ) ) {
-			$safe = apply_filters( 'dify_chatbot_stream_event', $filter->filter( $event->data() ), $event->data(), $mode->name() );
+			$safe = apply_filters( 'dify_chatbot_stream_event', $this->publish( $filter->filter( $event->data() ), $event ), $event->data(), $mode->name() );
 			if ( is_array( $safe ) ) {
 				$this->write_data( $safe, $client );
 			}
@@ -237,6 +292,25 @@ final class Stream_Relay {
 		if ( $event->is_final( $mode ) ) {
 			Token_Usage::report( $event->data(), $mode );
 		}
+	}
+
+	/**
+	 * A Human Input form gets its handle (bound to this visitor and the run) in `data.form`.
+	 *
+	 * @param array<string, mixed> $safe  The filtered event.
+	 * @param Event                $event The event as Dify sent it.
+	 * @return array<string, mixed>
+	 */
+	private function publish( array $safe, Event $event ): array {
+		$data = $event->data()['data'] ?? null;
+		if ( 'human_input_required' !== $event->name() || null === $this->forms || ! is_array( $data ) ) {
+			return $safe;
+		}
+		$form = $this->forms->publish( $event->run_id(), $data );
+		if ( null !== $form ) {
+			$safe['data'] = $form;
+		}
+		return $safe;
 	}
 
 	/**
@@ -330,14 +404,14 @@ final class Stream_Relay {
 	/**
 	 * Tells Dify to stop the task, with the visitor's `user`.
 	 *
-	 * @param Client               $client The client.
-	 * @param array<string, mixed> $body   The generation request (for its `user`).
-	 * @param App_Mode             $mode   The app mode (its stop endpoint).
+	 * @param Client   $client The client.
+	 * @param string   $user   The visitor's Dify user.
+	 * @param App_Mode $mode   The app mode (its stop endpoint).
 	 */
-	private function stop( Client $client, array $body, App_Mode $mode ): void {
-		if ( '' === $this->state['task_id'] || $this->state['terminal'] || ! isset( $body['user'] ) || ! is_string( $body['user'] ) ) {
+	private function stop( Client $client, string $user, App_Mode $mode ): void {
+		if ( '' === $this->state['task_id'] || $this->state['terminal'] || '' === $user ) {
 			return;
 		}
-		$client->stop( $mode->stop_path( $this->state['task_id'] ), $body['user'] );
+		$client->stop( $mode->stop_path( $this->state['task_id'] ), $user );
 	}
 }
