@@ -39,6 +39,10 @@ function Message( {
 }: MessageProps ) {
 	const isUser = message.role === 'user';
 	const waiting = message.status === 'pending';
+	// A form sits where the run paused: the text of the resumed run comes after it.
+	const split = message.form ? message.form.offset : message.text.length;
+	const before = message.text.slice( 0, split );
+	const after = message.text.slice( split );
 	const attachments = message.attachments;
 	// The previews of the visitor's images go with the question (a new chat drops them).
 	useEffect(
@@ -84,10 +88,10 @@ function Message( {
 					</span>
 				) }
 				{ /* Nothing at all for a failed answer without text, so the empty bubble hides. */ }
-				{ ! isUser && message.text !== '' && (
+				{ ! isUser && before !== '' && (
 					<Markdown
-						text={ message.text }
-						settled={ ! isOpen( message ) }
+						text={ before }
+						settled={ ! isOpen( message ) || after !== '' }
 					/>
 				) }
 				{ ! isUser &&
@@ -131,6 +135,9 @@ function Message( {
 							}
 						/>
 					</Suspense>
+				) }
+				{ ! isUser && after !== '' && (
+					<Markdown text={ after } settled={ ! isOpen( message ) } />
 				) }
 				{ waiting && (
 					<span className="dify-chatbot__typing">

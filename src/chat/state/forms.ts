@@ -28,6 +28,7 @@ export function formReducer( state: ChatState, action: FormAction ): ChatState {
 						state: 'open',
 						action: null,
 						error: null,
+						offset: message.text.length,
 					},
 				} )
 			);

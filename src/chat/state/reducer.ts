@@ -186,6 +186,7 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 									state: 'open' as const,
 									action: null,
 									error: null,
+									offset: turn.answer.length,
 								},
 							}
 						: {} ),

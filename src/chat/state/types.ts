@@ -57,6 +57,8 @@ export interface FormState {
 	action: string | null;
 	/** Why the last answer was refused, for the visitor. */
 	error: string | null;
+	/** How much of the answer's text came before the form (the resumed run's text follows it). */
+	offset: number;
 }
 
 export interface Attachment {
