@@ -72,7 +72,11 @@ final class Conversation_Fields {
 	 * @return array<string, mixed>
 	 */
 	public static function message( array $row, Event_Filter $filter, ?Form_Handles $forms = null ): array {
-		$message                        = Event_Filter::pick( $row, self::MESSAGE );
+		$message = Event_Filter::pick( $row, self::MESSAGE );
+		// Dify's text of a failed answer names internal hosts and provider errors.
+		if ( array_key_exists( 'error', $message ) ) {
+			$message['error'] = is_string( $message['error'] ) && '' !== trim( $message['error'] ) ? __( 'This answer could not be completed.', 'dify-chatbot' ) : null;
+		}
 		$message['retriever_resources'] = $filter->metadata( array( 'retriever_resources' => $row['retriever_resources'] ?? array() ) )['retriever_resources'];
 		$message['agent_thoughts']      = array();
 		foreach ( isset( $row['agent_thoughts'] ) && is_array( $row['agent_thoughts'] ) ? $row['agent_thoughts'] : array() as $thought ) {
