@@ -71,6 +71,7 @@ final class Plugin {
 			new Rest\Settings_Controller( $settings, $budget, $capacity ),
 			new Rest\Stream_Test_Controller(),
 			new Rest\Chat_Controller( $visitor, $info, $params ),
+			new Rest\Form_Controller( $visitor, $info ),
 			new Rest\Parameters_Controller( $visitor, $params, $info ),
 			new Rest\Message_Controller( $visitor ),
 			new Rest\Conversation_Controller( $visitor ),

@@ -45,21 +45,27 @@ final class Error_Mapper {
 	public const INTERRUPTED            = 'dify_chatbot_interrupted';
 	public const BAD_RESPONSE           = 'dify_chatbot_bad_response';
 	public const MESSAGE_NOT_FOUND      = 'dify_chatbot_message_not_found';
+	public const FORM_NOT_FOUND         = 'dify_chatbot_form_not_found';
+	public const FORM_SUBMITTED         = 'dify_chatbot_form_submitted';
+	public const FORM_EXPIRED           = 'dify_chatbot_form_expired';
+	public const INVALID_FORM           = 'dify_chatbot_invalid_form';
 
 	/**
 	 * What a call was about, for what its failures mean: an answer (generation, stop, app
-	 * metadata), the visitor's conversation, one of their messages, an upload, a voice call.
+	 * metadata), the visitor's conversation, one of their messages, an upload, a voice call, a
+	 * Human Input form (its submission and the resumed run).
 	 */
 	public const ABOUT_ANSWER       = 'answer';
 	public const ABOUT_CONVERSATION = 'conversation';
 	public const ABOUT_MESSAGE      = 'message';
 	public const ABOUT_UPLOAD       = 'upload';
 	public const ABOUT_VOICE        = 'voice';
+	public const ABOUT_FORM         = 'form';
 
 	/**
 	 * Dify 400 codes that mean the app or its model setup is broken (the site owner's job).
 	 */
-	private const APP_PROBLEMS = array( 'app_unavailable', 'not_chat_app', 'not_workflow_app', 'not_completion_app', 'provider_not_initialize', 'provider_quota_exceeded', 'model_currently_not_support' );
+	private const APP_PROBLEMS = array( 'app_unavailable', 'not_chat_app', 'not_workflow_app', 'not_completion_app', 'provider_not_initialize', 'provider_quota_exceeded', 'model_currently_not_support', 'agent_not_published' );
 
 	/**
 	 * Dify 400 codes about an attached file.
@@ -78,6 +84,34 @@ final class Error_Mapper {
 	 */
 	public function interrupted(): WP_Error {
 		return $this->error( self::INTERRUPTED, 502 );
+	}
+
+	/**
+	 * Dify stopped sending data (pings only, or nothing) for longer than the relay waits.
+	 */
+	public function timeout(): WP_Error {
+		return $this->error( self::TIMEOUT, 504 );
+	}
+
+	/**
+	 * A form handle this visitor does not have (unknown, or another visitor's).
+	 */
+	public function form_not_found(): WP_Error {
+		return $this->error( self::FORM_NOT_FOUND, 404 );
+	}
+
+	/**
+	 * A form answered already.
+	 */
+	public function form_submitted(): WP_Error {
+		return $this->error( self::FORM_SUBMITTED, 409 );
+	}
+
+	/**
+	 * A form past its expiry.
+	 */
+	public function form_expired(): WP_Error {
+		return $this->error( self::FORM_EXPIRED, 410 );
 	}
 
 	/**
@@ -185,8 +219,19 @@ final class Error_Mapper {
 	 * @param string $retry_after Retry-After header, if any.
 	 */
 	public function from_dify( int $status, string $code, string $message = '', string $retry_after = '' ): WP_Error {
+		if ( 'too_many_requests' === $code ) {
+			// Dify's concurrency limit (429 since 1.13; the 400 of older releases is below).
+			return $this->rate_limited( $retry_after );
+		}
+		if ( 403 === $status && 'workflow_version_execution_not_allowed' === $code ) {
+			// A pinned workflow version on a plan without it: the site owner's to fix.
+			return $this->error( self::UNAVAILABLE, 503 );
+		}
 		if ( 401 === $status || 403 === $status ) {
 			return $this->not_configured();
+		}
+		if ( 412 === $status ) {
+			return $this->from_dify_412( $code );
 		}
 		if ( 404 === $status ) {
 			// On the chat routes Dify's JSON 404 means an unknown or foreign conversation.
@@ -203,7 +248,7 @@ final class Error_Mapper {
 			return $this->rate_limited( $retry_after );
 		}
 		if ( 400 === $status ) {
-			return $this->from_dify_400( $code, $message );
+			return $this->from_dify_400( $code, $message, $retry_after );
 		}
 		if ( 504 === $status ) {
 			return $this->error( self::TIMEOUT, 504 );
@@ -273,19 +318,68 @@ final class Error_Mapper {
 				return Media_Errors::from_upload( $status, $code );
 			case self::ABOUT_VOICE:
 				return Media_Errors::from_voice( $status, $code, $message );
+			case self::ABOUT_FORM:
+				return $this->about_form( $status, $code, $json );
 		}
 		return null;
 	}
 
 	/**
+	 * What a failed form submission or resume means: Dify's 404 `not_found` ("Form not found",
+	 * "Workflow run not found") and its 400 `bad_request` for a form this API cannot answer (not
+	 * delivered to the web app) both leave the visitor a form that is not available; its 400
+	 * `invalid_param` (a file of another user, …) is an answer to check.
+	 *
+	 * @param int                       $status Dify's status.
+	 * @param string                    $code   Dify's code.
+	 * @param array<string, mixed>|null $json   Dify's JSON body, or null.
+	 */
+	private function about_form( int $status, string $code, ?array $json ): ?WP_Error {
+		if ( null === $json ) {
+			return null;
+		}
+		if ( 404 === $status || ( 400 === $status && 'bad_request' === $code ) ) {
+			return $this->error( self::FORM_NOT_FOUND, 404 );
+		}
+		if ( 400 === $status && 'invalid_param' === $code ) {
+			return $this->error( self::INVALID_FORM, 400 );
+		}
+		return null;
+	}
+
+	/**
+	 * Maps Dify's 412 codes: a Human Input form that was answered already (by anyone) or expired.
+	 *
+	 * @param string $code Dify's code.
+	 */
+	private function from_dify_412( string $code ): WP_Error {
+		if ( 'human_input_form_submitted' === $code ) {
+			return $this->error( self::FORM_SUBMITTED, 409 );
+		}
+		if ( 'human_input_form_expired' === $code ) {
+			return $this->error( self::FORM_EXPIRED, 410 );
+		}
+		return $this->error( self::UPSTREAM_ERROR, 502 );
+	}
+
+	/**
 	 * Maps Dify's 400 codes.
 	 *
-	 * @param string $code    Dify's code.
-	 * @param string $message Dify's message.
+	 * @param string $code        Dify's code.
+	 * @param string $message     Dify's message.
+	 * @param string $retry_after Retry-After header, if any.
 	 */
-	private function from_dify_400( string $code, string $message ): WP_Error {
+	private function from_dify_400( string $code, string $message, string $retry_after ): WP_Error {
 		if ( in_array( $code, self::APP_PROBLEMS, true ) ) {
 			return $this->error( self::UNAVAILABLE, 503 );
+		}
+		if ( 'speech_to_text_disabled' === $code ) {
+			return Media_Errors::voice_disabled( 'speech_to_text' );
+		}
+		if ( 'invalid_form_data' === $code ) {
+			// A Human Input answer Dify refused (a missing field, an unknown button, a file it
+			// could not use): the form stays open for another try.
+			return $this->error( self::INVALID_FORM, 400 );
 		}
 		if ( in_array( $code, self::FILE_PROBLEMS, true ) ) {
 			return $this->error( self::UNSUPPORTED_FILE, 400 );
@@ -302,7 +396,7 @@ final class Error_Mapper {
 		if ( 'invalid_param' === $code ) {
 			// The concurrency limit arrives as 400 invalid_param, not 429 (docs/dify-notes.md §6).
 			if ( 0 === stripos( $message, 'Too many requests' ) ) {
-				return $this->rate_limited( '' );
+				return $this->rate_limited( $retry_after );
 			}
 			// A failed blocking chatflow run: the visitor's message was fine.
 			if ( 0 === stripos( $message, 'Run failed' ) ) {
@@ -376,6 +470,10 @@ final class Error_Mapper {
 			self::UNREACHABLE            => __( 'The assistant cannot be reached right now. Please try again later.', 'dify-chatbot' ),
 			self::TIMEOUT                => __( 'The assistant took too long to answer. Please try again.', 'dify-chatbot' ),
 			self::INTERRUPTED            => __( 'The answer was interrupted. Please try again.', 'dify-chatbot' ),
+			self::FORM_NOT_FOUND         => __( 'This form is not available any more.', 'dify-chatbot' ),
+			self::FORM_SUBMITTED         => __( 'This form has already been answered.', 'dify-chatbot' ),
+			self::FORM_EXPIRED           => __( 'This form has expired: the assistant no longer waits for an answer.', 'dify-chatbot' ),
+			self::INVALID_FORM           => __( 'The form could not be accepted. Please check your answers and try again.', 'dify-chatbot' ),
 		);
 		// Not configured, unavailable, bad response: only the site owner can fix these.
 		return isset( $messages[ $code ] ) ? $messages[ $code ] : __( 'The chat is not available right now.', 'dify-chatbot' );

@@ -147,7 +147,7 @@ final class Chat_Controller implements Registrable {
 		}
 
 		if ( $stream ) {
-			( new Stream_Relay( ( $this->writer_factory )(), $this->api->errors() ) )->relay( $client, $mode, $body );
+			( new Stream_Relay( ( $this->writer_factory )(), $this->api->errors(), $this->api->forms( $client ) ) )->relay( $client, $mode, $body );
 			( $this->end )();
 			return new WP_REST_Response( null, 200 );
 		}

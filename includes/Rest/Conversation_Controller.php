@@ -120,9 +120,10 @@ final class Conversation_Controller implements Registrable {
 			return $this->api->fail( $json );
 		}
 		$filter = new Event_Filter( Base_Url::origin( $client->base_url() ) );
+		$forms  = $this->api->forms( $client );
 		$data   = array();
 		foreach ( Conversation_Fields::rows( $json ) as $row ) {
-			$data[] = Conversation_Fields::message( $row, $filter );
+			$data[] = Conversation_Fields::message( $row, $filter, $forms );
 		}
 		return $this->page( $client, $json, $data );
 	}

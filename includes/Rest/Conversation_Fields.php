@@ -9,12 +9,16 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
+use Dify_Chatbot\Dify\Forms\Form_Handles;
 use Dify_Chatbot\Dify\Relay\Event_Filter;
 
 /**
  * Allow-lists for Dify's conversation list and history, the same rules as the stream's
  * (Event_Filter): citations trimmed, tool names only (no tool input or observation), file links
- * absolute and http(s) only. Anything Dify adds in a later release stays on the server.
+ * absolute and http(s) only. Anything Dify adds in a later release stays on the server. Prices
+ * and token counts are not listed, so they stay too. A Human Input form of the history
+ * (`extra_contents`) is shown like the stream's: an open one with a handle in the place of its
+ * token, an answered one by what was answered.
  */
 final class Conversation_Fields {
 
@@ -32,6 +36,11 @@ final class Conversation_Fields {
 	 * Keys of a message file the browser may see.
 	 */
 	private const FILE = array( 'id', 'type', 'url', 'belongs_to', 'filename', 'mime_type', 'size' );
+
+	/**
+	 * What of an answered form the browser may see.
+	 */
+	private const SUBMISSION = array( 'node_id', 'node_title', 'rendered_content', 'action_id', 'action_text' );
 
 	/**
 	 * The rows of a page (`data`), arrays only.
@@ -57,12 +66,17 @@ final class Conversation_Fields {
 	/**
 	 * A message for the browser.
 	 *
-	 * @param array<mixed> $row    Dify's message.
-	 * @param Event_Filter $filter The stream's allow-list.
+	 * @param array<mixed>      $row    Dify's message.
+	 * @param Event_Filter      $filter The stream's allow-list.
+	 * @param Form_Handles|null $forms  The visitor's forms (null: open forms are left out).
 	 * @return array<string, mixed>
 	 */
-	public static function message( array $row, Event_Filter $filter ): array {
-		$message                        = Event_Filter::pick( $row, self::MESSAGE );
+	public static function message( array $row, Event_Filter $filter, ?Form_Handles $forms = null ): array {
+		$message = Event_Filter::pick( $row, self::MESSAGE );
+		// Dify's text of a failed answer names internal hosts and provider errors.
+		if ( array_key_exists( 'error', $message ) ) {
+			$message['error'] = is_string( $message['error'] ) && '' !== trim( $message['error'] ) ? __( 'This answer could not be completed.', 'dify-chatbot' ) : null;
+		}
 		$message['retriever_resources'] = $filter->metadata( array( 'retriever_resources' => $row['retriever_resources'] ?? array() ) )['retriever_resources'];
 		$message['agent_thoughts']      = array();
 		foreach ( isset( $row['agent_thoughts'] ) && is_array( $row['agent_thoughts'] ) ? $row['agent_thoughts'] : array() as $thought ) {
@@ -87,6 +101,40 @@ final class Conversation_Fields {
 				$message['message_files'][] = $file;
 			}
 		}
+		$message['extra_contents'] = self::forms( $row['extra_contents'] ?? null, $forms );
 		return $message;
+	}
+
+	/**
+	 * The Human Input forms an answer paused at: an open one with its handle, an answered one by
+	 * its answer.
+	 *
+	 * @param mixed             $contents Dify's `extra_contents`.
+	 * @param Form_Handles|null $forms    The visitor's forms.
+	 * @return array<int, array<string, mixed>>
+	 */
+	private static function forms( $contents, ?Form_Handles $forms ): array {
+		$items = array();
+		foreach ( is_array( $contents ) ? $contents : array() as $item ) {
+			if ( ! is_array( $item ) || 'human_input' !== ( $item['type'] ?? '' ) || ! is_string( $item['workflow_run_id'] ?? null ) ) {
+				continue;
+			}
+			$safe = array(
+				'type'            => 'human_input',
+				'workflow_run_id' => $item['workflow_run_id'],
+				'submitted'       => true === ( $item['submitted'] ?? false ),
+			);
+			if ( $safe['submitted'] ) {
+				$safe['form_submission_data'] = is_array( $item['form_submission_data'] ?? null ) ? Event_Filter::pick( $item['form_submission_data'], self::SUBMISSION ) : null;
+			} else {
+				$form = null !== $forms && is_array( $item['form_definition'] ?? null ) ? $forms->publish( $item['workflow_run_id'], $item['form_definition'] ) : null;
+				if ( null === $form ) {
+					continue;
+				}
+				$safe['form_definition'] = $form;
+			}
+			$items[] = $safe;
+		}
+		return $items;
 	}
 }

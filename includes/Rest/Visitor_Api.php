@@ -10,6 +10,9 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Rest;
 
 use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Forms\Form_Handles;
+use Dify_Chatbot\Dify\Forms\Form_Owner;
+use Dify_Chatbot\Dify\Forms\Form_Store;
 use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Http\Transport_Policy;
 use Dify_Chatbot\Security\Visitor_Guard;
@@ -113,6 +116,15 @@ final class Visitor_Api {
 			return $this->errors->not_configured();
 		}
 		return new Client( $this->settings->base_url(), $key, new Transport_Policy( $this->settings->ca_bundle() ) );
+	}
+
+	/**
+	 * The visitor's Human Input forms for this client's app (and, today, the one bot).
+	 *
+	 * @param Client $client The bot's client.
+	 */
+	public function forms( Client $client ): Form_Handles {
+		return new Form_Handles( new Form_Owner( Form_Owner::DEFAULT_BOT, $client->fingerprint(), $this->user() ), new Form_Store() );
 	}
 
 	/**

@@ -101,6 +101,35 @@ final class App_Mode {
 	}
 
 	/**
+	 * Whether the app answers with a workflow run (chatflow and workflow apps): its stream carries
+	 * node events, can pause at a Human Input node and be resumed, and may fall silent but for
+	 * pings when Dify's worker does not pick the run up (docs/dify-notes.md §12).
+	 */
+	public function is_run(): bool {
+		return self::ADVANCED_CHAT === $this->name || self::WORKFLOW === $this->name;
+	}
+
+	/**
+	 * Whether this event ends an answer's stream when all went well (an `error` event ends it too).
+	 * A chatflow ends with `message_end` and `workflow_finished`, in either order (Dify 1.13.1
+	 * swapped them, and one of the two has been lost at times): whichever comes first ends the
+	 * answer, a failed run's `workflow_finished` excepted, which an `error` event follows. A run
+	 * that waits at a Human Input node ends its stream with `workflow_paused`.
+	 *
+	 * @param string $event  The event's name.
+	 * @param string $status `data.status` of a `workflow_finished` event ('' otherwise).
+	 */
+	public function ends_answer( string $event, string $status = '' ): bool {
+		if ( $this->is_run() && 'workflow_paused' === $event ) {
+			return true;
+		}
+		if ( self::ADVANCED_CHAT === $this->name && 'workflow_finished' === $event ) {
+			return in_array( $status, array( 'succeeded', 'partial-succeeded' ), true );
+		}
+		return $this->final_event() === $event;
+	}
+
+	/**
 	 * The endpoint that answers a message.
 	 */
 	public function generation_path(): string {

@@ -319,6 +319,47 @@ final class Client {
 	}
 
 	/**
+	 * Follows a workflow run's events as the user who started it (Dify answers 404 for another
+	 * user's run): after a Human Input form was answered, the resumed run streams from here.
+	 *
+	 * @param string        $run_id      The workflow run.
+	 * @param string        $user        The visitor's Dify user.
+	 * @param callable      $on_event    Receives each event (an array).
+	 * @param callable|null $should_stop Returns true when reading must stop.
+	 * @return Response|WP_Error
+	 *
+	 * @phpstan-param callable(array<string, mixed>): void $on_event
+	 * @phpstan-param (callable(): bool)|null $should_stop
+	 */
+	public function run_events( string $run_id, string $user, callable $on_event, ?callable $should_stop = null ) {
+		$timeout = Connection::seconds( apply_filters( 'dify_chatbot_stream_timeout', 1200.0 ), 1200.0 );
+		return $this->connection->stream_get( '/workflow/' . rawurlencode( $run_id ) . '/events', array( 'user' => $user ), $timeout, $on_event, $should_stop );
+	}
+
+	/**
+	 * Answers a Human Input form with its token as the visitor (Dify records the user; the token
+	 * alone grants the answer, so it never leaves the server).
+	 *
+	 * @param string               $token  Dify's form token.
+	 * @param string               $user   The visitor's Dify user.
+	 * @param string               $action The button's id.
+	 * @param array<string, mixed> $inputs The checked values.
+	 * @return Response|WP_Error
+	 */
+	public function submit_form( string $token, string $user, string $action, array $inputs ) {
+		return $this->connection->request(
+			'POST',
+			'/form/human_input/' . rawurlencode( $token ),
+			array(
+				'inputs' => (object) $inputs,
+				'action' => $action,
+				'user'   => $user,
+			),
+			30
+		);
+	}
+
+	/**
 	 * Stops a running answer. Dify ignores a stop from another `user` than the one that started
 	 * the task (docs/dify-notes.md §7).
 	 *

@@ -165,6 +165,24 @@ final class Connection {
 	}
 
 	/**
+	 * Reads a stream that a GET opens (a workflow run's events), like stream().
+	 *
+	 * @param string                $path        Path below the base URL.
+	 * @param array<string, string> $query       Query parameters.
+	 * @param float                 $timeout     Seconds for the whole stream.
+	 * @param callable              $on_event    Receives each event (an array).
+	 * @param callable|null         $should_stop Returns true when reading must stop.
+	 * @return Response|WP_Error
+	 *
+	 * @phpstan-param callable(array<string, mixed>): void $on_event
+	 * @phpstan-param (callable(): bool)|null $should_stop
+	 */
+	public function stream_get( string $path, array $query, float $timeout, callable $on_event, ?callable $should_stop ) {
+		$url = $this->url( $path ) . '?' . http_build_query( $query, '', '&', PHP_QUERY_RFC3986 );
+		return ( new Event_Stream( $this->policy ) )->send( $url, $this->args( 'GET', null, $timeout ), $this->api_key, $on_event, $should_stop );
+	}
+
+	/**
 	 * A filtered timeout, or the default when the filter returned nonsense.
 	 *
 	 * @param mixed $seconds Filtered seconds.

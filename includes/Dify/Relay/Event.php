@@ -101,6 +101,30 @@ final class Event {
 	}
 
 	/**
+	 * Whether this event ends the answer's stream when nothing went wrong, the way App_Mode reads
+	 * it (a chatflow ends with whichever of its two last events comes first, a paused run with
+	 * `workflow_paused`).
+	 *
+	 * @param App_Mode $mode The app mode.
+	 */
+	public function ends_answer( App_Mode $mode ): bool {
+		$status = isset( $this->data['data']['status'] ) && is_string( $this->data['data']['status'] ) ? $this->data['data']['status'] : '';
+		return $mode->ends_answer( $this->name(), $status );
+	}
+
+	/**
+	 * The workflow run id ('' when the event carries none).
+	 */
+	public function run_id(): string {
+		foreach ( array( $this->data['workflow_run_id'] ?? null, $this->data['data']['workflow_run_id'] ?? null ) as $id ) {
+			if ( is_string( $id ) && '' !== $id ) {
+				return $id;
+			}
+		}
+		return '';
+	}
+
+	/**
 	 * The task id ('' when the event carries none, like `error`).
 	 */
 	public function task_id(): string {

@@ -11,6 +11,7 @@ namespace Dify_Chatbot\Dify\Relay;
 
 use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Forms\Form_Handles;
 use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Settings\Base_Url;
 use WP_Error;
@@ -24,6 +25,15 @@ use WP_Error;
  *
  * When the visitor has gone, reading stops and Dify is told to stop the task (with the same
  * `user`), so an abandoned answer does not keep running and costing tokens.
+ *
+ * A chatflow or workflow run that sends nothing but pings for longer than the idle limit (a run
+ * Dify's worker never picked up keeps its stream open with pings) is given up the same way: the
+ * task is stopped and the visitor told it took too long. Only events the allow-list knows reach the
+ * browser; Dify's `warning` event is for the site owner (an action and, with WP_DEBUG_LOG, the log).
+ *
+ * A run that pauses at a Human Input node sends `human_input_required` and `workflow_paused`, and
+ * its stream ends: the form reaches the browser with a handle in the place of its token
+ * (Form_Handles), and resume() later streams the run on from where the visitor answered it.
  */
 final class Stream_Relay {
 
@@ -42,6 +52,13 @@ final class Stream_Relay {
 	private Error_Mapper $errors;
 
 	/**
+	 * The visitor's forms (null: a form reaches the browser without a handle and cannot be answered).
+	 *
+	 * @var Form_Handles|null
+	 */
+	private ?Form_Handles $forms;
+
+	/**
 	 * Whether the writer was started.
 	 *
 	 * @var bool
@@ -49,26 +66,31 @@ final class Stream_Relay {
 	private bool $started = false;
 
 	/**
-	 * State of the current relay: task id, envelope, final event seen, text seen.
+	 * State of the current relay: task id, envelope, final event seen, text seen, when the last
+	 * data event came (microtime) and whether the run was given up for its silence.
 	 *
-	 * @var array{task_id: string, envelope: array<string, mixed>, terminal: bool, text: bool}
+	 * @var array{task_id: string, envelope: array<string, mixed>, terminal: bool, text: bool, last_data: float, idle: bool}
 	 */
 	private array $state = array(
-		'task_id'  => '',
-		'envelope' => array(),
-		'terminal' => false,
-		'text'     => false,
+		'task_id'   => '',
+		'envelope'  => array(),
+		'terminal'  => false,
+		'text'      => false,
+		'last_data' => 0.0,
+		'idle'      => false,
 	);
 
 	/**
 	 * Keeps the writer and the error mapper.
 	 *
-	 * @param Event_Writer $writer The visitor's connection (or a test buffer).
-	 * @param Error_Mapper $errors Maps failures to visitor messages.
+	 * @param Event_Writer      $writer The visitor's connection (or a test buffer).
+	 * @param Error_Mapper      $errors Maps failures to visitor messages.
+	 * @param Form_Handles|null $forms  The visitor's Human Input forms.
 	 */
-	public function __construct( Event_Writer $writer, Error_Mapper $errors ) {
+	public function __construct( Event_Writer $writer, Error_Mapper $errors, ?Form_Handles $forms = null ) {
 		$this->writer = $writer;
 		$this->errors = $errors;
+		$this->forms  = $forms;
 	}
 
 	/**
@@ -79,20 +101,68 @@ final class Stream_Relay {
 	 * @param array<string, mixed> $body   JSON body (with `user` and `inputs`).
 	 */
 	public function relay( Client $client, App_Mode $mode, array $body ): void {
-		$this->state = array(
-			'task_id'  => '',
-			'envelope' => array(),
-			'terminal' => false,
-			'text'     => false,
+		$user = isset( $body['user'] ) && is_string( $body['user'] ) ? $body['user'] : '';
+		$this->run(
+			$client,
+			$mode,
+			$user,
+			static function ( callable $on_event, callable $should_stop ) use ( $client, $mode, $body ) {
+				return $client->stream( $mode->generation_path(), $body, $on_event, $should_stop );
+			}
 		);
+	}
+
+	/**
+	 * Streams a workflow run on after its Human Input form was answered (the same answer goes on).
+	 *
+	 * @param Client   $client The Dify client.
+	 * @param App_Mode $mode   The app mode (chatflow or workflow).
+	 * @param string   $user   The visitor's Dify user (the run's).
+	 * @param string   $run_id The workflow run.
+	 */
+	public function resume( Client $client, App_Mode $mode, string $user, string $run_id ): void {
+		$this->run(
+			$client,
+			$mode,
+			$user,
+			static function ( callable $on_event, callable $should_stop ) use ( $client, $user, $run_id ) {
+				return $client->run_events( $run_id, $user, $on_event, $should_stop );
+			},
+			Error_Mapper::ABOUT_FORM
+		);
+	}
+
+	/**
+	 * Relays one stream that $open opens.
+	 *
+	 * @param Client   $client The Dify client.
+	 * @param App_Mode $mode   The app mode.
+	 * @param string   $user   The visitor's Dify user (to stop the task).
+	 * @param callable $open   Opens the stream with an event callback and a stop condition.
+	 * @param string   $about  What the call is about, for what its refusal means (Error_Mapper::ABOUT_*).
+	 *
+	 * @phpstan-param callable(callable(array<string, mixed>): void, callable(): bool): (\Dify_Chatbot\Dify\Http\Response|WP_Error) $open
+	 */
+	private function run( Client $client, App_Mode $mode, string $user, callable $open, string $about = Error_Mapper::ABOUT_ANSWER ): void {
+		$this->state = array(
+			'task_id'   => '',
+			'envelope'  => array(),
+			'terminal'  => false,
+			'text'      => false,
+			'last_data' => microtime( true ),
+			'idle'      => false,
+		);
+		$idle        = $mode->is_run() ? self::idle_limit() : 0.0;
 		$filter      = new Event_Filter( Base_Url::origin( $client->base_url() ) );
-		$result      = $client->stream(
-			$mode->generation_path(),
-			$body,
+		$result      = $open(
 			function ( array $event ) use ( $client, $filter, $mode ): void {
 				$this->forward( $client, $filter, $mode, new Event( $event ) );
 			},
-			function (): bool {
+			function () use ( $idle ): bool {
+				if ( $idle > 0 && ! $this->state['terminal'] && microtime( true ) - $this->state['last_data'] > $idle ) {
+					$this->state['idle'] = true;
+					return true;
+				}
 				// Without a task id Dify cannot be told to stop, so reading goes on (silently)
 				// until the first event names the task.
 				return '' !== $this->state['task_id'] && $this->writer->is_gone();
@@ -100,12 +170,17 @@ final class Stream_Relay {
 		);
 
 		if ( $this->writer->is_gone() ) {
-			$this->stop( $client, $body, $mode );
+			$this->stop( $client, $user, $mode );
+			return;
+		}
+		if ( $this->state['idle'] ) {
+			$this->stop( $client, $user, $mode );
+			$this->fail( $this->errors->timeout() );
 			return;
 		}
 		if ( is_wp_error( $result ) ) {
 			// A read timeout leaves the task running at Dify: stop it.
-			$this->stop( $client, $body, $mode );
+			$this->stop( $client, $user, $mode );
 			$error = $this->errors->from_transport( $result );
 			// A connection lost after events flowed is a cut stream, not an unreachable Dify.
 			if ( $this->started && Error_Mapper::TIMEOUT !== $error->get_error_code() ) {
@@ -115,12 +190,27 @@ final class Stream_Relay {
 			return;
 		}
 		if ( ! $result->is_event_stream() ) {
-			$this->fail( $this->errors->from_response( $result ) );
+			$this->fail( $this->errors->from_response( $result, $about ) );
 			return;
 		}
 		if ( ! $this->state['terminal'] ) {
 			$this->fail( $this->errors->interrupted() );
 		}
+	}
+
+	/**
+	 * Seconds a chatflow or workflow run may send nothing but pings (Dify pings every 10 s while
+	 * a node works; a long model call sends its words as it goes).
+	 */
+	private static function idle_limit(): float {
+		/**
+		 * Filters how long a chatflow or workflow run may go without a data event (pings do not
+		 * count) before the relay gives it up, stops the task and tells the visitor. 0 turns it off.
+		 *
+		 * @param int $seconds Default 300.
+		 */
+		$seconds = apply_filters( 'dify_chatbot_idle_timeout', 300 );
+		return is_numeric( $seconds ) ? max( 0.0, (float) $seconds ) : 300.0;
 	}
 
 	/**
@@ -168,6 +258,7 @@ final class Stream_Relay {
 			$this->writer->write( "event: ping\n\n" );
 			return;
 		}
+		$this->state['last_data'] = microtime( true );
 		if ( null !== $error ) {
 			$this->fail( $error );
 			return;
@@ -187,13 +278,59 @@ final class Stream_Relay {
 		 * @param array<string, mixed>      $event The event as Dify sent it.
 		 * @param string                    $mode  The app mode.
 		 */
-		$safe = apply_filters( 'dify_chatbot_stream_event', $filter->filter( $event->data() ), $event->data(), $mode->name() );
-		if ( is_array( $safe ) ) {
-			$this->write_data( $safe, $client );
+		if ( 'warning' === $event->name() ) {
+			self::warn( $client, $event );
+		} elseif ( $filter->forwards( $event->name() ) ) {
+			$safe = apply_filters( 'dify_chatbot_stream_event', $this->publish( $filter->filter( $event->data() ), $event ), $event->data(), $mode->name() );
+			if ( is_array( $safe ) ) {
+				$this->write_data( $safe, $client );
+			}
+		}
+		if ( $event->ends_answer( $mode ) ) {
+			$this->state['terminal'] = true;
 		}
 		if ( $event->is_final( $mode ) ) {
-			$this->state['terminal'] = true;
 			Token_Usage::report( $event->data(), $mode );
+		}
+	}
+
+	/**
+	 * A Human Input form gets its handle (bound to this visitor and the run) in `data.form`.
+	 *
+	 * @param array<string, mixed> $safe  The filtered event.
+	 * @param Event                $event The event as Dify sent it.
+	 * @return array<string, mixed>
+	 */
+	private function publish( array $safe, Event $event ): array {
+		$data = $event->data()['data'] ?? null;
+		if ( 'human_input_required' !== $event->name() || null === $this->forms || ! is_array( $data ) ) {
+			return $safe;
+		}
+		$form = $this->forms->publish( $event->run_id(), $data );
+		if ( null !== $form ) {
+			$safe['data'] = $form;
+		}
+		return $safe;
+	}
+
+	/**
+	 * Dify's `warning` event (a deprecated use of the API, say) is for the site owner, not the
+	 * visitor: it fires `dify_chatbot_upstream_warning` and, with WP_DEBUG_LOG, is logged.
+	 *
+	 * @param Client $client The client (to scrub the key).
+	 * @param Event  $event  The warning.
+	 */
+	private static function warn( Client $client, Event $event ): void {
+		$data = $event->data();
+		$text = isset( $data['warning'] ) && is_string( $data['warning'] ) ? $client->scrub( $data['warning'] ) : '';
+		/**
+		 * Fires when Dify sends a `warning` event in an answer's stream (it never reaches the visitor).
+		 *
+		 * @param string $text The warning's text.
+		 */
+		do_action( 'dify_chatbot_upstream_warning', $text );
+		if ( defined( 'WP_DEBUG_LOG' ) && WP_DEBUG_LOG ) {
+			error_log( 'Dify Chatbot: Dify warns: ' . $text ); // phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_error_log -- The site owner's log, opt-in with WP_DEBUG_LOG.
 		}
 	}
 
@@ -278,14 +415,14 @@ final class Stream_Relay {
 	/**
 	 * Tells Dify to stop the task, with the visitor's `user`.
 	 *
-	 * @param Client               $client The client.
-	 * @param array<string, mixed> $body   The generation request (for its `user`).
-	 * @param App_Mode             $mode   The app mode (its stop endpoint).
+	 * @param Client   $client The client.
+	 * @param string   $user   The visitor's Dify user.
+	 * @param App_Mode $mode   The app mode (its stop endpoint).
 	 */
-	private function stop( Client $client, array $body, App_Mode $mode ): void {
-		if ( '' === $this->state['task_id'] || $this->state['terminal'] || ! isset( $body['user'] ) || ! is_string( $body['user'] ) ) {
+	private function stop( Client $client, string $user, App_Mode $mode ): void {
+		if ( '' === $this->state['task_id'] || $this->state['terminal'] || '' === $user ) {
 			return;
 		}
-		$client->stop( $mode->stop_path( $this->state['task_id'] ), $body['user'] );
+		$client->stop( $mode->stop_path( $this->state['task_id'] ), $user );
 	}
 }

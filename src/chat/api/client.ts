@@ -12,7 +12,7 @@ import {
 	parseSuggested,
 } from './parse';
 import { createRequest } from './request';
-import type { ChatClient, ChatRequest, ChatUpdate } from './types';
+import type { ChatClient, ChatRequest, ChatUpdate, FormAnswer } from './types';
 import { answerUpdates } from './updates';
 
 /**
@@ -86,6 +86,23 @@ export function createClient(
 		yield* answerUpdates( response );
 	}
 
+	async function* answerForm(
+		handle: string,
+		answer: FormAnswer,
+		signal?: AbortSignal
+	): AsyncGenerator< ChatUpdate, void, undefined > {
+		const response = await request( {
+			path: `forms/${ encodeURIComponent( handle ) }`,
+			body: JSON.stringify( {
+				action: answer.action,
+				inputs: answer.inputs,
+			} ),
+			accept: 'text/event-stream',
+			signal,
+		} );
+		yield* answerUpdates( response );
+	}
+
 	/**
 	 * A small JSON call.
 	 *
@@ -116,6 +133,7 @@ export function createClient(
 	const id = encodeURIComponent;
 	return {
 		chat,
+		answerForm,
 		config,
 		parameters: async ( postId = 0 ) =>
 			parseParameters(

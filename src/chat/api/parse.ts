@@ -5,6 +5,7 @@
 import { parseForm } from '../inputs';
 import { isSafeUrl } from '../url';
 import { record, str } from './json';
+import { pendingFormOf } from './forms';
 import type {
 	AnswerFile,
 	AppParameters,
@@ -165,12 +166,14 @@ export function parseHistory( json: unknown ): HistoryTurn[] {
 		if ( ! message || ! messageId ) {
 			continue;
 		}
+		const form = pendingFormOf( message.extra_contents );
 		turns.push( {
 			messageId,
 			query: typeof message.query === 'string' ? message.query : '',
 			answer: typeof message.answer === 'string' ? message.answer : '',
 			citations: citationsOf( message.retriever_resources ),
 			files: answerFiles( message.message_files ),
+			...( form ? { form } : {} ),
 		} );
 	}
 	return turns;

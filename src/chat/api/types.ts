@@ -3,6 +3,7 @@
  * the components share. Types only, so any module may import them without pulling in code.
  */
 import type { FormControl } from '../inputs';
+import type { HumanForm } from './forms';
 import type { ChatConfig } from '../options';
 
 /** A file sent with a question: the id of an upload through the plugin's `files` route. */
@@ -69,12 +70,22 @@ export type ChatUpdate =
 	| { type: 'audio'; audio: string }
 	/** A file an agent's tool made (only http(s) links are passed on). */
 	| { type: 'file'; id: string; url: string; fileType: string }
+	/** A Human Input form the run waits at (the answer pauses after it). */
+	| { type: 'form'; form: HumanForm }
 	| {
 			type: 'end';
 			conversationId: string | null;
 			messageId: string | null;
 			metadata: AnswerMetadata;
 	  };
+
+/** A visitor's answer to a Human Input form. */
+export interface FormAnswer {
+	/** The button's id. */
+	action: string;
+	/** Values by field name. */
+	inputs: Record< string, unknown >;
+}
 
 /** The browser-safe part of the app's parameters (the plugin's `GET parameters`). */
 export interface AppParameters {
@@ -111,6 +122,8 @@ export interface HistoryTurn {
 	answer: string;
 	citations: Citation[];
 	files: AnswerFile[];
+	/** A Human Input form the answer still waits at. */
+	form?: HumanForm | null;
 }
 
 export interface ChatClient {
@@ -121,6 +134,15 @@ export interface ChatClient {
 	 */
 	chat: (
 		request: ChatRequest,
+		signal?: AbortSignal
+	) => AsyncGenerator< ChatUpdate, void, undefined >;
+	/**
+	 * Answers a Human Input form (by its handle) and yields the rest of the answer as it arrives.
+	 * Throws a `ChatError` (the form's refusals too).
+	 */
+	answerForm: (
+		handle: string,
+		answer: FormAnswer,
 		signal?: AbortSignal
 	) => AsyncGenerator< ChatUpdate, void, undefined >;
 	/** The app's parameters; `postId` is the page the chat is on (its form may differ). */

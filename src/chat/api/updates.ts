@@ -14,6 +14,7 @@ import {
 	isAbort,
 } from './errors';
 import { contentOf, metadataOf, streamError } from './events';
+import { formOf } from './forms';
 import { record, str } from './json';
 import { difyEvents, type DifyEvent } from './sse';
 import type { ChatUpdate } from './types';
@@ -96,6 +97,20 @@ export async function* streamUpdates(
 				};
 			} else if ( event.event === 'workflow_finished' ) {
 				workflow = record( event.data ) ?? {};
+			} else if ( event.event === 'human_input_required' ) {
+				const form = formOf( event.data );
+				if ( form ) {
+					yield { type: 'form', form };
+				}
+			} else if ( event.event === 'workflow_paused' ) {
+				// The run waits for the visitor: this part of the answer is complete.
+				ended = true;
+				yield {
+					type: 'end',
+					conversationId,
+					messageId,
+					metadata: { retrieverResources: [], usage: null },
+				};
 			} else {
 				const content = contentOf( event );
 				if ( content ) {

@@ -68,7 +68,11 @@ export default function Chat( {
 	const media = useMedia( client, parameters );
 	const mediaRef = useRef( media );
 	mediaRef.current = media;
-	const { ask, close } = useAnswerStream( client, dispatch, mediaRef );
+	const { ask, answerForm, close } = useAnswerStream(
+		client,
+		dispatch,
+		mediaRef
+	);
 	const followUps = useFollowUps(
 		client,
 		state,
@@ -267,6 +271,7 @@ export default function Chat( {
 					onSuggest={ suggest }
 					followUps={ followUps }
 					onFeedback={ feedback }
+					onAnswerForm={ answerForm }
 				/>
 				<Composer
 					label={

@@ -2,14 +2,20 @@
  * One message. Memoized: while an answer streams, the reducer gives only that message a new
  * object, so every other message skips rendering.
  */
-import { memo, useEffect, useState } from '@wordpress/element';
+import { Suspense, lazy, memo, useEffect, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 
-import type { Citation, Rating, Thought } from '../api/types';
+import type { Citation, FormAnswer, Rating, Thought } from '../api/types';
 import { isOpen } from '../state/messages';
 import type { ChatMessage } from '../state/types';
 import AnswerActions from './AnswerActions';
 import Markdown from './Markdown';
+
+// Its own chunk: most answers never bring a form.
+const HumanInputForm = lazy(
+	() =>
+		import( /* webpackChunkName: "chat/human-input" */ './HumanInputForm' )
+);
 
 interface MessageProps {
 	message: ChatMessage;
@@ -17,11 +23,26 @@ interface MessageProps {
 	onRetry?: ( answerId: string ) => void;
 	/** Rates an answer (a stable callback). */
 	onFeedback?: ( messageId: string, rating: Rating ) => Promise< void >;
+	/** Answers the Human Input form of an answer (a stable callback). */
+	onAnswerForm?: (
+		answerId: string,
+		handle: string,
+		answer: FormAnswer
+	) => void;
 }
 
-function Message( { message, onRetry, onFeedback }: MessageProps ) {
+function Message( {
+	message,
+	onRetry,
+	onFeedback,
+	onAnswerForm,
+}: MessageProps ) {
 	const isUser = message.role === 'user';
 	const waiting = message.status === 'pending';
+	// A form sits where the run paused: the text of the resumed run comes after it.
+	const split = message.form ? message.form.offset : message.text.length;
+	const before = message.text.slice( 0, split );
+	const after = message.text.slice( split );
 	const attachments = message.attachments;
 	// The previews of the visitor's images go with the question (a new chat drops them).
 	useEffect(
@@ -67,10 +88,10 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 					</span>
 				) }
 				{ /* Nothing at all for a failed answer without text, so the empty bubble hides. */ }
-				{ ! isUser && message.text !== '' && (
+				{ ! isUser && before !== '' && (
 					<Markdown
-						text={ message.text }
-						settled={ ! isOpen( message ) }
+						text={ before }
+						settled={ ! isOpen( message ) || after !== '' }
 					/>
 				) }
 				{ ! isUser &&
@@ -99,6 +120,25 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 							</a>
 						)
 					) }
+				{ ! isUser && message.form && (
+					<Suspense fallback={ null }>
+						<HumanInputForm
+							key={ message.form.form.handle }
+							idPrefix={ message.id }
+							state={ message.form }
+							onAnswer={ ( answer ) =>
+								onAnswerForm?.(
+									message.id,
+									message.form?.form.handle ?? '',
+									answer
+								)
+							}
+						/>
+					</Suspense>
+				) }
+				{ ! isUser && after !== '' && (
+					<Markdown text={ after } settled={ ! isOpen( message ) } />
+				) }
 				{ waiting && (
 					<span className="dify-chatbot__typing">
 						<span className="dify-chatbot__dot" />

@@ -5,7 +5,7 @@
 import { useLayoutEffect, useRef } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
-import type { Rating } from '../api/types';
+import type { FormAnswer, Rating } from '../api/types';
 import type { ChatMessage } from '../state/types';
 import Markdown from './Markdown';
 import Message from './Message';
@@ -26,6 +26,12 @@ interface MessageListProps {
 	followUps: string[];
 	/** Rates an answer. */
 	onFeedback: ( messageId: string, rating: Rating ) => Promise< void >;
+	/** Answers the Human Input form of an answer. */
+	onAnswerForm?: (
+		answerId: string,
+		handle: string,
+		answer: FormAnswer
+	) => void;
 }
 
 /** How close to the bottom (px) still counts as "following the answer". */
@@ -40,6 +46,7 @@ export default function MessageList( {
 	onSuggest,
 	followUps,
 	onFeedback,
+	onAnswerForm,
 }: MessageListProps ) {
 	const ref = useRef< HTMLDivElement >( null );
 	// Follow the answer as it grows, unless the visitor scrolled up to read something.
@@ -108,6 +115,7 @@ export default function MessageList( {
 					message={ message }
 					onRetry={ message.id === retryId ? onRetry : undefined }
 					onFeedback={ onFeedback }
+					onAnswerForm={ onAnswerForm }
 				/>
 			) ) }
 			{ messages.length > 0 && followUps.length > 0 && (

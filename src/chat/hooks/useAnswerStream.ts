@@ -6,10 +6,18 @@
 import { useCallback, useEffect, useRef } from '@wordpress/element';
 import type { Dispatch, RefObject } from 'react';
 
-import type { ChatClient, ChatRequest } from '../api/types';
+import { ChatError } from '../api/errors';
+import type { ChatClient, ChatRequest, FormAnswer } from '../api/types';
 import type { MediaContextValue } from '../media-context';
 import { actionOf, failureOf } from '../state/answer-actions';
 import type { ChatAction } from '../state/types';
+
+/** Refusals after which a form cannot be answered any more. */
+const FORM_CLOSED = [
+	'dify_chatbot_form_submitted',
+	'dify_chatbot_form_expired',
+	'dify_chatbot_form_not_found',
+];
 
 /**
  * @param client   The chat client.
@@ -64,10 +72,52 @@ export function useAnswerStream(
 		[ client, dispatch, media ]
 	);
 
+	/**
+	 * Answers the Human Input form of an answer: the resumed run streams into the same answer. A
+	 * refusal puts the form back with the reason (or closes it when it cannot be answered any more).
+	 */
+	const answerForm = useCallback(
+		async ( answerId: string, handle: string, answer: FormAnswer ) => {
+			const controller = new AbortController();
+			controllers.current.set( answerId, controller );
+			const act = ( action: ChatAction | null ) => {
+				if ( action && ! controller.signal.aborted ) {
+					dispatch( action );
+				}
+			};
+			act( { type: 'form_send', answerId, action: answer.action } );
+			let resumed = false;
+			try {
+				for await ( const update of client.answerForm(
+					handle,
+					answer,
+					controller.signal
+				) ) {
+					resumed = true;
+					act( actionOf( update, answerId ) );
+				}
+			} catch ( error ) {
+				act(
+					! resumed && error instanceof ChatError
+						? {
+								type: 'form_fail',
+								answerId,
+								error: error.message,
+								closed: FORM_CLOSED.includes( error.code ),
+							}
+						: failureOf( error, answerId )
+				);
+			} finally {
+				controllers.current.delete( answerId );
+			}
+		},
+		[ client, dispatch ]
+	);
+
 	/** Closes an answer's request (the answer itself is marked stopped by the caller). */
 	const close = useCallback( ( answerId: string ) => {
 		controllers.current.get( answerId )?.abort();
 	}, [] );
 
-	return { ask, close };
+	return { ask, answerForm, close };
 }

@@ -38,6 +38,8 @@ export function actionOf(
 			};
 		case 'audio':
 			return null;
+		case 'form':
+			return { type: 'form', answerId, form: update.form };
 		case 'meta':
 		case 'thought':
 		case 'file':

@@ -3,6 +3,7 @@
  * message, so only the message being written gets a new object (and re-renders) per token.
  */
 import { isSafeUrl } from '../url';
+import { formReducer } from './forms';
 import {
 	canRetry,
 	isBusy,
@@ -178,6 +179,17 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 					citations: turn.citations,
 					files: turn.files.filter( ( f ) => isSafeUrl( f.url ) ),
 					restored: true,
+					...( turn.form
+						? {
+								form: {
+									form: turn.form,
+									state: 'open' as const,
+									action: null,
+									error: null,
+									offset: turn.answer.length,
+								},
+							}
+						: {} ),
 				} );
 			} );
 			return {
@@ -277,6 +289,11 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 			);
 			return result ? result.state : state;
 		}
+
+		case 'form':
+		case 'form_send':
+		case 'form_fail':
+			return formReducer( state, action );
 
 		case 'reset':
 			return initialState();

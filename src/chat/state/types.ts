@@ -1,6 +1,7 @@
 /**
  * The conversation's state, and the actions that change it (see reducer.ts).
  */
+import type { HumanForm } from '../api/forms';
 import type {
 	AnswerFile,
 	ChatFile,
@@ -43,6 +44,21 @@ export interface ChatMessage {
 	attachments?: Attachment[];
 	/** For an answer: the files sent with its question, so Retry sends them again. */
 	sent?: ChatFile[];
+	/** For an answer: the Human Input form its run waits at (or waited at). */
+	form?: FormState;
+}
+
+/** A Human Input form in an answer, and where the visitor is with it. */
+export interface FormState {
+	form: HumanForm;
+	/** open: waiting; sending: answered, the run resumes; answered: done; closed: cannot be answered. */
+	state: 'open' | 'sending' | 'answered' | 'closed';
+	/** The button the visitor chose. */
+	action: string | null;
+	/** Why the last answer was refused, for the visitor. */
+	error: string | null;
+	/** How much of the answer's text came before the form (the resumed run's text follows it). */
+	offset: number;
 }
 
 export interface Attachment {
@@ -112,6 +128,15 @@ export type ChatAction =
 			retryAfter?: number | null;
 			/** The stored conversation is gone (404): the next question starts a new one. */
 			forgetConversation?: boolean;
+	  }
+	| { type: 'form'; answerId: string; form: HumanForm }
+	| { type: 'form_send'; answerId: string; action: string }
+	| {
+			type: 'form_fail';
+			answerId: string;
+			error: string;
+			/** The form cannot be answered any more (answered already, expired, gone). */
+			closed: boolean;
 	  }
 	| { type: 'stop'; answerId: string }
 	| { type: 'retry'; answerId: string; newAnswerId: string }

@@ -18,6 +18,7 @@ import type { Root } from 'react-dom/client';
 import { ChatError } from '../api/errors';
 import type {
 	AppParameters,
+	FormAnswer,
 	ChatClient,
 	ConversationSummary,
 	HistoryTurn,
@@ -85,12 +86,20 @@ class Answer {
 }
 
 let answers: Answer[];
+let formAnswers: Array< { handle: string; answer: FormAnswer } >;
 let parameters: AppParameters;
 const client: ChatClient = {
 	chat( request ) {
 		const answer = new Answer( request );
 		answers.push( answer );
 		return answer.updates();
+	},
+	answerForm( handle, answer ) {
+		// The resumed run is written like another answer (answers[n]).
+		formAnswers.push( { handle, answer } );
+		const resumed = new Answer( { query: '' } );
+		answers.push( resumed );
+		return resumed.updates();
 	},
 	parameters: jest.fn( async () => parameters ),
 	stop: jest.fn( async () => undefined ),
@@ -197,6 +206,7 @@ function liveRegion(): HTMLElement {
 
 beforeEach( () => {
 	answers = [];
+	formAnswers = [];
 	parameters = {
 		openingStatement: '',
 		suggestedQuestions: [],
@@ -297,6 +307,182 @@ describe( 'Chat', () => {
 		expect( answer?.textContent ).toBe( 'Hello!' );
 		expect( liveRegion().textContent ).toBe( 'Hello!' );
 		expect( window.localStorage.getItem( KEY ) ).toBe( 'c1' );
+	} );
+
+	it( 'shows a Human Input form in the answer and streams the resumed run into the same bubble', async () => {
+		await render();
+		await ask( 'Approve it' );
+		await step( 0, {
+			update: {
+				type: 'meta',
+				conversationId: 'c1',
+				messageId: 'm1',
+				taskId: 't1',
+			},
+		} );
+		await step( 0, { update: { type: 'append', text: 'Draft. ' } } );
+		await step( 0, {
+			update: {
+				type: 'form',
+				form: {
+					handle: 'H'.repeat( 43 ),
+					title: 'Approval',
+					content: '## Review\n\nComment: {{#$output.comment#}}',
+					fields: [
+						{
+							type: 'paragraph',
+							name: 'comment',
+							options: null,
+							fileTypes: [],
+							max: 1,
+						},
+						{
+							type: 'select',
+							name: 'priority',
+							options: [ 'low', 'high' ],
+							fileTypes: [],
+							max: 1,
+						},
+					],
+					actions: [
+						{ id: 'approve', title: 'Approve', style: 'primary' },
+						{ id: 'skip', title: 'Skip', style: 'ghost' },
+					],
+					defaults: { comment: 'Looks fine' },
+					expiresAt: 1900000000,
+				},
+			},
+		} );
+		await step( 0, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: 'm1',
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		await step( 0, { done: true } );
+		await settle();
+		await settle();
+
+		const [ answer ] = answersInPage();
+		const form = answer?.querySelector(
+			'.dify-chatbot__human-form'
+		) as HTMLElement;
+		expect( form ).not.toBeNull();
+		expect( form.querySelector( 'h2' )?.textContent ).toBe( 'Review' );
+		expect( form.textContent ).toContain( 'Comment: comment' );
+		expect(
+			( form.querySelector( 'textarea' ) as HTMLTextAreaElement ).value
+		).toBe( 'Looks fine' );
+		expect(
+			Array.from( form.querySelectorAll( 'option' ) ).map(
+				( o ) => o.textContent
+			)
+		).toEqual( [ 'low', 'high' ] );
+		const buttons = form.querySelectorAll< HTMLButtonElement >(
+			'.dify-chatbot__human-action'
+		);
+		expect( Array.from( buttons ).map( ( b ) => b.className ) ).toEqual( [
+			'dify-chatbot__human-action is-primary',
+			'dify-chatbot__human-action is-ghost',
+		] );
+		expect(
+			form.querySelector( '.dify-chatbot__human-expiry' )
+		).not.toBeNull();
+
+		await act( async () => buttons[ 0 ]?.click() );
+		await settle();
+		expect( formAnswers ).toEqual( [
+			{
+				handle: 'H'.repeat( 43 ),
+				answer: {
+					action: 'approve',
+					inputs: { comment: 'Looks fine', priority: 'low' },
+				},
+			},
+		] );
+		expect( answer?.dataset.status ).toBe( 'streaming' );
+		await step( 1, { update: { type: 'append', text: 'Approved.' } } );
+		await step( 1, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: 'm1',
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		await step( 1, { done: true } );
+		expect( answersInPage() ).toHaveLength( 1 );
+		expect( answer?.dataset.status ).toBe( 'done' );
+		expect( answerText( answer ) ).toContain( 'Draft.' );
+		// The resumed run's text comes after the form, where the run paused.
+		expect(
+			answer?.querySelector( '.dify-chatbot__human-form + *' )
+				?.textContent
+		).toBe( 'Approved.' );
+		expect(
+			answer?.querySelector( '.dify-chatbot__human-answered' )
+				?.textContent
+		).toBe( 'Answered: Approve' );
+		expect(
+			answer?.querySelector( '.dify-chatbot__human-action' )
+		).toBeNull();
+	} );
+
+	it( 'keeps a refused form open with the reason, and closes an answered one', async () => {
+		await render();
+		await ask( 'Approve it' );
+		const form = {
+			handle: 'H'.repeat( 43 ),
+			title: 'Approval',
+			content: 'Approve?',
+			fields: [],
+			actions: [ { id: 'approve', title: 'Approve', style: 'primary' } ],
+			defaults: {},
+			expiresAt: null,
+		};
+		await step( 0, { update: { type: 'form', form } } );
+		await step( 0, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: 'm1',
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		await step( 0, { done: true } );
+		await settle();
+		const button = () =>
+			container.querySelector< HTMLButtonElement >(
+				'.dify-chatbot__human-action'
+			);
+		await act( async () => button()?.click() );
+		await step( 1, {
+			error: new ChatError(
+				'dify_chatbot_invalid_form',
+				'Please check your answers.',
+				400
+			),
+		} );
+		expect(
+			container.querySelector( '.dify-chatbot__human-error' )?.textContent
+		).toBe( 'Please check your answers.' );
+		expect( button() ).not.toBeNull();
+
+		await act( async () => button()?.click() );
+		await step( 2, {
+			error: new ChatError(
+				'dify_chatbot_form_submitted',
+				'This form has already been answered.',
+				409
+			),
+		} );
+		expect(
+			container.querySelector( '.dify-chatbot__human-error' )?.textContent
+		).toBe( 'This form has already been answered.' );
+		expect( button() ).toBeNull();
+		expect( answersInPage()[ 0 ]?.dataset.status ).toBe( 'done' );
 	} );
 
 	it( 'continues the stored conversation', async () => {

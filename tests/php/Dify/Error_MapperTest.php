@@ -71,6 +71,13 @@ final class Error_MapperTest extends TestCase {
 			'500 internal_server_error'   => array( 500, 'internal_server_error', 'The server encountered an internal error and was unable to complete your request.', Error_Mapper::ANSWER_FAILED, 502 ),
 			'500 unknown'                 => array( 500, 'unknown', 'Internal Server Error', Error_Mapper::ANSWER_FAILED, 502 ),
 			'405 method_not_allowed'      => array( 405, 'method_not_allowed', 'The method is not allowed for the requested URL.', Error_Mapper::UPSTREAM_ERROR, 502 ),
+			'400 too_many_requests'       => array( 400, 'too_many_requests', 'Too many requests. Please try again later.', Error_Mapper::RATE_LIMITED, 429 ),
+			'400 agent_not_published'     => array( 400, 'agent_not_published', 'Agent is not published.', Error_Mapper::UNAVAILABLE, 503 ),
+			'403 pinned version'          => array( 403, 'workflow_version_execution_not_allowed', 'Executing a specific workflow version is not allowed on this plan.', Error_Mapper::UNAVAILABLE, 503 ),
+			'400 invalid_form_data'       => array( 400, 'invalid_form_data', 'Missing required inputs: comment', Error_Mapper::INVALID_FORM, 400 ),
+			'412 form submitted'          => array( 412, 'human_input_form_submitted', 'This form has already been submitted by another user, form_id=f1', Error_Mapper::FORM_SUBMITTED, 409 ),
+			'412 form expired'            => array( 412, 'human_input_form_expired', 'This form has expired, form_id=f1', Error_Mapper::FORM_EXPIRED, 410 ),
+			'412 unknown'                 => array( 412, 'precondition_failed', 'Precondition failed', Error_Mapper::UPSTREAM_ERROR, 502 ),
 		);
 	}
 
@@ -131,6 +138,12 @@ final class Error_MapperTest extends TestCase {
 
 		$date = $mapper->from_response( $this->json( 429, 'rate_limit_error', 'x', array( 'retry-after' => gmdate( 'D, d M Y H:i:s', time() + 120 ) . ' GMT' ) ) );
 		$this->assertEqualsWithDelta( 120, $date->get_error_data()['retry_after'], 2 );
+
+		foreach ( array( array( 429, 'too_many_requests' ), array( 400, 'too_many_requests' ), array( 400, 'invalid_param' ) ) as $case ) {
+			$limited = $mapper->from_response( $this->json( $case[0], $case[1], 'Too many requests. Please try again later.', array( 'Retry-After' => '9' ) ) );
+			$this->assertSame( Error_Mapper::RATE_LIMITED, $limited->get_error_code(), implode( ' ', $case ) );
+			$this->assertSame( 9, $limited->get_error_data()['retry_after'], implode( ' ', $case ) );
+		}
 
 		$none = $mapper->from_response( $this->json( 400, 'invalid_param', 'Too many requests. Please try again later.' ) );
 		$this->assertArrayNotHasKey( 'retry_after', $none->get_error_data() );
@@ -230,6 +243,14 @@ final class Error_MapperTest extends TestCase {
 			'voice without a model'      => array( $this->json( 400, 'provider_not_support_speech_to_text', 'Provider not support speech to text.' ), Error_Mapper::ABOUT_VOICE, Error_Mapper::UNAVAILABLE, 503 ),
 			'voice other invalid_param'  => array( $this->json( 400, 'invalid_param', 'Text is required' ), Error_Mapper::ABOUT_VOICE, Error_Mapper::INVALID_INPUT, 400 ),
 			'invalid_param of an answer' => array( $this->json( 400, 'invalid_param', 'Speech to text is not enabled' ), Error_Mapper::ABOUT_ANSWER, Error_Mapper::INVALID_INPUT, 400 ),
+			'voice disabled (1.16)'      => array( $this->json( 400, 'speech_to_text_disabled', 'Speech to text is disabled.' ), Error_Mapper::ABOUT_VOICE, Media_Errors::VOICE_DISABLED, 403 ),
+			'voice disabled, any call'   => array( $this->json( 400, 'speech_to_text_disabled', 'Speech to text is disabled.' ), Error_Mapper::ABOUT_ANSWER, Media_Errors::VOICE_DISABLED, 403 ),
+			'form not found'             => array( $this->json( 404, 'not_found', 'Form not found' ), Error_Mapper::ABOUT_FORM, Error_Mapper::FORM_NOT_FOUND, 404 ),
+			'run not found'              => array( $this->json( 404, 'not_found', 'Workflow run not found.' ), Error_Mapper::ABOUT_FORM, Error_Mapper::FORM_NOT_FOUND, 404 ),
+			'form not for the API'       => array( $this->json( 400, 'bad_request', 'Form not found' ), Error_Mapper::ABOUT_FORM, Error_Mapper::FORM_NOT_FOUND, 404 ),
+			'form file of another user'  => array( $this->json( 400, 'invalid_param', 'Invalid upload file' ), Error_Mapper::ABOUT_FORM, Error_Mapper::INVALID_FORM, 400 ),
+			'form submitted (412)'       => array( $this->json( 412, 'human_input_form_submitted', 'This form has already been submitted' ), Error_Mapper::ABOUT_FORM, Error_Mapper::FORM_SUBMITTED, 409 ),
+			'form expired (412)'         => array( $this->json( 412, 'human_input_form_expired', 'This form has expired' ), Error_Mapper::ABOUT_FORM, Error_Mapper::FORM_EXPIRED, 410 ),
 		);
 	}
 

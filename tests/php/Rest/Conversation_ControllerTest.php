@@ -161,6 +161,38 @@ final class Conversation_ControllerTest extends TestCase {
 		$this->assertSame( $this->user, $requests[0]['user'] );
 	}
 
+	public function test_the_history_of_a_failed_run_keeps_difys_error_text_on_the_server(): void {
+		$this->configure( 'app-emulator-chatflow' );
+		$response = wp_remote_post(
+			self::emulator_url() . '/chat-messages',
+			array(
+				'headers' => array(
+					'Authorization' => 'Bearer app-emulator-chatflow',
+					'Content-Type'  => 'application/json',
+				),
+				'body'    => wp_json_encode(
+					array(
+						'query'         => 'Break #leak #delay:0',
+						'inputs'        => new \stdClass(),
+						'user'          => $this->user,
+						'response_mode' => 'streaming',
+					)
+				),
+				'timeout' => 30,
+			)
+		);
+		$this->assert_not_wp_error( $response );
+		$this->assertSame( 1, preg_match( '/"conversation_id":"([0-9a-f-]{36})"/', wp_remote_retrieve_body( $response ), $id ) );
+
+		$history = $this->dispatch( 'GET', '/conversations/' . $id[1] . '/messages' );
+		$this->assertSame( 200, $history->get_status() );
+		$json = (string) wp_json_encode( $history->get_data() );
+		foreach ( array( '10.0.3.', 'Vector store', 'Errno' ) as $secret ) {
+			$this->assertStringNotContainsString( $secret, $json );
+		}
+		$this->assertSame( 'This answer could not be completed.', $history->get_data()['data'][0]['error'] );
+	}
+
 	public function test_the_messages_of_the_visitors_conversation_oldest_first(): void {
 		$this->configure();
 		$first = $this->conversation_of( $this->user, 'First question #delay:0' );

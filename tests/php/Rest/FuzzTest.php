@@ -404,6 +404,21 @@ final class FuzzTest extends TestCase {
 				),
 				'bot'             => $strict + array( 'upper' => 'Default' ),
 			),
+			'POST /forms'             => array(
+				'action' => $wrong + array(
+					'int'   => 123,
+					'empty' => '',
+					'long'  => str_repeat( 'a', 129 ),
+				),
+				'inputs' => array(
+					'int'    => 123,
+					'true'   => true,
+					'string' => 'a=b',
+					'list'   => array( 'a', 'b' ),
+					'huge'   => array( 'comment' => $hostile['huge'] ),
+				),
+				'bot'    => $strict + array( 'upper' => 'Default' ),
+			),
 			'POST /messages/feedback' => array(
 				'rating' => $strict + array(
 					'unknown' => 'love',
@@ -470,12 +485,14 @@ final class FuzzTest extends TestCase {
 		$ns    = self::NS;
 		$paths = array(
 			'POST /chat'              => $ns . '/chat',
+			'POST /forms'             => $ns . '/forms/' . str_repeat( 'Ab0_-', 8 ) . 'abc',
 			'POST /messages/feedback' => $ns . '/messages/' . self::UUID . '/feedback',
 			'POST /settings'          => $ns . '/settings',
 			'POST /text-to-audio'     => $ns . '/text-to-audio',
 		);
 		$valid = array(
 			'POST /chat'              => array( 'query' => 'Hi #delay:0' ),
+			'POST /forms'             => array( 'action' => 'approve' ),
 			'POST /messages/feedback' => array(),
 			'POST /settings'          => array(),
 			'POST /text-to-audio'     => array(),
@@ -490,15 +507,21 @@ final class FuzzTest extends TestCase {
 		}
 
 		// Missing, empty and malformed bodies.
-		$cases['chat without query']       = array( 'POST', $ns . '/chat', array( 'inputs' => array() ), null, self::BAD );
-		$cases['chat with null query']     = array( 'POST', $ns . '/chat', array( 'query' => null ), null, self::BAD );
-		$cases['chat with no body']        = array( 'POST', $ns . '/chat', null, null, self::BAD );
-		$cases['chat with a list body']    = array( 'POST', $ns . '/chat', '[1,2,3]', null, self::BAD );
-		$cases['chat with a string body']  = array( 'POST', $ns . '/chat', '"hello"', null, self::BAD );
-		$cases['chat with cut JSON']       = array( 'POST', $ns . '/chat', '{"query":"hi', null, self::BAD );
-		$cases['chat with invalid UTF-8']  = array( 'POST', $ns . '/chat', "{\"query\":\"\xff\xfe\"}", null, self::BAD );
-		$cases['chat with a deep body']    = array( 'POST', $ns . '/chat', str_repeat( '[', 600 ) . str_repeat( ']', 600 ), null, self::BAD );
-		$cases['chat query in the URL']    = array( 'POST', $ns . '/chat', null, array( 'query' => array( 'a' => 'b' ) ), self::BAD );
+		$cases['chat without query']      = array( 'POST', $ns . '/chat', array( 'inputs' => array() ), null, self::BAD );
+		$cases['chat with null query']    = array( 'POST', $ns . '/chat', array( 'query' => null ), null, self::BAD );
+		$cases['chat with no body']       = array( 'POST', $ns . '/chat', null, null, self::BAD );
+		$cases['chat with a list body']   = array( 'POST', $ns . '/chat', '[1,2,3]', null, self::BAD );
+		$cases['chat with a string body'] = array( 'POST', $ns . '/chat', '"hello"', null, self::BAD );
+		$cases['chat with cut JSON']      = array( 'POST', $ns . '/chat', '{"query":"hi', null, self::BAD );
+		$cases['chat with invalid UTF-8'] = array( 'POST', $ns . '/chat', "{\"query\":\"\xff\xfe\"}", null, self::BAD );
+		$cases['chat with a deep body']   = array( 'POST', $ns . '/chat', str_repeat( '[', 600 ) . str_repeat( ']', 600 ), null, self::BAD );
+		$cases['chat query in the URL']   = array( 'POST', $ns . '/chat', null, array( 'query' => array( 'a' => 'b' ) ), self::BAD );
+		// Handles: well-formed but nobody's, hostile in the path, bodies broken.
+		$cases['form nobody has']          = array( 'POST', $paths['POST /forms'], array( 'action' => 'approve' ), null, self::BAD );
+		$cases['form with a hostile path'] = array( 'POST', $ns . '/forms/' . rawurlencode( '../../wp-config.php%00' ), array( 'action' => 'approve' ), null, self::BAD );
+		$cases['form with cut JSON']       = array( 'POST', $paths['POST /forms'], '{"action":', null, self::BAD );
+		$cases['form with a list body']    = array( 'POST', $paths['POST /forms'], '[1,2]', null, self::BAD );
+		$cases['form as GET']              = array( 'GET', $paths['POST /forms'], null, null, self::BAD );
 		$cases['feedback with cut JSON']   = array( 'POST', $paths['POST /messages/feedback'], '{"rating":', null, self::BAD );
 		$cases['settings with cut JSON']   = array( 'POST', $ns . '/settings', '{"base_url":', null, self::BAD );
 		$cases['settings key and removal'] = array(

@@ -70,10 +70,11 @@ final class Event_FilterTest extends TestCase {
 				),
 			)
 		);
-		foreach ( array( 'inputs', 'process_data', 'outputs', 'execution_metadata', 'error' ) as $key ) {
+		foreach ( array( 'inputs', 'process_data', 'outputs', 'execution_metadata' ) as $key ) {
 			$this->assertArrayNotHasKey( $key, $node['data'] );
 		}
 		$this->assertSame( 'succeeded', $node['data']['status'] );
+		$this->assertSame( 'This step did not succeed.', $node['data']['error'], 'Dify\'s error text stays on the server.' );
 
 		$finished = $this->filter(
 			array(
@@ -111,19 +112,112 @@ final class Event_FilterTest extends TestCase {
 		$this->assertArrayNotHasKey( 'observation', $thought );
 	}
 
-	public function test_unknown_events_pass_by_name_with_their_envelope_only(): void {
+	public function test_only_known_events_are_forwarded(): void {
+		$filter = new Event_Filter( 'https://dify.example' );
+		foreach ( array( 'message', 'message_end', 'agent_thought', 'workflow_started', 'node_started', 'node_finished', 'node_retry', 'iteration_next', 'loop_completed', 'workflow_finished', 'workflow_paused', 'human_input_required', 'text_chunk' ) as $name ) {
+			$this->assertTrue( $filter->forwards( $name ), $name );
+		}
+		foreach ( array( 'agent_log', 'warning', 'ping', 'error', 'some_event_of_a_later_release', '' ) as $name ) {
+			$this->assertFalse( $filter->forwards( $name ), $name );
+		}
+	}
+
+	public function test_a_paused_run_keeps_its_status_only(): void {
 		$this->assertSame(
 			array(
 				'event'   => 'workflow_paused',
 				'task_id' => 't1',
+				'data'    => array( 'status' => 'paused' ),
 			),
 			$this->filter(
 				array(
 					'event'   => 'workflow_paused',
 					'task_id' => 't1',
-					'data'    => array( 'form' => 'x' ),
+					'data'    => array(
+						'status'  => 'paused',
+						'reasons' => array( array( 'form_token' => 'secret-token' ) ),
+						'outputs' => array( 'x' => 1 ),
+					),
 				)
 			)
+		);
+	}
+
+	public function test_step_events_keep_what_a_steps_list_shows_and_nothing_else(): void {
+		$step = $this->filter(
+			array(
+				'event'   => 'iteration_completed',
+				'task_id' => 't1',
+				'data'    => array(
+					'id'                 => 'i1',
+					'node_id'            => 'n1',
+					'node_type'          => 'iteration',
+					'title'              => 'Each item',
+					'index'              => 3,
+					'status'             => 'failed',
+					'elapsed_time'       => 0.5,
+					'created_at'         => 1,
+					'finished_at'        => 2,
+					'steps'              => 2,
+					'iteration_id'       => null,
+					'loop_id'            => null,
+					'inputs'             => array( 'sys.user_id' => 'visitor-abc' ),
+					'outputs'            => array( 'x' => 'EMULATOR-PRIVATE-CONTEXT' ),
+					'process_data'       => array( 'prompt' => 'system' ),
+					'execution_metadata' => array( 'total_price' => '0.1' ),
+					'error'              => 'Connection refused 10.0.3.7:6333',
+					'extras'             => array( 'icon' => 'x' ),
+				),
+			)
+		);
+		$this->assertSame( array( 'node_id', 'node_type', 'title', 'index', 'status', 'elapsed_time', 'created_at', 'finished_at', 'iteration_id', 'loop_id', 'error', 'steps' ), array_keys( $step['data'] ) );
+		$this->assertSame( 'This step did not succeed.', $step['data']['error'] );
+		$this->assertNull(
+			$this->filter(
+				array(
+					'event' => 'node_finished',
+					'data'  => array( 'error' => null ),
+				)
+			)['data']['error']
+		);
+	}
+
+	public function test_agent_thoughts_are_cut_short(): void {
+		$thought = $this->filter(
+			array(
+				'event'   => 'agent_thought',
+				'thought' => str_repeat( 'é', 500 ),
+			)
+		);
+		$this->assertSame( 200, mb_strlen( $thought['thought'], 'UTF-8' ) );
+		$this->assertStringEndsWith( '…', $thought['thought'] );
+	}
+
+	public function test_usage_keeps_counts_not_prices(): void {
+		$end = $this->filter(
+			array(
+				'event'    => 'message_end',
+				'metadata' => array(
+					'usage' => array(
+						'prompt_tokens'     => 1,
+						'completion_tokens' => 2,
+						'total_tokens'      => 3,
+						'total_price'       => '0.01',
+						'prompt_unit_price' => '0.001',
+						'currency'          => 'USD',
+						'latency'           => 0.5,
+					),
+				),
+			)
+		);
+		$this->assertSame(
+			array(
+				'prompt_tokens'     => 1,
+				'completion_tokens' => 2,
+				'total_tokens'      => 3,
+				'latency'           => 0.5,
+			),
+			$end['metadata']['usage']
 		);
 	}
 

@@ -37,6 +37,8 @@ final class Stream_RelayTest extends TestCase {
 
 	protected function tear_down() {
 		remove_all_filters( 'dify_chatbot_read_timeout' );
+		remove_all_filters( 'dify_chatbot_idle_timeout' );
+		remove_all_actions( 'dify_chatbot_upstream_warning' );
 		remove_all_filters( 'dify_chatbot_stream_event' );
 		parent::tear_down();
 	}
@@ -277,6 +279,131 @@ final class Stream_RelayTest extends TestCase {
 			$this->assertContains( 'message', $names );
 			$this->assertSame( $last_two, array_slice( $names, -2 ), $directive );
 		}
+	}
+
+	/**
+	 * What the emulator puts in a chatflow's steps (every `sys.*` value, a private document, an
+	 * internal address and token, prices, a sandbox's output) and what no browser may see.
+	 */
+	private const STEP_SECRETS = array( 'sys.user_id', 'sys.app_id', 'sys.query', 'EMULATOR-PRIVATE-CONTEXT', '10.0.3.', 'emu-internal-token', 'total_price', 'process_data', 'execution_metadata', 'EMULATOR-SANDBOX-SECRET', 'agent_log', 'sys.files is deprecated' );
+
+	/**
+	 * The keys a step event's `data` may have.
+	 */
+	private const STEP_KEYS = array( 'node_id', 'node_type', 'title', 'index', 'status', 'elapsed_time', 'created_at', 'finished_at', 'iteration_id', 'loop_id', 'error', 'retry_index', 'steps' );
+
+	public function test_a_chatflows_steps_reach_the_browser_without_inputs_outputs_or_internals(): void {
+		$warnings = array();
+		add_action(
+			'dify_chatbot_upstream_warning',
+			static function ( $text ) use ( &$warnings ) {
+				$warnings[] = $text;
+			}
+		);
+		$writer = $this->relay( 'Steps please #steps #warning #delay:1', null, 'app-emulator-chatflow', 'advanced-chat' );
+		$this->assertFraming( $writer );
+		$this->assertNoSecrets( $writer );
+		$all = implode( '', $writer->frames );
+		foreach ( self::STEP_SECRETS as $secret ) {
+			$this->assertStringNotContainsString( $secret, $all );
+		}
+		$names = $writer->names();
+		foreach ( array( 'node_retry', 'iteration_next', 'loop_completed', 'message_end', 'workflow_finished' ) as $name ) {
+			$this->assertContains( $name, $names );
+		}
+		$this->assertNotContains( 'agent_log', $names, 'An Agent node\'s log stays on the server.' );
+		$this->assertNotContains( 'warning', $names, 'Dify\'s warning is for the site owner.' );
+		$this->assertNotContains( 'error', $names );
+		$this->assertCount( 1, $warnings );
+		$this->assertStringContainsString( 'sys.files is deprecated', $warnings[0] );
+
+		foreach ( $writer->events() as $event ) {
+			if ( 1 === preg_match( '/^(node|iteration|loop)_/', $event['event'] ) ) {
+				$this->assertSame( array(), array_diff( array_keys( $event['data'] ), self::STEP_KEYS ), $event['event'] );
+			}
+			if ( 'node_retry' === $event['event'] ) {
+				$this->assertSame( 'This step did not succeed.', $event['data']['error'] );
+			}
+			if ( 'workflow_started' === $event['event'] ) {
+				$this->assertArrayNotHasKey( 'inputs', $event['data'] );
+			}
+		}
+	}
+
+	public function test_a_failed_runs_internal_error_texts_stay_on_the_server(): void {
+		$writer = $this->relay( 'Break #leak #delay:1', null, 'app-emulator-chatflow', 'advanced-chat' );
+		$all    = implode( '', $writer->frames );
+		foreach ( array( '10.0.3.', 'Vector store', '6333', 'Errno' ) as $secret ) {
+			$this->assertStringNotContainsString( $secret, $all );
+		}
+		$events = $writer->events();
+		$error  = end( $events );
+		$this->assertSame( 'error', $error['event'] );
+		$this->assertIsString( $error['code'] );
+		$this->assertIsInt( $error['status'] );
+	}
+
+	public function test_a_provider_error_naming_a_key_and_a_proxy_stays_on_the_server(): void {
+		$writer = $this->relay( 'Break #leak #fault:error #delay:1' );
+		$all    = implode( '', $writer->frames );
+		foreach ( array( 'sk-emu', '10.0.3.', 'openai', 'proxy' ) as $secret ) {
+			$this->assertStringNotContainsString( $secret, $all );
+		}
+		$this->assertSame( 'error', $writer->events()[ count( $writer->events() ) - 1 ]['event'] );
+	}
+
+	public function test_a_new_agents_tool_input_and_observation_stay_on_the_server(): void {
+		$writer = $this->relay( 'Look around #delay:1', null, 'app-emulator-new-agent', 'agent' );
+		$all    = implode( '', $writer->frames );
+		$this->assertStringNotContainsString( 'EMULATOR-SANDBOX-SECRET', $all );
+		$this->assertStringNotContainsString( 'cat /workspace', $all );
+		$thoughts = array_values(
+			array_filter(
+				$writer->events(),
+				static function ( $e ) {
+					return 'agent_thought' === $e['event'];
+				}
+			)
+		);
+		$this->assertNotEmpty( $thoughts );
+		foreach ( $thoughts as $thought ) {
+			$this->assertArrayNotHasKey( 'tool_input', $thought );
+			$this->assertArrayNotHasKey( 'observation', $thought );
+			$this->assertLessThanOrEqual( 200, mb_strlen( (string) ( $thought['thought'] ?? '' ), 'UTF-8' ) );
+		}
+		$this->assertNotEmpty( array_filter( array_column( $thoughts, 'tool' ) ), 'The tool names stay.' );
+	}
+
+	/**
+	 * A run that sends nothing but pings (one Dify's worker never picked up) is given up after the
+	 * idle limit: the pings keep the connection alive but do not count as progress.
+	 */
+	public function test_a_run_that_only_pings_is_given_up_after_the_idle_limit(): void {
+		add_filter(
+			'dify_chatbot_idle_timeout',
+			static function () {
+				return 2;
+			}
+		);
+		$writer = $this->relay( 'Waiting #fault:pings:60 #ping:300', null, 'app-emulator-chatflow', 'advanced-chat' );
+		$names  = $writer->names();
+		$this->assertContains( 'ping', $names );
+		$events = $writer->events();
+		$error  = end( $events );
+		$this->assertSame( 'dify_chatbot_timeout', $error['code'], 'A silent run is a timeout, not a stream that ended early.' );
+		$this->assertSame( 504, $error['status'] );
+		$this->assertCount( 1, array_keys( $names, 'error', true ) );
+	}
+
+	public function test_a_plain_chat_is_not_held_to_the_idle_limit(): void {
+		add_filter(
+			'dify_chatbot_idle_timeout',
+			static function () {
+				return 1;
+			}
+		);
+		$writer = $this->relay( 'Slowly #fault:pings:3 #ping:300' );
+		$this->assertNotContains( 'dify_chatbot_timeout', array_column( $writer->events(), 'code' ) );
 	}
 
 	public function test_the_event_filter_can_drop_events(): void {
