@@ -66,11 +66,15 @@ register_shutdown_function(
 		}
 		$line = json_encode(
 			array(
-				'id'   => $id,
-				'peak' => memory_get_peak_usage(),
+				'id'      => $id,
+				'peak'    => memory_get_peak_usage(),
 				// From this plugin's load to the end of the request: wall and CPU time in ms.
-				'wall' => ( hrtime( true ) - $dify_chatbot_bench_start[0] ) / 1e6,
-				'cpu'  => dify_chatbot_bench_cpu_ms() - $dify_chatbot_bench_start[1],
+				'wall'    => ( hrtime( true ) - $dify_chatbot_bench_start[0] ) / 1e6,
+				'cpu'     => dify_chatbot_bench_cpu_ms() - $dify_chatbot_bench_start[1],
+				// Figures the machine's load cannot move: scripts in WordPress's registry (0 when
+				// nothing built it) and database queries of the request.
+				'scripts' => isset( $GLOBALS['wp_scripts'] ) && $GLOBALS['wp_scripts'] instanceof WP_Scripts ? count( $GLOBALS['wp_scripts']->registered ) : 0,
+				'queries' => isset( $GLOBALS['wpdb'] ) ? (int) $GLOBALS['wpdb']->num_queries : 0,
 			)
 		) . "\n";
 		file_put_contents( dirname( ABSPATH ) . '/run/memory.jsonl', $line, FILE_APPEND | LOCK_EX );

@@ -204,8 +204,21 @@ const kb = ( bytes: number ): string => `${ ( bytes / 1024 ).toFixed( 1 ) } KB`;
 interface OnOff {
 	on: number[];
 	off: number[];
+	// Server-side, per request: CPU ms, peak memory bytes, registered scripts, queries.
 	cpu: { on: number[]; off: number[] };
+	peak: { on: number[]; off: number[] };
+	scripts: { on: number[]; off: number[] };
+	queries: { on: number[]; off: number[] };
 }
+
+const onOff = (): OnOff => ( {
+	on: [],
+	off: [],
+	cpu: { on: [], off: [] },
+	peak: { on: [], off: [] },
+	scripts: { on: [], off: [] },
+	queries: { on: [], off: [] },
+} );
 
 interface Result {
 	rest: OnOff;
@@ -231,8 +244,8 @@ async function measure( site: Site ): Promise< Result > {
 		await timedGet( page, false, 'warm-up' );
 	}
 	const r: Result = {
-		rest: { on: [], off: [], cpu: { on: [], off: [] } },
-		page: { on: [], off: [], cpu: { on: [], off: [] } },
+		rest: onOff(),
+		page: onOff(),
 		ttfe: { relay: [], direct: [] },
 		delay: { relay: [], direct: [] },
 		memory: { '1 KB': [], '1 MB': [] },
@@ -309,10 +322,12 @@ async function measure( site: Site ): Promise< Result > {
 		for ( const line of readFileSync( site.memoryFile, 'utf8' )
 			.trim()
 			.split( '\n' ) ) {
-			const { id, peak, cpu } = JSON.parse( line ) as {
+			const { id, peak, cpu, scripts, queries } = JSON.parse( line ) as {
 				id: string;
 				peak: number;
 				cpu: number;
+				scripts: number;
+				queries: number;
 			};
 			const label = id.replace( /-\d+$/, '' );
 			r.memory[ label ]?.push( peak );
@@ -322,6 +337,9 @@ async function measure( site: Site ): Promise< Result > {
 				( state === 'on' || state === 'off' )
 			) {
 				r[ kind ].cpu[ state ].push( cpu );
+				r[ kind ].peak[ state ].push( peak );
+				r[ kind ].scripts[ state ].push( scripts );
+				r[ kind ].queries[ state ].push( queries );
 			}
 		}
 	}
@@ -347,7 +365,7 @@ async function main(): Promise< void > {
 	console.log( '' );
 	const row = ( label: string, cells: string[] ): void => {
 		console.log(
-			`${ label.padEnd( 52 ) }${ cells.map( ( c ) => c.padStart( 14 ) ).join( '' ) }`
+			`${ label.padEnd( 56 ) }${ cells.map( ( c ) => c.padStart( 20 ) ).join( '' ) }`
 		);
 	};
 	const each = ( f: ( r: Result ) => string ): string[] => results.map( f );
@@ -438,6 +456,29 @@ async function main(): Promise< void > {
 					median( pick( r ).cpu.on ) - median( pick( r ).cpu.off ),
 					2
 				)
+			)
+		);
+		const mb = ( bytes: number ): string =>
+			`${ ( bytes / 2 ** 20 ).toFixed( 2 ) } MB`;
+		row(
+			`  ${ label }, PHP peak memory, active / inactive`,
+			each(
+				( r ) =>
+					`${ mb( median( pick( r ).peak.on ) ) } / ${ mb( median( pick( r ).peak.off ) ) }`
+			)
+		);
+		row(
+			`  ${ label }, scripts registered, active / inactive`,
+			each(
+				( r ) =>
+					`${ median( pick( r ).scripts.on ) } / ${ median( pick( r ).scripts.off ) }`
+			)
+		);
+		row(
+			`  ${ label }, DB queries, active / inactive`,
+			each(
+				( r ) =>
+					`${ median( pick( r ).queries.on ) } / ${ median( pick( r ).queries.off ) }`
 			)
 		);
 	}
