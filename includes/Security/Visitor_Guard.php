@@ -119,9 +119,9 @@ final class Visitor_Guard implements Registrable {
 	 * a second time — every message would use up two — nor count a request that was refused
 	 * before its permission was asked (a schema error).
 	 *
-	 * @param mixed            $response The answer.
-	 * @param mixed            $server   The REST server.
-	 * @param mixed            $request  The request.
+	 * @param mixed $response The answer.
+	 * @param mixed $server   The REST server.
+	 * @param mixed $request  The request.
 	 * @return mixed
 	 */
 	public function asking_again( $response, $server, $request ) {

@@ -25,6 +25,7 @@ import Protection, {
 } from './Protection';
 import ResponseModeControl from './ResponseModeControl';
 import Result, { testResult, type Message } from './Result';
+import StreamTest from './StreamTest';
 
 export default function SettingsScreen() {
 	const [ settings, setSettings ] = useState< Settings | null >( null );
@@ -231,6 +232,7 @@ export default function SettingsScreen() {
 			/>
 
 			<ResponseModeControl value={ mode } onChange={ setMode } />
+			<StreamTest />
 
 			{ protection && (
 				<Protection
