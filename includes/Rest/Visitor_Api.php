@@ -116,6 +116,13 @@ final class Visitor_Api {
 	}
 
 	/**
+	 * Whether the site owner lets visitors attach files by web address (Security\Remote_Files).
+	 */
+	public function allows_remote_files(): bool {
+		return $this->settings->option()->get()['allow_remote_files'];
+	}
+
+	/**
 	 * The visitor's Dify user.
 	 */
 	public function user(): string {

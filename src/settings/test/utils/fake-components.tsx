@@ -85,10 +85,17 @@ export function Notice( props: {
 	status: string;
 	children?: ReactNode;
 	spokenMessage?: string;
+	className?: string;
 } ) {
 	return (
 		<div
-			className={ `components-notice is-${ props.status }` }
+			className={ [
+				'components-notice',
+				`is-${ props.status }`,
+				props.className,
+			]
+				.filter( Boolean )
+				.join( ' ' ) }
 			data-spoken={ props.spokenMessage ?? 'children' }
 		>
 			{ props.children }
@@ -115,6 +122,27 @@ export function TextareaControl( props: {
 				value={ props.value ?? '' }
 				onChange={ ( event ) => props.onChange( event.target.value ) }
 			/>
+			{ props.help && <p>{ props.help }</p> }
+		</div>
+	);
+}
+
+export function CheckboxControl( props: {
+	label: string;
+	help?: ReactNode;
+	checked: boolean;
+	onChange: ( checked: boolean ) => void;
+} ) {
+	const id = useId();
+	return (
+		<div>
+			<input
+				id={ id }
+				type="checkbox"
+				checked={ props.checked }
+				onChange={ ( event ) => props.onChange( event.target.checked ) }
+			/>
+			<label htmlFor={ id }>{ props.label }</label>
 			{ props.help && <p>{ props.help }</p> }
 		</div>
 	);
