@@ -42,10 +42,15 @@ final class Assets implements Registrable {
 	public const JSX_RUNTIME_VERSION = '18.3.1';
 
 	/**
-	 * Adds the hooks.
+	 * Adds the hooks. The chat's scripts are registered when a chat is rendered, not on `init`:
+	 * the first script registered makes WordPress build its whole script registry (hundreds of
+	 * core scripts), a cost every page without a chat and every REST request would pay. The
+	 * admin and the block editor get core's `react-jsx-runtime` stand-in before they print
+	 * scripts (the block's editor script and the settings screen depend on it).
 	 */
 	public function register(): void {
-		add_action( 'init', array( $this, 'register_assets' ) );
+		add_action( 'admin_init', array( $this, 'register_jsx_runtime' ) );
+		add_action( 'enqueue_block_editor_assets', array( $this, 'register_jsx_runtime' ), 0 );
 		add_action( 'dify_chatbot_rendered', array( $this, 'enqueue' ) );
 		// After wp_print_footer_scripts (priority 20), so handles the page already printed are skipped.
 		add_action( 'wp_footer', array( $this, 'print_app_template' ), 100 );
@@ -101,9 +106,13 @@ final class Assets implements Registrable {
 	}
 
 	/**
-	 * Enqueues the loader (once) and its configuration when a chat is rendered.
+	 * Registers the scripts (first time) and enqueues the loader (once) and its configuration
+	 * when a chat is rendered.
 	 */
 	public function enqueue(): void {
+		if ( ! wp_script_is( self::LOADER, 'registered' ) ) {
+			$this->register_assets();
+		}
 		if ( ! wp_script_is( self::LOADER, 'registered' ) || wp_script_is( self::LOADER, 'enqueued' ) ) {
 			return;
 		}

@@ -17,6 +17,11 @@ use Dify_Chatbot\Registrable;
 final class Block implements Registrable {
 
 	/**
+	 * The block's name, as in block.json.
+	 */
+	public const NAME = 'dify-chatbot/chat';
+
+	/**
 	 * The shared renderer.
 	 *
 	 * @var Renderer
@@ -49,7 +54,29 @@ final class Block implements Registrable {
 			return;
 			// Not built yet: `npm run build`.
 		}
+		// Outside the admin nobody edits blocks: registering the editor's script and style there
+		// would make WordPress build its whole script registry on every page and REST request.
+		$lean = ! is_admin();
+		if ( $lean ) {
+			add_filter( 'block_type_metadata', array( $this, 'without_editor_assets' ) );
+		}
 		register_block_type( $dir );
+		if ( $lean ) {
+			remove_filter( 'block_type_metadata', array( $this, 'without_editor_assets' ) );
+		}
+	}
+
+	/**
+	 * The block's metadata without its editor script and style (other blocks' metadata untouched).
+	 *
+	 * @param mixed $metadata Metadata read from a block.json.
+	 * @return mixed
+	 */
+	public function without_editor_assets( $metadata ) {
+		if ( is_array( $metadata ) && isset( $metadata['name'] ) && self::NAME === $metadata['name'] ) {
+			unset( $metadata['editorScript'], $metadata['editorStyle'] );
+		}
+		return $metadata;
 	}
 
 	/**

@@ -17,7 +17,8 @@ use WP_Error;
 
 /**
  * Tokens are counted per site day (site timezone) from what Dify reports at the end of each
- * answer, announced through the action Token_Usage::ACTION. When the day's budget is spent,
+ * answer, announced through the action Token_Usage::ACTION, while a budget is set (no budget: no
+ * count, no write). When the day's budget is spent,
  * chats are refused with 503 until the next site day. An answer already running may go over the
  * budget: Dify reports usage only at its end.
  */
@@ -60,13 +61,14 @@ final class Budget implements Registrable {
 	}
 
 	/**
-	 * Adds tokens to today's usage.
+	 * Adds tokens to today's usage while a budget is set. With no budget there is nothing to hold
+	 * the usage against, and counting it would be a database write after every answer.
 	 *
 	 * @param mixed    $tokens Tokens used by one answer.
 	 * @param int|null $now    The time (tests).
 	 */
 	public function record( $tokens, ?int $now = null ): void {
-		if ( ! is_int( $tokens ) || $tokens <= 0 ) {
+		if ( ! is_int( $tokens ) || $tokens <= 0 || $this->option->get()['daily_token_budget'] <= 0 ) {
 			return;
 		}
 		$now = null === $now ? time() : $now;

@@ -1,11 +1,17 @@
 /**
- * The relay's benchmark, measured side by side in one run against the emulator:
- * - time to first event (request sent → first `data:` event read), relay vs direct;
+ * The relay's benchmark, measured side by side in one run on each benchmark site (MariaDB, SQLite),
+ * every kind of request interleaved with the others round by round, so all see the same load:
+ * - (a) an empty REST request (the bench mu-plugin's empty route): WordPress and its REST API alone;
+ * - (b) the upstream's time to first event: the emulator asked directly, its per-event delay set
+ *   to FIRST_EVENT_DELAY_MS by the `#delay:` directive (its default is 25 ms);
+ * - (c) the relay's time to first event for the same question through WordPress;
+ * - (d) = c − b − a: what the relay itself adds to a REST request and the upstream;
+ * - the plugin active vs inactive (header X-Bench-Plugin: off, see bin/bench-mu-plugin.php) on the
+ *   empty REST request and on a page without a chat;
  * - per-event forwarding delay: when each data event reached the client minus when the emulator
  *   wrote it (the emulator keeps those times: GET /__emulator/emits), relay vs direct;
- * - PHP peak memory of the relay for a 1 KB and a 1 MB answer (recorded by the bench site's
- *   mu-plugin, bin/bench-mu-plugin.php);
- * - the front end's weight (gzipped).
+ * - PHP peak memory of the relay for a 1 KB and a 1 MB answer (recorded by the mu-plugin);
+ * - the front end's weight (gzipped), from build/.
  * It prints numbers; it asserts nothing.
  */
 /* eslint-disable no-console -- a command-line report: printing is its job. */
@@ -13,12 +19,32 @@ import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 
-const WP = process.env.BENCH_WP_URL ?? 'http://127.0.0.1:8895';
-const EMU = process.env.BENCH_EMU_URL ?? 'http://127.0.0.1:8796/v1';
-const MEMORY_FILE =
-	process.env.BENCH_MEMORY_FILE ?? '.wp/bench/run/memory.jsonl';
-const CHATS = Number( process.env.BENCH_CHATS ?? 60 );
+interface Site {
+	name: string;
+	wp: string;
+	emu: string;
+	memoryFile: string;
+	cookie: string;
+}
+
+// name|WordPress URL|emulator URL|memory file, comma-separated (bin/bench.sh sets it).
+const SITES: Site[] = (
+	process.env.BENCH_SITES ??
+	'MariaDB|http://127.0.0.1:8895|http://127.0.0.1:8796/v1|.wp/bench/run/memory.jsonl'
+)
+	.split( ',' )
+	.map( ( spec ) => {
+		const [ name = '', wp = '', emu = '', memoryFile = '' ] =
+			spec.split( '|' );
+		return { name, wp, emu, memoryFile, cookie: '' };
+	} );
+const ROUNDS = Number( process.env.BENCH_ROUNDS ?? 48 );
+// The emulator's delay before each event (its directive `#delay:`), set here so the upstream's
+// first event is as early as it can be and the relay's cost is not hidden behind a wait.
+const FIRST_EVENT_DELAY_MS = 0;
 const KEY = 'app-emulator';
+// A page without a chat (the blog's home: the demo chats live on their own pages).
+const PLAIN_PAGE = '/';
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -71,9 +97,9 @@ async function readStream( response: Response, start: number ): Promise< Run > {
 	return { bytes, ttfe: ( arrivals[ 0 ] ?? NaN ) - start, arrivals, taskId };
 }
 
-async function direct( query: string ): Promise< Run > {
+async function direct( site: Site, query: string ): Promise< Run > {
 	const start = now();
-	const response = await fetch( `${ EMU }/chat-messages`, {
+	const response = await fetch( `${ site.emu }/chat-messages`, {
 		method: 'POST',
 		headers: {
 			Authorization: `Bearer ${ KEY }`,
@@ -89,34 +115,66 @@ async function direct( query: string ): Promise< Run > {
 	return readStream( response, start );
 }
 
-let cookie = '';
-async function relay( query: string, benchId = '' ): Promise< Run > {
+async function relay(
+	site: Site,
+	query: string,
+	benchId = ''
+): Promise< Run > {
 	const headers: Record< string, string > = {
 		'Content-Type': 'application/json',
 		Accept: 'text/event-stream',
 	};
-	if ( cookie ) {
-		headers.Cookie = cookie;
+	if ( site.cookie ) {
+		headers.Cookie = site.cookie;
 	}
 	if ( benchId ) {
 		headers[ 'X-Bench-Id' ] = benchId;
 	}
 	const start = now();
-	const response = await fetch( `${ WP }/wp-json/dify-chatbot/v1/chat`, {
+	const response = await fetch( `${ site.wp }/wp-json/dify-chatbot/v1/chat`, {
 		method: 'POST',
 		headers,
 		body: JSON.stringify( { query } ),
 	} );
 	const set = response.headers.getSetCookie();
 	if ( set.length ) {
-		cookie = set.map( ( c ) => c.split( ';' )[ 0 ] ).join( '; ' );
+		site.cookie = set.map( ( c ) => c.split( ';' )[ 0 ] ).join( '; ' );
 	}
 	return readStream( response, start );
 }
 
-async function forwardingDelays( run: Run ): Promise< number[] > {
+/**
+ * Time of one whole GET (request sent → body read), with the plugin active or not.
+ *
+ * @param url     The address.
+ * @param plugin  Whether Dify Chatbot is active for this request.
+ * @param benchId The id the bench site's mu-plugin records the request's server times under.
+ */
+async function timedGet(
+	url: string,
+	plugin: boolean,
+	benchId: string
+): Promise< number > {
+	const headers: Record< string, string > = { 'X-Bench-Id': benchId };
+	if ( ! plugin ) {
+		headers[ 'X-Bench-Plugin' ] = 'off';
+	}
+	const start = now();
+	const response = await fetch( url, { headers } );
+	const body = await response.text();
+	const time = now() - start;
+	if ( ! response.ok ) {
+		throw new Error( `GET ${ url }: HTTP ${ response.status }` );
+	}
+	if ( url.endsWith( PLAIN_PAGE ) && body.includes( 'difyChatbotConfig' ) ) {
+		throw new Error( `${ url } is not a page without a chat` );
+	}
+	return time;
+}
+
+async function forwardingDelays( site: Site, run: Run ): Promise< number[] > {
 	const response = await fetch(
-		`${ EMU.replace( /\/v1$/, '' ) }/__emulator/emits?task_id=${ encodeURIComponent( run.taskId ) }`
+		`${ site.emu.replace( /\/v1$/, '' ) }/__emulator/emits?task_id=${ encodeURIComponent( run.taskId ) }`
 	);
 	const { times } = ( await response.json() ) as { times: number[] };
 	const n = Math.min( times.length, run.arrivals.length );
@@ -138,55 +196,160 @@ function quantile( values: number[], q: number ): number {
 	return sorted[ Math.max( 0, i ) ] as number;
 }
 
-const ms = ( v: number ): string => `${ v.toFixed( 1 ) } ms`;
+const median = ( values: number[] ): number => quantile( values, 0.5 );
+const ms = ( v: number, digits = 1 ): string =>
+	Number.isNaN( v ) ? 'n/a' : `${ v.toFixed( digits ) } ms`;
 const kb = ( bytes: number ): string => `${ ( bytes / 1024 ).toFixed( 1 ) } KB`;
 
-async function main(): Promise< void > {
-	// Warm up both paths (opcache, first cookie, the app-info cache).
-	await relay( 'warm up #delay:0' );
-	await direct( 'warm up #delay:0' );
+interface OnOff {
+	on: number[];
+	off: number[];
+	// Server-side, per request: CPU ms, peak memory bytes, registered scripts, queries.
+	cpu: { on: number[]; off: number[] };
+	peak: { on: number[]; off: number[] };
+	scripts: { on: number[]; off: number[] };
+	queries: { on: number[]; off: number[] };
+}
 
-	const ttfe = { relay: [] as number[], direct: [] as number[] };
-	const delay = { relay: [] as number[], direct: [] as number[] };
-	let events = 0;
-	for ( let i = 0; i < CHATS; i++ ) {
-		// Interleaved, so both see the same machine load.
-		const r = await relay( `bench question ${ i } #delay:10` );
-		const d = await direct( `bench question ${ i } #delay:10` );
-		ttfe.relay.push( r.ttfe );
-		ttfe.direct.push( d.ttfe );
-		delay.relay.push( ...( await forwardingDelays( r ) ) );
-		delay.direct.push( ...( await forwardingDelays( d ) ) );
-		events += r.arrivals.length;
+const onOff = (): OnOff => ( {
+	on: [],
+	off: [],
+	cpu: { on: [], off: [] },
+	peak: { on: [], off: [] },
+	scripts: { on: [], off: [] },
+	queries: { on: [], off: [] },
+} );
+
+interface Result {
+	rest: OnOff;
+	page: OnOff;
+	ttfe: { relay: number[]; direct: number[] };
+	delay: { relay: number[]; direct: number[] };
+	memory: Record< string, number[] >;
+	relayed: Record< string, number >;
+	events: number;
+}
+
+async function measure( site: Site ): Promise< Result > {
+	const empty = `${ site.wp }/wp-json/dify-chatbot-bench/v1/empty`;
+	const page = `${ site.wp }${ PLAIN_PAGE }`;
+	const delay = `#delay:${ FIRST_EVENT_DELAY_MS }`;
+	// Warm up every path (opcache, first cookie, the app-info cache).
+	for ( let i = 0; i < 3; i++ ) {
+		await relay( site, `warm up ${ delay }` );
+		await direct( site, `warm up ${ delay }` );
+		await timedGet( empty, true, 'warm-up' );
+		await timedGet( empty, false, 'warm-up' );
+		await timedGet( page, true, 'warm-up' );
+		await timedGet( page, false, 'warm-up' );
+	}
+	const r: Result = {
+		rest: onOff(),
+		page: onOff(),
+		ttfe: { relay: [], direct: [] },
+		delay: { relay: [], direct: [] },
+		memory: { '1 KB': [], '1 MB': [] },
+		relayed: {},
+		events: 0,
+	};
+	for ( let i = 0; i < ROUNDS; i++ ) {
+		// Interleaved, so every kind sees the same machine load; the order within a pair
+		// alternates, so neither side is always first.
+		const steps: Array< () => Promise< void > > = [
+			async () => {
+				r.rest.on.push(
+					await timedGet( empty, true, `rest-on-${ i }` )
+				);
+			},
+			async () => {
+				r.rest.off.push(
+					await timedGet( empty, false, `rest-off-${ i }` )
+				);
+			},
+			async () => {
+				r.page.on.push(
+					await timedGet( page, true, `page-on-${ i }` )
+				);
+			},
+			async () => {
+				r.page.off.push(
+					await timedGet( page, false, `page-off-${ i }` )
+				);
+			},
+			async () => {
+				const d = await direct(
+					site,
+					`bench question ${ i } ${ delay }`
+				);
+				r.ttfe.direct.push( d.ttfe );
+				r.delay.direct.push( ...( await forwardingDelays( site, d ) ) );
+			},
+			async () => {
+				const c = await relay(
+					site,
+					`bench question ${ i } ${ delay }`
+				);
+				r.ttfe.relay.push( c.ttfe );
+				r.delay.relay.push( ...( await forwardingDelays( site, c ) ) );
+				r.events += c.arrivals.length;
+			},
+		];
+		const order = i % 2 ? [ 1, 0, 3, 2, 5, 4 ] : [ 0, 1, 2, 3, 4, 5 ];
+		for ( const step of order ) {
+			await ( steps[ step ] as () => Promise< void > )();
+		}
 	}
 
-	const memory: Record< string, number[] > = { '1 KB': [], '1 MB': [] };
-	const relayed: Record< string, number > = {};
 	for ( const [ label, size ] of [
 		[ '1 KB', 1 ],
 		[ '1 MB', 1024 ],
 	] as const ) {
 		for ( let i = 0; i < 3; i++ ) {
 			const id = `${ label }-${ i }`;
-			const run = await relay( `memory #long:${ size } #delay:0`, id );
+			const run = await relay(
+				site,
+				`memory #long:${ size } #delay:0`,
+				id
+			);
 			if ( ! run.arrivals.length ) {
 				throw new Error( `no events for the ${ label } answer` );
 			}
-			relayed[ label ] = run.bytes;
+			r.relayed[ label ] = run.bytes;
 		}
 	}
 	await new Promise( ( resolve ) => setTimeout( resolve, 300 ) );
-	if ( existsSync( MEMORY_FILE ) ) {
-		for ( const line of readFileSync( MEMORY_FILE, 'utf8' )
+	if ( existsSync( site.memoryFile ) ) {
+		for ( const line of readFileSync( site.memoryFile, 'utf8' )
 			.trim()
 			.split( '\n' ) ) {
-			const { id, peak } = JSON.parse( line ) as {
+			const { id, peak, cpu, scripts, queries } = JSON.parse( line ) as {
 				id: string;
 				peak: number;
+				cpu: number;
+				scripts: number;
+				queries: number;
 			};
 			const label = id.replace( /-\d+$/, '' );
-			memory[ label ]?.push( peak );
+			r.memory[ label ]?.push( peak );
+			const [ kind, state ] = label.split( '-' );
+			if (
+				( kind === 'rest' || kind === 'page' ) &&
+				( state === 'on' || state === 'off' )
+			) {
+				r[ kind ].cpu[ state ].push( cpu );
+				r[ kind ].peak[ state ].push( peak );
+				r[ kind ].scripts[ state ].push( scripts );
+				r[ kind ].queries[ state ].push( queries );
+			}
 		}
+	}
+	return r;
+}
+
+async function main(): Promise< void > {
+	const results: Result[] = [];
+	for ( const site of SITES ) {
+		results.push( await measure( site ) );
 	}
 
 	const cpu = os.cpus()[ 0 ]?.model ?? 'unknown CPU';
@@ -194,36 +357,152 @@ async function main(): Promise< void > {
 		`Dify Chatbot relay benchmark — ${ os.cpus().length } × ${ cpu }, ${ ( os.totalmem() / 2 ** 30 ).toFixed( 0 ) } GiB, Node ${ process.version }`
 	);
 	console.log(
-		`WordPress ${ WP } (php -S, MariaDB) vs the emulator ${ EMU } directly; ${ CHATS } chats each, ${ events } relayed events`
+		`WordPress (php -S) on ${ SITES.map( ( s ) => `${ s.name } ${ s.wp }` ).join( ', ' ) }; ${ ROUNDS } interleaved rounds per site;`
+	);
+	console.log(
+		`the emulator's first-event delay ${ FIRST_EVENT_DELAY_MS } ms (#delay:${ FIRST_EVENT_DELAY_MS }); rate limits on (3 counters per message), token budget off`
+	);
+	console.log( '' );
+	const row = ( label: string, cells: string[] ): void => {
+		console.log(
+			`${ label.padEnd( 56 ) }${ cells.map( ( c ) => c.padStart( 20 ) ).join( '' ) }`
+		);
+	};
+	const each = ( f: ( r: Result ) => string ): string[] => results.map( f );
+	row(
+		'',
+		SITES.map( ( s ) => s.name )
+	);
+	row(
+		'(a) empty REST request, median',
+		each( ( r ) => ms( median( r.rest.on ), 2 ) )
+	);
+	row(
+		'(b) upstream first event (emulator directly), median',
+		each( ( r ) => ms( median( r.ttfe.direct ), 2 ) )
+	);
+	row(
+		'(c) relay first event, median',
+		each( ( r ) => ms( median( r.ttfe.relay ), 2 ) )
+	);
+	row(
+		'(d) relay’s own cost = c − b − a (goal ≤ 2 ms)',
+		each( ( r ) =>
+			ms(
+				median( r.ttfe.relay ) -
+					median( r.ttfe.direct ) -
+					median( r.rest.on ),
+				2
+			)
+		)
+	);
+	row(
+		'    relay first event, p95',
+		each( ( r ) => ms( quantile( r.ttfe.relay, 0.95 ) ) )
+	);
+	row(
+		'    upstream first event, p95',
+		each( ( r ) => ms( quantile( r.ttfe.direct, 0.95 ) ) )
+	);
+	row(
+		'per-event forwarding delay, relay, median',
+		each( ( r ) => ms( median( r.delay.relay ), 2 ) )
+	);
+	row(
+		'per-event forwarding delay, relay, p95',
+		each( ( r ) => ms( quantile( r.delay.relay, 0.95 ), 2 ) )
+	);
+	row(
+		'per-event forwarding delay, direct, median',
+		each( ( r ) => ms( median( r.delay.direct ), 2 ) )
 	);
 	console.log( '' );
 	console.log(
-		'metric                                   relay         direct'
+		'the plugin active vs inactive, medians (goal: ≤ 0.5 ms more): client wall time, then the'
 	);
 	console.log(
-		`time to first event, median          ${ ms( quantile( ttfe.relay, 0.5 ) ).padStart( 10 ) }   ${ ms( quantile( ttfe.direct, 0.5 ) ).padStart( 10 ) }`
+		'server’s CPU time from the must-use plugins to the end of the request (little disturbed by load)'
 	);
-	console.log(
-		`time to first event, p95             ${ ms( quantile( ttfe.relay, 0.95 ) ).padStart( 10 ) }   ${ ms( quantile( ttfe.direct, 0.95 ) ).padStart( 10 ) }`
-	);
-	console.log(
-		`per-event forwarding delay, median   ${ ms( quantile( delay.relay, 0.5 ) ).padStart( 10 ) }   ${ ms( quantile( delay.direct, 0.5 ) ).padStart( 10 ) }`
-	);
-	console.log(
-		`per-event forwarding delay, p95      ${ ms( quantile( delay.relay, 0.95 ) ).padStart( 10 ) }   ${ ms( quantile( delay.direct, 0.95 ) ).padStart( 10 ) }`
-	);
-	for ( const label of [ '1 KB', '1 MB' ] ) {
-		const peaks = memory[ label ] ?? [];
-		const peak = peaks.length ? Math.max( ...peaks ) : NaN;
-		console.log(
-			`PHP peak memory, ${ label } answer           ${ ( peaks.length ? `${ ( peak / 2 ** 20 ).toFixed( 2 ) } MB` : 'n/a' ).padStart( 10 ) }   (${ kb( relayed[ label ] ?? 0 ) } relayed)`
+	for ( const [ label, pick ] of [
+		[ 'empty REST request', ( r: Result ) => r.rest ],
+		[ 'page without a chat', ( r: Result ) => r.page ],
+	] as const ) {
+		row(
+			`  ${ label }, active`,
+			each( ( r ) => ms( median( pick( r ).on ), 2 ) )
+		);
+		row(
+			`  ${ label }, inactive`,
+			each( ( r ) => ms( median( pick( r ).off ), 2 ) )
+		);
+		row(
+			`  ${ label }, plugin’s share`,
+			each( ( r ) =>
+				ms( median( pick( r ).on ) - median( pick( r ).off ), 2 )
+			)
+		);
+		row(
+			`  ${ label }, server CPU, active`,
+			each( ( r ) => ms( median( pick( r ).cpu.on ), 2 ) )
+		);
+		row(
+			`  ${ label }, server CPU, inactive`,
+			each( ( r ) => ms( median( pick( r ).cpu.off ), 2 ) )
+		);
+		row(
+			`  ${ label }, server CPU, plugin’s share`,
+			each( ( r ) =>
+				ms(
+					median( pick( r ).cpu.on ) - median( pick( r ).cpu.off ),
+					2
+				)
+			)
+		);
+		const mb = ( bytes: number ): string =>
+			`${ ( bytes / 2 ** 20 ).toFixed( 2 ) } MB`;
+		row(
+			`  ${ label }, PHP peak memory, active / inactive`,
+			each(
+				( r ) =>
+					`${ mb( median( pick( r ).peak.on ) ) } / ${ mb( median( pick( r ).peak.off ) ) }`
+			)
+		);
+		row(
+			`  ${ label }, scripts registered, active / inactive`,
+			each(
+				( r ) =>
+					`${ median( pick( r ).scripts.on ) } / ${ median( pick( r ).scripts.off ) }`
+			)
+		);
+		row(
+			`  ${ label }, DB queries, active / inactive`,
+			each(
+				( r ) =>
+					`${ median( pick( r ).queries.on ) } / ${ median( pick( r ).queries.off ) }`
+			)
 		);
 	}
+	console.log( '' );
+	for ( const label of [ '1 KB', '1 MB' ] ) {
+		row(
+			`PHP peak memory, ${ label } answer`,
+			each( ( r ) => {
+				const peaks = r.memory[ label ] ?? [];
+				return peaks.length
+					? `${ ( Math.max( ...peaks ) / 2 ** 20 ).toFixed( 2 ) } MB`
+					: 'n/a';
+			} )
+		);
+	}
+	row(
+		'relayed events (rounds), bytes (1 MB)',
+		each( ( r ) => `${ r.events } / ${ kb( r.relayed[ '1 MB' ] ?? 0 ) }` )
+	);
 	console.log( '' );
 	// The front end: what a chat page costs before the chat is used, and what each part adds
 	// once it is (each part's script and stylesheet, gzip -9).
 	const weights: Array< [ string, string[] ] > = [
-		[ 'with every chat page', [ 'loader.js', 'app.css' ] ],
+		[ 'before use (goal ≤ 4 KB)', [ 'loader.js', 'app.css' ] ],
 		[ 'on first use (the app)', [ 'app.js', 'ui.css', 'ui.js' ] ],
 		[ 'apps with a form', [ 'inputs.js', 'inputs.css' ] ],
 		[

@@ -88,6 +88,30 @@ final class AssetsTest extends TestCase {
 		}
 	}
 
+	public function test_the_scripts_are_registered_when_a_chat_renders_not_before(): void {
+		$assets = new Assets();
+		$assets->register();
+		// The first script registered makes WordPress build its whole script registry: a page
+		// without a chat and a REST request must not pay for it.
+		foreach ( array( 'init', 'wp_loaded', 'wp_enqueue_scripts', 'rest_api_init' ) as $hook ) {
+			foreach ( array( 'register_assets', 'register_jsx_runtime', 'enqueue' ) as $method ) {
+				$this->assertFalse( has_action( $hook, array( $assets, $method ) ), "$method on $hook" );
+			}
+		}
+		$this->assertNull( $GLOBALS['wp_scripts'] );
+
+		do_action( 'dify_chatbot_rendered' );
+		$this->assertTrue( wp_script_is( Assets::LOADER, 'enqueued' ) );
+		$this->assertTrue( wp_script_is( Assets::APP, 'registered' ) );
+		$this->assertTrue( wp_style_is( Assets::APP, 'enqueued' ) );
+		$this->assertTrue( wp_script_is( Assets::JSX_RUNTIME, 'registered' ) );
+		$this->assertStringContainsString( 'window.difyChatbotConfig', implode( '', (array) wp_scripts()->get_data( Assets::LOADER, 'before' ) ) );
+		remove_action( 'admin_init', array( $assets, 'register_jsx_runtime' ) );
+		remove_action( 'enqueue_block_editor_assets', array( $assets, 'register_jsx_runtime' ), 0 );
+		remove_action( 'dify_chatbot_rendered', array( $assets, 'enqueue' ) );
+		remove_action( 'wp_footer', array( $assets, 'print_app_template' ), 100 );
+	}
+
 	public function test_nothing_is_printed_on_a_page_without_a_chat(): void {
 		$assets = new Assets();
 		$assets->register_assets();

@@ -7,6 +7,8 @@
 
 namespace Dify_Chatbot\Tests\Frontend;
 
+use Dify_Chatbot\Frontend\Block;
+use Dify_Chatbot\Frontend\Renderer;
 use Dify_Chatbot\Tests\TestCase;
 use WP_Block_Type_Registry;
 
@@ -22,7 +24,48 @@ final class BlockTest extends TestCase {
 			$this->assertArrayHasKey( $attribute, $type->attributes );
 		}
 		$this->assertTrue( $type->supports['color']['background'] );
+	}
+
+	public function test_the_editor_script_and_style_are_registered_in_the_admin_only(): void {
+		$registry = WP_Block_Type_Registry::get_instance();
+		$block    = new Block( new Renderer() );
+
+		// A page or a REST request: nobody edits blocks there, and the editor's script would make
+		// WordPress build its whole script registry.
+		$registry->unregister( Block::NAME );
+		$GLOBALS['wp_scripts'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- a fresh script registry.
+		$block->register_block();
+		$type = $registry->get_registered( Block::NAME );
+		$this->assertNotNull( $type );
+		$this->assertSame( array(), $type->editor_script_handles );
+		$this->assertSame( array(), $type->editor_style_handles );
+		$this->assertNull( $GLOBALS['wp_scripts'], 'The script registry is not built for the block.' );
+		$this->assertIsCallable( $type->render_callback );
+
+		// The editor (wp-admin) gets both.
+		require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
+		require_once ABSPATH . 'wp-admin/includes/screen.php';
+		set_current_screen( 'post' );
+		$registry->unregister( Block::NAME );
+		$block->register_block();
+		$type = $registry->get_registered( Block::NAME );
+		$this->assertNotNull( $type );
 		$this->assertNotEmpty( $type->editor_script_handles );
+		$this->assertNotEmpty( $type->editor_style_handles );
+		$this->assertTrue( wp_script_is( $type->editor_script_handles[0], 'registered' ) );
+
+		// Other blocks' metadata is never touched.
+		$other = array(
+			'name'         => 'core/paragraph',
+			'editorScript' => 'x',
+		);
+		$this->assertSame( $other, $block->without_editor_assets( $other ) );
+	}
+
+	protected function tear_down() {
+		$GLOBALS['current_screen'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- back to the front end.
+		$GLOBALS['wp_scripts']     = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited
+		parent::tear_down();
 	}
 
 	public function test_the_block_gives_the_chat_with_its_wrapper_attributes(): void {

@@ -286,7 +286,11 @@ final class Settings_ControllerTest extends TestCase {
 
 	public function test_the_protection_settings_and_todays_usage(): void {
 		$this->as_admin();
-		( new Budget( new Counter_Store(), new Option() ) )->record( 321 );
+		// Usage is counted while a budget is set; the budget is off again when the screen reads it.
+		$option = new Option();
+		$option->update( array( 'daily_token_budget' => 1000 ) );
+		( new Budget( new Counter_Store(), $option ) )->record( 321 );
+		$option->update( array( 'daily_token_budget' => 0 ) );
 		$data = $this->dispatch( 'GET', '/settings' )->get_data();
 		$this->assertSame( 10, $data['limit_visitor_minute'] );
 		$this->assertSame( 200, $data['limit_visitor_day'] );

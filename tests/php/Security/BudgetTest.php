@@ -53,11 +53,27 @@ final class BudgetTest extends TestCase {
 		$this->assertNull( $budget->check( $tomorrow ) );
 	}
 
-	public function test_no_budget_means_unlimited_but_usage_is_still_counted(): void {
-		$budget = $this->budget( 0 );
+	public function test_no_budget_means_unlimited_and_nothing_written(): void {
+		global $wpdb;
+		$budget  = $this->budget( 0 );
+		$queries = $wpdb->num_queries;
 		$budget->record( 5000000, self::NOW );
+		// Every answer reports its tokens: with no budget to hold them against, counting them would
+		// be a database write after every answer for nothing.
+		$this->assertSame( 0, $wpdb->num_queries - $queries, 'No query when the budget is off.' );
 		$this->assertNull( $budget->check( self::NOW ) );
-		$this->assertSame( 5000000, $budget->used_today( self::NOW ) );
+		$this->assertSame( 0, $budget->used_today( self::NOW ) );
+	}
+
+	public function test_usage_is_counted_again_once_a_budget_is_set(): void {
+		$option = new Option();
+		$option->update( array( 'daily_token_budget' => 0 ) );
+		$budget = new Budget( new Counter_Store(), $option );
+		$budget->record( 700, self::NOW );
+		$option->update( array( 'daily_token_budget' => 1000 ) );
+		$budget->record( 300, self::NOW + 60 );
+		$this->assertSame( 300, $budget->used_today( self::NOW ) );
+		$this->assertNull( $budget->check( self::NOW + 60 ) );
 	}
 
 	public function test_odd_amounts_are_ignored(): void {
@@ -77,7 +93,7 @@ final class BudgetTest extends TestCase {
 
 	public function test_a_streamed_answer_is_counted_from_message_end(): void {
 		$this->require_emulator();
-		$budget = new Budget( new Counter_Store(), new Option() );
+		$budget = $this->budget( 1000000 );
 		$before = $budget->used_today();
 		$writer = new Memory_Writer();
 		( new Stream_Relay( $writer, new Error_Mapper() ) )->relay(

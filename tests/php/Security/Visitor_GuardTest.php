@@ -345,6 +345,7 @@ final class Visitor_GuardTest extends TestCase {
 
 	public function test_a_blocking_answer_is_counted_in_the_budget(): void {
 		$this->configure();
+		$this->settings( array( 'daily_token_budget' => 1000000 ) );
 		$budget   = new Budget( new Counter_Store(), new Option() );
 		$response = $this->chat();
 		$this->assertSame( 200, $response->get_status() );
