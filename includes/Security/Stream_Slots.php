@@ -150,9 +150,26 @@ final class Stream_Slots implements Registrable {
 		if ( array() !== $this->held && ! $this->on_shutdown ) {
 			$this->on_shutdown = true;
 			// Runs after exit (the end of a stream), after a fatal error and when PHP stops a request whose visitor left.
-			register_shutdown_function( array( $this, 'release' ) );
+			register_shutdown_function( array( $this, 'release_at_shutdown' ) );
 		}
 		return null;
+	}
+
+	/**
+	 * The shutdown function: gives the slots back unless the request already did. PHP may have
+	 * torn down the database connection by then (a CLI script that closed it, a fatal error in
+	 * the database layer); a slot that cannot be given back expires with its window, so a
+	 * failure here must not become a second fatal error.
+	 */
+	public function release_at_shutdown(): void {
+		if ( array() === $this->held ) {
+			return;
+		}
+		try {
+			$this->release();
+		} catch ( \Throwable $e ) {
+			$this->held = array();
+		}
 	}
 
 	/**

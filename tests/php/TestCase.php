@@ -21,6 +21,11 @@ abstract class TestCase extends Polyfilled_TestCase {
 	protected function set_up() {
 		parent::set_up();
 		global $wpdb, $wp_rest_server;
+		// Counters committed outside a test's transaction (child PHP processes of the stream-slot
+		// tests, an aborted run) must not carry a daily or per-minute count into the next test;
+		// deleted before the transaction begins (inside it, the delete would lock the table against
+		// those child processes).
+		$wpdb->query( 'DELETE FROM ' . \Dify_Chatbot\Security\Counter_Store::table() ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.NotPrepared -- the plugin's own table, no input.
 		$wpdb->query( 'SET autocommit = 0' );
 		$wpdb->query( 'START TRANSACTION' );
 		wp_cache_flush();

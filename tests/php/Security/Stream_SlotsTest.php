@@ -138,7 +138,8 @@ final class Stream_SlotsTest extends TestCase {
 		$slots->register();
 		$this->assertNull( $slots->acquire( 'visitor-a', self::from( '198.51.100.1' ), $this->now ) );
 		$this->assertSame( 1, $slots->running( $this->now ) );
-		$this->assertSame( 'answer', apply_filters( 'rest_request_after_callbacks', 'answer' ) );
+		// As WordPress calls it: the answer, the handler, the request.
+		$this->assertSame( 'answer', apply_filters( 'rest_request_after_callbacks', 'answer', array(), new \WP_REST_Request( 'GET', '/elsewhere/v1/x' ) ) );
 		$this->assertSame( 0, $slots->running( $this->now ) );
 		remove_filter( 'rest_request_after_callbacks', array( $slots, 'release_after' ) );
 	}
