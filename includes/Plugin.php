@@ -58,6 +58,7 @@ final class Plugin {
 			new Rest\Settings_Controller( $settings, $budget ),
 			new Rest\Chat_Controller( $visitor, $info, $params ),
 			new Rest\Parameters_Controller( $visitor, $params, $info ),
+			new Rest\Site_Controller( $visitor, $params ),
 			new Rest\Message_Controller( $visitor ),
 			new Rest\Conversation_Controller( $visitor ),
 			new Rest\File_Controller( $visitor, $params ),

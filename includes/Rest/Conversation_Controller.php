@@ -11,6 +11,7 @@ namespace Dify_Chatbot\Rest;
 
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Relay\Answer_View;
 use Dify_Chatbot\Dify\Relay\Event_Filter;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Visitor_Guard;
@@ -120,9 +121,11 @@ final class Conversation_Controller implements Registrable {
 			return $this->api->fail( $json );
 		}
 		$filter = new Event_Filter( Base_Url::origin( $client->base_url() ) );
-		$data   = array();
+		// Reasoning inline in stored answers leaves the server only when it is shown.
+		$view = new Answer_View( $this->api->shows_reasoning( $request ) );
+		$data = array();
 		foreach ( Conversation_Fields::rows( $json ) as $row ) {
-			$data[] = Conversation_Fields::message( $row, $filter );
+			$data[] = $view->answer( Conversation_Fields::message( $row, $filter ) );
 		}
 		return $this->page( $client, $json, $data );
 	}

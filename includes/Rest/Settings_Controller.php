@@ -136,6 +136,10 @@ final class Settings_Controller implements Registrable {
 		if ( is_string( $mode ) ) {
 			$changes['response_mode'] = $mode;
 		}
+		$reasoning = $request->get_param( 'show_reasoning' );
+		if ( is_bool( $reasoning ) ) {
+			$changes['show_reasoning'] = $reasoning;
+		}
 		foreach ( array_merge( array_keys( Option::LIMITS ), array( 'trusted_proxies', 'who_may_chat' ) ) as $name ) {
 			$value = $request->get_param( $name );
 			if ( null !== $value ) {
@@ -179,6 +183,7 @@ final class Settings_Controller implements Registrable {
 			'trusted_proxies'      => $stored['trusted_proxies'],
 			'daily_token_budget'   => $stored['daily_token_budget'],
 			'who_may_chat'         => $stored['who_may_chat'],
+			'show_reasoning'       => $stored['show_reasoning'],
 			'usage'                => array(
 				'tokens_today' => $this->budget->used_today(),
 			),
@@ -251,6 +256,10 @@ final class Settings_Controller implements Registrable {
 			),
 			'remove_api_key' => array(
 				'description' => __( 'True to remove the saved API key.', 'dify-chatbot' ),
+				'type'        => 'boolean',
+			),
+			'show_reasoning' => array(
+				'description' => __( 'Whether answers show the model’s reasoning (a collapsed “Thinking” section).', 'dify-chatbot' ),
 				'type'        => 'boolean',
 			),
 		) + $this->protection_args();

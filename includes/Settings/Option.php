@@ -12,12 +12,13 @@ namespace Dify_Chatbot\Settings;
 use Dify_Chatbot\Registrable;
 
 /**
- * Option `dify_chatbot_settings`: `base_url`, `ca_bundle`, `response_mode` and the abuse protection (rate
- * limits, trusted proxies, daily token budget, who may chat), nothing else. The sanitizer is tight
+ * Option `dify_chatbot_settings`: `base_url`, `ca_bundle`, `response_mode`, the abuse protection (rate
+ * limits, trusted proxies, daily token budget, who may chat) and what answers show (`show_reasoning`),
+ * nothing else. The sanitizer is tight
  * (unknown keys dropped, invalid values replaced by the stored or default ones) because the option
  * can be written by other code than this plugin's REST route.
  *
- * @phpstan-type Values array{base_url: string, ca_bundle: string, response_mode: string, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, trusted_proxies: string[], daily_token_budget: int, who_may_chat: string}
+ * @phpstan-type Values array{base_url: string, ca_bundle: string, response_mode: string, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, trusted_proxies: string[], daily_token_budget: int, who_may_chat: string, show_reasoning: bool}
  */
 final class Option implements Registrable {
 
@@ -87,6 +88,8 @@ final class Option implements Registrable {
 			'trusted_proxies'      => array(),
 			'daily_token_budget'   => 0,
 			'who_may_chat'         => 'everyone',
+			// What answers show: the model's reasoning stays on the server unless the owner opts in.
+			'show_reasoning'       => false,
 		);
 	}
 
@@ -167,6 +170,10 @@ final class Option implements Registrable {
 		}
 		if ( isset( $values['who_may_chat'] ) && is_string( $values['who_may_chat'] ) && self::is_audience( $values['who_may_chat'] ) ) {
 			$clean['who_may_chat'] = $values['who_may_chat'];
+		}
+		// What answers show.
+		if ( isset( $values['show_reasoning'] ) && is_bool( $values['show_reasoning'] ) ) {
+			$clean['show_reasoning'] = $values['show_reasoning'];
 		}
 		return $clean;
 	}

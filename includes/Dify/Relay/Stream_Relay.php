@@ -42,6 +42,20 @@ final class Stream_Relay {
 	private Error_Mapper $errors;
 
 	/**
+	 * What of the answer the visitor is shown besides its text (reasoning, workflow steps).
+	 *
+	 * @var Answer_View
+	 */
+	private Answer_View $view;
+
+	/**
+	 * Takes the reasoning out of the current stream's text.
+	 *
+	 * @var Reasoning_Stream
+	 */
+	private Reasoning_Stream $reasoning;
+
+	/**
 	 * Whether the writer was started.
 	 *
 	 * @var bool
@@ -63,12 +77,16 @@ final class Stream_Relay {
 	/**
 	 * Keeps the writer and the error mapper.
 	 *
-	 * @param Event_Writer $writer The visitor's connection (or a test buffer).
-	 * @param Error_Mapper $errors Maps failures to visitor messages.
+	 * @param Event_Writer     $writer The visitor's connection (or a test buffer).
+	 * @param Error_Mapper     $errors Maps failures to visitor messages.
+	 * @param Answer_View|null $view   What is shown besides the text; by default neither the
+	 *                                 model's reasoning nor the workflow's steps.
 	 */
-	public function __construct( Event_Writer $writer, Error_Mapper $errors ) {
-		$this->writer = $writer;
-		$this->errors = $errors;
+	public function __construct( Event_Writer $writer, Error_Mapper $errors, ?Answer_View $view = null ) {
+		$this->writer    = $writer;
+		$this->errors    = $errors;
+		$this->view      = null !== $view ? $view : new Answer_View();
+		$this->reasoning = new Reasoning_Stream( $this->view->shows_reasoning() );
 	}
 
 	/**
@@ -79,14 +97,15 @@ final class Stream_Relay {
 	 * @param array<string, mixed> $body   JSON body (with `user` and `inputs`).
 	 */
 	public function relay( Client $client, App_Mode $mode, array $body ): void {
-		$this->state = array(
+		$this->state     = array(
 			'task_id'  => '',
 			'envelope' => array(),
 			'terminal' => false,
 			'text'     => false,
 		);
-		$filter      = new Event_Filter( Base_Url::origin( $client->base_url() ) );
-		$result      = $client->stream(
+		$this->reasoning = new Reasoning_Stream( $this->view->shows_reasoning() );
+		$filter          = new Event_Filter( Base_Url::origin( $client->base_url() ) );
+		$result          = $client->stream(
 			$mode->generation_path(),
 			$body,
 			function ( array $event ) use ( $client, $filter, $mode ): void {
@@ -176,20 +195,10 @@ final class Stream_Relay {
 			$this->state['text'] = true;
 		}
 		if ( $mode->is_workflow() && $event->is_final( $mode ) && ! $this->state['text'] ) {
-			$this->workflow_text( $client, $event );
+			$this->workflow_text( $client, $filter, $mode, $event );
 		}
-
-		/**
-		 * Filters an event before it is sent to the browser (after the plugin's allow-list).
-		 * Return null to drop it.
-		 *
-		 * @param array<string, mixed>      $safe  The event the browser will see.
-		 * @param array<string, mixed>      $event The event as Dify sent it.
-		 * @param string                    $mode  The app mode.
-		 */
-		$safe = apply_filters( 'dify_chatbot_stream_event', $filter->filter( $event->data() ), $event->data(), $mode->name() );
-		if ( is_array( $safe ) ) {
-			$this->write_data( $safe, $client );
+		if ( ! $this->view->is_hidden( $event->name() ) ) {
+			$this->send( $client, $filter, $mode, $event );
 		}
 		if ( $event->is_final( $mode ) ) {
 			$this->state['terminal'] = true;
@@ -198,29 +207,62 @@ final class Stream_Relay {
 	}
 
 	/**
+	 * Sends what the browser gets for one event: the reasoning taken out of its text (shown as
+	 * events of its own, or dropped), the allow-list, then the site's own filter.
+	 *
+	 * @param Client       $client The client (to scrub the key).
+	 * @param Event_Filter $filter The allow-list.
+	 * @param App_Mode     $mode   The app mode.
+	 * @param Event        $event  The event as Dify sent it.
+	 */
+	private function send( Client $client, Event_Filter $filter, App_Mode $mode, Event $event ): void {
+		foreach ( $this->reasoning->events( $event ) as $shaped ) {
+			/**
+			 * Filters an event before it is sent to the browser (after the plugin's allow-list).
+			 * Return null to drop it.
+			 *
+			 * @param array<string, mixed>      $safe  The event the browser will see.
+			 * @param array<string, mixed>      $event The event as Dify sent it.
+			 * @param string                    $mode  The app mode.
+			 */
+			$safe = apply_filters( 'dify_chatbot_stream_event', $filter->filter( $shaped ), $event->data(), $mode->name() );
+			if ( is_array( $safe ) ) {
+				$this->write_data( $safe, $client );
+			}
+		}
+	}
+
+	/**
 	 * A workflow app whose End node text was not streamed gets its outputs' text as one
 	 * text_chunk, so the visitor sees an answer (the outputs themselves are not forwarded).
 	 *
-	 * @param Client $client The client.
-	 * @param Event  $event  The workflow_finished event.
+	 * @param Client       $client The client.
+	 * @param Event_Filter $filter The allow-list.
+	 * @param App_Mode     $mode   The app mode.
+	 * @param Event        $event  The workflow_finished event.
 	 */
-	private function workflow_text( Client $client, Event $event ): void {
+	private function workflow_text( Client $client, Event_Filter $filter, App_Mode $mode, Event $event ): void {
 		$text = Answer::workflow_text( $event->outputs() );
 		if ( '' === $text ) {
 			return;
 		}
 		$ids = $event->ids();
-		$this->write_data(
-			array(
-				'event'           => 'text_chunk',
-				'workflow_run_id' => isset( $ids['workflow_run_id'] ) ? $ids['workflow_run_id'] : null,
-				'task_id'         => $this->state['task_id'],
-				'data'            => array(
-					'text'                   => $text,
-					'from_variable_selector' => null,
-				),
-			),
-			$client
+		// As if Dify had streamed it: its reasoning is taken out like a streamed text's.
+		$this->send(
+			$client,
+			$filter,
+			$mode,
+			new Event(
+				array(
+					'event'           => 'text_chunk',
+					'workflow_run_id' => isset( $ids['workflow_run_id'] ) ? $ids['workflow_run_id'] : null,
+					'task_id'         => $this->state['task_id'],
+					'data'            => array(
+						'text'                   => $text,
+						'from_variable_selector' => null,
+					),
+				)
+			)
 		);
 		$this->state['text'] = true;
 	}

@@ -302,4 +302,18 @@ final class Settings_ControllerTest extends TestCase {
 		$this->assertSame( 'read', $data['who_may_chat'] );
 		$this->assertSame( 'read', ( new Option() )->get()['who_may_chat'] );
 	}
+
+	public function test_showing_the_reasoning_is_a_boolean_setting_off_by_default(): void {
+		$this->as_admin();
+		$this->assertFalse( $this->dispatch( 'GET', '/settings' )->get_data()['show_reasoning'] );
+		$this->assertSame( 400, $this->dispatch( 'POST', '/settings', array( 'show_reasoning' => 'maybe' ) )->get_status() );
+		$on = $this->dispatch( 'POST', '/settings', array( 'show_reasoning' => true ) );
+		$this->assertSame( 200, $on->get_status() );
+		$this->assertTrue( $on->get_data()['show_reasoning'] );
+		$this->assertTrue( Settings::create()->show_reasoning() );
+		// Saving something else keeps it.
+		$this->dispatch( 'POST', '/settings', array( 'response_mode' => 'blocking' ) );
+		$this->assertTrue( Settings::create()->show_reasoning() );
+		$this->assertFalse( $this->dispatch( 'POST', '/settings', array( 'show_reasoning' => false ) )->get_data()['show_reasoning'] );
+	}
 }
