@@ -33,6 +33,8 @@ export interface Settings {
 	daily_token_budget?: number;
 	/** `everyone`, `logged_in` or a capability name. */
 	who_may_chat?: string;
+	/** Whether answers show the model's reasoning (off by default). */
+	show_reasoning?: boolean;
 	usage?: { tokens_today: number };
 	/** What is in force, overrides included (sent by the server; optional for the screen). */
 	effective?: {
@@ -57,6 +59,7 @@ export interface SettingsUpdate {
 	trusted_proxies?: string[];
 	daily_token_budget?: number | string;
 	who_may_chat?: string;
+	show_reasoning?: boolean;
 }
 
 export interface ConnectionTest {

@@ -94,6 +94,11 @@ export function contentOf( event: DifyEvent ): ChatUpdate | null {
 					}
 				: null;
 		}
+		case 'reasoning_chunk': {
+			// The server sends reasoning only when the site shows it, always apart from the text.
+			const text = str( record( event.data )?.reasoning );
+			return text ? { type: 'reasoning', text } : null;
+		}
 		case 'text_chunk': {
 			const text = str( record( event.data )?.text );
 			return text ? { type: 'append', text } : null;

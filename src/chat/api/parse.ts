@@ -165,10 +165,12 @@ export function parseHistory( json: unknown ): HistoryTurn[] {
 		if ( ! message || ! messageId ) {
 			continue;
 		}
+		const reasoning = str( message.reasoning );
 		turns.push( {
 			messageId,
 			query: typeof message.query === 'string' ? message.query : '',
 			answer: typeof message.answer === 'string' ? message.answer : '',
+			...( reasoning ? { reasoning } : {} ),
 			citations: citationsOf( message.retriever_resources ),
 			files: answerFiles( message.message_files ),
 		} );

@@ -63,6 +63,8 @@ export type ChatUpdate =
 	  }
 	| { type: 'append'; text: string }
 	| { type: 'replace'; text: string }
+	/** More of the model's reasoning (only sent when the site shows it; never in the text). */
+	| { type: 'reasoning'; text: string }
 	/** An agent's tool round (re-sent with the same id as it progresses). */
 	| ( { type: 'thought' } & Thought )
 	/** A base64 MP3 chunk of the answer read aloud (`tts_message`, when the app auto-plays). */
@@ -109,6 +111,8 @@ export interface HistoryTurn {
 	messageId: string;
 	query: string;
 	answer: string;
+	/** The model's reasoning, when the site shows it. */
+	reasoning?: string;
 	citations: Citation[];
 	files: AnswerFile[];
 }

@@ -21,7 +21,10 @@ interface MessageProps {
 
 function Message( { message, onRetry, onFeedback }: MessageProps ) {
 	const isUser = message.role === 'user';
-	const waiting = message.status === 'pending';
+	// The dots stay while the model is still thinking and no text has come yet.
+	const waiting =
+		message.status === 'pending' ||
+		( ! isUser && isOpen( message ) && message.text === '' );
 	const attachments = message.attachments;
 	// The previews of the visitor's images go with the question (a new chat drops them).
 	useEffect(
@@ -41,6 +44,12 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 					? __( 'You:', 'dify-chatbot' )
 					: __( 'Assistant:', 'dify-chatbot' ) }
 			</span>
+			{ ! isUser && message.reasoning && (
+				<Reasoning
+					text={ message.reasoning }
+					thinking={ isOpen( message ) && message.text === '' }
+				/>
+			) }
 			{ ! isUser && message.thoughts.length > 0 && (
 				<Thoughts thoughts={ message.thoughts } />
 			) }
@@ -142,6 +151,27 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 				</div>
 			) }
 		</div>
+	);
+}
+
+/**
+ * The model's reasoning, collapsed: it is how the answer came about, not the answer. Plain text
+ * (never Markdown or HTML): it is read for what it says, and may be half a sentence mid-stream.
+ *
+ * @param props          The props.
+ * @param props.text     The reasoning so far.
+ * @param props.thinking Whether the model is still thinking (no answer text yet).
+ */
+function Reasoning( { text, thinking }: { text: string; thinking: boolean } ) {
+	return (
+		<details className="dify-chatbot__reasoning">
+			<summary>
+				{ thinking
+					? __( 'Thinking…', 'dify-chatbot' )
+					: __( 'Thinking', 'dify-chatbot' ) }
+			</summary>
+			<div className="dify-chatbot__reasoning-text">{ text.trim() }</div>
+		</details>
 	);
 }
 

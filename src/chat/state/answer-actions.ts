@@ -27,6 +27,7 @@ export function actionOf(
 	switch ( update.type ) {
 		case 'append':
 		case 'replace':
+		case 'reasoning':
 			return { type: update.type, answerId, text: update.text };
 		case 'end':
 			return {

@@ -108,6 +108,23 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 			return result ? result.state : state;
 		}
 
+		case 'reasoning': {
+			const result = replaceMessage(
+				state,
+				action.answerId,
+				( message ) =>
+					isOpen( message )
+						? {
+								...message,
+								reasoning:
+									( message.reasoning ?? '' ) + action.text,
+								status: 'streaming',
+							}
+						: null
+			);
+			return result ? result.state : state;
+		}
+
 		case 'thought': {
 			const thought: Thought = {
 				id: action.id,
@@ -173,6 +190,7 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 				messages.push( {
 					...newAnswer( `${ turn.messageId }-a`, turn.query ),
 					text: turn.answer,
+					...( turn.reasoning ? { reasoning: turn.reasoning } : {} ),
 					status: 'done',
 					messageId: turn.messageId,
 					citations: turn.citations,

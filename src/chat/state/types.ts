@@ -35,6 +35,8 @@ export interface ChatMessage {
 	citations: Citation[];
 	/** For an agent's answer: the tool rounds, in order. */
 	thoughts: Thought[];
+	/** For an answer: the model's reasoning, when the site shows it. */
+	reasoning?: string;
 	/** For an answer: images the agent's tools made (http(s) links only). */
 	files: AnswerFile[];
 	/** Brought back from the conversation's history (not answered on this page). */
@@ -83,6 +85,7 @@ export type ChatAction =
 			taskId: string | null;
 	  }
 	| { type: 'append'; answerId: string; text: string }
+	| { type: 'reasoning'; answerId: string; text: string }
 	| ( { type: 'thought'; answerId: string } & Thought )
 	| {
 			type: 'file';

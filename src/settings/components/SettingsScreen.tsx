@@ -23,6 +23,7 @@ import Protection, {
 	protectionUpdate,
 	type ProtectionDraft,
 } from './Protection';
+import ReasoningControl from './ReasoningControl';
 import ResponseModeControl from './ResponseModeControl';
 import Result, { testResult, type Message } from './Result';
 
@@ -32,6 +33,7 @@ export default function SettingsScreen() {
 	const [ baseUrl, setBaseUrl ] = useState( '' );
 	const [ caBundle, setCaBundle ] = useState( '' );
 	const [ mode, setMode ] = useState< ResponseMode >( 'streaming' );
+	const [ reasoning, setReasoning ] = useState( false );
 	const [ apiKey, setApiKey ] = useState( '' );
 	const [ replacing, setReplacing ] = useState( false );
 	const [ protection, setProtection ] = useState< ProtectionDraft | null >(
@@ -52,6 +54,7 @@ export default function SettingsScreen() {
 		setBaseUrl( next.base_url ?? '' );
 		setCaBundle( next.ca_bundle ?? '' );
 		setMode( next.response_mode === 'blocking' ? 'blocking' : 'streaming' );
+		setReasoning( next.show_reasoning === true );
 		setApiKey( '' );
 		setReplacing( false );
 		setProtection( protectionDraft( next ) );
@@ -112,6 +115,10 @@ export default function SettingsScreen() {
 			caBundle.trim() !== ( settings.ca_bundle ?? '' )
 		) {
 			update.ca_bundle = caBundle.trim();
+		}
+		// Like the protection settings, sent only when changed.
+		if ( reasoning !== ( settings.show_reasoning === true ) ) {
+			update.show_reasoning = reasoning;
 		}
 		if ( keyEditable && apiKey.trim() !== '' ) {
 			update.api_key = apiKey.trim();
@@ -231,6 +238,8 @@ export default function SettingsScreen() {
 			/>
 
 			<ResponseModeControl value={ mode } onChange={ setMode } />
+
+			<ReasoningControl value={ reasoning } onChange={ setReasoning } />
 
 			{ protection && (
 				<Protection

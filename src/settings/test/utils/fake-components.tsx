@@ -119,3 +119,24 @@ export function TextareaControl( props: {
 		</div>
 	);
 }
+
+export function CheckboxControl( props: {
+	label: string;
+	help?: ReactNode;
+	checked: boolean;
+	onChange: ( checked: boolean ) => void;
+} ) {
+	const id = useId();
+	return (
+		<div>
+			<input
+				id={ id }
+				type="checkbox"
+				checked={ props.checked }
+				onChange={ ( event ) => props.onChange( event.target.checked ) }
+			/>
+			<label htmlFor={ id }>{ props.label }</label>
+			{ props.help && <p>{ props.help }</p> }
+		</div>
+	);
+}
