@@ -715,4 +715,21 @@ final class Chat_ControllerTest extends TestCase {
 		$this->streaming_route( $shown, $ended )->chat( $this->stream_request( 'Think #reasoning #delay:0' ) );
 		$this->assertContains( 'reasoning_chunk', $shown->names() );
 	}
+
+	/**
+	 * A New Agent streams only: a JSON answer is collected from the stream, its closing
+	 * `message` taken as the whole answer (not added to the deltas), without the thinking.
+	 */
+	public function test_a_new_agent_answers_json_from_its_stream_with_the_text_once(): void {
+		$this->configure( 'app-emulator-new-agent' );
+		$since    = $this->emulator_last_seq();
+		$response = $this->dispatch( '/chat', array( 'query' => 'Look it up #delay:0 #reasoning' ) );
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$data = $response->get_data();
+		$this->assertSame( 'agent', $data['mode'] );
+		$this->assertSame( 1, substr_count( $data['answer'], '## New Agent answer' ) );
+		$this->assertStringNotContainsString( 'EMULATOR-REASONING', (string) wp_json_encode( $data ) );
+		$this->assertStringNotContainsString( 'EMULATOR-SANDBOX-SECRET', (string) wp_json_encode( $data ) );
+		$this->assertSame( 'streaming', $this->last_post( $since, '/chat-messages' )['body']['response_mode'] );
+	}
 }
