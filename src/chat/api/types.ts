@@ -2,6 +2,7 @@
  * What the chat client sends and gives back: the shapes the client, the conversation reducer and
  * the components share. Types only, so any module may import them without pulling in code.
  */
+import type { SiteBranding } from '../branding';
 import type { FormControl } from '../inputs';
 import type { ChatConfig } from '../options';
 
@@ -96,6 +97,8 @@ export interface AppParameters {
 	textToSpeech?: boolean;
 	/** Whether answers are read aloud as they come (`text_to_speech.autoPlay`). */
 	autoPlay?: boolean;
+	/** The app's own branding: the chat's defaults where the block sets none. */
+	site?: SiteBranding;
 }
 
 export type Rating = 'like' | 'dislike' | null;

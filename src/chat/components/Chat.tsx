@@ -14,6 +14,7 @@ import {
 import { __ } from '@wordpress/i18n';
 
 import type { ChatClient, ChatFile, Rating } from '../api/types';
+import { applyAccent } from '../branding';
 import { useAnswerStream } from '../hooks/useAnswerStream';
 import { useAppParameters } from '../hooks/useAppParameters';
 import { useConversation } from '../hooks/useConversation';
@@ -63,6 +64,9 @@ export default function Chat( {
 	);
 	const parameters = useAppParameters( client, options.post );
 	const form = parameters?.form ?? NO_FORM;
+	const site = parameters?.site;
+	// The app's colour is the accent when the block or shortcode set none.
+	useEffect( () => applyAccent( root, site?.color ?? '' ), [ root, site ] );
 	const inputs = useInputForm( form, storageKey, root );
 	const { check, toSend } = inputs;
 	const media = useMedia( client, parameters );
@@ -206,7 +210,12 @@ export default function Chat( {
 		<MediaContext.Provider value={ media }>
 			<div className="dify-chatbot__app">
 				<ChatHeader
-					title={ options.title || __( 'Chat', 'dify-chatbot' ) }
+					title={
+						options.title ||
+						site?.title ||
+						__( 'Chat', 'dify-chatbot' )
+					}
+					icon={ options.title ? null : ( site?.icon ?? null ) }
 					canReset={
 						! busy &&
 						( state.messages.length > 0 ||
@@ -272,11 +281,34 @@ export default function Chat( {
 					label={
 						options.placeholder || __( 'Message', 'dify-chatbot' )
 					}
+					placeholder={ options.placeholder || site?.placeholder }
 					busy={ busy }
 					onSend={ send }
 					onStop={ stop }
 					inputRef={ inputRef }
 				/>
+				{ site &&
+					( site.disclaimer ||
+						site.privacyPolicy ||
+						site.copyright ) && (
+						<p className="dify-chatbot__site-note">
+							{ site.disclaimer && (
+								<span>{ site.disclaimer }</span>
+							) }
+							{ site.privacyPolicy && (
+								<a
+									href={ site.privacyPolicy }
+									target="_blank"
+									rel="noopener noreferrer nofollow"
+								>
+									{ __( 'Privacy policy', 'dify-chatbot' ) }
+								</a>
+							) }
+							{ site.copyright && (
+								<span>{ site.copyright }</span>
+							) }
+						</p>
+					) }
 				<div
 					className="dify-chatbot__sr-only"
 					aria-live="polite"
