@@ -46,6 +46,19 @@ export interface Thought {
 	tools: string[];
 }
 
+/** One step of a chatflow's or workflow's run (shown when the app shows its steps). */
+export interface Step {
+	/** The node's id in the workflow (a step run again updates its row). */
+	nodeId: string;
+	title: string;
+	/** `running`, then Dify's status: `succeeded`, `failed`, `exception`, `stopped`, … */
+	status: string;
+	/** Seconds, once finished. */
+	elapsed: number | null;
+	/** For an iteration or loop: the rounds so far (its inner nodes are not listed). */
+	rounds: number;
+}
+
 /** A file an answer brought (an agent tool's image, …): http(s) links only. */
 export interface AnswerFile {
 	id: string;
@@ -66,6 +79,8 @@ export type ChatUpdate =
 	| { type: 'replace'; text: string }
 	/** More of the model's reasoning (only sent when the site shows it; never in the text). */
 	| { type: 'reasoning'; text: string }
+	/** A workflow step started, went on or finished. */
+	| ( { type: 'step' } & Step )
 	/** An agent's tool round (re-sent with the same id as it progresses). */
 	| ( { type: 'thought' } & Thought )
 	/** A base64 MP3 chunk of the answer read aloud (`tts_message`, when the app auto-plays). */

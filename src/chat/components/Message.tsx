@@ -5,7 +5,7 @@
 import { memo, useEffect, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 
-import type { Citation, Rating, Thought } from '../api/types';
+import type { Citation, Rating, Step, Thought } from '../api/types';
 import { isOpen } from '../state/messages';
 import type { ChatMessage } from '../state/types';
 import AnswerActions from './AnswerActions';
@@ -49,6 +49,9 @@ function Message( { message, onRetry, onFeedback }: MessageProps ) {
 					text={ message.reasoning }
 					thinking={ isOpen( message ) && message.text === '' }
 				/>
+			) }
+			{ ! isUser && message.steps && message.steps.length > 0 && (
+				<Steps steps={ message.steps } />
 			) }
 			{ ! isUser && message.thoughts.length > 0 && (
 				<Thoughts thoughts={ message.thoughts } />
@@ -171,6 +174,87 @@ function Reasoning( { text, thinking }: { text: string; thinking: boolean } ) {
 					: __( 'Thinking', 'dify-chatbot' ) }
 			</summary>
 			<div className="dify-chatbot__reasoning-text">{ text.trim() }</div>
+		</details>
+	);
+}
+
+/**
+ * A run's steps, collapsed, like Dify's own web app: each node's title, how it went and how
+ * long it took; an iteration or loop with its rounds.
+ *
+ * @param props       The props.
+ * @param props.steps The steps, in the order they started.
+ */
+function Steps( { steps }: { steps: Step[] } ) {
+	const status = ( step: Step ) => {
+		switch ( step.status ) {
+			case 'running':
+				return __( 'running', 'dify-chatbot' );
+			case 'succeeded':
+				return __( 'done', 'dify-chatbot' );
+			case 'failed':
+			case 'exception':
+				return __( 'failed', 'dify-chatbot' );
+			case 'stopped':
+				return __( 'stopped', 'dify-chatbot' );
+		}
+		return step.status;
+	};
+	const details = ( step: Step ) =>
+		[
+			step.rounds > 0
+				? sprintf(
+						/* translators: %d: rounds of an iteration or loop. */
+						_n(
+							'%d round',
+							'%d rounds',
+							step.rounds,
+							'dify-chatbot'
+						),
+						step.rounds
+					)
+				: '',
+			status( step ),
+			step.elapsed !== null
+				? sprintf(
+						/* translators: %s: seconds, like 0.42. */
+						__( '%s s', 'dify-chatbot' ),
+						step.elapsed.toFixed( 2 )
+					)
+				: '',
+		]
+			.filter( ( part ) => part !== '' )
+			.join( ' · ' );
+	return (
+		<details className="dify-chatbot__steps">
+			<summary>
+				{ sprintf(
+					/* translators: %d: number of workflow steps. */
+					_n(
+						'Workflow (%d step)',
+						'Workflow (%d steps)',
+						steps.length,
+						'dify-chatbot'
+					),
+					steps.length
+				) }
+			</summary>
+			<ol className="dify-chatbot__step-list">
+				{ steps.map( ( step ) => (
+					<li
+						key={ step.nodeId }
+						className="dify-chatbot__step"
+						data-status={ step.status }
+					>
+						<span className="dify-chatbot__step-title">
+							{ step.title }
+						</span>{ ' ' }
+						<span className="dify-chatbot__step-detail">
+							{ details( step ) }
+						</span>
+					</li>
+				) ) }
+			</ol>
 		</details>
 	);
 }

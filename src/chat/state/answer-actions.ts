@@ -40,6 +40,7 @@ export function actionOf(
 		case 'audio':
 			return null;
 		case 'meta':
+		case 'step':
 		case 'thought':
 		case 'file':
 			return { ...update, answerId };

@@ -16,6 +16,7 @@ import type {
 	ChatAction,
 	ChatMessage,
 	ChatState,
+	Step,
 	Thought,
 } from './types';
 
@@ -122,6 +123,30 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 							}
 						: null
 			);
+			return result ? result.state : state;
+		}
+
+		case 'step': {
+			const { type, answerId, ...step } = action;
+			const result = replaceMessage( state, answerId, ( message ) => {
+				if ( ! isOpen( message ) || type !== 'step' ) {
+					return null;
+				}
+				const steps = ( message.steps ?? [] ).slice();
+				const known = steps.findIndex(
+					( s ) => s.nodeId === step.nodeId
+				);
+				if ( known >= 0 ) {
+					const before = steps[ known ] as Step;
+					steps[ known ] = {
+						...step,
+						rounds: Math.max( before.rounds, step.rounds ),
+					};
+				} else {
+					steps.push( step );
+				}
+				return { ...message, steps };
+			} );
 			return result ? result.state : state;
 		}
 

@@ -213,6 +213,102 @@ describe( 'chat client: streaming', () => {
 		] );
 	} );
 
+	it( 'gives workflow steps as rows, an iteration’s inner nodes as its rounds', async () => {
+		const step = ( name: string, data: Record< string, unknown > ) =>
+			frame( { event: name, ...envelope, task_id: 't1', data } );
+		const body =
+			step( 'node_started', { node_id: 'llm', title: 'LLM' } ) +
+			step( 'node_finished', {
+				node_id: 'llm',
+				title: 'LLM',
+				status: 'succeeded',
+				elapsed_time: 0.5,
+			} ) +
+			step( 'iteration_started', { node_id: 'it', title: 'Each' } ) +
+			step( 'iteration_next', {
+				node_id: 'it',
+				title: 'Each',
+				index: 0,
+			} ) +
+			step( 'node_started', {
+				node_id: 'inner',
+				title: 'Inner',
+				iteration_id: 'it',
+			} ) +
+			step( 'iteration_next', {
+				node_id: 'it',
+				title: 'Each',
+				index: 1,
+			} ) +
+			step( 'iteration_completed', {
+				node_id: 'it',
+				title: 'Each',
+				status: 'succeeded',
+				elapsed_time: 1,
+			} ) +
+			frame( {
+				event: 'message_end',
+				...envelope,
+				task_id: 't1',
+				id: 'm1',
+			} );
+		const updates = await collect(
+			createClient( config(), mockFetch( [ sse( body ) ] ) ).chat( {
+				query: 'q',
+			} )
+		);
+		expect( updates.filter( ( u ) => u.type === 'step' ) ).toEqual( [
+			{
+				type: 'step',
+				nodeId: 'llm',
+				title: 'LLM',
+				status: 'running',
+				elapsed: null,
+				rounds: 0,
+			},
+			{
+				type: 'step',
+				nodeId: 'llm',
+				title: 'LLM',
+				status: 'succeeded',
+				elapsed: 0.5,
+				rounds: 0,
+			},
+			{
+				type: 'step',
+				nodeId: 'it',
+				title: 'Each',
+				status: 'running',
+				elapsed: null,
+				rounds: 0,
+			},
+			{
+				type: 'step',
+				nodeId: 'it',
+				title: 'Each',
+				status: 'running',
+				elapsed: null,
+				rounds: 1,
+			},
+			{
+				type: 'step',
+				nodeId: 'it',
+				title: 'Each',
+				status: 'running',
+				elapsed: null,
+				rounds: 2,
+			},
+			{
+				type: 'step',
+				nodeId: 'it',
+				title: 'Each',
+				status: 'succeeded',
+				elapsed: 1,
+				rounds: 0,
+			},
+		] );
+	} );
+
 	it( 'replaces the text with the message that closes agent_message deltas (New Agent)', async () => {
 		const body =
 			frame( {

@@ -481,6 +481,43 @@ describe( 'reasoning', () => {
 	} );
 } );
 
+describe( 'workflow steps', () => {
+	it( 'keeps one row per node, updated as it goes, rounds kept', () => {
+		const step = {
+			type: 'step' as const,
+			answerId: 'a1',
+			nodeId: 'it',
+			title: 'Each',
+			status: 'running',
+			elapsed: null,
+			rounds: 0,
+		};
+		const state = run( [
+			ask,
+			{ ...step, nodeId: 'llm', title: 'LLM' },
+			step,
+			{ ...step, rounds: 2 },
+			{ ...step, status: 'succeeded', elapsed: 1.5 },
+		] );
+		expect( state.messages[ 1 ]?.steps ).toEqual( [
+			{
+				nodeId: 'llm',
+				title: 'LLM',
+				status: 'running',
+				elapsed: null,
+				rounds: 0,
+			},
+			{
+				nodeId: 'it',
+				title: 'Each',
+				status: 'succeeded',
+				elapsed: 1.5,
+				rounds: 2,
+			},
+		] );
+	} );
+} );
+
 describe( 'restoring history', () => {
 	const turns = [
 		{
