@@ -56,6 +56,7 @@ final class Plugin {
 			new Security\Privacy(),
 			new Security\Body_Limit( Rest\Api::NAMESPACE ),
 			new Rest\Settings_Controller( $settings, $budget ),
+			new Rest\Stream_Test_Controller(),
 			new Rest\Chat_Controller( $visitor, $info, $params ),
 			new Rest\Parameters_Controller( $visitor, $params, $info ),
 			new Rest\Site_Controller( $visitor, $params ),

@@ -29,6 +29,8 @@ for server in $SERVERS; do
 			continue
 		fi
 		reset=0
+		# Test-only mu-plugins (switched on per test), as on the php -S test site.
+		cp tests/e2e/mu-plugins/*.php .wp/stack/wordpress/wp-content/mu-plugins/
 		WP_STACK=$label WP_BASE_URL="http://127.0.0.1:$PORT" DIFY_EMULATOR_URL="http://127.0.0.1:$EMU_PORT/v1" \
 			npx wp-scripts test-playwright --config tests/e2e/playwright.config.ts --reporter=list 2>&1 | tee -a "$LOG"
 		[ "${PIPESTATUS[0]}" = 0 ] || failed+=("$label")

@@ -74,6 +74,20 @@ final class Visitor_Guard implements Registrable {
 	private Visitor_Identity $identity;
 
 	/**
+	 * The last request decided, and the decision.
+	 *
+	 * @var array{0: WP_REST_Request<array<string, mixed>>, 1: true|WP_Error}|null
+	 */
+	private ?array $last = null;
+
+	/**
+	 * The request whose answer WordPress is finishing (see asking_again()), or null.
+	 *
+	 * @var WP_REST_Request<array<string, mixed>>|null
+	 */
+	private ?WP_REST_Request $finishing = null;
+
+	/**
 	 * Keeps the checks.
 	 *
 	 * @param Chat_Policy      $policy   Who may chat.
@@ -93,6 +107,37 @@ final class Visitor_Guard implements Registrable {
 	 */
 	public function register(): void {
 		add_filter( 'rest_request_after_callbacks', array( $this, 'retry_after' ), 10, 3 );
+		// Core's rest_send_allow_header() runs on rest_post_dispatch at priority 10.
+		add_filter( 'rest_post_dispatch', array( $this, 'asking_again' ), 9, 3 );
+		add_filter( 'rest_post_dispatch', array( $this, 'done_asking' ), 11, 3 );
+	}
+
+	/**
+	 * Marks the request whose answer is being finished: WordPress now asks every permission
+	 * callback of the route again, with the same request, to list the allowed methods in the
+	 * Allow header (rest_send_allow_header). Those questions must not count against the limits
+	 * a second time — every message would use up two — nor count a request that was refused
+	 * before its permission was asked (a schema error).
+	 *
+	 * @param mixed $response The answer.
+	 * @param mixed $server   The REST server.
+	 * @param mixed $request  The request.
+	 * @return mixed
+	 */
+	public function asking_again( $response, $server, $request ) {
+		$this->finishing = $request instanceof WP_REST_Request ? $request : null;
+		return $response;
+	}
+
+	/**
+	 * Ends what asking_again() began.
+	 *
+	 * @param mixed $response The answer.
+	 * @return mixed
+	 */
+	public function done_asking( $response ) {
+		$this->finishing = null;
+		return $response;
 	}
 
 	/**
@@ -137,6 +182,28 @@ final class Visitor_Guard implements Registrable {
 	 * @return true|WP_Error
 	 */
 	public function check( WP_REST_Request $request, string $kind ) {
+		if ( null !== $this->finishing && $request === $this->finishing ) {
+			// Asked again for the Allow header: the decision taken stands; never count anew.
+			if ( null !== $this->last && $this->last[0] === $request ) {
+				return $this->last[1];
+			}
+			$refusal = $this->policy->check( $request );
+			return null === $refusal ? true : $refusal;
+		}
+		$decision   = $this->decide( $request, $kind );
+		$this->last = array( $request, $decision );
+		return $decision;
+	}
+
+	/**
+	 * Runs the checks of a kind, counting the request against the limits.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @param string          $kind    READ, ACTION or CHAT.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return true|WP_Error
+	 */
+	private function decide( WP_REST_Request $request, string $kind ) {
 		$refusal = $this->policy->check( $request );
 		if ( null === $refusal && self::CHAT === $kind ) {
 			$refusal = $this->budget->check();

@@ -336,7 +336,8 @@ export function queryDict( query: URLSearchParams ): Record< string, unknown > {
 // ---------------------------------------------------------------------------
 // Files (§9.1)
 
-const TYPE_EXTENSIONS: Record< string, string[] > = {
+/** Dify's type of each extension; kept equal to the plugin's tables by test/file-tables.test.ts. */
+export const TYPE_EXTENSIONS: Record< string, string[] > = {
 	image: [ 'jpg', 'jpeg', 'png', 'webp', 'gif', 'svg' ],
 	video: [ 'mp4', 'mov', 'mpeg', 'webm' ],
 	audio: [ 'mp3', 'm4a', 'wav', 'amr', 'mpga' ],

@@ -73,10 +73,7 @@ final class Output_Writer implements Event_Writer {
 			// mod_php: mod_deflate leaves this response alone even where it compresses event streams.
 			apache_setenv( 'no-gzip', '1' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.runtime_configuration_apache_setenv -- this response only: compression would hold events back.
 		}
-		$this->padding = self::padding_for(
-			PHP_SAPI,
-			isset( $_SERVER['SERVER_SOFTWARE'] ) ? sanitize_text_field( wp_unslash( (string) $_SERVER['SERVER_SOFTWARE'] ) ) : ''
-		);
+		$this->padding = self::server_padding();
 		if ( ! headers_sent() ) {
 			status_header( 200 );
 			foreach ( $headers as $name => $value ) {
@@ -108,6 +105,20 @@ final class Output_Writer implements Event_Writer {
 	 */
 	public function is_gone(): bool {
 		return 1 === connection_aborted();
+	}
+
+	/**
+	 * The size frames are padded to on the server this request runs on.
+	 */
+	public static function server_padding(): int {
+		return self::padding_for( PHP_SAPI, self::server_software() );
+	}
+
+	/**
+	 * The web server this request runs on, as it names itself to PHP (`SERVER_SOFTWARE`).
+	 */
+	public static function server_software(): string {
+		return isset( $_SERVER['SERVER_SOFTWARE'] ) ? sanitize_text_field( wp_unslash( (string) $_SERVER['SERVER_SOFTWARE'] ) ) : '';
 	}
 
 	/**

@@ -275,6 +275,16 @@ final class Stream_Relay {
 			return;
 		}
 		$this->started = true;
+		$this->writer->start( self::headers() );
+	}
+
+	/**
+	 * The headers every stream to a browser starts with (the settings screen's streaming
+	 * self-test sends the same).
+	 *
+	 * @return array<string, string>
+	 */
+	public static function headers(): array {
 		/**
 		 * Filters the headers of the stream sent to the browser (a host that compresses
 		 * text/event-stream may need `Content-Encoding: none`).
@@ -289,7 +299,7 @@ final class Stream_Relay {
 				'X-Accel-Buffering' => 'no',
 			)
 		);
-		$this->writer->start( is_array( $headers ) ? $headers : array() );
+		return is_array( $headers ) ? $headers : array();
 	}
 
 	/**

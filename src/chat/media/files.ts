@@ -18,7 +18,11 @@ export interface UploadRules {
 	limits: Record< FileType, number >;
 }
 
-const CATEGORIES: Record< Exclude< FileType, 'custom' >, string[] > = {
+/**
+ * Dify's type of each extension (the rest is `custom`). The same table as the server's
+ * (File_Policy::CATEGORIES) and the emulator's; tests/emulator/test/file-tables.test.ts keeps them equal.
+ */
+export const CATEGORIES: Record< Exclude< FileType, 'custom' >, string[] > = {
 	image: [ 'jpg', 'jpeg', 'png', 'webp', 'gif', 'svg' ],
 	video: [ 'mp4', 'mov', 'mpeg', 'webm' ],
 	audio: [ 'mp3', 'm4a', 'wav', 'amr', 'mpga' ],

@@ -26,6 +26,7 @@ import Protection, {
 import ReasoningControl from './ReasoningControl';
 import ResponseModeControl from './ResponseModeControl';
 import Result, { testResult, type Message } from './Result';
+import StreamTest from './StreamTest';
 
 export default function SettingsScreen() {
 	const [ settings, setSettings ] = useState< Settings | null >( null );
@@ -238,6 +239,7 @@ export default function SettingsScreen() {
 			/>
 
 			<ResponseModeControl value={ mode } onChange={ setMode } />
+			<StreamTest />
 
 			<ReasoningControl value={ reasoning } onChange={ setReasoning } />
 

@@ -265,6 +265,37 @@ final class Visitor_GuardTest extends TestCase {
 		$this->assertSame( 200, $this->chat()->get_status() );
 	}
 
+	public function test_a_message_counts_once_although_wordpress_asks_again_for_the_allow_header(): void {
+		$this->configure();
+		$this->start_in_a_fresh_minute();
+		$this->settings( array( 'limit_visitor_minute' => 3 ) );
+		$server = rest_get_server();
+		for ( $i = 1; $i <= 3; $i++ ) {
+			$request = new WP_REST_Request( 'POST', '/dify-chatbot/v1/chat' );
+			$request->set_header( 'Content-Type', 'application/json' );
+			$request->set_body( '{"query":"Hi #delay:1"}' );
+			// What serve_request() does after dispatch: rest_send_allow_header() asks the route's
+			// permission callbacks again with the same request.
+			$response = apply_filters( 'rest_post_dispatch', $server->dispatch( $request ), $server, $request );
+			$this->assertSame( 200, $response->get_status(), "message $i of 3" );
+			$this->assertSame( 'POST', $response->get_headers()['Allow'] ?? '' );
+		}
+		$this->assertSame( 429, $this->chat()->get_status() );
+	}
+
+	public function test_a_schema_error_counts_nothing_also_when_wordpress_finishes_the_answer(): void {
+		$this->configure();
+		$this->start_in_a_fresh_minute();
+		$this->settings( array( 'limit_visitor_minute' => 1 ) );
+		$server  = rest_get_server();
+		$request = new WP_REST_Request( 'POST', '/dify-chatbot/v1/chat' );
+		$request->set_header( 'Content-Type', 'application/json' );
+		$request->set_body( '{"query":""}' );
+		$response = apply_filters( 'rest_post_dispatch', $server->dispatch( $request ), $server, $request );
+		$this->assertSame( 400, $response->get_status() );
+		$this->assertSame( 200, $this->chat()->get_status(), 'The refused request used up the only message.' );
+	}
+
 	public function test_the_ip_limit_counts_the_right_address(): void {
 		$this->configure();
 		$this->start_in_a_fresh_minute();
