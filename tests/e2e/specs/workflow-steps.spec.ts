@@ -32,7 +32,9 @@ test.describe( 'a chatflow that shows its steps', () => {
 		const texts = await rows.allTextContents();
 		expect( texts.length ).toBeGreaterThan( 3 );
 		for ( const text of texts ) {
-			expect( text ).toMatch( / (\d+ rounds? · )?(done|failed) · \d+\.\d\d s$/ );
+			expect( text ).toMatch(
+				/ (\d+ rounds? · )?(done|failed) · \d+\.\d\d s$/
+			);
 		}
 		expect(
 			texts.filter( ( t ) => / \d+ rounds? · /.test( t ) )
