@@ -150,7 +150,11 @@ export interface ChatClient {
 	/** Asks Dify to stop writing an answer (by the stream's task id). Throws a `ChatError`. */
 	stop: ( taskId: string ) => Promise< void >;
 	/** Rates an answer (null takes the rating back). Throws a `ChatError`. */
-	feedback: ( messageId: string, rating: Rating ) => Promise< void >;
+	feedback: (
+		messageId: string,
+		rating: Rating,
+		content?: string
+	) => Promise< void >;
 	/** Follow-up questions for an answer. Throws a `ChatError`. */
 	suggested: ( messageId: string ) => Promise< string[] >;
 	/** The visitor's conversations, most recently updated first. Throws a `ChatError`. */

@@ -194,8 +194,8 @@ export default function Chat( {
 	);
 
 	const feedback = useCallback(
-		( messageId: string, rating: Rating ) =>
-			client.feedback( messageId, rating ),
+		( messageId: string, rating: Rating, content?: string ) =>
+			client.feedback( messageId, rating, content ),
 		[ client ]
 	);
 

@@ -16,7 +16,11 @@ interface MessageProps {
 	/** Set only on the last answer when it failed (a stable callback, so memo holds). */
 	onRetry?: ( answerId: string ) => void;
 	/** Rates an answer (a stable callback). */
-	onFeedback?: ( messageId: string, rating: Rating ) => Promise< void >;
+	onFeedback?: (
+		messageId: string,
+		rating: Rating,
+		content?: string
+	) => Promise< void >;
 }
 
 function Message( { message, onRetry, onFeedback }: MessageProps ) {
