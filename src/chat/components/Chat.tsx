@@ -195,7 +195,9 @@ export default function Chat( {
 
 	const feedback = useCallback(
 		( messageId: string, rating: Rating, content?: string ) =>
-			client.feedback( messageId, rating, content ),
+			content === undefined
+				? client.feedback( messageId, rating )
+				: client.feedback( messageId, rating, content ),
 		[ client ]
 	);
 
