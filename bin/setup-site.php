@@ -102,7 +102,7 @@ if ( '' !== $emulator_url ) {
 	$dify_settings = \Dify_Chatbot\Settings\Settings::create();
 	if ( ! $dify_settings->keys()->status()['saved'] ) {
 		$dify_settings->option()->update( array( 'base_url' => $emulator_url ) );
-		$dify_settings->keys()->save( 'app-emulator' );
+		$dify_settings->save_key( 'app-emulator' );
 		echo "pointed the plugin at the emulator ($emulator_url)\n";
 	}
 }

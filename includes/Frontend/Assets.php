@@ -10,6 +10,8 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Frontend;
 
 use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Settings\Base_Url;
+use Dify_Chatbot\Settings\Settings;
 
 /**
  * A page with a chat gets only `chat/loader` (no dependencies). The chat app and its WordPress
@@ -128,9 +130,42 @@ final class Assets implements Registrable {
 			'user'          => $logged_in ? get_current_user_id() : 0,
 			// The effective response mode: 'blocking' makes the chat ask for JSON answers.
 			'responseMode'  => ( new \Dify_Chatbot\Settings\Option() )->response_mode(),
+			// Where answers' images may load from; any other image is shown as a link (src/chat/sanitize-rules.ts).
+			'imageOrigins'  => self::image_origins(),
 			// The loader has no wp-i18n (it must stay dependency-free), so its one string comes from here.
 			'l10n'          => array( 'openChat' => __( 'Open chat', 'dify-chatbot' ) ),
 		);
+	}
+
+	/**
+	 * The origins answers may show images from: the Dify API's (its files), the site's own, and
+	 * what the `dify_chatbot_image_origins` filter adds. An image on any other origin would be a
+	 * request the visitor's browser makes unasked, which an answer steered by a prompt injection
+	 * could use to send the chat's text to a stranger.
+	 *
+	 * @return string[] `scheme://host[:port]`, each once.
+	 */
+	public static function image_origins(): array {
+		$origins = array(
+			Base_Url::origin( Settings::create()->base_url() ),
+			Base_Url::origin( home_url( '/' ) ),
+			Base_Url::origin( site_url( '/' ) ),
+		);
+		/**
+		 * Filters the origins (`https://host[:port]`) answers may show images from. Images from
+		 * any other origin are shown as links, loaded only if the visitor follows them.
+		 *
+		 * @param string[] $origins The Dify API's origin and the site's own.
+		 */
+		$filtered = apply_filters( 'dify_chatbot_image_origins', $origins );
+		$clean    = array();
+		foreach ( is_array( $filtered ) ? $filtered : $origins as $value ) {
+			$origin = is_string( $value ) && 1 === preg_match( '#^https?://#i', $value ) ? Base_Url::origin( $value ) : '';
+			if ( '' !== $origin ) {
+				$clean[] = $origin;
+			}
+		}
+		return array_values( array_unique( $clean ) );
 	}
 
 	/**

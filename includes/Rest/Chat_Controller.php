@@ -22,6 +22,7 @@ use Dify_Chatbot\Dify\Relay\Output_Writer;
 use Dify_Chatbot\Dify\Relay\Stream_Relay;
 use Dify_Chatbot\Dify\Relay\Token_Usage;
 use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Security\Remote_Files;
 use Dify_Chatbot\Security\Visitor_Guard;
 use WP_Error;
 use WP_REST_Request;
@@ -128,6 +129,11 @@ final class Chat_Controller implements Registrable {
 	 */
 	public function chat( WP_REST_Request $request ): WP_REST_Response {
 		$stream = false !== strpos( strtolower( (string) $request->get_header( 'accept' ) ), 'text/event-stream' );
+		// Before anything reaches Dify: Dify would fetch a visitor's address from its own network.
+		$remote = Remote_Files::check( $request->get_param( 'files' ), $request->get_param( 'inputs' ), $this->api->allows_remote_files() );
+		if ( null !== $remote ) {
+			return $this->fail( $remote, $stream );
+		}
 		$client = $this->api->client( $request );
 		if ( is_wp_error( $client ) ) {
 			return $this->fail( $client, $stream );

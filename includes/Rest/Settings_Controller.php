@@ -118,15 +118,22 @@ final class Settings_Controller implements Registrable {
 	 */
 	public function update_settings( WP_REST_Request $request ) {
 		$api_key = $request->get_param( 'api_key' );
+		$new_key = is_string( $api_key ) && '' !== trim( $api_key ) ? trim( $api_key ) : null;
 		$remove  = true === $request->get_param( 'remove_api_key' );
-		if ( $remove && is_string( $api_key ) && '' !== $api_key ) {
+		if ( $remove && null !== $new_key ) {
 			return new WP_Error( 'dify_chatbot_invalid_settings', __( 'Send either a new API key or the request to remove it, not both.', 'dify-chatbot' ), array( 'status' => 400 ) );
+		}
+		if ( null !== $new_key && ! $this->settings->keys()->can_save() ) {
+			return new WP_Error( 'dify_chatbot_no_encryption_secret', self::no_secret_message(), array( 'status' => 409 ) );
 		}
 
 		$changes  = array();
 		$base_url = $request->get_param( 'base_url' );
 		if ( is_string( $base_url ) ) {
 			$changes['base_url'] = '' === trim( $base_url ) ? Base_Url::DEFAULT_URL : $base_url;
+			if ( $this->settings->base_url_locked() && Base_Url::check( $changes['base_url'] ) !== $this->settings->option()->get()['base_url'] ) {
+				return new WP_Error( 'dify_chatbot_base_url_locked', self::locked_message(), array( 'status' => 403 ) );
+			}
 		}
 		$ca_bundle = $request->get_param( 'ca_bundle' );
 		if ( is_string( $ca_bundle ) ) {
@@ -140,21 +147,27 @@ final class Settings_Controller implements Registrable {
 		if ( is_bool( $reasoning ) ) {
 			$changes['show_reasoning'] = $reasoning;
 		}
-		foreach ( array_merge( array_keys( Option::LIMITS ), array( 'trusted_proxies', 'who_may_chat' ) ) as $name ) {
+		foreach ( array_merge( array_keys( Option::LIMITS ), array( 'trusted_proxies', 'who_may_chat', 'allow_remote_files' ) ) as $name ) {
 			$value = $request->get_param( $name );
 			if ( null !== $value ) {
 				$changes[ $name ] = 'trusted_proxies' === $name && is_array( $value ) ? array_map( 'trim', $value ) : $value;
 			}
 		}
+		$had_key = $this->settings->keys()->status()['saved'];
 		if ( array() !== $changes ) {
+			// A base URL on another server removes the saved key (Settings\Key_Binding).
 			$this->settings->option()->update( $changes );
 		}
-		if ( is_string( $api_key ) && '' !== $api_key ) {
-			$this->settings->keys()->save( trim( $api_key ) );
+		if ( null !== $new_key ) {
+			// Bound to the base URL in force now, the one it is entered with.
+			$this->settings->save_key( $new_key );
 		} elseif ( $remove ) {
 			$this->settings->keys()->remove();
 		}
-		return new WP_REST_Response( $this->describe() );
+		$answer = $this->describe();
+		// Said once, in the answer to the change that did it.
+		$answer['key_removed'] = $had_key && ! $remove && null === $new_key && ! $this->settings->keys()->status()['saved'];
+		return new WP_REST_Response( $answer );
 	}
 
 	/**
@@ -183,11 +196,21 @@ final class Settings_Controller implements Registrable {
 			'trusted_proxies'      => $stored['trusted_proxies'],
 			'daily_token_budget'   => $stored['daily_token_budget'],
 			'who_may_chat'         => $stored['who_may_chat'],
+			'allow_remote_files'   => $stored['allow_remote_files'],
 			'show_reasoning'       => $stored['show_reasoning'],
 			'usage'                => array(
 				'tokens_today' => $this->budget->used_today(),
 			),
 			'api_key'              => $this->settings->keys()->status(),
+			// Why the base URL cannot be changed here (null: it can).
+			'locks'                => array(
+				'base_url' => $this->settings->base_url_locked() ? self::locked_message() : null,
+			),
+			// False: the site has no secret to encrypt a key with (missing or placeholder salts).
+			'encryption'           => array(
+				'ready'   => $this->settings->keys()->can_save(),
+				'message' => $this->settings->keys()->can_save() ? '' : self::no_secret_message(),
+			),
 			'overrides'            => array(
 				'base_url'  => $this->settings->base_url_source(),
 				'api_key'   => $this->settings->api_key_source(),
@@ -198,9 +221,30 @@ final class Settings_Controller implements Registrable {
 				'ca_bundle'     => $this->settings->ca_bundle(),
 				'api_key_last4' => null !== $key && strlen( $key ) >= 8 ? substr( $key, -4 ) : '',
 				'configured'    => $this->settings->is_configured(),
+				// The saved key was entered for another server than the base URL in force.
+				'key_elsewhere' => $this->settings->key_for_other_server(),
 			),
 			'defaults'             => Option::defaults(),
 		);
+	}
+
+	/**
+	 * Why the base URL cannot be changed on the screen while the key comes from outside it.
+	 */
+	private static function locked_message(): string {
+		return sprintf(
+			/* translators: 1: a PHP constant's name (the key), 2: a PHP constant's name (the base URL). */
+			__( 'The API key is set by %1$s (in wp-config.php or the server’s environment), so the base URL cannot be changed here: the key would follow it to any server. Set %2$s the same way as the key.', 'dify-chatbot' ),
+			Settings::API_KEY_NAME,
+			Settings::BASE_URL_NAME
+		);
+	}
+
+	/**
+	 * Why no key can be saved on a site without a secret of its own.
+	 */
+	private static function no_secret_message(): string {
+		return __( 'The API key cannot be stored safely: this site’s security keys (the salts in wp-config.php) are missing or still the placeholder “put your unique phrase here”, so anyone with a copy of the database could decrypt the key. Add real salts to wp-config.php (https://api.wordpress.org/secret-key/1.1/salt/), or define DIFY_CHATBOT_ENCRYPTION_KEY there, then enter the key again.', 'dify-chatbot' );
 	}
 
 	/**
@@ -262,7 +306,21 @@ final class Settings_Controller implements Registrable {
 				'description' => __( 'Whether answers show the model’s reasoning (a collapsed “Thinking” section).', 'dify-chatbot' ),
 				'type'        => 'boolean',
 			),
-		) + $this->protection_args();
+		) + $this->protection_args() + self::file_args();
+	}
+
+	/**
+	 * The schema of the file settings.
+	 *
+	 * @return array<string, array<string, mixed>>
+	 */
+	private static function file_args(): array {
+		return array(
+			'allow_remote_files' => array(
+				'description' => __( 'Whether visitors may attach files by web address (Dify then fetches them); only public addresses are passed on.', 'dify-chatbot' ),
+				'type'        => 'boolean',
+			),
+		);
 	}
 
 	/**

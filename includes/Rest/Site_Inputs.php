@@ -19,7 +19,8 @@ use WP_User;
  * never reach the browser.
  *
  * The page comes from the chat's `post_id`, which the browser sends back: it is only a hint, so
- * a post the visitor may not read counts as no post.
+ * a post the visitor may not read — private, or password-protected and its password not entered —
+ * counts as no post.
  */
 final class Site_Inputs {
 
@@ -31,6 +32,10 @@ final class Site_Inputs {
 	public static function post( $post_id ): ?WP_Post {
 		$post = is_numeric( $post_id ) && (int) $post_id > 0 ? get_post( (int) $post_id ) : null;
 		if ( ! $post instanceof WP_Post ) {
+			return null;
+		}
+		if ( post_password_required( $post ) ) {
+			// Its content is for those who entered its password (the request carries that cookie).
 			return null;
 		}
 		return is_post_publicly_viewable( $post ) || current_user_can( 'read_post', $post->ID ) ? $post : null;

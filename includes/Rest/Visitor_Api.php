@@ -116,6 +116,13 @@ final class Visitor_Api {
 	}
 
 	/**
+	 * Whether the site owner lets visitors attach files by web address (Security\Remote_Files).
+	 */
+	public function allows_remote_files(): bool {
+		return $this->settings->option()->get()['allow_remote_files'];
+	}
+
+	/**
 	 * Whether the bot the request asks for shows the model's reasoning (a setting of the site
 	 * today; read here only, so it can become each bot's own).
 	 *

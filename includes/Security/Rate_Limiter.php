@@ -107,13 +107,17 @@ final class Rate_Limiter {
 	}
 
 	/**
-	 * A counter key: kind and a hash of who (no addresses or ids stored in clear).
+	 * A counter key: kind and a keyed hash of who (no addresses or ids stored in clear). The hash
+	 * key is a secret of the site (its salts), not a constant anyone can read in this code: with
+	 * a public key, the few billion IPv4 addresses could be hashed in minutes to read a counter's
+	 * address back. wp_salt() makes and stores a random salt itself when wp-config.php has none.
 	 *
 	 * @param string $kind Rule kind.
 	 * @param string $who  Visitor or address bucket.
 	 */
 	public static function key( string $kind, string $who ): string {
-		return $kind . ':' . substr( hash_hmac( 'sha256', $who, 'dify_chatbot_rate_limit' ), 0, 40 );
+		$secret = hash_hmac( 'sha256', 'dify_chatbot_rate_limit', wp_salt( 'auth' ) );
+		return $kind . ':' . substr( hash_hmac( 'sha256', $who, $secret ), 0, 40 );
 	}
 
 	/**

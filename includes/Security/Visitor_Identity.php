@@ -10,14 +10,25 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Security;
 
 /**
- * The `user` sent to Dify is derived on the server only: `wp-user-{ID}` for
- * logged-in users, `visitor-{id}` for everyone else, where the id is 128 random bits kept in a
- * signed, HttpOnly, SameSite=Lax cookie. Dify scopes conversations by this string, so it is what
- * keeps each visitor's conversations private: a browser can neither choose nor forge it.
+ * The `user` sent to Dify is derived on the server only: `wp-user-{ID}-{site}` for logged-in
+ * users, `visitor-{id}` for everyone else, where the id is 128 random bits kept in a signed,
+ * HttpOnly, SameSite=Lax cookie. Dify scopes conversations by this string, so it is what keeps each
+ * visitor's conversations private: a browser can neither choose nor forge it.
+ *
+ * `{site}` is eight hex characters of a hash of a random id made once per site (option
+ * `dify_chatbot_site_id`): user 1 of one site and user 1 of another site that uses the same Dify
+ * app are different Dify users, so neither sees the other's conversations. It stays the same
+ * when the salts are rotated or the site moves to another address; deleting the plugin (which
+ * removes its options) gives the site a new one.
  */
 final class Visitor_Identity {
 
 	public const COOKIE = 'dify_chatbot_visitor';
+
+	/**
+	 * The option holding the site's random id (32 hex characters; not a secret).
+	 */
+	public const SITE_OPTION = 'dify_chatbot_site_id';
 
 	/**
 	 * Cookie lifetime in seconds (one year): conversations stay reachable across visits.
@@ -46,8 +57,26 @@ final class Visitor_Identity {
 	 */
 	public function user(): string {
 		$wp_user = get_current_user_id();
-		$user    = $wp_user > 0 ? 'wp-user-' . $wp_user : 'visitor-' . $this->visitor_id();
+		return $wp_user > 0 ? self::of_wp_user( $wp_user ) : self::filtered( 'visitor-' . $this->visitor_id(), 0 );
+	}
 
+	/**
+	 * The Dify `user` of a WordPress user, whoever is logged in now (the personal-data tools
+	 * need it for the user a request is about).
+	 *
+	 * @param int $wp_user The WordPress user id (> 0).
+	 */
+	public static function of_wp_user( int $wp_user ): string {
+		return self::filtered( 'wp-user-' . $wp_user . '-' . self::site_part(), $wp_user );
+	}
+
+	/**
+	 * The derived user, as the filter may change it.
+	 *
+	 * @param string $user    The derived user.
+	 * @param int    $wp_user The WordPress user id (0 when logged out).
+	 */
+	private static function filtered( string $user, int $wp_user ): string {
 		/**
 		 * Filters the Dify `user` of the current visitor (for example to share one identity
 		 * across sites). Must stay unguessable for anonymous visitors; at most 255 characters.
@@ -60,6 +89,20 @@ final class Visitor_Identity {
 			return $filtered;
 		}
 		return $user;
+	}
+
+	/**
+	 * The site's part of a logged-in user's Dify user: eight hex characters of a hash of the
+	 * site's random id, made on first use.
+	 */
+	public static function site_part(): string {
+		$id = get_option( self::SITE_OPTION );
+		if ( ! is_string( $id ) || 1 !== preg_match( '/^[0-9a-f]{32}$/', $id ) ) {
+			$id = bin2hex( random_bytes( 16 ) );
+			// Autoloaded: every chat request of a logged-in user needs it.
+			update_option( self::SITE_OPTION, $id, true );
+		}
+		return substr( hash( 'sha256', 'dify_chatbot_user|' . $id ), 0, 8 );
 	}
 
 	/**

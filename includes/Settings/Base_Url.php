@@ -66,18 +66,24 @@ final class Base_Url {
 	}
 
 	/**
-	 * The origin (scheme, host, port) of a base URL, to turn Dify's relative file links into
-	 * absolute ones.
+	 * The origin (scheme, host, port) of a base URL: where the key goes, and what turns Dify's
+	 * relative file links into absolute ones. Scheme and host in lower case and a default port left
+	 * out, so one server is always written the same way ('' for a URL without scheme or host).
 	 *
 	 * @param string $url A valid base URL.
 	 */
 	public static function origin( string $url ): string {
 		$parts = wp_parse_url( $url );
-		if ( ! is_array( $parts ) || ! isset( $parts['scheme'], $parts['host'] ) ) {
+		if ( ! is_array( $parts ) || ! isset( $parts['scheme'], $parts['host'] ) || '' === $parts['host'] ) {
 			return '';
 		}
-		$port = isset( $parts['port'] ) ? ':' . $parts['port'] : '';
-		return strtolower( $parts['scheme'] ) . '://' . $parts['host'] . $port;
+		$scheme   = strtolower( $parts['scheme'] );
+		$defaults = array(
+			'http'  => 80,
+			'https' => 443,
+		);
+		$port     = isset( $parts['port'] ) && ( $defaults[ $scheme ] ?? 0 ) !== (int) $parts['port'] ? ':' . (int) $parts['port'] : '';
+		return $scheme . '://' . strtolower( $parts['host'] ) . $port;
 	}
 
 	/**

@@ -16,8 +16,17 @@ namespace Dify_Chatbot\Settings;
  *
  * Its decrypt() returns null for a wrong key or tampered data: the MAC check fails and nothing is
  * returned, never garbage (the same contract as Site Kit's Data_Encryption).
+ *
+ * A site whose salts are missing or still wp-config-sample.php's placeholder has no secret worth
+ * the name (anyone can derive the key from a database dump): is_ready() is false then, and the key
+ * store refuses to save a key until the salts are set or DIFY_CHATBOT_ENCRYPTION_KEY is defined.
  */
 final class Encryption {
+
+	/**
+	 * The text wp-config-sample.php puts in place of every salt (WordPress's own wp_salt() rejects it too).
+	 */
+	public const PLACEHOLDER = 'put your unique phrase here';
 
 	/**
 	 * Marks the format, so a later format can be told apart.
@@ -32,12 +41,52 @@ final class Encryption {
 	private ?string $secret;
 
 	/**
-	 * Keeps an explicit secret (tests, key rotation); without one the constants are read when needed.
+	 * Keeps an explicit secret (tests, key rotation; '' is no secret at all); without one the
+	 * constants are read when needed.
 	 *
 	 * @param string|null $secret Secret to derive the key from.
 	 */
 	public function __construct( ?string $secret = null ) {
 		$this->secret = $secret;
+	}
+
+	/**
+	 * Whether there is a secret to encrypt with that a database dump does not give away.
+	 */
+	public function is_ready(): bool {
+		return '' !== $this->secret();
+	}
+
+	/**
+	 * The secret wp-config.php gives: DIFY_CHATBOT_ENCRYPTION_KEY when defined, else
+	 * LOGGED_IN_KEY . LOGGED_IN_SALT (as wp_salt( 'logged_in' ) combines them) — '' when they are
+	 * missing, empty or the placeholder.
+	 */
+	public static function configured_secret(): string {
+		return self::secret_from(
+			defined( 'DIFY_CHATBOT_ENCRYPTION_KEY' ) ? constant( 'DIFY_CHATBOT_ENCRYPTION_KEY' ) : null,
+			defined( 'LOGGED_IN_KEY' ) ? constant( 'LOGGED_IN_KEY' ) : null,
+			defined( 'LOGGED_IN_SALT' ) ? constant( 'LOGGED_IN_SALT' ) : null
+		);
+	}
+
+	/**
+	 * The secret these values give ('' = none worth the name).
+	 *
+	 * @param mixed $encryption_key DIFY_CHATBOT_ENCRYPTION_KEY, null when undefined.
+	 * @param mixed $logged_in_key  LOGGED_IN_KEY, null when undefined.
+	 * @param mixed $logged_in_salt LOGGED_IN_SALT, null when undefined.
+	 */
+	public static function secret_from( $encryption_key, $logged_in_key, $logged_in_salt ): string {
+		if ( is_string( $encryption_key ) && '' !== trim( $encryption_key ) ) {
+			return $encryption_key;
+		}
+		foreach ( array( $logged_in_key, $logged_in_salt ) as $part ) {
+			if ( ! is_string( $part ) || '' === trim( $part ) || self::PLACEHOLDER === $part ) {
+				return '';
+			}
+		}
+		return $logged_in_key . $logged_in_salt;
 	}
 
 	/**
@@ -78,20 +127,18 @@ final class Encryption {
 	}
 
 	/**
-	 * The 32-byte key: a hash of DIFY_CHATBOT_ENCRYPTION_KEY when defined, else of
-	 * LOGGED_IN_KEY . LOGGED_IN_SALT (as wp_salt( 'logged_in' ) combines them). Rotating those
-	 * salts makes stored keys unreadable, which the key store reports.
+	 * The secret in use: the explicit one, else wp-config.php's.
+	 */
+	private function secret(): string {
+		return null !== $this->secret ? $this->secret : self::configured_secret();
+	}
+
+	/**
+	 * The 32-byte key, a hash of the secret. Rotating the salts makes stored keys unreadable,
+	 * which the key store reports.
 	 */
 	private function key(): string {
-		$secret = $this->secret;
-		if ( null === $secret ) {
-			if ( defined( 'DIFY_CHATBOT_ENCRYPTION_KEY' ) && is_string( DIFY_CHATBOT_ENCRYPTION_KEY ) && '' !== DIFY_CHATBOT_ENCRYPTION_KEY ) {
-				$secret = DIFY_CHATBOT_ENCRYPTION_KEY;
-			} else {
-				$secret = ( defined( 'LOGGED_IN_KEY' ) ? (string) LOGGED_IN_KEY : '' ) . ( defined( 'LOGGED_IN_SALT' ) ? (string) LOGGED_IN_SALT : '' );
-			}
-		}
 		// Domain-separated, so the same salts used elsewhere never give this key.
-		return hash_hmac( 'sha256', $secret, 'dify-chatbot-api-key-encryption', true );
+		return hash_hmac( 'sha256', $this->secret(), 'dify-chatbot-api-key-encryption', true );
 	}
 }

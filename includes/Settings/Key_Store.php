@@ -1,6 +1,6 @@
 <?php
 /**
- * The stored Dify API key: write-only, encrypted at rest.
+ * The stored Dify API key: write-only, encrypted at rest, bound to the server it was entered for.
  *
  * @package Dify_Chatbot
  */
@@ -11,8 +11,14 @@ namespace Dify_Chatbot\Settings;
 
 /**
  * Option `dify_chatbot_api_key` (not autoloaded) holds the encrypted key and its last four
- * characters, so the screen can say which key is saved without decrypting it. Nothing here
- * returns the key except get(), which only the Dify client's callers use.
+ * characters, so the screen can say which key is saved without decrypting it.
+ *
+ * The key is bound to the origin (scheme, host, port) of the base URL it was entered with: the
+ * origin is encrypted together with the key, and key_for() hands the key out only for that origin.
+ * So whoever may change the base URL but cannot read the key (it is write-only) cannot send it
+ * to a server of their choosing; changing the database row makes the key unreadable instead.
+ * A key saved without an origin (before keys were bound) is bound to the first origin it is used
+ * with, which is the base URL it was used with until then.
  */
 final class Key_Store {
 
@@ -22,6 +28,11 @@ final class Key_Store {
 	 * Keys shorter than this show no last characters (they would give away too much of it).
 	 */
 	private const MIN_LENGTH_FOR_HINT = 8;
+
+	/**
+	 * Between the origin and the key in the encrypted text (neither may contain a line break).
+	 */
+	private const SEPARATOR = "\n";
 
 	/**
 	 * The encryption.
@@ -40,29 +51,55 @@ final class Key_Store {
 	}
 
 	/**
-	 * The plaintext key, or null when none is saved or it cannot be decrypted.
+	 * Whether a key can be saved: the site has a secret to encrypt it with (see Encryption).
 	 */
-	public function get(): ?string {
-		$stored = $this->stored();
-		if ( null === $stored ) {
-			return null;
-		}
-		$key = $this->encryption->decrypt( $stored['ciphertext'] );
-		return null === $key || '' === $key ? null : $key;
+	public function can_save(): bool {
+		return $this->encryption->is_ready();
 	}
 
 	/**
-	 * Replaces the saved key.
+	 * The plaintext key when it was entered for this origin, else null (none saved, unreadable,
+	 * or entered for another server). A key without an origin is bound to this one now.
 	 *
-	 * @param string $key The new key (already validated).
+	 * @param string $origin The origin the key is about to be sent to (Base_Url::origin()).
 	 */
-	public function save( string $key ): void {
+	public function key_for( string $origin ): ?string {
+		$entry = $this->entry();
+		if ( null === $entry || '' === $origin ) {
+			return null;
+		}
+		if ( '' === $entry['origin'] ) {
+			return $this->save( $entry['key'], $origin ) ? $entry['key'] : null;
+		}
+		return hash_equals( $entry['origin'], $origin ) ? $entry['key'] : null;
+	}
+
+	/**
+	 * The origin the saved key was entered for: null when none is saved or it cannot be read,
+	 * '' when it has none yet.
+	 */
+	public function origin(): ?string {
+		$entry = $this->entry();
+		return null === $entry ? null : $entry['origin'];
+	}
+
+	/**
+	 * Replaces the saved key. Refused (false) when the site has no secret to encrypt it with.
+	 *
+	 * @param string $key    The new key (already validated: printable, no spaces).
+	 * @param string $origin The origin of the base URL it is entered with ('' = bound on first use).
+	 */
+	public function save( string $key, string $origin = '' ): bool {
+		if ( ! $this->can_save() || false !== strpos( $origin . $key, self::SEPARATOR ) ) {
+			return false;
+		}
 		$value = array(
-			'ciphertext' => $this->encryption->encrypt( $key ),
+			'ciphertext' => $this->encryption->encrypt( '' === $origin ? $key : $origin . self::SEPARATOR . $key ),
 			'last4'      => strlen( $key ) >= self::MIN_LENGTH_FOR_HINT ? substr( $key, -4 ) : '',
 		);
 		// Not autoloaded: the key is needed by chat requests only, not on every page.
 		update_option( self::OPTION, $value, false );
+		return true;
 	}
 
 	/**
@@ -73,25 +110,45 @@ final class Key_Store {
 	}
 
 	/**
-	 * What the settings screen may know about the saved key.
+	 * What the settings screen may know about the saved key: whether one is saved, its last four
+	 * characters, whether it can still be read and which server it was entered for.
 	 *
-	 * @return array{saved: bool, last4: string, unreadable: bool}
+	 * @return array{saved: bool, last4: string, unreadable: bool, origin: string}
 	 */
 	public function status(): array {
 		$stored = $this->stored();
-		if ( null === $stored ) {
-			return array(
-				'saved'      => false,
-				'last4'      => '',
-				'unreadable' => false,
-			);
-		}
+		$entry  = $this->entry();
 		return array(
-			'saved'      => true,
-			'last4'      => $stored['last4'],
+			'saved'      => null !== $stored,
+			'last4'      => null !== $stored ? $stored['last4'] : '',
 			// Salts rotated or the row was altered: the owner must enter the key again.
-			'unreadable' => null === $this->get(),
+			'unreadable' => null !== $stored && null === $entry,
+			'origin'     => null !== $entry ? $entry['origin'] : '',
 		);
+	}
+
+	/**
+	 * The saved key and its origin, when one is saved and can be read.
+	 *
+	 * @return array{key: string, origin: string}|null
+	 */
+	private function entry(): ?array {
+		$stored = $this->stored();
+		$text   = null === $stored ? null : $this->encryption->decrypt( $stored['ciphertext'] );
+		if ( null === $text || '' === $text ) {
+			return null;
+		}
+		$parts = explode( self::SEPARATOR, $text, 2 );
+		$entry = 2 === count( $parts )
+			? array(
+				'key'    => $parts[1],
+				'origin' => $parts[0],
+			)
+			: array(
+				'key'    => $text,
+				'origin' => '',
+			);
+		return '' === $entry['key'] ? null : $entry;
 	}
 
 	/**

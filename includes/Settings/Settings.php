@@ -12,6 +12,10 @@ namespace Dify_Chatbot\Settings;
 /**
  * Strongest first: PHP constants in wp-config.php, then environment variables of the same names,
  * then the stored option / key store.
+ *
+ * The key only ever goes to the server it was set for: a saved key to the origin it was entered
+ * with (Key_Store), a key from a constant or the environment only to a base URL set the same way
+ * — whoever may change the stored base URL could otherwise send a key they cannot read anywhere.
  */
 final class Settings {
 
@@ -79,11 +83,48 @@ final class Settings {
 	}
 
 	/**
-	 * The effective API key, or null when none is configured (or the stored one is unreadable).
+	 * The effective API key for the effective base URL, or null when there is none for it: none
+	 * configured, the saved one unreadable or entered for another server, or one from a constant
+	 * or the environment while the base URL is not set that way too.
 	 */
 	public function api_key(): ?string {
+		$url = $this->base_url();
+		if ( ! Base_Url::is_valid( $url ) ) {
+			return null;
+		}
 		$override = self::override( self::API_KEY_NAME );
-		return null === $override ? $this->keys->get() : trim( $override['value'] );
+		if ( null !== $override ) {
+			return null !== $this->base_url_source() ? trim( $override['value'] ) : null;
+		}
+		return $this->keys->key_for( Base_Url::origin( $url ) );
+	}
+
+	/**
+	 * Saves a key entered now, bound to the origin of the effective base URL (false when the site
+	 * has no secret to encrypt it with).
+	 *
+	 * @param string $key The key (already validated).
+	 */
+	public function save_key( string $key ): bool {
+		$url = $this->base_url();
+		return Base_Url::is_valid( $url ) && $this->keys->save( $key, Base_Url::origin( $url ) );
+	}
+
+	/**
+	 * Whether the stored base URL may be changed by an administrator: not while the key comes
+	 * from a constant or the environment (it would follow the URL to any server).
+	 */
+	public function base_url_locked(): bool {
+		return null !== $this->api_key_source() && null === $this->base_url_source();
+	}
+
+	/**
+	 * Whether a saved key can be read but was entered for another server than the effective
+	 * base URL's (it must be entered again to be used there).
+	 */
+	public function key_for_other_server(): bool {
+		$origin = $this->keys->origin();
+		return null === $this->api_key_source() && null !== $origin && '' !== $origin && Base_Url::origin( $this->base_url() ) !== $origin;
 	}
 
 	/**

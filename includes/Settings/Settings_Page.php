@@ -144,10 +144,7 @@ final class Settings_Page implements Registrable {
 			return;
 		}
 		$dismiss = wp_nonce_url( admin_url( 'admin-post.php?action=' . self::DISMISS_ACTION ), self::DISMISS_ACTION );
-		$status  = $this->settings->keys()->status();
-		$text    = $status['unreadable']
-			? __( 'Dify Chatbot cannot read its saved API key any more (the site’s security keys have changed). Enter the key again to bring the chat back.', 'dify-chatbot' )
-			: __( 'Dify Chatbot needs the API key of your Dify app before visitors can chat.', 'dify-chatbot' );
+		$text    = $this->notice_text();
 		printf(
 			'<div class="notice notice-warning"><p>%1$s <a href="%2$s">%3$s</a> | <a href="%4$s">%5$s</a></p></div>',
 			esc_html( $text ),
@@ -156,6 +153,25 @@ final class Settings_Page implements Registrable {
 			esc_url( $dismiss ),
 			esc_html__( 'Dismiss', 'dify-chatbot' )
 		);
+	}
+
+	/**
+	 * Why visitors cannot chat, in the words of the notice.
+	 */
+	private function notice_text(): string {
+		if ( $this->settings->base_url_locked() ) {
+			/* translators: 1: a PHP constant's name (the key), 2: a PHP constant's name (the base URL). */
+			return sprintf( __( 'Dify Chatbot does not use the API key set by %1$s until %2$s is set the same way (a key from wp-config.php or the environment only goes to a base URL set there too).', 'dify-chatbot' ), Settings::API_KEY_NAME, Settings::BASE_URL_NAME );
+		}
+		if ( ! $this->settings->keys()->can_save() && null === $this->settings->api_key_source() ) {
+			return __( 'Dify Chatbot cannot store an API key safely: this site’s security keys (salts) in wp-config.php are missing or still the placeholder. Add real salts, or define DIFY_CHATBOT_ENCRYPTION_KEY, then enter the key.', 'dify-chatbot' );
+		}
+		if ( $this->settings->key_for_other_server() ) {
+			return __( 'Dify Chatbot’s saved API key was entered for another server than the base URL now in force. Enter the key again to use it with this server.', 'dify-chatbot' );
+		}
+		return $this->settings->keys()->status()['unreadable']
+			? __( 'Dify Chatbot cannot read its saved API key any more (the site’s security keys have changed). Enter the key again to bring the chat back.', 'dify-chatbot' )
+			: __( 'Dify Chatbot needs the API key of your Dify app before visitors can chat.', 'dify-chatbot' );
 	}
 
 	/**

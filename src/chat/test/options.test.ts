@@ -51,8 +51,24 @@ describe( 'readConfig', () => {
 			template: 'dify-chatbot-app-scripts',
 			user: 0,
 			responseMode: 'streaming',
+			// No image loads until the page says from where.
+			imageOrigins: [],
 			l10n: { openChat: '' },
 		} );
+	} );
+
+	it( 'keeps only origins among the image origins', () => {
+		expect(
+			readConfig( {
+				imageOrigins: [
+					'https://dify.example',
+					'http://127.0.0.1:8788',
+					'https://x.example/path',
+					'javascript:alert(1)',
+					42,
+				] as unknown as string[],
+			} ).imageOrigins
+		).toEqual( [ 'https://dify.example', 'http://127.0.0.1:8788' ] );
 	} );
 
 	it( 'keeps a plain-permalink REST URL working', () => {

@@ -2,8 +2,10 @@
  * The advanced part of the settings screen: the certificate authority bundle for a self-hosted
  * Dify whose HTTPS certificate is signed by its own (or a self-signed) authority. There is no
  * switch to turn certificate checks off, on purpose: the API key travels on this connection.
+ * And whether visitors may attach files by web address (off by default: Dify fetches them from
+ * its own network).
  */
-import { TextControl } from '@wordpress/components';
+import { CheckboxControl, TextControl } from '@wordpress/components';
 import { __ } from '@wordpress/i18n';
 
 import { overrideNote, type OverrideSource } from '../api';
@@ -14,6 +16,9 @@ interface Props {
 	/** Where an override comes from, and its value (shown read-only). */
 	override: OverrideSource;
 	effective: string;
+	/** Visitors may attach files by web address. */
+	remoteFiles: boolean;
+	onRemoteFilesChange: ( allowed: boolean ) => void;
 }
 
 export default function Advanced( {
@@ -21,6 +26,8 @@ export default function Advanced( {
 	onChange,
 	override,
 	effective,
+	remoteFiles,
+	onRemoteFilesChange,
 }: Props ) {
 	return (
 		<fieldset className="dify-chatbot-settings__group">
@@ -43,6 +50,19 @@ export default function Advanced( {
 								'dify-chatbot'
 							)
 				}
+			/>
+			<CheckboxControl
+				__nextHasNoMarginBottom
+				label={ __(
+					'Let visitors attach files by web address',
+					'dify-chatbot'
+				) }
+				checked={ remoteFiles }
+				onChange={ onRemoteFilesChange }
+				help={ __(
+					'Dify then downloads the file from its own server, so only public addresses are passed on (never this server’s own, a private network’s or the cloud metadata service’s). Off unless you need it: the chat itself only offers uploads from the visitor’s device.',
+					'dify-chatbot'
+				) }
 			/>
 		</fieldset>
 	);

@@ -15,6 +15,8 @@ interface ApiKeyProps {
 	/** The visitor chose "Replace key". */
 	replacing: boolean;
 	onReplace: ( replacing: boolean ) => void;
+	/** The base URL being typed points to another server: the saved key goes on saving. */
+	moving: boolean;
 	onRemove: () => void;
 	busy: boolean;
 }
@@ -25,6 +27,7 @@ export default function ApiKey( {
 	onChange,
 	replacing,
 	onReplace,
+	moving,
 	onRemove,
 	busy,
 }: ApiKeyProps ) {
@@ -55,6 +58,13 @@ export default function ApiKey( {
 		);
 	}
 
+	// No key can be saved without a secret of the site to encrypt it with (the server refuses).
+	const noSecret = settings.encryption && ! settings.encryption.ready && (
+		<Notice status="error" isDismissible={ false } spokenMessage="">
+			{ settings.encryption.message }
+		</Notice>
+	);
+
 	const field = (
 		<TextControl
 			__next40pxDefaultSize
@@ -76,6 +86,7 @@ export default function ApiKey( {
 	if ( key.saved && key.unreadable ) {
 		return (
 			<div className="dify-chatbot-settings__field">
+				{ noSecret }
 				<Notice
 					status="warning"
 					isDismissible={ false }
@@ -103,9 +114,25 @@ export default function ApiKey( {
 		);
 	}
 
-	if ( key.saved && ! replacing ) {
+	if ( key.saved && ! replacing && ! moving ) {
 		return (
 			<div className="dify-chatbot-settings__field">
+				{ settings.effective?.key_elsewhere && (
+					<Notice
+						status="warning"
+						isDismissible={ false }
+						spokenMessage=""
+					>
+						{ sprintf(
+							/* translators: %s: the server the key was entered for. */
+							__(
+								'The saved key was entered for %s, not for the server of the base URL in force, so it is not used. Enter the key for this server.',
+								'dify-chatbot'
+							),
+							key.origin ?? ''
+						) }
+					</Notice>
+				) }
 				<span className="dify-chatbot-settings__label">
 					{ __( 'API key', 'dify-chatbot' ) }
 				</span>
@@ -148,8 +175,9 @@ export default function ApiKey( {
 
 	return (
 		<div className="dify-chatbot-settings__field">
+			{ noSecret }
 			{ field }
-			{ key.saved && (
+			{ key.saved && ! moving && (
 				<div className="dify-chatbot-settings__buttons">
 					<Button
 						__next40pxDefaultSize

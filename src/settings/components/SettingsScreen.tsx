@@ -4,11 +4,12 @@
  */
 import { Button, Notice, Spinner, TextControl } from '@wordpress/components';
 import { useEffect, useState } from '@wordpress/element';
-import { __ } from '@wordpress/i18n';
+import { __, sprintf } from '@wordpress/i18n';
 
 import {
 	errorMessage,
 	getSettings,
+	originOf,
 	overrideNote,
 	saveSettings,
 	testConnection,
@@ -33,6 +34,7 @@ export default function SettingsScreen() {
 	const [ loadError, setLoadError ] = useState< string | null >( null );
 	const [ baseUrl, setBaseUrl ] = useState( '' );
 	const [ caBundle, setCaBundle ] = useState( '' );
+	const [ remoteFiles, setRemoteFiles ] = useState( false );
 	const [ mode, setMode ] = useState< ResponseMode >( 'streaming' );
 	const [ reasoning, setReasoning ] = useState( false );
 	const [ apiKey, setApiKey ] = useState( '' );
@@ -54,6 +56,7 @@ export default function SettingsScreen() {
 		setSettings( next );
 		setBaseUrl( next.base_url ?? '' );
 		setCaBundle( next.ca_bundle ?? '' );
+		setRemoteFiles( next.allow_remote_files === true );
 		setMode( next.response_mode === 'blocking' ? 'blocking' : 'streaming' );
 		setReasoning( next.show_reasoning === true );
 		setApiKey( '' );
@@ -94,11 +97,34 @@ export default function SettingsScreen() {
 	}
 
 	const { overrides } = settings;
+	const baseUrlLock = overrides.base_url
+		? null
+		: ( settings.locks?.base_url ?? null );
+	// The server the saved key goes to ('' when none is readable): a key saved before keys were
+	// bound goes to the stored base URL's.
+	const keyOrigin =
+		! overrides.api_key &&
+		settings.api_key.saved &&
+		! settings.api_key.unreadable
+			? settings.api_key.origin || originOf( settings.base_url )
+			: '';
+	const typedOrigin = originOf(
+		baseUrl.trim() || settings.defaults.base_url
+	);
+	// Saving this base URL would take the key away: said before saving, and the field for the
+	// new server's key is open.
+	const moving =
+		! overrides.base_url &&
+		! baseUrlLock &&
+		keyOrigin !== '' &&
+		typedOrigin !== '' &&
+		typedOrigin !== keyOrigin;
 	const keyEditable =
 		! overrides.api_key &&
 		( ! settings.api_key.saved ||
 			settings.api_key.unreadable ||
-			replacing );
+			replacing ||
+			moving );
 
 	const save = async () => {
 		const update: SettingsUpdate = {
@@ -107,7 +133,7 @@ export default function SettingsScreen() {
 				? protectionUpdate( protection, protectionDraft( settings ) )
 				: {} ),
 		};
-		if ( ! overrides.base_url ) {
+		if ( ! overrides.base_url && ! baseUrlLock ) {
 			update.base_url = baseUrl.trim();
 		}
 		// Sent only when changed: the server reads the file on every save of it.
@@ -116,6 +142,9 @@ export default function SettingsScreen() {
 			caBundle.trim() !== ( settings.ca_bundle ?? '' )
 		) {
 			update.ca_bundle = caBundle.trim();
+		}
+		if ( remoteFiles !== ( settings.allow_remote_files === true ) ) {
+			update.allow_remote_files = remoteFiles;
 		}
 		// Like the protection settings, sent only when changed.
 		if ( reasoning !== ( settings.show_reasoning === true ) ) {
@@ -127,11 +156,22 @@ export default function SettingsScreen() {
 		setBusy( 'save' );
 		setSaved( null );
 		try {
-			applyAll( await saveSettings( update ) );
-			setSaved( {
-				status: 'success',
-				text: __( 'Settings saved.', 'dify-chatbot' ),
-			} );
+			const next = await saveSettings( update );
+			applyAll( next );
+			setSaved(
+				next.key_removed
+					? {
+							status: 'warning',
+							text: __(
+								'Settings saved. The saved API key was removed: the base URL now points to another server, and a key is only sent to the server it was entered for. Enter the key for the new server.',
+								'dify-chatbot'
+							),
+						}
+					: {
+							status: 'success',
+							text: __( 'Settings saved.', 'dify-chatbot' ),
+						}
+			);
 		} catch ( error ) {
 			setSaved( {
 				status: 'error',
@@ -213,26 +253,45 @@ export default function SettingsScreen() {
 						: baseUrl
 				}
 				placeholder={ settings.defaults.base_url }
-				readOnly={ !! overrides.base_url }
+				readOnly={ !! overrides.base_url || !! baseUrlLock }
 				onChange={ ( value: string ) => setBaseUrl( value ) }
 				help={
-					overrides.base_url
-						? overrideNote(
-								'DIFY_CHATBOT_BASE_URL',
-								overrides.base_url
-							)
-						: __(
-								'Dify Cloud: https://api.dify.ai/v1. Self-hosted Dify: your server’s address followed by /v1.',
-								'dify-chatbot'
-							)
+					( overrides.base_url &&
+						overrideNote(
+							'DIFY_CHATBOT_BASE_URL',
+							overrides.base_url
+						) ) ||
+					baseUrlLock ||
+					__(
+						'Dify Cloud: https://api.dify.ai/v1. Self-hosted Dify: your server’s address followed by /v1.',
+						'dify-chatbot'
+					)
 				}
 			/>
+			{ moving && (
+				<Notice
+					status="warning"
+					isDismissible={ false }
+					className="dify-chatbot-settings__moving"
+				>
+					{ sprintf(
+						/* translators: 1: the server the key was entered for, 2: the server of the new base URL. */
+						__(
+							'The saved API key was entered for %1$s. Saving this base URL removes it, because a key is only ever sent to the server it was entered for: enter the key for %2$s below.',
+							'dify-chatbot'
+						),
+						keyOrigin,
+						typedOrigin
+					) }
+				</Notice>
+			) }
 
 			<ApiKey
 				settings={ settings }
 				value={ apiKey }
 				onChange={ setApiKey }
 				replacing={ replacing }
+				moving={ moving }
 				onReplace={ setReplacing }
 				onRemove={ remove }
 				busy={ busy !== null }
@@ -256,6 +315,8 @@ export default function SettingsScreen() {
 				onChange={ setCaBundle }
 				override={ overrides.ca_bundle ?? null }
 				effective={ settings.effective?.ca_bundle ?? '' }
+				remoteFiles={ remoteFiles }
+				onRemoteFilesChange={ setRemoteFiles }
 			/>
 
 			<div className="dify-chatbot-settings__actions">

@@ -188,6 +188,181 @@ describe( 'Settings screen', () => {
 		expect( field( 'API key' ) ).not.toBeNull();
 	} );
 
+	it( 'says before saving that a base URL on another server takes the key away', async () => {
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				api_key: {
+					saved: true,
+					last4: '1234',
+					unreadable: false,
+					origin: 'https://api.dify.ai',
+				},
+			} )
+		);
+		await render();
+		const warning = () =>
+			container.querySelector( '.dify-chatbot-settings__moving' );
+		expect( warning() ).toBeNull();
+		expect( field( 'API key' ) ).toBeNull();
+
+		// Another path, another way of writing the same server: the key stays.
+		await fill(
+			field( 'API base URL' ),
+			'HTTPS://API.dify.ai:443/other/v1'
+		);
+		expect( warning() ).toBeNull();
+
+		await fill( field( 'API base URL' ), 'https://api.dify.ai:8443/v1' );
+		expect( warning()?.textContent ).toContain(
+			'The saved API key was entered for https://api.dify.ai. Saving this base URL removes it'
+		);
+		expect( warning()?.textContent ).toContain(
+			'enter the key for https://api.dify.ai:8443 below'
+		);
+		// The new server's key can be entered with the same save.
+		expect( field( 'API key' ) ).not.toBeNull();
+		expect( button( 'Keep the saved key' ) ).toBeUndefined();
+
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				base_url: 'https://api.dify.ai:8443/v1',
+				key_removed: true,
+			} )
+		);
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: {
+					base_url: 'https://api.dify.ai:8443/v1',
+					response_mode: 'streaming',
+				},
+			} )
+		);
+		expect( container.textContent ).toContain(
+			'Settings saved. The saved API key was removed'
+		);
+		expect( field( 'API key' ) ).not.toBeNull();
+	} );
+
+	it( 'a key saved before keys were bound belongs to the stored base URL', async () => {
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				base_url: 'http://dify.local/v1',
+				api_key: {
+					saved: true,
+					last4: '1234',
+					unreadable: false,
+					origin: '',
+				},
+			} )
+		);
+		await render();
+		expect(
+			container.querySelector( '.dify-chatbot-settings__moving' )
+		).toBeNull();
+		await fill( field( 'API base URL' ), 'http://dify.other/v1' );
+		expect(
+			container.querySelector( '.dify-chatbot-settings__moving' )
+				?.textContent
+		).toContain( 'entered for http://dify.local.' );
+	} );
+
+	it( 'shows the base URL read-only, with the reason, while the key comes from outside', async () => {
+		const reason =
+			'The API key is set by DIFY_CHATBOT_API_KEY (in wp-config.php or the server’s environment), so the base URL cannot be changed here.';
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				overrides: { base_url: null, api_key: 'constant' },
+				locks: { base_url: reason },
+			} )
+		);
+		await render();
+		expect( field( 'API base URL' )?.readOnly ).toBe( true );
+		expect( container.textContent ).toContain( reason );
+
+		fetchMock.mockResolvedValueOnce( settings() );
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( { data: { response_mode: 'streaming' } } )
+		);
+	} );
+
+	it( 'says why no key can be stored on a site without real salts', async () => {
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				encryption: {
+					ready: false,
+					message: 'The API key cannot be stored safely: salts.',
+				},
+			} )
+		);
+		await render();
+		expect(
+			container.querySelector( '.components-notice.is-error' )
+				?.textContent
+		).toBe( 'The API key cannot be stored safely: salts.' );
+	} );
+
+	it( 'says when the saved key was entered for another server than the one in force', async () => {
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				overrides: { base_url: 'constant', api_key: null },
+				api_key: {
+					saved: true,
+					last4: '1234',
+					unreadable: false,
+					origin: 'https://old.example',
+				},
+				effective: {
+					base_url: 'https://new.example/v1',
+					key_elsewhere: true,
+				},
+			} )
+		);
+		await render();
+		expect( container.textContent ).toContain(
+			'The saved key was entered for https://old.example, not for the server of the base URL in force'
+		);
+		expect( button( 'Replace key' ) ).toBeDefined();
+	} );
+
+	it( 'turns files by web address on, sending the switch only when changed', async () => {
+		fetchMock.mockResolvedValueOnce( settings() );
+		await render();
+		const box = field( 'Let visitors attach files by web address' );
+		expect( box?.checked ).toBe( false );
+		expect( container.textContent ).toContain( 'only public addresses' );
+
+		fetchMock.mockResolvedValueOnce( settings() );
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: {
+					base_url: 'https://api.dify.ai/v1',
+					response_mode: 'streaming',
+				},
+			} )
+		);
+
+		await click( box ?? undefined );
+		fetchMock.mockResolvedValueOnce(
+			settings( { allow_remote_files: true } )
+		);
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: {
+					base_url: 'https://api.dify.ai/v1',
+					response_mode: 'streaming',
+					allow_remote_files: true,
+				},
+			} )
+		);
+		expect(
+			field( 'Let visitors attach files by web address' )?.checked
+		).toBe( true );
+	} );
+
 	it( 'shows overridden values read-only', async () => {
 		fetchMock.mockResolvedValueOnce(
 			settings( {

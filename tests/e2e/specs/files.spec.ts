@@ -187,7 +187,7 @@ test.describe( 'a logged-in user', () => {
 			since,
 			path: '/files/upload',
 		} );
-		expect( upload?.user ).toMatch( /^wp-user-\d+$/ );
+		expect( upload?.user ).toMatch( /^wp-user-\d+-[0-9a-f]{8}$/ );
 	} );
 } );
 

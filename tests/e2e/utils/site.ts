@@ -13,7 +13,8 @@ import { API_KEY, test } from './test';
 export const BASE_URL = `${ EMULATOR_URL }/v1`;
 
 /** The mu-plugins' switches: `dify_chatbot_e2e_<name>` options. */
-export type Switch = 'site_inputs' | 'short_timeouts' | 'rtl' | 'no_padding';
+export type Switch =
+	'site_inputs' | 'short_timeouts' | 'rtl' | 'no_padding' | 'key_constant';
 
 /**
  * Points the plugin at an emulator app (and, when given, another base URL).

@@ -8,6 +8,7 @@
 namespace Dify_Chatbot\Tests\Frontend;
 
 use Dify_Chatbot\Frontend\Assets;
+use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\TestCase;
 
 final class AssetsTest extends TestCase {
@@ -93,5 +94,23 @@ final class AssetsTest extends TestCase {
 		ob_start();
 		$assets->print_app_template();
 		$this->assertSame( '', ob_get_clean() );
+	}
+
+	public function test_answers_may_show_images_from_dify_and_the_site_and_what_the_filter_adds(): void {
+		Settings::create()->option()->update( array( 'base_url' => 'https://Dify.Example:443/v1' ) );
+		$site = wp_parse_url( home_url( '/' ) );
+		$own  = strtolower( $site['scheme'] . '://' . $site['host'] ) . ( isset( $site['port'] ) ? ':' . $site['port'] : '' );
+		$this->assertSame( array( 'https://dify.example', $own ), Assets::image_origins() );
+
+		$filter = static function ( array $origins ): array {
+			return array_merge( $origins, array( 'https://cdn.example/path/', 'javascript:alert(1)', 42, 'https://dify.example' ) );
+		};
+		add_filter( 'dify_chatbot_image_origins', $filter );
+		try {
+			$this->assertSame( array( 'https://dify.example', $own, 'https://cdn.example' ), Assets::image_origins() );
+			$this->assertSame( Assets::image_origins(), ( new Assets() )->config()['imageOrigins'] );
+		} finally {
+			remove_filter( 'dify_chatbot_image_origins', $filter );
+		}
 	}
 }

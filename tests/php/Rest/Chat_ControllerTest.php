@@ -308,14 +308,82 @@ final class Chat_ControllerTest extends TestCase {
 
 	public function test_a_remote_file_must_be_an_http_url(): void {
 		$this->configure();
+		Settings::create()->option()->update( array( 'allow_remote_files' => true ) );
 		foreach ( array( 'javascript:alert(1)', 'data:image/png;base64,AAAA', 'file:///etc/passwd', 'ftp://example.org/a.png' ) as $url ) {
 			$response = $this->dispatch( '/chat', $this->remote_file( $url ) );
 			$this->assertSame( 400, $response->get_status(), $url );
 		}
+		// A public address (a literal one: the suite needs no outside DNS).
 		$since    = $this->emulator_last_seq();
-		$response = $this->dispatch( '/chat', $this->remote_file( 'https://example.org/cat.png' ) );
+		$response = $this->dispatch( '/chat', $this->remote_file( 'https://93.184.215.14/cat.png' ) );
 		$this->assertSame( 200, $response->get_status() );
-		$this->assertSame( 'https://example.org/cat.png', $this->last_post( $since, '/chat-messages' )['body']['files'][0]['url'] );
+		$this->assertSame( 'https://93.184.215.14/cat.png', $this->last_post( $since, '/chat-messages' )['body']['files'][0]['url'] );
+	}
+
+	public function test_remote_files_are_refused_before_anything_reaches_dify_while_they_are_off(): void {
+		$this->configure();
+		$this->assertFalse( Settings::create()->option()->get()['allow_remote_files'], 'Off by default.' );
+		$since = $this->emulator_last_seq();
+		foreach ( array( $this->remote_file( 'https://93.184.215.14/cat.png' ), $this->remote_input( 'https://93.184.215.14/cat.png' ) ) as $body ) {
+			$response = $this->dispatch( '/chat', $body );
+			$this->assertSame( 403, $response->get_status() );
+			$this->assertSame( 'dify_chatbot_remote_files_off', $response->get_data()['code'] );
+			$this->assertStringContainsString( 'Attach the file from your device instead', $response->get_data()['message'] );
+		}
+		$this->assertSame( $since, $this->emulator_last_seq(), 'Nothing reached Dify, not even the app info.' );
+	}
+
+	public function test_when_on_only_public_addresses_reach_dify(): void {
+		$this->configure();
+		Settings::create()->option()->update(
+			array(
+				'allow_remote_files'   => true,
+				// Many refused requests from one visitor: the rate limits are not what is tested.
+				'limit_visitor_minute' => 0,
+				'limit_ip_minute'      => 0,
+			)
+		);
+		$since = $this->emulator_last_seq();
+		foreach ( array( 'http://169.254.169.254/latest/meta-data/', 'http://localhost/x.png', 'http://127.0.0.1/x.png', 'http://10.0.0.8/x.png', 'http://[::1]/x.png', 'http://[::ffff:169.254.169.254]/x.png', 'https://93.184.215.14:8443/x.png' ) as $url ) {
+			foreach ( array( $this->remote_file( $url ), $this->remote_input( $url ) ) as $body ) {
+				$response = $this->dispatch( '/chat', $body );
+				$this->assertSame( 400, $response->get_status(), $url );
+				$this->assertSame( 'dify_chatbot_remote_file_refused', $response->get_data()['code'], $url );
+			}
+		}
+		$this->assertSame( $since, $this->emulator_last_seq(), 'Nothing reached Dify.' );
+	}
+
+	public function test_a_streamed_chat_is_refused_the_same_way(): void {
+		$this->configure();
+		$since   = $this->emulator_last_seq();
+		$writer  = new Memory_Writer();
+		$ended   = false;
+		$request = $this->stream_request( 'A picture' );
+		$request->set_param( 'files', $this->remote_file( 'https://93.184.215.14/cat.png' )['files'] );
+		$this->streaming_route( $writer, $ended )->chat( $request );
+		$this->assertSame( array( 'error' ), $writer->names() );
+		$this->assertSame( 'dify_chatbot_remote_files_off', $writer->events()[0]['code'] );
+		$this->assertSame( 403, $writer->events()[0]['status'] );
+		$this->assertSame( $since, $this->emulator_last_seq() );
+	}
+
+	/**
+	 * A remote file as the value of a file-list input (the form's way to attach one).
+	 */
+	private function remote_input( string $url ): array {
+		return array(
+			'query'  => 'A picture #delay:0',
+			'inputs' => array(
+				'attachments' => array(
+					array(
+						'type'            => 'image',
+						'transfer_method' => 'remote_url',
+						'url'             => $url,
+					),
+				),
+			),
+		);
 	}
 
 	private function remote_file( string $url ): array {
@@ -422,7 +490,7 @@ final class Chat_ControllerTest extends TestCase {
 		wp_set_current_user( $id );
 		$since = $this->emulator_last_seq();
 		$this->assertSame( 200, $this->dispatch( '/chat', array( 'query' => 'Hi #delay:1' ) )->get_status() );
-		$this->assertSame( 'wp-user-' . $id, $this->last_post( $since, '/chat-messages' )['user'] );
+		$this->assertSame( 'wp-user-' . $id . '-' . Visitor_Identity::site_part(), $this->last_post( $since, '/chat-messages' )['user'] );
 	}
 
 	public function test_another_visitors_conversation_is_not_found(): void {

@@ -79,7 +79,7 @@ final class FuzzTest extends TestCase {
 				'who_may_chat'         => 'everyone',
 			)
 		);
-		$settings->keys()->save( self::KEY );
+		$settings->save_key( self::KEY );
 	}
 
 	protected function tear_down() {

@@ -7,8 +7,11 @@
 
 namespace Dify_Chatbot\Tests\Rest;
 
+use Dify_Chatbot\Rest\Settings_Controller;
 use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Security\Counter_Store;
+use Dify_Chatbot\Settings\Encryption;
+use Dify_Chatbot\Settings\Key_Store;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
@@ -98,9 +101,20 @@ final class Settings_ControllerTest extends TestCase {
 				'saved'      => true,
 				'last4'      => '7788',
 				'unreadable' => false,
+				'origin'     => 'https://api.dify.ai',
 			),
 			$data['api_key']
 		);
+		$this->assertSame( array( 'base_url' => null ), $data['locks'] );
+		$this->assertSame(
+			array(
+				'ready'   => true,
+				'message' => '',
+			),
+			$data['encryption']
+		);
+		$this->assertFalse( $data['effective']['key_elsewhere'] );
+		$this->assertFalse( $data['allow_remote_files'] );
 		$this->assertSame(
 			array(
 				'base_url'  => null,
@@ -315,5 +329,175 @@ final class Settings_ControllerTest extends TestCase {
 		$this->dispatch( 'POST', '/settings', array( 'response_mode' => 'blocking' ) );
 		$this->assertTrue( Settings::create()->show_reasoning() );
 		$this->assertFalse( $this->dispatch( 'POST', '/settings', array( 'show_reasoning' => false ) )->get_data()['show_reasoning'] );
+	}
+
+	/**
+	 * The emulator under another name: the same server to the test, another origin to the plugin.
+	 */
+	private static function emulator_by_another_name(): string {
+		return str_replace( '://127.0.0.1:', '://localhost:', self::emulator_url() );
+	}
+
+	public function test_a_base_url_on_another_server_takes_the_key_away_and_nothing_carries_it_there(): void {
+		$this->require_emulator();
+		$this->as_admin();
+		$this->dispatch(
+			'POST',
+			'/settings',
+			array(
+				'base_url' => self::emulator_url(),
+				'api_key'  => 'app-emulator',
+			)
+		);
+		$this->assertSame( 'app-emulator', Settings::create()->api_key() );
+		$since = $this->emulator_last_seq();
+
+		// An administrator (or whoever has their session) points the base URL elsewhere.
+		$moved = $this->dispatch( 'POST', '/settings', array( 'base_url' => self::emulator_by_another_name() ) );
+		$this->assertSame( 200, $moved->get_status() );
+		$data = $moved->get_data();
+		$this->assertTrue( $data['key_removed'] );
+		$this->assertFalse( $data['api_key']['saved'] );
+		$this->assertFalse( $data['effective']['configured'] );
+		$this->assertNull( Settings::create()->api_key() );
+
+		// Nothing sends the old key there: not the connection test (whatever its body says), not a visitor.
+		$test = $this->dispatch(
+			'POST',
+			'/settings/test',
+			array(
+				'base_url' => self::emulator_by_another_name(),
+				'api_key'  => 'app-emulator',
+			)
+		);
+		$this->assertSame( 'no_key', $test->get_data()['code'] );
+		wp_set_current_user( 0 );
+		$chat = $this->dispatch( 'POST', '/chat', array( 'query' => 'hello' ) );
+		$this->assertSame( 'dify_chatbot_not_configured', $chat->get_data()['code'] );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/' ) );
+
+		// Entering the key again with the new URL binds it there.
+		$this->as_admin();
+		$again = $this->dispatch(
+			'POST',
+			'/settings',
+			array(
+				'base_url' => self::emulator_by_another_name(),
+				'api_key'  => 'app-emulator',
+			)
+		)->get_data();
+		$this->assertFalse( $again['key_removed'] );
+		$this->assertSame( Settings::create()->keys()->origin(), $again['api_key']['origin'] );
+		$this->assertStringStartsWith( 'http://localhost:', $again['api_key']['origin'] );
+		$this->assertTrue( $this->dispatch( 'POST', '/settings/test' )->get_data()['ok'] );
+	}
+
+	public function test_another_path_on_the_same_server_keeps_the_key(): void {
+		$this->as_admin();
+		$this->dispatch(
+			'POST',
+			'/settings',
+			array(
+				'base_url' => 'https://dify.example/v1',
+				'api_key'  => self::KEY,
+			)
+		);
+		$data = $this->dispatch( 'POST', '/settings', array( 'base_url' => 'https://dify.example/api/v1' ) )->get_data();
+		$this->assertFalse( $data['key_removed'] );
+		$this->assertTrue( $data['api_key']['saved'] );
+		$this->assertSame( self::KEY, Settings::create()->api_key() );
+	}
+
+	public function test_the_connection_test_only_ever_uses_the_saved_settings(): void {
+		$this->require_emulator();
+		$this->as_admin();
+		$this->dispatch(
+			'POST',
+			'/settings',
+			array(
+				'base_url' => self::emulator_url(),
+				'api_key'  => 'app-emulator',
+			)
+		);
+		$since = $this->emulator_last_seq();
+		$data  = $this->dispatch( 'POST', '/settings/test', array( 'base_url' => self::emulator_by_another_name() ) )->get_data();
+		$this->assertTrue( $data['ok'] );
+		$hosts = array_unique( array_map( static fn( $r ) => $r['headers']['host'], $this->emulator_requests( $since, '/' ) ) );
+		$this->assertSame( array( (string) wp_parse_url( self::emulator_url(), PHP_URL_HOST ) . ':' . wp_parse_url( self::emulator_url(), PHP_URL_PORT ) ), array_values( $hosts ) );
+	}
+
+	public function test_a_key_from_the_environment_locks_the_stored_base_url(): void {
+		$this->as_admin();
+		Settings::create()->option()->update( array( 'base_url' => 'https://dify.example/v1' ) );
+		$this->set_environment( 'DIFY_CHATBOT_API_KEY', 'app-from-the-environment' );
+
+		$data = $this->dispatch( 'GET', '/settings' )->get_data();
+		$this->assertStringContainsString( 'DIFY_CHATBOT_BASE_URL', (string) $data['locks']['base_url'] );
+		$this->assertFalse( $data['effective']['configured'] );
+
+		$refused = $this->dispatch( 'POST', '/settings', array( 'base_url' => 'https://attacker.example/v1' ) );
+		$this->assertSame( 403, $refused->get_status() );
+		$this->assertSame( 'dify_chatbot_base_url_locked', $refused->get_data()['code'] );
+		$this->assertStringContainsString( 'DIFY_CHATBOT_BASE_URL', $refused->get_data()['message'] );
+		$this->assertSame( 'https://dify.example/v1', Settings::create()->option()->get()['base_url'] );
+		$this->assertNull( Settings::create()->api_key() );
+
+		// The same URL again, and the other settings, are no change of server.
+		$same = $this->dispatch(
+			'POST',
+			'/settings',
+			array(
+				'base_url'      => 'https://dify.example/v1/',
+				'response_mode' => 'blocking',
+			)
+		);
+		$this->assertSame( 200, $same->get_status() );
+		$this->assertSame( 'blocking', $same->get_data()['response_mode'] );
+
+		// With the base URL set the same way as the key, the stored one is free (it is not in force).
+		$this->set_environment( 'DIFY_CHATBOT_BASE_URL', 'https://env.example/v1' );
+		$this->assertSame( 200, $this->dispatch( 'POST', '/settings', array( 'base_url' => 'https://other.example/v1' ) )->get_status() );
+		$this->assertSame( 'app-from-the-environment', Settings::create()->api_key() );
+	}
+
+	public function test_the_connection_test_explains_a_key_that_needs_its_base_url(): void {
+		$this->as_admin();
+		$this->set_environment( 'DIFY_CHATBOT_API_KEY', 'app-from-the-environment' );
+		$data = $this->dispatch( 'POST', '/settings/test' )->get_data();
+		$this->assertSame( 'key_needs_url', $data['code'] );
+		$this->assertStringContainsString( 'DIFY_CHATBOT_BASE_URL', $data['message'] );
+	}
+
+	public function test_no_key_is_stored_on_a_site_without_a_secret(): void {
+		$this->as_admin();
+		// What a site with missing or placeholder salts gives (tests/php/Settings/EncryptionTest.php).
+		$settings   = new Settings( new Option(), new Key_Store( new Encryption( '' ) ) );
+		$controller = new Settings_Controller( $settings );
+		$request    = new WP_REST_Request( 'POST', '/dify-chatbot/v1/settings' );
+		$request->set_param( 'api_key', self::KEY );
+		$request->set_param( 'response_mode', 'blocking' );
+
+		$refused = $controller->update_settings( $request );
+		$this->assertInstanceOf( \WP_Error::class, $refused );
+		$this->assertSame( 409, $refused->get_error_data()['status'] );
+		$this->assertStringContainsString( 'DIFY_CHATBOT_ENCRYPTION_KEY', $refused->get_error_message() );
+		$this->assertStringContainsString( 'salts', $refused->get_error_message() );
+		$this->assertFalse( get_option( Key_Store::OPTION ) );
+		// Nothing of the request was applied.
+		$this->assertSame( 'streaming', ( new Option() )->get()['response_mode'] );
+
+		$described = $controller->get_settings()->get_data();
+		$this->assertFalse( $described['encryption']['ready'] );
+		$this->assertStringContainsString( 'salts', $described['encryption']['message'] );
+	}
+
+	public function test_remote_files_are_off_until_the_owner_turns_them_on(): void {
+		$this->as_admin();
+		$this->assertFalse( $this->dispatch( 'GET', '/settings' )->get_data()['allow_remote_files'] );
+		$on = $this->dispatch( 'POST', '/settings', array( 'allow_remote_files' => true ) );
+		$this->assertSame( 200, $on->get_status() );
+		$this->assertTrue( $on->get_data()['allow_remote_files'] );
+		$this->assertTrue( ( new Option() )->get()['allow_remote_files'] );
+		$this->assertSame( 400, $this->dispatch( 'POST', '/settings', array( 'allow_remote_files' => 'yes please' ) )->get_status() );
 	}
 }

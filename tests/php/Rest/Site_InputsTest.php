@@ -46,6 +46,24 @@ final class Site_InputsTest extends TestCase {
 		$this->assertSame( $private, Site_Inputs::post( $private )->ID );
 	}
 
+	public function test_a_password_protected_post_feeds_nothing_until_its_password_is_entered(): void {
+		$id     = $this->make_post( array( 'post_password' => 'open-sesame' ) );
+		$cookie = 'wp-postpass_' . COOKIEHASH;
+		$this->assertNull( Site_Inputs::post( $id ), 'Its password was not entered.' );
+
+		require_once ABSPATH . WPINC . '/class-phpass.php';
+		$hasher = new \PasswordHash( 8, true );
+		// What wp-login.php?action=postpass sets when a visitor enters the password.
+		$_COOKIE[ $cookie ] = $hasher->HashPassword( 'wrong' );
+		$this->assertNull( Site_Inputs::post( $id ), 'A wrong password was entered.' );
+		$_COOKIE[ $cookie ] = $hasher->HashPassword( 'open-sesame' );
+		try {
+			$this->assertSame( $id, Site_Inputs::post( $id )->ID );
+		} finally {
+			unset( $_COOKIE[ $cookie ] );
+		}
+	}
+
 	public function test_the_filter_gets_the_post_and_user_and_only_named_values_stay(): void {
 		$post = get_post( $this->make_post( array( 'post_title' => 'Pricing' ) ) );
 		$seen = array();

@@ -136,4 +136,22 @@ final class Rate_LimiterTest extends TestCase {
 		$this->assertStringNotContainsString( '198.51', $key );
 		$this->assertLessThanOrEqual( 64, strlen( $key ) );
 	}
+
+	public function test_keys_are_hashed_with_a_secret_of_the_site_not_a_constant_in_the_code(): void {
+		$key = Rate_Limiter::key( 'ipm', '198.51.100.1' );
+		// What anyone could compute from the code alone before: an HMAC with a public key.
+		$this->assertNotSame( 'ipm:' . substr( hash_hmac( 'sha256', '198.51.100.1', 'dify_chatbot_rate_limit' ), 0, 40 ), $key );
+		$this->assertSame( $key, Rate_Limiter::key( 'ipm', '198.51.100.1' ), 'Stable within a site.' );
+
+		// Another site (other salts) counts the same address under another key.
+		$other_salt = static function () {
+			return 'another site’s salt';
+		};
+		add_filter( 'salt', $other_salt );
+		try {
+			$this->assertNotSame( $key, Rate_Limiter::key( 'ipm', '198.51.100.1' ) );
+		} finally {
+			remove_filter( 'salt', $other_salt );
+		}
+	}
 }

@@ -123,11 +123,46 @@ final class Visitor_IdentityTest extends TestCase {
 		$this->assertCount( 1, $this->sent );
 	}
 
-	public function test_logged_in_users_are_mapped_to_their_id_without_a_cookie(): void {
+	public function test_logged_in_users_are_mapped_to_their_id_and_the_site_without_a_cookie(): void {
 		$id = $this->make_user( 'subscriber' );
 		wp_set_current_user( $id );
-		$this->assertSame( 'wp-user-' . $id, $this->identity()->user() );
+		$user = $this->identity()->user();
+		$this->assertMatchesRegularExpression( '/^wp-user-' . $id . '-[0-9a-f]{8}$/', $user );
+		$this->assertSame( 'wp-user-' . $id . '-' . Visitor_Identity::site_part(), $user );
 		$this->assertSame( array(), $this->sent );
+		$this->assertSame( $user, $this->identity()->user(), 'The same on every request.' );
+	}
+
+	public function test_the_same_user_on_another_site_is_another_dify_user(): void {
+		$id = $this->make_user( 'subscriber' );
+		wp_set_current_user( $id );
+		$here = $this->identity()->user();
+		$this->assertMatchesRegularExpression( '/^[0-9a-f]{32}$/', (string) get_option( Visitor_Identity::SITE_OPTION ), 'Made on first use.' );
+
+		// Another site sharing the Dify app: same user number, its own site id.
+		update_option( Visitor_Identity::SITE_OPTION, str_repeat( 'ab', 16 ) );
+		$there = $this->identity()->user();
+		$this->assertStringStartsWith( 'wp-user-' . $id . '-', $there );
+		$this->assertNotSame( $here, $there );
+
+		// Rotating the salts changes nothing: the user keeps their conversations.
+		$salt = static function () {
+			return 'rotated salt';
+		};
+		add_filter( 'salt', $salt );
+		try {
+			$this->assertSame( $there, $this->identity()->user() );
+		} finally {
+			remove_filter( 'salt', $salt );
+		}
+	}
+
+	public function test_a_damaged_site_id_is_made_again(): void {
+		update_option( Visitor_Identity::SITE_OPTION, 'not-an-id' );
+		$part = Visitor_Identity::site_part();
+		$this->assertMatchesRegularExpression( '/^[0-9a-f]{8}$/', $part );
+		$this->assertMatchesRegularExpression( '/^[0-9a-f]{32}$/', (string) get_option( Visitor_Identity::SITE_OPTION ) );
+		$this->assertSame( $part, Visitor_Identity::site_part() );
 	}
 
 	public function test_the_filter_can_change_the_user(): void {
@@ -144,7 +179,7 @@ final class Visitor_IdentityTest extends TestCase {
 			2
 		);
 		$this->assertSame( 'member-' . $id, $this->identity()->user() );
-		$this->assertSame( array( 'wp-user-' . $id, $id ), $seen );
+		$this->assertSame( array( 'wp-user-' . $id . '-' . Visitor_Identity::site_part(), $id ), $seen );
 	}
 
 	public function test_an_unusable_filter_result_falls_back_to_the_derived_user(): void {
@@ -156,6 +191,6 @@ final class Visitor_IdentityTest extends TestCase {
 				return str_repeat( 'x', 256 );
 			}
 		);
-		$this->assertSame( 'wp-user-' . $id, $this->identity()->user() );
+		$this->assertSame( 'wp-user-' . $id . '-' . Visitor_Identity::site_part(), $this->identity()->user() );
 	}
 }

@@ -64,6 +64,15 @@ final class Base_UrlTest extends TestCase {
 		$this->assertSame( 'https://api.dify.ai', Base_Url::origin( 'https://api.dify.ai/v1' ) );
 	}
 
+	public function test_one_server_has_one_origin_however_it_is_written(): void {
+		// The key is bound to the origin: a change of case or a spelled-out default port is the same server.
+		$this->assertSame( 'https://api.dify.ai', Base_Url::origin( 'HTTPS://API.Dify.AI:443/v1' ) );
+		$this->assertSame( 'http://dify.example', Base_Url::origin( 'http://dify.example:80/v1' ) );
+		$this->assertSame( 'http://dify.example:443', Base_Url::origin( 'http://dify.example:443/v1' ) );
+		$this->assertSame( 'http://[::1]:5001', Base_Url::origin( 'http://[::1]:5001/v1' ) );
+		$this->assertSame( '', Base_Url::origin( 'not a url' ) );
+	}
+
 	private function assertWPError( $value ): void {
 		$this->assertInstanceOf( \WP_Error::class, $value );
 	}

@@ -46,6 +46,43 @@ final class EncryptionTest extends TestCase {
 		$this->assertNull( $encryption->decrypt( $prefix . base64_encode( $raw ) ) ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode -- the stored format.
 	}
 
+	public function test_the_salts_of_this_site_are_a_secret(): void {
+		$this->assertTrue( ( new Encryption() )->is_ready() );
+		$this->assertSame( LOGGED_IN_KEY . LOGGED_IN_SALT, Encryption::configured_secret() );
+	}
+
+	/**
+	 * @dataProvider no_secret
+	 *
+	 * @param mixed $key  LOGGED_IN_KEY (null: undefined).
+	 * @param mixed $salt LOGGED_IN_SALT (null: undefined).
+	 */
+	public function test_missing_or_placeholder_salts_are_no_secret( $key, $salt ): void {
+		$this->assertSame( '', Encryption::secret_from( null, $key, $salt ) );
+		$this->assertFalse( ( new Encryption( Encryption::secret_from( null, $key, $salt ) ) )->is_ready() );
+		// DIFY_CHATBOT_ENCRYPTION_KEY still works on such a site.
+		$this->assertSame( 'an own encryption key', Encryption::secret_from( 'an own encryption key', $key, $salt ) );
+		$this->assertTrue( ( new Encryption( Encryption::secret_from( 'an own encryption key', $key, $salt ) ) )->is_ready() );
+	}
+
+	public function no_secret(): array {
+		return array(
+			'both missing'           => array( null, null ),
+			'salt missing'           => array( 'a real key of the site', null ),
+			'both empty'             => array( '', '' ),
+			'blank'                  => array( '   ', 'a real salt' ),
+			'both the placeholder'   => array( 'put your unique phrase here', 'put your unique phrase here' ),
+			'the key a placeholder'  => array( 'put your unique phrase here', 'a real salt of the site' ),
+			'the salt a placeholder' => array( 'a real key of the site', 'put your unique phrase here' ),
+			'not a string'           => array( 42, 'a real salt' ),
+		);
+	}
+
+	public function test_real_salts_are_the_secret(): void {
+		$this->assertSame( 'keysalt', Encryption::secret_from( null, 'key', 'salt' ) );
+		$this->assertSame( 'keysalt', Encryption::secret_from( '', 'key', 'salt' ) );
+	}
+
 	/**
 	 * @dataProvider garbage
 	 */

@@ -25,6 +25,7 @@ final class OptionTest extends TestCase {
 				'trusted_proxies'      => array(),
 				'daily_token_budget'   => 0,
 				'who_may_chat'         => 'everyone',
+				'allow_remote_files'   => false,
 				'show_reasoning'       => false,
 			),
 			( new Option() )->get()
@@ -53,6 +54,7 @@ final class OptionTest extends TestCase {
 				'trusted_proxies'      => array(),
 				'daily_token_budget'   => 0,
 				'who_may_chat'         => 'everyone',
+				'allow_remote_files'   => false,
 				'show_reasoning'       => false,
 			),
 			get_option( Option::NAME )
@@ -172,6 +174,19 @@ final class OptionTest extends TestCase {
 		$this->assertSame( array( '10.0.0.1', '192.168.0.0/16', '2001:db8::/32' ), $stored['trusted_proxies'] );
 		$this->assertSame( 50000, $stored['daily_token_budget'] );
 		$this->assertSame( 'edit_posts', $stored['who_may_chat'] );
+	}
+
+	public function test_remote_files_are_off_unless_turned_on_with_a_boolean(): void {
+		$option = new Option();
+		$this->assertFalse( $option->get()['allow_remote_files'] );
+		foreach ( array( 'yes', 1, 'true', array( true ) ) as $not_a_boolean ) {
+			$option->update( array( 'allow_remote_files' => $not_a_boolean ) );
+			$this->assertFalse( $option->get()['allow_remote_files'] );
+		}
+		$option->update( array( 'allow_remote_files' => true ) );
+		$this->assertTrue( $option->get()['allow_remote_files'] );
+		$option->update( array( 'allow_remote_files' => false ) );
+		$this->assertFalse( $option->get()['allow_remote_files'] );
 	}
 
 	public function test_a_trusted_proxy_is_an_address_or_a_cidr_range(): void {

@@ -59,7 +59,7 @@ final class SettingsTest extends TestCase {
 		$this->assertSame( 'environment', $settings->api_key_source() );
 		// The stored values are untouched.
 		$this->assertSame( 'https://stored.example/v1', $settings->option()->get()['base_url'] );
-		$this->assertSame( 'app-stored-key-0001', $settings->keys()->get() );
+		$this->assertSame( 'app-stored-key-0001', $settings->keys()->key_for( 'https://stored.example' ) );
 	}
 
 	public function test_an_empty_environment_variable_is_no_override(): void {
@@ -76,6 +76,57 @@ final class SettingsTest extends TestCase {
 		$settings->keys()->save( 'app-stored-key-0001' );
 		$this->assertSame( 'ftp://nope.example/v1', $settings->base_url() );
 		$this->assertFalse( $settings->is_configured() );
+	}
+
+	public function test_a_saved_key_is_bound_to_the_server_of_the_base_url_it_was_entered_with(): void {
+		$settings = Settings::create();
+		$settings->option()->update( array( 'base_url' => 'https://stored.example/v1' ) );
+		$this->assertTrue( $settings->save_key( 'app-stored-key-0001' ) );
+		$this->assertSame( 'https://stored.example', $settings->keys()->origin() );
+		$this->assertFalse( $settings->key_for_other_server() );
+
+		// A base URL from the environment on another server: the saved key is not sent there.
+		$this->set_environment( 'DIFY_CHATBOT_BASE_URL', 'https://elsewhere.example/v1' );
+		$this->assertNull( $settings->api_key() );
+		$this->assertFalse( $settings->is_configured() );
+		$this->assertTrue( $settings->key_for_other_server() );
+
+		// Another path on the same server is the same server.
+		$this->set_environment( 'DIFY_CHATBOT_BASE_URL', 'HTTPS://stored.example:443/dify/v1' );
+		$this->assertSame( 'app-stored-key-0001', $settings->api_key() );
+	}
+
+	public function test_a_key_from_the_environment_goes_only_to_a_base_url_from_there_too(): void {
+		$settings = Settings::create();
+		$settings->option()->update( array( 'base_url' => 'https://stored.example/v1' ) );
+		$this->set_environment( 'DIFY_CHATBOT_API_KEY', 'app-from-environment' );
+
+		// The stored base URL is whatever an administrator typed: the key does not follow it.
+		$this->assertNull( $settings->api_key() );
+		$this->assertTrue( $settings->base_url_locked() );
+		$this->assertFalse( $settings->is_configured() );
+
+		$this->set_environment( 'DIFY_CHATBOT_BASE_URL', 'https://env.example/v1' );
+		$this->assertSame( 'app-from-environment', $settings->api_key() );
+		$this->assertFalse( $settings->base_url_locked() );
+		$this->assertTrue( $settings->is_configured() );
+	}
+
+	/**
+	 * Constants cannot be undefined again, so this runs in its own PHP process.
+	 *
+	 * @runInSeparateProcess
+	 * @preserveGlobalState disabled
+	 */
+	public function test_a_key_constant_goes_only_to_a_base_url_constant(): void {
+		define( 'DIFY_CHATBOT_API_KEY', 'app-from-constant' );
+		$settings = Settings::create();
+		$this->assertNull( $settings->api_key() );
+		$this->assertTrue( $settings->base_url_locked() );
+
+		define( 'DIFY_CHATBOT_BASE_URL', 'https://constant.example/v1' );
+		$this->assertSame( 'app-from-constant', $settings->api_key() );
+		$this->assertFalse( $settings->base_url_locked() );
 	}
 
 	/**

@@ -85,10 +85,17 @@ export function Notice( props: {
 	status: string;
 	children?: ReactNode;
 	spokenMessage?: string;
+	className?: string;
 } ) {
 	return (
 		<div
-			className={ `components-notice is-${ props.status }` }
+			className={ [
+				'components-notice',
+				`is-${ props.status }`,
+				props.className,
+			]
+				.filter( Boolean )
+				.join( ' ' ) }
 			data-spoken={ props.spokenMessage ?? 'children' }
 		>
 			{ props.children }

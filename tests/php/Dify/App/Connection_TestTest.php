@@ -52,7 +52,7 @@ final class Connection_TestTest extends TestCase {
 		if ( null === $key ) {
 			$settings->keys()->remove();
 		} else {
-			$settings->keys()->save( $key );
+			$settings->save_key( $key );
 		}
 		return ( new Connection_Test( $settings, new App_Info( new Error_Mapper() ) ) )->run();
 	}
@@ -198,8 +198,29 @@ final class Connection_TestTest extends TestCase {
 
 	public function test_the_environment_key_is_tested(): void {
 		$this->set_environment( 'DIFY_CHATBOT_API_KEY', 'app-emulator-agent' );
-		$result = $this->run_test( self::emulator_url(), 'app-emulator' );
+		$this->set_environment( 'DIFY_CHATBOT_BASE_URL', self::emulator_url() );
+		$result = $this->run_test( 'https://stored.example/v1', 'app-emulator' );
 		$this->assertSame( 'agent-chat', $result['app']['mode'] );
+	}
+
+	public function test_an_environment_key_without_its_base_url_is_sent_nowhere(): void {
+		$this->set_environment( 'DIFY_CHATBOT_API_KEY', 'app-emulator-agent' );
+		$since  = $this->emulator_last_seq();
+		$result = $this->run_test( self::emulator_url(), 'app-emulator' );
+		$this->assertSame( 'key_needs_url', $result['code'] );
+		$this->assertStringContainsString( 'DIFY_CHATBOT_BASE_URL', $result['message'] );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/' ) );
+	}
+
+	public function test_a_saved_key_is_not_tried_on_another_server(): void {
+		$this->run_test( self::emulator_url(), 'app-emulator' );
+		// The emulator by another name: another origin to the plugin.
+		$this->set_environment( 'DIFY_CHATBOT_BASE_URL', str_replace( '://127.0.0.1:', '://localhost:', self::emulator_url() ) );
+		$since  = $this->emulator_last_seq();
+		$result = ( new Connection_Test( Settings::create(), new App_Info( new Error_Mapper() ) ) )->run();
+		$this->assertSame( 'key_elsewhere', $result['code'] );
+		$this->assertStringContainsString( 'enter the key again', $result['message'] );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/' ) );
 	}
 
 	public function test_a_self_signed_server_asks_for_the_ca_bundle(): void {
