@@ -15,7 +15,8 @@ rm -f .wp/bench/run/memory.jsonl
 # The benchmark sends hundreds of messages from one address: rate limits off on this site.
 php8.2 -r '$_SERVER["HTTP_HOST"] = "127.0.0.1"; require ".wp/bench/wordpress/wp-load.php";
 	$o = (array) get_option( "dify_chatbot_settings", array() );
-	$o["limit_visitor_minute"] = $o["limit_visitor_day"] = $o["limit_ip_minute"] = 0;
+	$o["limit_visitor_minute"] = $o["limit_visitor_day"] = $o["limit_ip_minute"] = $o["limit_ip_day"] = 0;
+	$o["streams_visitor"] = $o["streams_ip"] = $o["streams_site"] = $o["daily_message_cap"] = 0;
 	update_option( "dify_chatbot_settings", $o );'
 BENCH_WP_URL="http://127.0.0.1:$PORT" BENCH_EMU_URL="http://127.0.0.1:$EMU_PORT/v1" \
 	BENCH_MEMORY_FILE=.wp/bench/run/memory.jsonl node_modules/.bin/tsx tests/bench/relay.ts

@@ -27,6 +27,8 @@ command -v composer > /dev/null || apt_need+=(composer)
 command -v mariadb > /dev/null || apt_need+=(mariadb-server)
 # The TLS tests make a self-signed certificate with the openssl command.
 command -v openssl > /dev/null || apt_need+=(openssl)
+# The shared-cache e2e spec puts Debian's nginx as a caching proxy in front of the test site.
+command -v nginx > /dev/null || apt_need+=(nginx)
 if [ ${#apt_need[@]} -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || die "Missing: ${apt_need[*]}. Run 'sudo apt-get install ${apt_need[*]}' and test again."
 	echo "::: installing ${apt_need[*]} (apt)"

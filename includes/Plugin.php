@@ -35,11 +35,18 @@ final class Plugin {
 		$counters = new Security\Counter_Store();
 		$budget   = new Security\Budget( $counters, $settings->option() );
 		$identity = new Security\Visitor_Identity();
+		$capacity = new Security\Capacity(
+			new Security\Stream_Slots( $counters, $settings->option(), new Security\Client_Ip() ),
+			new Security\Daily_Cap( $counters, $settings->option() )
+		);
+		$cross    = new Security\Cross_Site( Rest\Api::NAMESPACE );
 		$guard    = new Security\Visitor_Guard(
+			$cross,
 			new Security\Chat_Policy( $settings->option() ),
 			$budget,
 			new Security\Rate_Limiter( $counters, $settings->option(), new Security\Client_Ip() ),
-			$identity
+			$identity,
+			$capacity
 		);
 		$visitor  = new Rest\Visitor_Api( $settings, $guard, $identity, $errors );
 		$info     = new Dify\App\App_Info( $errors );
@@ -53,11 +60,15 @@ final class Plugin {
 			new Settings\Settings_Page( $settings ),
 			$counters,
 			$budget,
+			$capacity->slots(),
+			$capacity->daily_cap(),
 			$guard,
 			new Security\Privacy(),
 			new Security\Personal_Data( $settings ),
 			new Security\Body_Limit( Rest\Api::NAMESPACE ),
-			new Rest\Settings_Controller( $settings, $budget ),
+			new Security\Cache_Headers( Rest\Api::NAMESPACE ),
+			$cross,
+			new Rest\Settings_Controller( $settings, $budget, $capacity ),
 			new Rest\Stream_Test_Controller(),
 			new Rest\Chat_Controller( $visitor, $info, $params ),
 			new Rest\Parameters_Controller( $visitor, $params, $info ),

@@ -40,7 +40,8 @@ check() { # name command...
 limits_off() {
 	php8.2 -r '$_SERVER["HTTP_HOST"] = "127.0.0.1"; require $argv[1] . "/wp-load.php";
 		$o = (array) get_option( "dify_chatbot_settings", array() );
-		$o["limit_visitor_minute"] = $o["limit_visitor_day"] = $o["limit_ip_minute"] = 0;
+		$o["limit_visitor_minute"] = $o["limit_visitor_day"] = $o["limit_ip_minute"] = $o["limit_ip_day"] = 0;
+		$o["streams_visitor"] = $o["streams_ip"] = $o["streams_site"] = $o["daily_message_cap"] = 0;
 		update_option( "dify_chatbot_settings", $o );' .wp/nodes/wordpress
 }
 load() {

@@ -87,7 +87,7 @@ final class Audio_Controller implements Registrable {
 	 */
 	public function register_routes(): void {
 		// The only input is the multipart `file` part, checked in audio_to_text().
-		$this->api->route( '/audio-to-text', WP_REST_Server::CREATABLE, array( $this, 'audio_to_text' ), Visitor_Guard::ACTION );
+		$this->api->route( '/audio-to-text', WP_REST_Server::CREATABLE, array( $this, 'audio_to_text' ), Visitor_Guard::PAID );
 		/**
 		 * Filters the longest text a visitor may have read aloud, in characters.
 		 *
@@ -98,7 +98,7 @@ final class Audio_Controller implements Registrable {
 			self::TTS_ROUTE,
 			WP_REST_Server::CREATABLE,
 			array( $this, 'text_to_audio' ),
-			Visitor_Guard::ACTION,
+			Visitor_Guard::PAID,
 			array(
 				'text' => array(
 					'description' => __( 'The text to read aloud (an answer of the chat).', 'dify-chatbot' ),

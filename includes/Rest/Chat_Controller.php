@@ -117,7 +117,7 @@ final class Chat_Controller implements Registrable {
 	 */
 	public function register_routes(): void {
 		$this->api->route( '/chat', WP_REST_Server::CREATABLE, array( $this, 'chat' ), Visitor_Guard::CHAT, Chat_Schema::args() );
-		// Stopping costs nothing upstream: who may chat, no rate limit.
+		// Stopping costs nothing upstream: who may chat and the reads' rate limits.
 		$this->api->route( '/chat/(?P<task_id>[A-Za-z0-9-]{1,64})/stop', WP_REST_Server::CREATABLE, array( $this, 'stop' ), Visitor_Guard::READ );
 	}
 

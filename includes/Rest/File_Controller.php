@@ -81,7 +81,7 @@ final class File_Controller implements Registrable {
 			'/files',
 			WP_REST_Server::CREATABLE,
 			array( $this, 'upload' ),
-			Visitor_Guard::ACTION,
+			Visitor_Guard::PAID,
 			// The multipart `file` part is checked in upload() (a schema cannot see files).
 			array(
 				'field' => array(

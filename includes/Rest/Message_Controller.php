@@ -84,7 +84,7 @@ final class Message_Controller implements Registrable {
 			)
 		);
 		// An LLM call at Dify per request.
-		$this->api->route( $message . '/suggested', WP_REST_Server::READABLE, array( $this, 'suggested' ), Visitor_Guard::ACTION );
+		$this->api->route( $message . '/suggested', WP_REST_Server::READABLE, array( $this, 'suggested' ), Visitor_Guard::PAID );
 	}
 
 	/**

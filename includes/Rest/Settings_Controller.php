@@ -14,7 +14,11 @@ use Dify_Chatbot\Dify\App\Connection_Test;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Budget;
+use Dify_Chatbot\Security\Capacity;
+use Dify_Chatbot\Security\Client_Ip;
 use Dify_Chatbot\Security\Counter_Store;
+use Dify_Chatbot\Security\Daily_Cap;
+use Dify_Chatbot\Security\Stream_Slots;
 use Dify_Chatbot\Settings\Base_Url;
 use Dify_Chatbot\Settings\Ca_Bundle;
 use Dify_Chatbot\Settings\Option;
@@ -47,14 +51,23 @@ final class Settings_Controller implements Registrable {
 	private Budget $budget;
 
 	/**
+	 * The running answers and today's paid calls.
+	 *
+	 * @var Capacity
+	 */
+	private Capacity $capacity;
+
+	/**
 	 * Keeps the settings.
 	 *
-	 * @param Settings    $settings The effective settings.
-	 * @param Budget|null $budget   Today's token usage.
+	 * @param Settings      $settings The effective settings.
+	 * @param Budget|null   $budget   Today's token usage.
+	 * @param Capacity|null $capacity The running answers and today's paid calls.
 	 */
-	public function __construct( Settings $settings, ?Budget $budget = null ) {
+	public function __construct( Settings $settings, ?Budget $budget = null, ?Capacity $capacity = null ) {
 		$this->settings = $settings;
 		$this->budget   = null !== $budget ? $budget : new Budget( new Counter_Store(), $settings->option() );
+		$this->capacity = null !== $capacity ? $capacity : new Capacity( new Stream_Slots( new Counter_Store(), $settings->option(), new Client_Ip() ), new Daily_Cap( new Counter_Store(), $settings->option() ) );
 	}
 
 	/**
@@ -196,10 +209,17 @@ final class Settings_Controller implements Registrable {
 			'trusted_proxies'      => $stored['trusted_proxies'],
 			'daily_token_budget'   => $stored['daily_token_budget'],
 			'who_may_chat'         => $stored['who_may_chat'],
+			'streams_visitor'      => $stored['streams_visitor'],
+			'streams_ip'           => $stored['streams_ip'],
+			'streams_site'         => $stored['streams_site'],
+			'limit_ip_day'         => $stored['limit_ip_day'],
+			'daily_message_cap'    => $stored['daily_message_cap'],
 			'allow_remote_files'   => $stored['allow_remote_files'],
 			'show_reasoning'       => $stored['show_reasoning'],
 			'usage'                => array(
-				'tokens_today' => $this->budget->used_today(),
+				'tokens_today'    => $this->budget->used_today(),
+				'streams_running' => $this->capacity->slots()->running(),
+				'calls_today'     => $this->capacity->daily_cap()->used_today(),
 			),
 			'api_key'              => $this->settings->keys()->status(),
 			// Why the base URL cannot be changed here (null: it can).
@@ -334,6 +354,11 @@ final class Settings_Controller implements Registrable {
 			'limit_visitor_day'    => __( 'Messages per day for one visitor; 0 for no limit.', 'dify-chatbot' ),
 			'limit_ip_minute'      => __( 'Messages per minute from one IP address; 0 for no limit.', 'dify-chatbot' ),
 			'daily_token_budget'   => __( 'Tokens the whole site may use per day; 0 for no budget.', 'dify-chatbot' ),
+			'streams_visitor'      => __( 'Answers one visitor may receive at the same time; 0 for no cap.', 'dify-chatbot' ),
+			'streams_ip'           => __( 'Answers one IP address may receive at the same time; 0 for no cap.', 'dify-chatbot' ),
+			'streams_site'         => __( 'Answers the whole site may give at the same time (each holds one PHP worker); 0 for no cap.', 'dify-chatbot' ),
+			'limit_ip_day'         => __( 'Messages per day from one IP address; 0 for no limit.', 'dify-chatbot' ),
+			'daily_message_cap'    => __( 'Messages, uploads, voice and suggested-question calls the whole site may make per day; 0 for no cap.', 'dify-chatbot' ),
 		);
 		$args         = array();
 		foreach ( Option::LIMITS as $name => $max ) {

@@ -81,7 +81,7 @@ final class Visitor_Api {
 	 * @param string                              $path     Route below the namespace.
 	 * @param string                              $methods  HTTP methods (WP_REST_Server constants).
 	 * @param callable                            $callback Answers the request.
-	 * @param string                              $kind     Visitor_Guard::READ, ACTION or CHAT.
+	 * @param string                              $kind     Visitor_Guard::READ, ACTION, PAID or CHAT.
 	 * @param array<string, array<string, mixed>> $args     The schema of the parameters.
 	 * @phpstan-param non-falsy-string $path
 	 */

@@ -58,7 +58,7 @@ final class Body_Limit implements Registrable {
 	 * @return mixed
 	 */
 	public function check( $result, $server, $request ) {
-		if ( null !== $result || ! $request instanceof WP_REST_Request || ! $this->is_ours( $request ) || self::is_multipart( $request ) ) {
+		if ( null !== $result || ! $request instanceof WP_REST_Request || ! Route::is_in( $request, $this->namespace ) || self::is_multipart( $request ) ) {
 			return $result;
 		}
 		/**
@@ -83,18 +83,6 @@ final class Body_Limit implements Registrable {
 			),
 			array( 'status' => 413 )
 		);
-	}
-
-	/**
-	 * Whether the request is for this plugin's namespace.
-	 *
-	 * @param WP_REST_Request $request The request.
-	 */
-	private function is_ours( WP_REST_Request $request ): bool {
-		// The REST server matches routes case-insensitively, so this check does too.
-		$route = strtolower( untrailingslashit( $request->get_route() ) );
-		$base  = '/' . $this->namespace;
-		return $route === $base || 0 === strpos( $route, $base . '/' );
 	}
 
 	/**

@@ -15,9 +15,11 @@ use WP_REST_Request;
 use WP_User;
 
 /**
- * The `who_may_chat` setting: `everyone`, `logged_in`, or a capability name; the filter
- * `dify_chatbot_can_chat` has the last word. Refused visitors get 401 when logging in could help,
- * else 403.
+ * The `who_may_chat` setting: `everyone`, `logged_in`, or a capability name. The filter
+ * `dify_chatbot_can_chat` may only narrow it: it is asked only about visitors the setting lets in
+ * and can refuse them, never let in one the setting refuses (a guard refuses by default; an
+ * extension point may add a refusal, never undo one). Refused visitors get 401 when logging in
+ * could help, else 403.
  */
 final class Chat_Policy {
 
@@ -57,15 +59,19 @@ final class Chat_Policy {
 			$allowed = null !== $user && user_can( $user, $who );
 		}
 
-		/**
-		 * Filters whether the current visitor may chat (after the "Who may chat" setting).
-		 *
-		 * @param bool            $allowed Whether the setting allows it.
-		 * @param WP_User|null    $user    The logged-in user, or null.
-		 * @param WP_REST_Request $request The chat request.
-		 */
-		$allowed = apply_filters( 'dify_chatbot_can_chat', $allowed, $user, $request );
-		if ( true === $allowed ) {
+		if ( $allowed ) {
+			/**
+			 * Filters whether a visitor the "Who may chat" setting lets in may chat. Only asked
+			 * when the setting allows it, and only `true` keeps the visitor in: return false to
+			 * refuse. It cannot let in anyone the setting refuses.
+			 *
+			 * @param bool            $allowed True.
+			 * @param WP_User|null    $user    The logged-in user, or null.
+			 * @param WP_REST_Request $request The chat request.
+			 */
+			$allowed = true === apply_filters( 'dify_chatbot_can_chat', true, $user, $request );
+		}
+		if ( $allowed ) {
 			return null;
 		}
 		if ( null === $user ) {

@@ -114,6 +114,23 @@ KEY window_start (window_start)
 	}
 
 	/**
+	 * Takes $amount back from a counter (never below 0): a stream slot given back, or a count
+	 * that was refused right after it was taken. One statement on either database.
+	 *
+	 * @param string $key          Counter key.
+	 * @param int    $window_start Start of the window.
+	 * @param int    $amount       What to take back (at least 1).
+	 */
+	public function subtract( string $key, int $window_start, int $amount = 1 ): void {
+		global $wpdb;
+		$amount = max( 1, $amount );
+		$table  = self::table();
+		// CASE, not hits - n alone: the column is unsigned, and MySQL refuses a negative result.
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the counters table; must not be cached.
+		$wpdb->query( $wpdb->prepare( "UPDATE {$table} SET hits = CASE WHEN hits > %d THEN hits - %d ELSE 0 END WHERE counter_key = %s AND window_start = %d", $amount, $amount, $key, $window_start ) );
+	}
+
+	/**
 	 * The current value of a counter (0 when it does not exist).
 	 *
 	 * @param string $key          Counter key.

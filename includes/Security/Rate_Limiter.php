@@ -14,9 +14,10 @@ use WP_Error;
 
 /**
  * Fixed-window limits counted in the shared Counter_Store, so they hold across several web
- * servers: every chat message takes one hit from each active window, and a hit that makes a
- * counter exceed its limit is refused with 429 and the seconds until the window ends. The IP limit
- * is checked first, so a visitor who rotates cookies still meets it.
+ * servers: every chat message takes one hit from each active window (per IP a minute and a day,
+ * per visitor a minute and a day), and a hit that makes a counter exceed its limit is refused
+ * with 429 and the seconds until the window ends. The IP limits are checked first, so a visitor
+ * who rotates cookies still meets them.
  */
 final class Rate_Limiter {
 
@@ -33,7 +34,16 @@ final class Rate_Limiter {
 	 */
 	public const ACTIONS = 'a';
 
+	/**
+	 * The bucket of the visitor reads (app parameters, stopping an answer): cheap, asked once per
+	 * chat on a page, yet each may hold a worker for an upstream call, so they are limited too,
+	 * at READ_SCALE times the message limits.
+	 */
+	public const READS = 'r';
+
 	private const ACTION_SCALE = 3;
+
+	private const READ_SCALE = 6;
 
 	private const MINUTE = 60;
 
@@ -83,10 +93,12 @@ final class Rate_Limiter {
 		$now      = null === $now ? time() : $now;
 		$settings = $this->option->get();
 		$ip       = Client_Ip::bucket( $this->ip->from_server( $server, $settings['trusted_proxies'] ) );
-		$prefix   = self::ACTIONS === $bucket ? self::ACTIONS : self::CHAT;
-		$scale    = self::ACTIONS === $bucket ? self::ACTION_SCALE : 1;
+		$prefix   = in_array( $bucket, array( self::ACTIONS, self::READS ), true ) ? $bucket : self::CHAT;
+		$scale    = self::ACTIONS === $prefix ? self::ACTION_SCALE : ( self::READS === $prefix ? self::READ_SCALE : 1 );
 		$rules    = array(
 			array( $prefix . 'ipm', $ip, $settings['limit_ip_minute'] * $scale, false ),
+			// Per IP per day: a visitor who drops the cookie is a new visitor each message, so this is what bounds one address's spend.
+			array( $prefix . 'ipd', $ip, $settings['limit_ip_day'] * $scale, true ),
 			array( $prefix . 'vm', $user, $settings['limit_visitor_minute'] * $scale, false ),
 			array( $prefix . 'vd', $user, $settings['limit_visitor_day'] * $scale, true ),
 		);

@@ -14,12 +14,16 @@ use WP_Error;
 use WP_REST_Request;
 
 /**
- * The permission callback of every visitor route, by the kind of route:
+ * The permission callback of every visitor route, by the kind of route. Every kind first refuses
+ * a request another site made the visitor's browser send (Cross_Site: 403), then:
  *
- * - READ (parameters, stop): who may chat (401/403);
- * - ACTION (conversations, feedback, follow-up questions, files, voice — an upstream call each):
- *   who may chat, then the rate limits of the separate, more generous action bucket (429);
- * - CHAT (a chat message): who may chat, the daily token budget (503), then the message limits.
+ * - READ (parameters, stop): who may chat (401/403), then the rate limits of the reads' bucket;
+ * - ACTION (conversations, feedback — an upstream call each): who may chat, then the rate limits
+ *   of the separate, more generous action bucket (429);
+ * - PAID (files, voice, follow-up questions — an upstream call that costs the Dify account): as
+ *   ACTION, then the site's daily cap (Capacity, 503);
+ * - CHAT (a chat message): who may chat, the daily token budget (503), the message limits, then
+ *   its stream slots (429) and the site's daily cap (Capacity).
  *
  * WordPress checks a route's schema before its permission callback, so a malformed request gets
  * its 400 without counting against any limit. The cheap refusals come first and the counting
@@ -34,6 +38,7 @@ final class Visitor_Guard implements Registrable {
 	public const READ   = 'read';
 	public const ACTION = 'action';
 	public const CHAT   = 'chat';
+	public const PAID   = 'paid';
 
 	/**
 	 * A site's own refusal of a visitor request other than a chat message.
@@ -44,6 +49,13 @@ final class Visitor_Guard implements Registrable {
 	 * A site's own refusal of a chat message.
 	 */
 	public const CHAT_FILTER = 'dify_chatbot_chat_refusal';
+
+	/**
+	 * Refuses cross-site requests and method overrides.
+	 *
+	 * @var Cross_Site
+	 */
+	private Cross_Site $cross_site;
 
 	/**
 	 * Who may chat.
@@ -74,6 +86,13 @@ final class Visitor_Guard implements Registrable {
 	private Visitor_Identity $identity;
 
 	/**
+	 * The stream slots and the site's daily cap.
+	 *
+	 * @var Capacity
+	 */
+	private Capacity $capacity;
+
+	/**
 	 * The last request decided, and the decision.
 	 *
 	 * @var array{0: WP_REST_Request<array<string, mixed>>, 1: true|WP_Error}|null
@@ -90,16 +109,20 @@ final class Visitor_Guard implements Registrable {
 	/**
 	 * Keeps the checks.
 	 *
-	 * @param Chat_Policy      $policy   Who may chat.
-	 * @param Budget           $budget   The daily budget.
-	 * @param Rate_Limiter     $limiter  The rate limits.
-	 * @param Visitor_Identity $identity Derives the Dify user.
+	 * @param Cross_Site       $cross_site Refuses cross-site requests and method overrides.
+	 * @param Chat_Policy      $policy     Who may chat.
+	 * @param Budget           $budget     The daily budget.
+	 * @param Rate_Limiter     $limiter    The rate limits.
+	 * @param Visitor_Identity $identity   Derives the Dify user.
+	 * @param Capacity         $capacity   The stream slots and the site's daily cap.
 	 */
-	public function __construct( Chat_Policy $policy, Budget $budget, Rate_Limiter $limiter, Visitor_Identity $identity ) {
-		$this->policy   = $policy;
-		$this->budget   = $budget;
-		$this->limiter  = $limiter;
-		$this->identity = $identity;
+	public function __construct( Cross_Site $cross_site, Chat_Policy $policy, Budget $budget, Rate_Limiter $limiter, Visitor_Identity $identity, Capacity $capacity ) {
+		$this->cross_site = $cross_site;
+		$this->policy     = $policy;
+		$this->budget     = $budget;
+		$this->limiter    = $limiter;
+		$this->identity   = $identity;
+		$this->capacity   = $capacity;
 	}
 
 	/**
@@ -163,6 +186,18 @@ final class Visitor_Guard implements Registrable {
 	}
 
 	/**
+	 * Permission callback of the routes whose upstream call costs the Dify account (uploads,
+	 * voice, follow-up questions).
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return true|WP_Error
+	 */
+	public function paid( WP_REST_Request $request ) {
+		return $this->check( $request, self::PAID );
+	}
+
+	/**
 	 * Permission callback of a chat message.
 	 *
 	 * @param WP_REST_Request $request The request.
@@ -177,7 +212,7 @@ final class Visitor_Guard implements Registrable {
 	 * True when a request of this kind may go on, else the refusal.
 	 *
 	 * @param WP_REST_Request $request The request.
-	 * @param string          $kind    READ, ACTION or CHAT.
+	 * @param string          $kind    READ, ACTION, PAID or CHAT.
 	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
 	 * @return true|WP_Error
 	 */
@@ -187,7 +222,7 @@ final class Visitor_Guard implements Registrable {
 			if ( null !== $this->last && $this->last[0] === $request ) {
 				return $this->last[1];
 			}
-			$refusal = $this->policy->check( $request );
+			$refusal = $this->uncounted( $request );
 			return null === $refusal ? true : $refusal;
 		}
 		$decision   = $this->decide( $request, $kind );
@@ -199,22 +234,51 @@ final class Visitor_Guard implements Registrable {
 	 * Runs the checks of a kind, counting the request against the limits.
 	 *
 	 * @param WP_REST_Request $request The request.
-	 * @param string          $kind    READ, ACTION or CHAT.
+	 * @param string          $kind    READ, ACTION, PAID or CHAT.
 	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
 	 * @return true|WP_Error
 	 */
 	private function decide( WP_REST_Request $request, string $kind ) {
-		$refusal = $this->policy->check( $request );
+		$refusal = $this->uncounted( $request );
 		if ( null === $refusal && self::CHAT === $kind ) {
 			$refusal = $this->budget->check();
 		}
 		if ( null === $refusal ) {
 			$refusal = $this->site_refusal( $request, $kind );
 		}
-		if ( null === $refusal && self::READ !== $kind ) {
-			$refusal = $this->limiter->hit( $this->identity->user(), $_SERVER, null, self::CHAT === $kind ? Rate_Limiter::CHAT : Rate_Limiter::ACTIONS );
+		if ( null === $refusal ) {
+			$refusal = $this->limiter->hit( $this->identity->user(), $_SERVER, null, self::bucket( $kind ) );
+		}
+		if ( null === $refusal && self::CHAT === $kind ) {
+			$refusal = $this->capacity->chat( $this->identity->user(), $_SERVER );
+		}
+		if ( null === $refusal && self::PAID === $kind ) {
+			$refusal = $this->capacity->paid();
 		}
 		return null === $refusal ? true : $refusal;
+	}
+
+	/**
+	 * The rate limit bucket of a kind of route.
+	 *
+	 * @param string $kind READ, ACTION, PAID or CHAT.
+	 */
+	private static function bucket( string $kind ): string {
+		if ( self::CHAT === $kind ) {
+			return Rate_Limiter::CHAT;
+		}
+		return self::READ === $kind ? Rate_Limiter::READS : Rate_Limiter::ACTIONS;
+	}
+
+	/**
+	 * The refusals that count nothing: another site's request (Cross_Site), then who may chat.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 */
+	private function uncounted( WP_REST_Request $request ): ?WP_Error {
+		$refusal = $this->cross_site->check( $request );
+		return null === $refusal ? $this->policy->check( $request ) : $refusal;
 	}
 
 	/**
@@ -225,7 +289,7 @@ final class Visitor_Guard implements Registrable {
 	 * @return mixed
 	 */
 	public function retry_after( $response ) {
-		if ( ! $response instanceof WP_Error || ! in_array( $response->get_error_code(), array( Rate_Limiter::CODE, Budget::CODE ), true ) ) {
+		if ( ! $response instanceof WP_Error || ! in_array( $response->get_error_code(), array( Rate_Limiter::CODE, Budget::CODE, Stream_Slots::CODE, Daily_Cap::CODE ), true ) ) {
 			return $response;
 		}
 		$data = $response->get_error_data();
@@ -240,11 +304,11 @@ final class Visitor_Guard implements Registrable {
 	 * The refusal a site adds through the filters, or null.
 	 *
 	 * @param WP_REST_Request $request The request.
-	 * @param string          $kind    READ, ACTION or CHAT.
+	 * @param string          $kind    READ, ACTION, PAID or CHAT.
 	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
 	 */
 	private function site_refusal( WP_REST_Request $request, string $kind ): ?WP_Error {
-		$refusal = self::CHAT === $kind ? $this->chat_refusal( $request ) : $this->visitor_refusal( $request, self::ACTION === $kind );
+		$refusal = self::CHAT === $kind ? $this->chat_refusal( $request ) : $this->visitor_refusal( $request, self::READ !== $kind );
 		return $refusal instanceof WP_Error ? $refusal : null;
 	}
 
@@ -272,7 +336,7 @@ final class Visitor_Guard implements Registrable {
 	 * What the visitor request filter answers.
 	 *
 	 * @param WP_REST_Request $request The request.
-	 * @param bool            $limited Whether the route counts against the rate limits.
+	 * @param bool            $limited Whether the route counts against the action limits (false for the reads).
 	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
 	 * @return mixed
 	 */
@@ -284,7 +348,7 @@ final class Visitor_Guard implements Registrable {
 		 *
 		 * @param WP_Error|null   $refusal Null.
 		 * @param WP_REST_Request $request The request.
-		 * @param bool            $limited Whether the route counts against the rate limits.
+		 * @param bool            $limited Whether the route counts against the action limits (false for the reads).
 		 */
 		return apply_filters( self::FILTER, null, $request, $limited ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.DynamicHooknameFound -- the constant is 'dify_chatbot_visitor_refusal'.
 	}

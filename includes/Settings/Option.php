@@ -19,7 +19,7 @@ use Dify_Chatbot\Registrable;
  * (unknown keys dropped, invalid values replaced by the stored or default ones) because the option
  * can be written by other code than this plugin's REST route.
  *
- * @phpstan-type Values array{base_url: string, ca_bundle: string, response_mode: string, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, trusted_proxies: string[], daily_token_budget: int, who_may_chat: string, allow_remote_files: bool, show_reasoning: bool}
+ * @phpstan-type Values array{base_url: string, ca_bundle: string, response_mode: string, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, trusted_proxies: string[], daily_token_budget: int, who_may_chat: string, streams_visitor: int, streams_ip: int, streams_site: int, limit_ip_day: int, daily_message_cap: int, allow_remote_files: bool, show_reasoning: bool}
  */
 final class Option implements Registrable {
 
@@ -35,6 +35,12 @@ final class Option implements Registrable {
 		'limit_visitor_day'    => 10000000,
 		'limit_ip_minute'      => 100000,
 		'daily_token_budget'   => 1000000000000,
+		// Worker and wallet caps (Security\Stream_Slots, Rate_Limiter's per-IP day, Security\Daily_Cap).
+		'streams_visitor'      => 1000,
+		'streams_ip'           => 1000,
+		'streams_site'         => 10000,
+		'limit_ip_day'         => 10000000,
+		'daily_message_cap'    => 100000000,
 	);
 
 	/**
@@ -89,6 +95,13 @@ final class Option implements Registrable {
 			'trusted_proxies'      => array(),
 			'daily_token_budget'   => 0,
 			'who_may_chat'         => 'everyone',
+			// Worker and wallet caps; the reasons are in docs/security.md. Three answers at once
+			// leave two of a default PHP-FPM pool's five workers for the site's pages.
+			'streams_visitor'      => 2,
+			'streams_ip'           => 2,
+			'streams_site'         => 3,
+			'limit_ip_day'         => 300,
+			'daily_message_cap'    => 1000,
 			// Off: Dify fetches a remote file from its own network, so an address a visitor chose
 			// could reach what only Dify's host can (Security\Remote_Url checks them when on).
 			'allow_remote_files'   => false,

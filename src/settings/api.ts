@@ -48,7 +48,19 @@ export interface Settings {
 	allow_remote_files?: boolean;
 	/** Whether answers show the model's reasoning (off by default). */
 	show_reasoning?: boolean;
-	usage?: { tokens_today: number };
+	/** Answers at once per visitor, per IP and site-wide; per-IP messages a day; the site's daily cap. */
+	streams_visitor?: number;
+	streams_ip?: number;
+	streams_site?: number;
+	limit_ip_day?: number;
+	daily_message_cap?: number;
+	usage?: {
+		tokens_today: number;
+		/** Answers being given right now, site-wide. */
+		streams_running?: number;
+		/** Messages and paid calls counted against today's cap. */
+		calls_today?: number;
+	};
 	/** What is in force, overrides included (sent by the server; optional for the screen). */
 	effective?: {
 		base_url?: string;
@@ -74,6 +86,11 @@ export interface SettingsUpdate {
 	trusted_proxies?: string[];
 	daily_token_budget?: number | string;
 	who_may_chat?: string;
+	streams_visitor?: number | string;
+	streams_ip?: number | string;
+	streams_site?: number | string;
+	limit_ip_day?: number | string;
+	daily_message_cap?: number | string;
 	allow_remote_files?: boolean;
 	show_reasoning?: boolean;
 }

@@ -19,8 +19,10 @@ export default async function globalSetup( config: FullConfig ) {
 			typeof storageState === 'string' ? storageState : undefined,
 	} );
 	await requestUtils.setupRest();
-	// Every spec comes from 127.0.0.1: the per-IP and per-visitor limits are off for the suite
-	// (they have their own tests), so specs never trip over one another's counts.
+	// Every spec comes from 127.0.0.1: the per-IP and per-visitor limits and the caps on answers
+	// running at once are off for the suite (they have their own tests), so specs never trip over
+	// one another's counts. The site's daily cap stays on (so no admin notice about unbounded
+	// spend shows on the admin screens under test), far above what the suite sends.
 	await requestUtils.rest( {
 		method: 'POST',
 		path: '/dify-chatbot/v1/settings',
@@ -28,6 +30,11 @@ export default async function globalSetup( config: FullConfig ) {
 			limit_visitor_minute: 0,
 			limit_visitor_day: 0,
 			limit_ip_minute: 0,
+			limit_ip_day: 0,
+			streams_visitor: 0,
+			streams_ip: 0,
+			streams_site: 0,
+			daily_message_cap: 1000000,
 		},
 	} );
 	await requestContext.dispose();

@@ -8,6 +8,8 @@
  *   the same on every node), and the visitor's conversation list, from a node again, shows it.
  * - The daily token budget is one site-wide count: spent on one node, it refuses on the other, and
  *   exactly the answers the budget allowed reached Dify.
+ * - The stream caps: more concurrent streams from one visitor than its cap, over both nodes,
+ *   admit exactly the cap.
  * - (The rate-limit race runs separately: tests/load/rate-limit-race.ts with RACE_SERVERS.)
  *
  *   MULTI_NODE_URL=http://127.0.0.1:8972 MULTI_NODE_EMULATOR_URL=http://127.0.0.1:8973 \
@@ -157,13 +159,64 @@ async function budgetAcrossNodes( session: AdminSession ): Promise< string > {
 }
 
 /**
- * Issue 10's concurrent-stream caps go here once they exist: open more streams than the cap from
- * one visitor (and one IP) across both nodes at once, and expect exactly the cap to reach the
- * emulator and the rest a 429 with Retry-After — counted atomically across nodes like the rate
- * limits, with and without the object cache.
+ * The concurrent-answer caps, across nodes: one visitor opens more streams than its cap at once,
+ * spread over both nodes; exactly the cap is admitted (and reaches the emulator), the rest get a
+ * 429 with Retry-After before any upstream call — the slots are counted atomically in the shared
+ * database like the rate limits, with and without the object cache. When the answers have ended,
+ * every slot is given back (the settings route shows no answer running).
+ * @param session
  */
-async function streamCaps(): Promise< string > {
-	return 'SKIPPED: the plugin has no stream caps yet (issue 10)';
+async function streamCaps( session: AdminSession ): Promise< string > {
+	const CAP = 3;
+	const STREAMS = 8;
+	const probe = await chat( WP, '', { query: 'Hello #delay:1' } );
+	expect( probe.status === 200, `probe: HTTP ${ probe.status }` );
+	const cookie = visitorCookie( probe );
+	await settings( session, { streams_visitor: CAP } );
+	try {
+		const since = ( await emulatorChats( EMULATOR, 1e12 ) ).lastSeq;
+		// Long enough (about 3 s each) that every admitted answer is still running when the last request arrives.
+		const results = await Promise.all(
+			Array.from( { length: STREAMS }, ( _, i ) =>
+				chat(
+					WP,
+					cookie,
+					{ query: `Stream cap race ${ i } #delay:150` },
+					true
+				)
+			)
+		);
+		const admitted = results.filter( ( r ) => r.status === 200 );
+		const refused = results.filter( ( r ) => r.status === 429 );
+		const reached = (
+			await emulatorChats( EMULATOR, since )
+		).requests.filter( ( r ) => r.method === 'POST' ).length;
+		const nodes = new Set( results.map( ( r ) => r.node ) );
+		expect(
+			admitted.length === CAP && refused.length === STREAMS - CAP,
+			`statuses ${ results.map( ( r ) => r.status ).join( ',' ) }: expected ${ CAP } × 200 and ${ STREAMS - CAP } × 429`
+		);
+		expect(
+			refused.every( ( r ) => Number( r.retryAfter ) > 0 ),
+			'a refusal without Retry-After'
+		);
+		expect(
+			reached === CAP,
+			`${ reached } messages reached Dify, expected ${ CAP }`
+		);
+		expect( nodes.size > 1, 'every request was answered by one node' );
+		const running = Number(
+			( ( await settings( session ) ).usage as Json | undefined )
+				?.streams_running ?? NaN
+		);
+		expect(
+			running === 0,
+			`${ running } answers still counted as running after they ended`
+		);
+		return `${ STREAMS } streams at once from one visitor on ${ [ ...nodes ].join( ' and ' ) }: ${ CAP } admitted, ${ refused.length } refused with 429; Dify got ${ reached }; all slots given back`;
+	} finally {
+		await settings( session, { streams_visitor: 0 } );
+	}
 }
 
 const CHECKS: Check[] = [

@@ -197,6 +197,17 @@ async function main() {
 			`  Retry-After of a 429: ${ retry?.retryAfter ?? '-' }; a 429 body: ${ retry?.body ?? '-' }`
 		);
 		console.log(
+			`  refusal codes: ${ [
+				...new Set(
+					results
+						.filter( ( r ) => r.status === 429 )
+						.map( ( r ) =>
+							r.body.replace( /^.*"code":"([^"]+)".*$/s, '$1' )
+						)
+				),
+			].join( ', ' ) }`
+		);
+		console.log(
 			`  Dify users seen: ${ [ ...visitorUsers ].join( ', ' ) }`
 		);
 		console.log(

@@ -11,6 +11,11 @@ export const PROTECTION = [
 	'limit_visitor_minute',
 	'limit_visitor_day',
 	'limit_ip_minute',
+	'limit_ip_day',
+	'streams_visitor',
+	'streams_ip',
+	'streams_site',
+	'daily_message_cap',
 	'daily_token_budget',
 	'who_may_chat',
 ] as const;
@@ -20,6 +25,11 @@ export const UNLIMITED: Json = {
 	limit_visitor_minute: 0,
 	limit_visitor_day: 0,
 	limit_ip_minute: 0,
+	limit_ip_day: 0,
+	streams_visitor: 0,
+	streams_ip: 0,
+	streams_site: 0,
+	daily_message_cap: 0,
 	daily_token_budget: 0,
 	who_may_chat: 'everyone',
 };
@@ -144,12 +154,14 @@ export interface ChatResult {
  * @param cookie
  * @param body
  * @param stream
+ * @param headers Extra request headers (an X-Forwarded-For, say).
  */
 export async function chat(
 	base: string,
 	cookie: string,
 	body: Json,
-	stream = false
+	stream = false,
+	headers: Record< string, string > = {}
 ): Promise< ChatResult > {
 	const response = await fetch(
 		`${ base }/?rest_route=/dify-chatbot/v1/chat`,
@@ -159,6 +171,7 @@ export async function chat(
 				'Content-Type': 'application/json',
 				Accept: stream ? 'text/event-stream' : 'application/json',
 				...( cookie ? { Cookie: cookie } : {} ),
+				...headers,
 			},
 			body: JSON.stringify( body ),
 		}

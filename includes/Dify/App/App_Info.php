@@ -49,7 +49,8 @@ final class App_Info {
 	/**
 	 * The app mode, from the cache or /info. A Dify-compatible service without /info (404) is
 	 * taken for a chat app; a mode the plugin cannot relay is the app's problem (503 for the
-	 * visitor), and any other failure is returned for the visitor.
+	 * visitor), and any other failure is returned for the visitor and remembered briefly
+	 * (Failed_Lookup).
 	 *
 	 * @param Client $client The client.
 	 * @return App_Mode|WP_Error
@@ -60,16 +61,20 @@ final class App_Info {
 		if ( null !== $mode ) {
 			return $mode;
 		}
+		$failed = Failed_Lookup::recall( 'info', $client );
+		if ( null !== $failed ) {
+			return $failed;
+		}
 		$response = $client->info();
 		if ( is_wp_error( $response ) ) {
-			return $this->errors->from_transport( $response );
+			return Failed_Lookup::remember( 'info', $client, $this->errors->from_transport( $response ) );
 		}
 		if ( 404 === $response->status() ) {
 			return App_Mode::chat();
 		}
 		$info = self::parse( $response );
 		if ( null === $info ) {
-			return 200 === $response->status() ? $this->errors->bad_response() : $this->errors->from_response( $response );
+			return Failed_Lookup::remember( 'info', $client, 200 === $response->status() ? $this->errors->bad_response() : $this->errors->from_response( $response ) );
 		}
 		$this->remember( $client, $info );
 		$mode = App_Mode::from( $info['mode'] );
@@ -84,6 +89,7 @@ final class App_Info {
 	 */
 	public function remember( Client $client, array $info ): void {
 		set_transient( self::PREFIX . $client->fingerprint(), $info, self::TTL );
+		Failed_Lookup::forget( 'info', $client );
 	}
 
 	/**

@@ -79,7 +79,7 @@ final class App_Parameters {
 
 	/**
 	 * The browser-safe parameters, from the cache or Dify. A Dify-compatible service without
-	 * /parameters (404) is a chat without extras; any other failure is returned (and not cached).
+	 * /parameters (404) is a chat without extras; any other failure is returned (and remembered for half a minute, Failed_Lookup).
 	 *
 	 * @param Client $client The client.
 	 * @return array<string, mixed>|WP_Error
@@ -90,16 +90,20 @@ final class App_Parameters {
 		if ( is_array( $cached ) ) {
 			return $cached;
 		}
+		$failed = Failed_Lookup::recall( 'parameters', $client );
+		if ( null !== $failed ) {
+			return $failed;
+		}
 		$response = $client->parameters();
 		if ( is_wp_error( $response ) ) {
-			return $this->errors->from_transport( $response );
+			return Failed_Lookup::remember( 'parameters', $client, $this->errors->from_transport( $response ) );
 		}
 		if ( 404 === $response->status() ) {
 			$json = array();
 		} else {
 			$json = 200 === $response->status() ? $response->json() : null;
 			if ( null === $json ) {
-				return 200 === $response->status() ? $this->errors->bad_response() : $this->errors->from_response( $response );
+				return Failed_Lookup::remember( 'parameters', $client, 200 === $response->status() ? $this->errors->bad_response() : $this->errors->from_response( $response ) );
 			}
 		}
 		$site = $this->site( $client );

@@ -27,6 +27,11 @@ final class Client {
 	public const MAX_AUDIO_BYTES = 16777216;
 
 	/**
+	 * Default seconds a whole streamed answer may take (see stream_seconds()).
+	 */
+	public const STREAM_SECONDS = 300.0;
+
+	/**
 	 * How requests reach the app.
 	 *
 	 * @var Connection
@@ -103,6 +108,23 @@ final class Client {
 	public function site() {
 		/** This filter is documented in includes/Dify/Http/Client.php */
 		return $this->connection->request( 'GET', '/site', null, Connection::seconds( apply_filters( 'dify_chatbot_info_timeout', 15.0 ), 15.0 ) );
+	}
+
+	/**
+	 * How many seconds a whole streamed answer may take. Each stream holds one PHP worker for its
+	 * whole length, and a stream slot (Security\Stream_Slots) expires after this long, so the
+	 * default is 5 minutes rather than Dify's own 20-minute limit for a run: a long chat answer
+	 * (a few thousand tokens) streams in one to three minutes, and a site whose agents or
+	 * workflows really run longer raises it with the filter.
+	 */
+	public static function stream_seconds(): float {
+		/**
+		 * Filters how many seconds a whole streamed answer may take (silence is limited
+		 * separately by `dify_chatbot_read_timeout`).
+		 *
+		 * @param float $seconds Default 300.
+		 */
+		return Connection::seconds( apply_filters( 'dify_chatbot_stream_timeout', self::STREAM_SECONDS ), self::STREAM_SECONDS );
 	}
 
 	/**
@@ -303,13 +325,7 @@ final class Client {
 	 */
 	public function stream( string $path, array $body, callable $on_event, ?callable $should_stop = null ) {
 		$body['response_mode'] = 'streaming';
-		/**
-		 * Filters how many seconds a whole streamed answer may take (silence is limited
-		 * separately by `dify_chatbot_read_timeout`).
-		 *
-		 * @param float $seconds Default 1200, Dify's own limit for one run.
-		 */
-		$timeout = Connection::seconds( apply_filters( 'dify_chatbot_stream_timeout', 1200.0 ), 1200.0 );
+		$timeout               = self::stream_seconds();
 		return $this->connection->stream( $path, $body, $timeout, $on_event, $should_stop );
 	}
 

@@ -295,7 +295,8 @@ final class Stream_Relay {
 			'dify_chatbot_stream_headers',
 			array(
 				'Content-Type'      => 'text/event-stream; charset=utf-8',
-				'Cache-Control'     => 'no-cache, no-transform',
+				// One visitor's answer: no shared cache may keep it (and none may re-encode it).
+				'Cache-Control'     => 'private, no-store, no-transform',
 				'X-Accel-Buffering' => 'no',
 			)
 		);

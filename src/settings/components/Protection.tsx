@@ -1,6 +1,7 @@
 /**
  * The abuse protection part of the settings screen: rate limits, trusted proxies, the daily
- * token budget (with today's usage) and who may chat. The values are edited as text and sent
+ * token budget (with today's usage), who may chat, and the worker and wallet caps (answers at
+ * once, shown next to how many are running; per-IP messages a day; the site's daily cap). The values are edited as text and sent
  * as numbers; what is not a whole number is sent as typed, so the server's message explains it.
  */
 import {
@@ -22,7 +23,21 @@ export interface ProtectionDraft {
 	budget: string;
 	who: Audience;
 	capability: string;
+	ipDay: string;
+	dailyCap: string;
+	streamsVisitor: string;
+	streamsIp: string;
+	streamsSite: string;
 }
+
+/** The caps edited as whole numbers, and the setting each one is. */
+const CAPS = {
+	ipDay: 'limit_ip_day',
+	dailyCap: 'daily_message_cap',
+	streamsVisitor: 'streams_visitor',
+	streamsIp: 'streams_ip',
+	streamsSite: 'streams_site',
+} as const;
 
 /**
  * The draft for what the server has.
@@ -40,6 +55,11 @@ export function protectionDraft( settings: Settings ): ProtectionDraft {
 		who: who === 'everyone' || who === 'logged_in' ? who : 'capability',
 		capability:
 			who === 'everyone' || who === 'logged_in' ? '' : String( who ),
+		ipDay: String( settings.limit_ip_day ?? 300 ),
+		dailyCap: String( settings.daily_message_cap ?? 1000 ),
+		streamsVisitor: String( settings.streams_visitor ?? 2 ),
+		streamsIp: String( settings.streams_ip ?? 2 ),
+		streamsSite: String( settings.streams_site ?? 3 ),
 	};
 }
 
@@ -93,6 +113,13 @@ export function protectionUpdate(
 	if ( who( draft ) !== who( initial ) ) {
 		update.who_may_chat = who( draft );
 	}
+	for ( const [ field, name ] of Object.entries( CAPS ) as Array<
+		[ keyof typeof CAPS, ( typeof CAPS )[ keyof typeof CAPS ] ]
+	> ) {
+		if ( draft[ field ].trim() !== initial[ field ] ) {
+			update[ name ] = whole( draft[ field ] );
+		}
+	}
 	return update;
 }
 
@@ -100,10 +127,14 @@ export default function Protection( {
 	draft,
 	onChange,
 	tokensToday,
+	streamsRunning = 0,
+	callsToday = 0,
 }: {
 	draft: ProtectionDraft;
 	onChange: ( next: ProtectionDraft ) => void;
 	tokensToday: number;
+	streamsRunning?: number;
+	callsToday?: number;
 } ) {
 	const set = ( patch: Partial< ProtectionDraft > ) =>
 		onChange( { ...draft, ...patch } );
@@ -184,6 +215,94 @@ export default function Protection( {
 					tokensToday.toLocaleString()
 				) }
 			</p>
+			<TextControl
+				__next40pxDefaultSize
+				__nextHasNoMarginBottom
+				label={ __(
+					'Messages per day (per IP address)',
+					'dify-chatbot'
+				) }
+				type="number"
+				min={ 0 }
+				value={ draft.ipDay }
+				onChange={ ( value: string ) => set( { ipDay: value } ) }
+				help={ __(
+					'Bounds what one address can spend, also when it drops its cookie to look like a new visitor each time. 0 turns this limit off.',
+					'dify-chatbot'
+				) }
+			/>
+			<TextControl
+				__next40pxDefaultSize
+				__nextHasNoMarginBottom
+				label={ __( 'Daily cap (whole site)', 'dify-chatbot' ) }
+				type="number"
+				min={ 0 }
+				value={ draft.dailyCap }
+				onChange={ ( value: string ) => set( { dailyCap: value } ) }
+				help={ __(
+					'Messages, file uploads, voice and suggested questions the whole site may send to Dify per day. With this and the token budget both 0, nothing bounds the spend.',
+					'dify-chatbot'
+				) }
+			/>
+			<p className="dify-chatbot-settings__text dify-chatbot-settings__usage">
+				{ sprintf(
+					/* translators: %s: a number of calls. */
+					__( 'Counted today: %s', 'dify-chatbot' ),
+					callsToday.toLocaleString()
+				) }
+			</p>
+			<TextControl
+				__next40pxDefaultSize
+				__nextHasNoMarginBottom
+				label={ __(
+					'Answers at the same time (whole site)',
+					'dify-chatbot'
+				) }
+				type="number"
+				min={ 0 }
+				value={ draft.streamsSite }
+				onChange={ ( value: string ) => set( { streamsSite: value } ) }
+				help={ __(
+					'Each answer holds one PHP worker until it ends. Keep this below your PHP worker count so pages still load (PHP-FPM’s default pool has 5). 0 turns this cap off.',
+					'dify-chatbot'
+				) }
+			/>
+			<p className="dify-chatbot-settings__text dify-chatbot-settings__usage">
+				{ sprintf(
+					/* translators: 1: answers being given now, 2: the cap. */
+					__( 'Answers running now: %1$s of %2$s', 'dify-chatbot' ),
+					streamsRunning.toLocaleString(),
+					draft.streamsSite
+				) }
+			</p>
+			<TextControl
+				__next40pxDefaultSize
+				__nextHasNoMarginBottom
+				label={ __(
+					'Answers at the same time (per IP address)',
+					'dify-chatbot'
+				) }
+				type="number"
+				min={ 0 }
+				value={ draft.streamsIp }
+				onChange={ ( value: string ) => set( { streamsIp: value } ) }
+				help={ off }
+			/>
+			<TextControl
+				__next40pxDefaultSize
+				__nextHasNoMarginBottom
+				label={ __(
+					'Answers at the same time (per visitor)',
+					'dify-chatbot'
+				) }
+				type="number"
+				min={ 0 }
+				value={ draft.streamsVisitor }
+				onChange={ ( value: string ) =>
+					set( { streamsVisitor: value } )
+				}
+				help={ off }
+			/>
 			<RadioControl
 				label={ __( 'Who may chat', 'dify-chatbot' ) }
 				selected={ draft.who }

@@ -307,6 +307,8 @@ export default function SettingsScreen() {
 					draft={ protection }
 					onChange={ setProtection }
 					tokensToday={ settings.usage?.tokens_today ?? 0 }
+					streamsRunning={ settings.usage?.streams_running ?? 0 }
+					callsToday={ settings.usage?.calls_today ?? 0 }
 				/>
 			) }
 

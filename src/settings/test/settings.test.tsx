@@ -593,6 +593,54 @@ describe( 'Abuse protection settings', () => {
 		expect( field( 'Capability' ) ).toBeNull();
 	} );
 
+	it( 'shows the caps on answers next to how many are running, and the daily cap', async () => {
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				streams_visitor: 2,
+				streams_ip: 2,
+				streams_site: 3,
+				limit_ip_day: 300,
+				daily_message_cap: 1000,
+				usage: { tokens_today: 0, streams_running: 2, calls_today: 57 },
+			} )
+		);
+		await render();
+		expect( field( 'Answers at the same time (whole site)' )?.value ).toBe(
+			'3'
+		);
+		expect( container.textContent ).toContain(
+			'Answers running now: 2 of 3'
+		);
+		expect(
+			field( 'Answers at the same time (per IP address)' )?.value
+		).toBe( '2' );
+		expect( field( 'Answers at the same time (per visitor)' )?.value ).toBe(
+			'2'
+		);
+		expect( field( 'Messages per day (per IP address)' )?.value ).toBe(
+			'300'
+		);
+		expect( field( 'Daily cap (whole site)' )?.value ).toBe( '1000' );
+		expect( container.textContent ).toContain( 'Counted today: 57' );
+
+		await fill( field( 'Answers at the same time (whole site)' ), '8' );
+		await fill( field( 'Daily cap (whole site)' ), '0' );
+		fetchMock.mockResolvedValueOnce( settings() );
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: expect.objectContaining( {
+					streams_site: 8,
+					daily_message_cap: 0,
+				} ),
+			} )
+		);
+		const sent = (
+			fetchMock.mock.calls.at( -1 )?.[ 0 ] as { data: object }
+		 ).data;
+		expect( sent ).not.toHaveProperty( 'streams_ip' );
+	} );
+
 	it( 'sends only the changed values, as numbers', async () => {
 		fetchMock.mockResolvedValueOnce( withProtection() );
 		await render();

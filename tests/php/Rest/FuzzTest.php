@@ -8,17 +8,20 @@
 
 namespace Dify_Chatbot\Tests\Rest;
 
+use Dify_Chatbot\Security\Cross_Site;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Key_Store;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
+use Dify_Chatbot\Tests\Support\Visitor_Requests;
 use Dify_Chatbot\Tests\TestCase;
 use WP_REST_Request;
 
 require_once dirname( __DIR__ ) . '/Support/Emulator.php';
 require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
+require_once dirname( __DIR__ ) . '/Support/Visitor_Requests.php';
 
 /**
  * Every answer to bad input is a 4xx (never a 5xx), no PHP notice or warning is raised, the
@@ -29,6 +32,7 @@ final class FuzzTest extends TestCase {
 
 	use Emulator;
 	use Clean_Environment;
+	use Visitor_Requests;
 
 	private const KEY = 'app-emulator';
 
@@ -84,6 +88,7 @@ final class FuzzTest extends TestCase {
 
 	protected function tear_down() {
 		unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
+		$_SERVER['REQUEST_METHOD'] = 'GET';
 		$this->restore_environment();
 		parent::tear_down();
 	}
@@ -166,6 +171,93 @@ final class FuzzTest extends TestCase {
 		self::$tried += $count;
 		$this->assertSame( array(), $failures, sprintf( '%d requests tried as %s.', $count, $role ) );
 		$this->assertGreaterThanOrEqual( 75, $count, sprintf( '%d requests tried as %s.', $count, $role ) );
+	}
+
+	/**
+	 * Hostile Origin, Sec-Fetch-Site and method-override headers on every visitor route (read
+	 * from the route table, so new routes are tried too): a readable 403, no notice, and nothing
+	 * reaches Dify.
+	 */
+	public function test_hostile_origins_and_method_overrides_are_refused_on_every_visitor_route(): void {
+		$hostile = self::hostile();
+		$origins = array(
+			'foreign'     => 'https://evil.example',
+			'sibling'     => 'http://evil.example.org',
+			'suffix'      => 'http://example.org.evil.example',
+			'userinfo'    => 'http://example.org@evil.example',
+			'fragment'    => 'http://evil.example#http://example.org',
+			'other port'  => 'http://example.org:81',
+			'other sheme' => 'https://example.org',
+			'null'        => 'null',
+			'empty'       => '',
+			'javascript'  => 'javascript:alert(1)',
+			'file'        => 'file://example.org',
+			'crlf'        => "http://example.org\r\nX-Evil: 1",
+			'huge'        => 'http://' . str_repeat( 'a', 70000 ) . '.example',
+			'control'     => 'http://example.org' . $hostile['control'],
+			'bidi'        => 'http://example.org' . $hostile['bidi'],
+			'sql'         => $hostile['sql'],
+		);
+		$cases   = array();
+		foreach ( $origins as $name => $origin ) {
+			$cases[ "Origin $name" ] = array( array( 'Origin' => $origin ), null, Cross_Site::CODE );
+		}
+		foreach ( array( 'cross-site', 'same-site', 'CROSS-SITE', ' cross-site ', 'evil' ) as $site ) {
+			$cases[ "Sec-Fetch-Site $site, foreign origin" ] = array(
+				array(
+					'Sec-Fetch-Site' => $site,
+					'Origin'         => 'https://evil.example',
+				),
+				null,
+				Cross_Site::CODE,
+			);
+		}
+		$cases['Sec-Fetch-Site cross-site alone'] = array( array( 'Sec-Fetch-Site' => 'cross-site' ), null, Cross_Site::CODE );
+		foreach ( array( 'POST', 'post', 'DELETE', 'GET', 'PUT', $hostile['crlf'], $hostile['huge'] ) as $i => $method ) {
+			$cases[ "_method #$i" ]                = array( array(), array( '_method' => $method ), Cross_Site::METHOD );
+			$cases[ "X-HTTP-Method-Override #$i" ] = array( array( 'X-HTTP-Method-Override' => $method ), null, Cross_Site::METHOD );
+		}
+
+		$since    = $this->emulator_last_seq();
+		$failures = array();
+		$count    = 0;
+		foreach ( $cases as $label => list( $headers, $query, $code ) ) {
+			foreach ( self::visitor_requests() as $route => $request ) {
+				foreach ( $headers as $name => $value ) {
+					$request->set_header( $name, $value );
+				}
+				if ( null !== $query ) {
+					$request->set_query_params( $query );
+				}
+				// The method the request really came with differs from the route's.
+				$_SERVER['REQUEST_METHOD'] = 'GET' === $request->get_method() ? 'POST' : 'GET';
+				$notices                   = array();
+				// phpcs:ignore WordPress.PHP.DevelopmentFunctions.error_log_set_error_handler -- collecting notices is the test.
+				set_error_handler(
+					static function ( $errno, $errstr, $errfile, $errline ) use ( &$notices ) {
+						$notices[] = "$errstr ($errfile:$errline)";
+						return true;
+					}
+				);
+				try {
+					$response = rest_get_server()->dispatch( $request );
+				} finally {
+					restore_error_handler();
+				}
+				++$count;
+				$data = $response->get_data();
+				if ( 403 !== $response->get_status() || ! is_array( $data ) || ( $data['code'] ?? '' ) !== $code || '' === ( $data['message'] ?? '' ) ) {
+					$failures[] = "$label on $route → " . $response->get_status() . ' ' . substr( (string) wp_json_encode( $data ), 0, 200 );
+				}
+				if ( array() !== $notices ) {
+					$failures[] = "notice: $label on $route: " . implode( ' | ', $notices );
+				}
+			}
+		}
+		self::$tried += $count;
+		$this->assertSame( array(), $failures );
+		$this->assertGreaterThanOrEqual( 11 * count( $cases ), $count );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/' ), 'A refused request must not reach Dify.' );
 	}
 
 	/**

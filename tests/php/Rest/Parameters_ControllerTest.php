@@ -131,7 +131,7 @@ final class Parameters_ControllerTest extends TestCase {
 		$this->assertSame( 1, $this->upstream_calls( $since ) );
 	}
 
-	public function test_dify_errors_are_mapped_and_not_cached(): void {
+	public function test_dify_errors_are_mapped_and_remembered_only_briefly(): void {
 		$this->configure( 'app-emulator-disabled' );
 		$since    = $this->emulator_last_seq();
 		$response = $this->get();
@@ -140,7 +140,7 @@ final class Parameters_ControllerTest extends TestCase {
 		$this->assertStringStartsWith( 'dify_chatbot_', $data['code'] );
 		$this->assertStringNotContainsString( 'API service', $data['message'] );
 		$this->get();
-		$this->assertSame( 2, $this->upstream_calls( $since ), 'A failure is asked again, not cached.' );
+		$this->assertSame( 1, $this->upstream_calls( $since ), 'A failure is remembered for half a minute, so an outage costs one call, not one per visitor.' );
 	}
 
 	public function test_an_unreachable_service_is_a_readable_error(): void {

@@ -9,7 +9,9 @@ namespace Dify_Chatbot\Tests\Rest;
 
 use Dify_Chatbot\Rest\Settings_Controller;
 use Dify_Chatbot\Security\Budget;
+use Dify_Chatbot\Security\Client_Ip;
 use Dify_Chatbot\Security\Counter_Store;
+use Dify_Chatbot\Security\Stream_Slots;
 use Dify_Chatbot\Settings\Encryption;
 use Dify_Chatbot\Settings\Key_Store;
 use Dify_Chatbot\Settings\Option;
@@ -292,7 +294,14 @@ final class Settings_ControllerTest extends TestCase {
 		$this->assertSame( array(), $data['trusted_proxies'] );
 		$this->assertSame( 0, $data['daily_token_budget'] );
 		$this->assertSame( 'everyone', $data['who_may_chat'] );
-		$this->assertSame( array( 'tokens_today' => 321 ), $data['usage'] );
+		$this->assertSame(
+			array(
+				'tokens_today'    => 321,
+				'streams_running' => 0,
+				'calls_today'     => 0,
+			),
+			$data['usage']
+		);
 
 		$response = $this->dispatch(
 			'POST',
@@ -329,6 +338,35 @@ final class Settings_ControllerTest extends TestCase {
 		$this->dispatch( 'POST', '/settings', array( 'response_mode' => 'blocking' ) );
 		$this->assertTrue( Settings::create()->show_reasoning() );
 		$this->assertFalse( $this->dispatch( 'POST', '/settings', array( 'show_reasoning' => false ) )->get_data()['show_reasoning'] );
+	}
+
+	public function test_the_worker_and_wallet_caps_and_the_running_answers(): void {
+		$this->as_admin();
+		$held = new Stream_Slots( new Counter_Store(), new Option(), new Client_Ip() );
+		$this->assertNull( $held->acquire( 'visitor-a', array( 'REMOTE_ADDR' => '198.51.100.1' ) ) );
+		$data = $this->dispatch( 'GET', '/settings' )->get_data();
+		$this->assertSame( 2, $data['streams_visitor'] );
+		$this->assertSame( 2, $data['streams_ip'] );
+		$this->assertSame( 3, $data['streams_site'] );
+		$this->assertSame( 300, $data['limit_ip_day'] );
+		$this->assertSame( 1000, $data['daily_message_cap'] );
+		$this->assertSame( 1, $data['usage']['streams_running'], 'The screen shows the cap next to the answers running.' );
+
+		$data = $this->dispatch(
+			'POST',
+			'/settings',
+			array(
+				'streams_site'      => 12,
+				'streams_ip'        => 4,
+				'streams_visitor'   => 0,
+				'limit_ip_day'      => 1000,
+				'daily_message_cap' => 0,
+			)
+		)->get_data();
+		$this->assertSame( array( 0, 4, 12, 1000, 0 ), array( $data['streams_visitor'], $data['streams_ip'], $data['streams_site'], $data['limit_ip_day'], $data['daily_message_cap'] ) );
+		$this->assertSame( 400, $this->dispatch( 'POST', '/settings', array( 'streams_site' => -1 ) )->get_status() );
+		$held->release();
+		$this->assertSame( 0, $this->dispatch( 'GET', '/settings' )->get_data()['usage']['streams_running'] );
 	}
 
 	/**

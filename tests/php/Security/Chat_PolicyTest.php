@@ -48,7 +48,7 @@ final class Chat_PolicyTest extends TestCase {
 		$this->assertNull( $this->check( 'edit_posts' ) );
 	}
 
-	public function test_the_filter_has_the_last_word(): void {
+	public function test_the_filter_may_refuse_whom_the_setting_lets_in(): void {
 		$seen = array();
 		add_filter(
 			'dify_chatbot_can_chat',
@@ -69,10 +69,35 @@ final class Chat_PolicyTest extends TestCase {
 		wp_set_current_user( $id );
 		$this->assertSame( 403, $this->check( 'everyone' )->get_error_data()['status'] );
 		$this->assertSame( $id, $seen[1]->ID );
+	}
 
-		remove_all_filters( 'dify_chatbot_can_chat' );
-		add_filter( 'dify_chatbot_can_chat', '__return_true' );
-		wp_set_current_user( 0 );
-		$this->assertNull( $this->check( 'logged_in' ), 'A filter can also let people in.' );
+	public function test_the_filter_cannot_let_in_whom_the_setting_refuses(): void {
+		$asked = 0;
+		add_filter(
+			'dify_chatbot_can_chat',
+			static function () use ( &$asked ) {
+				++$asked;
+				return true;
+			}
+		);
+		$this->assertSame( 'dify_chatbot_login_required', $this->check( 'logged_in' )->get_error_code() );
+		wp_set_current_user( $this->make_user( 'subscriber' ) );
+		$this->assertSame( 'dify_chatbot_forbidden', $this->check( 'edit_posts' )->get_error_code() );
+		$this->assertSame( 0, $asked, 'The filter is not asked about a visitor the setting refuses.' );
+		$this->assertNull( $this->check( 'logged_in' ) );
+		$this->assertSame( 1, $asked );
+	}
+
+	public function test_only_true_from_the_filter_lets_in(): void {
+		foreach ( array( 1, 'yes', null, array( true ) ) as $answer ) {
+			add_filter(
+				'dify_chatbot_can_chat',
+				static function () use ( $answer ) {
+					return $answer;
+				}
+			);
+			$this->assertNotNull( $this->check( 'everyone' ), 'Answer: ' . wp_json_encode( $answer ) );
+			remove_all_filters( 'dify_chatbot_can_chat' );
+		}
 	}
 }

@@ -90,4 +90,18 @@ final class Counter_StoreTest extends TestCase {
 		sort( $numbers );
 		$this->assertSame( range( 1, 20 ), $numbers, 'Values: ' . implode( ', ', $values ) );
 	}
+
+	public function test_subtract_gives_back_and_never_goes_below_zero(): void {
+		$store = new Counter_Store();
+		$store->add( 'test:subtract', 1200, 60, 2 );
+		$store->subtract( 'test:subtract', 1200 );
+		$this->assertSame( 1, $store->get( 'test:subtract', 1200 ) );
+		$store->subtract( 'test:subtract', 1200, 5 );
+		$this->assertSame( 0, $store->get( 'test:subtract', 1200 ) );
+		$store->subtract( 'test:subtract', 1200 );
+		$this->assertSame( 0, $store->get( 'test:subtract', 1200 ) );
+		$this->assertSame( 1, $store->add( 'test:subtract', 1200, 60 ) );
+		$store->subtract( 'test:missing', 1200 );
+		$this->assertSame( 0, $store->get( 'test:missing', 1200 ) );
+	}
 }

@@ -8,8 +8,12 @@
 
 namespace Dify_Chatbot\Tests\Security;
 
+use Dify_Chatbot\Rest\Api;
 use Dify_Chatbot\Security\Budget;
+use Dify_Chatbot\Security\Client_Ip;
 use Dify_Chatbot\Security\Counter_Store;
+use Dify_Chatbot\Security\Daily_Cap;
+use Dify_Chatbot\Security\Stream_Slots;
 use Dify_Chatbot\Security\Visitor_Guard;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Option;
@@ -129,7 +133,7 @@ final class Visitor_GuardTest extends TestCase {
 					// The namespace index WordPress adds (no data of the plugin).
 					continue;
 				}
-				$visitor = is_array( $callback ) && $callback[0] instanceof Visitor_Guard && in_array( $callback[1], array( Visitor_Guard::READ, Visitor_Guard::ACTION, Visitor_Guard::CHAT ), true );
+				$visitor = is_array( $callback ) && $callback[0] instanceof Visitor_Guard && in_array( $callback[1], array( Visitor_Guard::READ, Visitor_Guard::ACTION, Visitor_Guard::PAID, Visitor_Guard::CHAT ), true );
 				$admin   = is_array( $callback ) && is_object( $callback[0] ) && 'check_permissions' === $callback[1];
 				if ( $visitor ) {
 					$kinds[ "$methods $route" ] = $callback[1];
@@ -142,6 +146,11 @@ final class Visitor_GuardTest extends TestCase {
 		$this->assertSame( Visitor_Guard::CHAT, $kinds['POST /dify-chatbot/v1/chat'] );
 		$this->assertSame( Visitor_Guard::READ, $kinds['GET /dify-chatbot/v1/parameters'] );
 		$this->assertSame( Visitor_Guard::ACTION, $kinds['GET /dify-chatbot/v1/conversations'] );
+		// What costs the Dify account counts against the site's daily cap.
+		$this->assertSame( Visitor_Guard::PAID, $kinds['POST /dify-chatbot/v1/files'] );
+		$this->assertSame( Visitor_Guard::PAID, $kinds['POST /dify-chatbot/v1/audio-to-text'] );
+		$this->assertSame( Visitor_Guard::PAID, $kinds['POST /dify-chatbot/v1/text-to-audio'] );
+		$this->assertSame( Visitor_Guard::PAID, $kinds[ 'GET /dify-chatbot/v1/messages/' . Api::id( 'message_id' ) . '/suggested' ] );
 	}
 
 	public function test_everyone_passes_the_guard_by_default(): void {
@@ -167,10 +176,18 @@ final class Visitor_GuardTest extends TestCase {
 		$this->assertSame( array_fill_keys( array( 'stop', 'parameters', 'feedback', 'suggested' ), 503 ), $this->statuses() );
 	}
 
-	public function test_the_can_chat_filter_has_the_last_word(): void {
+	public function test_the_can_chat_filter_may_refuse_on_every_route(): void {
 		add_filter( 'dify_chatbot_can_chat', '__return_false' );
 		$statuses = $this->statuses();
 		remove_filter( 'dify_chatbot_can_chat', '__return_false' );
+		$this->assertSame( array_fill_keys( array( 'stop', 'parameters', 'feedback', 'suggested' ), 401 ), $statuses );
+	}
+
+	public function test_the_can_chat_filter_cannot_open_a_route_the_setting_closes(): void {
+		$this->settings( array( 'who_may_chat' => 'logged_in' ) );
+		add_filter( 'dify_chatbot_can_chat', '__return_true' );
+		$statuses = $this->statuses();
+		remove_filter( 'dify_chatbot_can_chat', '__return_true' );
 		$this->assertSame( array_fill_keys( array( 'stop', 'parameters', 'feedback', 'suggested' ), 401 ), $statuses );
 	}
 
@@ -435,5 +452,95 @@ final class Visitor_GuardTest extends TestCase {
 		$this->assertSame( 400, $this->chat( '' )->get_status() );
 		$this->assertSame( 400, $this->chat( '' )->get_status() );
 		$this->assertSame( 200, $this->chat()->get_status() );
+	}
+
+	public function test_a_message_over_the_site_stream_cap_is_429_with_retry_after_before_any_upstream_call(): void {
+		$this->configure();
+		$this->settings( array( 'streams_site' => 3 ) );
+		// Three answers running in other workers (each its own request, holding its slots).
+		for ( $i = 0; $i < 3; $i++ ) {
+			$other = new Stream_Slots( new Counter_Store(), new Option(), new Client_Ip() );
+			$this->assertNull( $other->acquire( 'visitor-' . $i, array( 'REMOTE_ADDR' => '198.51.100.' . $i ) ) );
+		}
+		$since    = $this->emulator_last_seq();
+		$response = $this->chat( 'Hi', true );
+		$this->assertSame( 429, $response->get_status() );
+		$this->assertSame( Stream_Slots::CODE, $response->get_data()['code'] );
+		$this->assertSame( (string) Stream_Slots::RETRY_AFTER, $response->get_headers()['Retry-After'] );
+		$this->assertNothingUpstream( $since );
+	}
+
+	public function test_an_answered_message_gives_its_slot_back(): void {
+		$this->configure();
+		$this->settings(
+			array(
+				'streams_site'    => 1,
+				'streams_visitor' => 1,
+				'streams_ip'      => 1,
+			)
+		);
+		for ( $i = 0; $i < 3; $i++ ) {
+			$this->assertSame( 200, $this->chat()->get_status(), 'One at a time, every message is answered.' );
+		}
+		$this->assertSame( 0, ( new Stream_Slots( new Counter_Store(), new Option(), new Client_Ip() ) )->running() );
+	}
+
+	public function test_a_cookieless_flood_from_one_address_stops_at_the_daily_ip_limit(): void {
+		$this->configure();
+		$this->settings( array( 'limit_ip_day' => 5 ) );
+		$_SERVER['REMOTE_ADDR'] = '2001:db8:77:1::1';
+		$since                  = $this->emulator_last_seq();
+		$statuses               = array();
+		for ( $i = 0; $i < 12; $i++ ) {
+			// Every message a new visitor (no cookie), from a new address of the same /64.
+			unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
+			$_SERVER['REMOTE_ADDR'] = '2001:db8:77:1::' . dechex( $i + 1 );
+			$response               = $this->chat( 'Flood ' . $i );
+			$statuses[]             = $response->get_status();
+		}
+		$this->assertSame( array_merge( array_fill( 0, 5, 200 ), array_fill( 0, 7, 429 ) ), $statuses );
+		$this->assertStringContainsString( 'today', $response->get_data()['message'] );
+		$flood = array_filter(
+			$this->emulator_requests( $since, '/chat-messages' ),
+			static function ( $r ) {
+				return 0 === strpos( (string) ( $r['body']['query'] ?? '' ), 'Flood ' );
+			}
+		);
+		$this->assertCount( 5, $flood, 'Exactly the limit reached Dify.' );
+	}
+
+	public function test_messages_and_paid_calls_stop_at_the_site_daily_cap_before_any_upstream_call(): void {
+		$this->configure();
+		$this->settings( array( 'daily_message_cap' => 2 ) );
+		$this->assertSame( 200, $this->chat()->get_status() );
+		$requests = $this->requests();
+		// A suggested-questions call costs an LLM call: it counts (the unknown message is Dify's 404).
+		$this->assertSame( 404, rest_get_server()->dispatch( $requests['suggested'] )->get_status() );
+
+		$since    = $this->emulator_last_seq();
+		$response = $this->chat();
+		$this->assertSame( 503, $response->get_status() );
+		$this->assertSame( 'dify_chatbot_daily_cap', $response->get_data()['code'] );
+		$this->assertSame( (string) ( Budget::day_end( time() ) - time() ), $response->get_headers()['Retry-After'] );
+		$this->assertSame( 503, rest_get_server()->dispatch( $requests['suggested'] )->get_status() );
+		$this->assertNothingUpstream( $since );
+		// Feedback costs nothing at Dify: not capped.
+		$this->assertNotSame( 503, rest_get_server()->dispatch( $requests['feedback'] )->get_status() );
+		$this->assertSame( 2, ( new Daily_Cap( new Counter_Store(), new Option() ) )->used_today(), 'Refused calls are not counted.' );
+		$this->assertSame( 0, ( new Stream_Slots( new Counter_Store(), new Option(), new Client_Ip() ) )->running(), 'A message refused by the cap holds no slot.' );
+	}
+
+	public function test_the_reads_are_rate_limited_at_six_times_the_message_limit(): void {
+		$this->start_in_a_fresh_minute();
+		$this->settings( array( 'limit_ip_minute' => 1 ) );
+		$requests = $this->requests();
+		$statuses = array();
+		for ( $i = 0; $i < 4; $i++ ) {
+			unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
+			$statuses[] = rest_get_server()->dispatch( $requests['parameters'] )->get_status();
+			$statuses[] = rest_get_server()->dispatch( $requests['stop'] )->get_status();
+		}
+		// Not configured (503) until the reads' bucket of one address is spent after six.
+		$this->assertSame( array( 503, 503, 503, 503, 503, 503, 429, 429 ), $statuses );
 	}
 }

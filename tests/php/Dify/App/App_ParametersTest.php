@@ -8,6 +8,7 @@
 namespace Dify_Chatbot\Tests\Dify\App;
 
 use Dify_Chatbot\Dify\App\App_Parameters;
+use Dify_Chatbot\Dify\App\Failed_Lookup;
 use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Tests\Support\Emulator;
@@ -102,12 +103,16 @@ final class App_ParametersTest extends TestCase {
 		$this->assertCount( 1, $this->emulator_requests( $since, '/parameters' ) );
 	}
 
-	public function test_a_failure_is_an_error_and_is_not_cached(): void {
+	public function test_a_failure_is_an_error_remembered_only_briefly(): void {
 		$this->require_emulator();
 		$client     = new Client( self::emulator_url(), 'app-emulator-disabled' );
 		$parameters = new App_Parameters( new Error_Mapper() );
 		$since      = $this->emulator_last_seq();
 		$this->assertInstanceOf( \WP_Error::class, $parameters->get( $client ) );
+		$this->assertInstanceOf( \WP_Error::class, $parameters->get( $client ) );
+		$this->assertCount( 1, $this->emulator_requests( $since, '/parameters' ), 'Remembered for half a minute (Failed_Lookup).' );
+		$this->assertFalse( get_transient( 'dify_chatbot_params_' . $client->fingerprint() ), 'Not cached like an answer.' );
+		Failed_Lookup::forget( 'parameters', $client );
 		$this->assertInstanceOf( \WP_Error::class, $parameters->get( $client ) );
 		$this->assertCount( 2, $this->emulator_requests( $since, '/parameters' ) );
 	}

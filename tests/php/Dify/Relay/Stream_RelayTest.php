@@ -82,7 +82,7 @@ final class Stream_RelayTest extends TestCase {
 
 		$this->assertSame( 1, $writer->starts );
 		$this->assertSame( 'text/event-stream; charset=utf-8', $writer->headers['Content-Type'] );
-		$this->assertSame( 'no-cache, no-transform', $writer->headers['Cache-Control'] );
+		$this->assertSame( 'private, no-store, no-transform', $writer->headers['Cache-Control'] );
 		$this->assertSame( 'no', $writer->headers['X-Accel-Buffering'] );
 		$this->assertFraming( $writer );
 		$this->assertNoSecrets( $writer );
