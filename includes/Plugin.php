@@ -73,6 +73,7 @@ final class Plugin {
 			new Rest\Chat_Controller( $visitor, $info, $params ),
 			new Rest\Form_Controller( $visitor, $info ),
 			new Rest\Parameters_Controller( $visitor, $params, $info ),
+			new Rest\Site_Controller( $visitor, $params ),
 			new Rest\Message_Controller( $visitor ),
 			new Rest\Conversation_Controller( $visitor ),
 			new Rest\File_Controller( $visitor, $params ),

@@ -12,9 +12,11 @@ namespace Dify_Chatbot\Rest;
 use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\App\App_Parameters;
+use Dify_Chatbot\Dify\App\App_Site;
 use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Relay\Answer;
 use Dify_Chatbot\Dify\Relay\Answer_Collector;
+use Dify_Chatbot\Dify\Relay\Answer_View;
 use Dify_Chatbot\Dify\Relay\Event_Writer;
 use Dify_Chatbot\Dify\Relay\Output_Writer;
 use Dify_Chatbot\Dify\Relay\Stream_Relay;
@@ -140,19 +142,22 @@ final class Chat_Controller implements Registrable {
 		if ( is_wp_error( $mode ) ) {
 			return $this->fail( $mode, $stream );
 		}
-		// Read once (cached for the site): the upload settings and the input form both come from it.
-		$body = Chat_Message::body( $request, $mode, $this->api->user(), $this->parameters->get( $client ) );
+		// Read once (cached for the site): the upload settings, the input form and whether the
+		// app shows its workflow steps all come from it.
+		$parameters = $this->parameters->get( $client );
+		$body       = Chat_Message::body( $request, $mode, $this->api->user(), $parameters );
 		if ( is_wp_error( $body ) ) {
 			return $this->fail( $body, $stream );
 		}
+		$view = new Answer_View( $this->api->shows_reasoning( $request ), App_Site::shows_steps( $parameters ) );
 
 		if ( $stream ) {
-			( new Stream_Relay( ( $this->writer_factory )(), $this->api->errors(), $this->api->forms( $client ) ) )->relay( $client, $mode, $body );
+			( new Stream_Relay( ( $this->writer_factory )(), $this->api->errors(), $this->api->forms( $client ), $view ) )->relay( $client, $mode, $body );
 			( $this->end )();
 			return new WP_REST_Response( null, 200 );
 		}
 		$answer = $this->whole( $client, $mode, $body );
-		return is_wp_error( $answer ) ? $this->api->fail( $answer ) : new WP_REST_Response( $answer, 200 );
+		return is_wp_error( $answer ) ? $this->api->fail( $answer ) : new WP_REST_Response( $view->answer( $answer ), 200 );
 	}
 
 	/**

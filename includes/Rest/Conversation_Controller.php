@@ -11,6 +11,7 @@ namespace Dify_Chatbot\Rest;
 
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Relay\Answer_View;
 use Dify_Chatbot\Dify\Relay\Event_Filter;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Visitor_Guard;
@@ -121,9 +122,11 @@ final class Conversation_Controller implements Registrable {
 		}
 		$filter = new Event_Filter( Base_Url::origin( $client->base_url() ) );
 		$forms  = $this->api->forms( $client );
-		$data   = array();
+		// Reasoning inline in stored answers leaves the server only when it is shown.
+		$view = new Answer_View( $this->api->shows_reasoning( $request ) );
+		$data = array();
 		foreach ( Conversation_Fields::rows( $json ) as $row ) {
-			$data[] = Conversation_Fields::message( $row, $filter, $forms );
+			$data[] = $view->answer( Conversation_Fields::message( $row, $filter, $forms ) );
 		}
 		return $this->page( $client, $json, $data );
 	}

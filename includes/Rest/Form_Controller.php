@@ -13,6 +13,7 @@ use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Forms\Form_Record;
 use Dify_Chatbot\Dify\Forms\Form_Submission;
+use Dify_Chatbot\Dify\Relay\Answer_View;
 use Dify_Chatbot\Dify\Relay\Event_Writer;
 use Dify_Chatbot\Dify\Relay\Output_Writer;
 use Dify_Chatbot\Dify\Relay\Stream_Relay;
@@ -186,7 +187,9 @@ final class Form_Controller implements Registrable {
 		if ( is_wp_error( $mode ) ) {
 			return $this->fail( $mode, true );
 		}
-		( new Stream_Relay( ( $this->writer_factory )(), $this->api->errors(), $forms ) )->resume( $client, $mode, $this->api->user(), $record->run() );
+		// The resumed run's reasoning is shown or removed like a chat's (its steps are not shown).
+		$view = new Answer_View( $this->api->shows_reasoning( $request ) );
+		( new Stream_Relay( ( $this->writer_factory )(), $this->api->errors(), $forms, $view ) )->resume( $client, $mode, $this->api->user(), $record->run() );
 		( $this->end )();
 		return new WP_REST_Response( null, 200 );
 	}

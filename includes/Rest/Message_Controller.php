@@ -26,6 +26,11 @@ use WP_REST_Server;
 final class Message_Controller implements Registrable {
 
 	/**
+	 * Longest comment on a rating, in characters.
+	 */
+	public const MAX_COMMENT = 1000;
+
+	/**
 	 * What every visitor route shares.
 	 *
 	 * @var Visitor_Api
@@ -59,12 +64,22 @@ final class Message_Controller implements Registrable {
 			array( $this, 'feedback' ),
 			Visitor_Guard::ACTION,
 			array(
-				'rating' => array(
+				'rating'  => array(
 					// Not `required`: WordPress counts a null value as missing.
 					'description' => __( 'like, dislike, or null to take a rating back.', 'dify-chatbot' ),
 					'type'        => array( 'string', 'null' ),
 					'enum'        => array( 'like', 'dislike', null ),
 					'default'     => null,
+				),
+				'content' => array(
+					// What the visitor found wrong, sent with a dislike (Dify's feedback `content`).
+					'description'       => __( 'An optional comment on the rating.', 'dify-chatbot' ),
+					'type'              => 'string',
+					'maxLength'         => self::MAX_COMMENT,
+					'default'           => '',
+					// An own sanitize_callback makes WordPress skip the schema check: ask for it.
+					'validate_callback' => 'rest_validate_request_arg',
+					'sanitize_callback' => 'sanitize_textarea_field',
 				),
 			)
 		);
@@ -83,8 +98,9 @@ final class Message_Controller implements Registrable {
 		if ( is_wp_error( $client ) ) {
 			return $this->api->fail( $client );
 		}
-		$rating = $request->get_param( 'rating' );
-		$json   = $this->api->errors()->json( $client->feedback( Api::path_id( $request, 'message_id' ), $this->api->user(), is_string( $rating ) ? $rating : null ), Error_Mapper::ABOUT_MESSAGE );
+		$rating  = $request->get_param( 'rating' );
+		$content = is_string( $rating ) ? trim( (string) $request->get_param( 'content' ) ) : '';
+		$json    = $this->api->errors()->json( $client->feedback( Api::path_id( $request, 'message_id' ), $this->api->user(), is_string( $rating ) ? $rating : null, $content ), Error_Mapper::ABOUT_MESSAGE );
 		return is_wp_error( $json ) ? $this->api->fail( $json ) : new WP_REST_Response( array( 'result' => 'success' ), 200 );
 	}
 

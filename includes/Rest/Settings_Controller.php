@@ -156,6 +156,10 @@ final class Settings_Controller implements Registrable {
 		if ( is_string( $mode ) ) {
 			$changes['response_mode'] = $mode;
 		}
+		$reasoning = $request->get_param( 'show_reasoning' );
+		if ( is_bool( $reasoning ) ) {
+			$changes['show_reasoning'] = $reasoning;
+		}
 		foreach ( array_merge( array_keys( Option::LIMITS ), array( 'trusted_proxies', 'who_may_chat', 'allow_remote_files' ) ) as $name ) {
 			$value = $request->get_param( $name );
 			if ( null !== $value ) {
@@ -211,6 +215,7 @@ final class Settings_Controller implements Registrable {
 			'limit_ip_day'         => $stored['limit_ip_day'],
 			'daily_message_cap'    => $stored['daily_message_cap'],
 			'allow_remote_files'   => $stored['allow_remote_files'],
+			'show_reasoning'       => $stored['show_reasoning'],
 			'usage'                => array(
 				'tokens_today'    => $this->budget->used_today(),
 				'streams_running' => $this->capacity->slots()->running(),
@@ -315,6 +320,10 @@ final class Settings_Controller implements Registrable {
 			),
 			'remove_api_key' => array(
 				'description' => __( 'True to remove the saved API key.', 'dify-chatbot' ),
+				'type'        => 'boolean',
+			),
+			'show_reasoning' => array(
+				'description' => __( 'Whether answers show the model’s reasoning (a collapsed “Thinking” section).', 'dify-chatbot' ),
 				'type'        => 'boolean',
 			),
 		) + $this->protection_args() + self::file_args();

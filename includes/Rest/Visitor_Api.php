@@ -135,6 +135,17 @@ final class Visitor_Api {
 	}
 
 	/**
+	 * Whether the bot the request asks for shows the model's reasoning (a setting of the site
+	 * today; read here only, so it can become each bot's own).
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 */
+	public function shows_reasoning( WP_REST_Request $request ): bool {
+		return $this->settings->show_reasoning();
+	}
+
+	/**
 	 * The visitor's Dify user.
 	 */
 	public function user(): string {

@@ -13,13 +13,13 @@ use Dify_Chatbot\Registrable;
 
 /**
  * Option `dify_chatbot_settings`: `base_url`, `ca_bundle`, `response_mode`, the abuse protection (rate
- * limits, trusted proxies, daily token budget, who may chat) and whether visitors may attach files
+ * limits, trusted proxies, daily token budget, who may chat), whether visitors may attach files
  * by web address (`allow_remote_files`, off by default: Dify would fetch any address a visitor
- * names), nothing else. The sanitizer is tight
+ * names) and what answers show (`show_reasoning`), nothing else. The sanitizer is tight
  * (unknown keys dropped, invalid values replaced by the stored or default ones) because the option
  * can be written by other code than this plugin's REST route.
  *
- * @phpstan-type Values array{base_url: string, ca_bundle: string, response_mode: string, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, trusted_proxies: string[], daily_token_budget: int, who_may_chat: string, streams_visitor: int, streams_ip: int, streams_site: int, limit_ip_day: int, daily_message_cap: int, allow_remote_files: bool}
+ * @phpstan-type Values array{base_url: string, ca_bundle: string, response_mode: string, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, trusted_proxies: string[], daily_token_budget: int, who_may_chat: string, streams_visitor: int, streams_ip: int, streams_site: int, limit_ip_day: int, daily_message_cap: int, allow_remote_files: bool, show_reasoning: bool}
  */
 final class Option implements Registrable {
 
@@ -105,6 +105,8 @@ final class Option implements Registrable {
 			// Off: Dify fetches a remote file from its own network, so an address a visitor chose
 			// could reach what only Dify's host can (Security\Remote_Url checks them when on).
 			'allow_remote_files'   => false,
+			// What answers show: the model's reasoning stays on the server unless the owner opts in.
+			'show_reasoning'       => false,
 		);
 	}
 
@@ -188,6 +190,10 @@ final class Option implements Registrable {
 		}
 		if ( isset( $values['allow_remote_files'] ) && is_bool( $values['allow_remote_files'] ) ) {
 			$clean['allow_remote_files'] = $values['allow_remote_files'];
+		}
+		// What answers show.
+		if ( isset( $values['show_reasoning'] ) && is_bool( $values['show_reasoning'] ) ) {
+			$clean['show_reasoning'] = $values['show_reasoning'];
 		}
 		return $clean;
 	}

@@ -153,6 +153,13 @@ final class Settings {
 	}
 
 	/**
+	 * Whether answers show the model's reasoning (off unless the site owner turned it on).
+	 */
+	public function show_reasoning(): bool {
+		return $this->option->get()['show_reasoning'];
+	}
+
+	/**
 	 * Whether chats can be relayed: a key and a valid base URL.
 	 */
 	public function is_configured(): bool {

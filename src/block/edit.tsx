@@ -2,6 +2,8 @@
  * The block's editor view: options in the inspector and a preview drawn with the chat's own
  * markup and styles, so it looks like the chat visitors get, without being a live one.
  */
+import apiFetch from '@wordpress/api-fetch';
+import { useEffect, useState } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 import {
 	InspectorControls,
@@ -49,13 +51,45 @@ export function textOn( hex: string ): string {
 	return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.179 ? '#000000' : '#ffffff';
 }
 
+/** What of the Dify app's own branding the inspector shows where the block sets nothing. */
+export interface AppBranding {
+	title: string;
+	input_placeholder: string;
+	chat_color_theme: string;
+}
+
+// One request per editor session, shared by every chat block of the post.
+let branding: Promise< AppBranding | null > | null = null;
+
+/**
+ * The Dify app's branding (the editor-only `GET site` route: never the key), or null until it
+ * arrives or when it cannot be read (no key yet, Dify unreachable): then the plugin's defaults.
+ */
+export function useAppBranding(): AppBranding | null {
+	const [ site, setSite ] = useState< AppBranding | null >( null );
+	useEffect( () => {
+		let live = true;
+		branding ??= apiFetch< AppBranding >( {
+			path: '/dify-chatbot/v1/site',
+		} ).catch( () => null );
+		branding.then( ( value ) => live && setSite( value ) );
+		return () => {
+			live = false;
+		};
+	}, [] );
+	return site;
+}
+
 export default function Edit( { attributes, setAttributes }: EditProps ) {
+	const site = useAppBranding();
 	const { layout, position } = attributes;
 	const validHeight = HEIGHT.test( attributes.height.trim() );
 	const height = validHeight ? attributes.height.trim() : '480px';
-	const accent = /^#([0-9a-f]{3}){1,2}$/i.test( attributes.accent )
+	const hex = /^#([0-9a-f]{3}){1,2}$/i;
+	// The app's colour stands in for an accent the block does not set, as in the chat itself.
+	const accent = hex.test( attributes.accent )
 		? attributes.accent
-		: '';
+		: ( ( site?.chat_color_theme ?? '' ).match( hex )?.[ 0 ] ?? '' );
 	const blockProps = useBlockProps( {
 		className: `dify-chatbot dify-chatbot--${ layout } is-preview is-${ position }${
 			accent ? ' has-accent' : ''
@@ -70,8 +104,12 @@ export default function Edit( { attributes, setAttributes }: EditProps ) {
 				: {} ),
 		},
 	} );
-	const title = attributes.title || __( 'Chat', 'dify-chatbot' );
-	const label = attributes.placeholder || __( 'Message', 'dify-chatbot' );
+	const title =
+		attributes.title || site?.title || __( 'Chat', 'dify-chatbot' );
+	const label =
+		attributes.placeholder ||
+		site?.input_placeholder ||
+		__( 'Message', 'dify-chatbot' );
 
 	return (
 		<>
@@ -82,9 +120,10 @@ export default function Edit( { attributes, setAttributes }: EditProps ) {
 						__nextHasNoMarginBottom
 						label={ __( 'Title', 'dify-chatbot' ) }
 						help={ __(
-							'Shown at the top of the chat.',
+							'Shown at the top of the chat. Empty: the Dify app’s own title.',
 							'dify-chatbot'
 						) }
+						placeholder={ site?.title || undefined }
 						value={ attributes.title }
 						onChange={ ( value: string ) =>
 							setAttributes( { title: value } )
@@ -98,6 +137,7 @@ export default function Edit( { attributes, setAttributes }: EditProps ) {
 							'The hint in the message box, also its label for screen readers. Default: “Message”.',
 							'dify-chatbot'
 						) }
+						placeholder={ site?.input_placeholder || undefined }
 						value={ attributes.placeholder }
 						onChange={ ( value: string ) =>
 							setAttributes( { placeholder: value } )

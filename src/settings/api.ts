@@ -46,6 +46,8 @@ export interface Settings {
 	who_may_chat?: string;
 	/** Visitors may attach files by web address (off by default). */
 	allow_remote_files?: boolean;
+	/** Whether answers show the model's reasoning (off by default). */
+	show_reasoning?: boolean;
 	/** Answers at once per visitor, per IP and site-wide; per-IP messages a day; the site's daily cap. */
 	streams_visitor?: number;
 	streams_ip?: number;
@@ -90,6 +92,7 @@ export interface SettingsUpdate {
 	limit_ip_day?: number | string;
 	daily_message_cap?: number | string;
 	allow_remote_files?: boolean;
+	show_reasoning?: boolean;
 }
 
 export interface ConnectionTest {

@@ -12,12 +12,15 @@ namespace Dify_Chatbot\Dify\App;
 use WP_Error;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Settings\Base_Url;
 
 /**
  * The browser-safe subset of Dify's /parameters (docs/dify-notes.md §10) — opening statement,
- * suggested questions, which features are on, the input form and the upload limits — cached for
- * the site (5 minutes, per base URL + key). The `GET parameters` route hands it to browsers; the file and
- * voice routes read the same copy to refuse what the app has switched off, without an extra call.
+ * suggested questions, which features are on, the input form and the upload limits — and, under
+ * `site`, the app's branding from /site (App_Site), cached together for the site (5 minutes, per
+ * base URL + key): one entry, refreshed by one round of calls. The `GET parameters` route hands it
+ * to browsers; the file and voice routes read the same copy to refuse what the app has switched
+ * off, and the chat route whether to show workflow steps, without an extra call.
  *
  * Built from an allow-list, never by removing keys: `sensitive_word_avoidance` carries the
  * moderation keywords and API-extension ids, and whatever Dify adds in a later release stays on
@@ -34,6 +37,12 @@ final class App_Parameters {
 	 * Seconds the parameters are cached: an edited app shows up within 5 minutes.
 	 */
 	private const TTL = 300;
+
+	/**
+	 * Seconds the parameters are cached when /site failed: the branding is tried again soon, and
+	 * a failing /site does not cost every chat a call meanwhile.
+	 */
+	private const RETRY_TTL = 30;
 
 	/**
 	 * Feature objects whose only browser-relevant key is `enabled`.
@@ -97,11 +106,32 @@ final class App_Parameters {
 				return Failed_Lookup::remember( 'parameters', $client, 200 === $response->status() ? $this->errors->bad_response() : $this->errors->from_response( $response ) );
 			}
 		}
+		$site = $this->site( $client );
+		$safe = self::safe( $json ) + array( 'site' => null !== $site ? $site : App_Site::none() );
 		// Belt and braces: the key never leaves the server, whatever an upstream echoes back.
-		$safe = json_decode( $client->scrub( (string) wp_json_encode( self::safe( $json ) ) ), true );
+		$safe = json_decode( $client->scrub( (string) wp_json_encode( $safe ) ), true );
 		$safe = is_array( $safe ) ? $safe : array();
-		set_transient( $transient, $safe, self::TTL );
+		set_transient( $transient, $safe, null !== $site ? self::TTL : self::RETRY_TTL );
 		return $safe;
+	}
+
+	/**
+	 * The app's branding from /site; none for a Dify-compatible service without it (404), null
+	 * when it could not be read.
+	 *
+	 * @param Client $client The client.
+	 * @return array<string, mixed>|null
+	 */
+	private function site( Client $client ): ?array {
+		$response = $client->site();
+		if ( is_wp_error( $response ) ) {
+			return null;
+		}
+		if ( 404 === $response->status() ) {
+			return App_Site::none();
+		}
+		$json = 200 === $response->status() ? $response->json() : null;
+		return null === $json ? null : App_Site::safe( $json, Base_Url::origin( $client->base_url() ) );
 	}
 
 	/**

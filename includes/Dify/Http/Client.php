@@ -100,6 +100,17 @@ final class Client {
 	}
 
 	/**
+	 * GET /site: the app's web-app branding (title, icon, colour, texts) and whether its web app
+	 * shows workflow steps. Like /parameters it takes no `user` and is cached for the whole site.
+	 *
+	 * @return Response|WP_Error
+	 */
+	public function site() {
+		/** This filter is documented in includes/Dify/Http/Client.php */
+		return $this->connection->request( 'GET', '/site', null, Connection::seconds( apply_filters( 'dify_chatbot_info_timeout', 15.0 ), 15.0 ) );
+	}
+
+	/**
 	 * How many seconds a whole streamed answer may take. Each stream holds one PHP worker for its
 	 * whole length, and a stream slot (Security\Stream_Slots) expires after this long, so the
 	 * default is 5 minutes rather than Dify's own 20-minute limit for a run: a long chat answer
@@ -118,23 +129,23 @@ final class Client {
 
 	/**
 	 * Rates an answer as the visitor who received it (Dify finds only their own messages,
-	 * docs/dify-notes.md §2); null removes the rating.
+	 * docs/dify-notes.md §2); null removes the rating. A comment goes with it as Dify's `content`.
 	 *
 	 * @param string      $message_id Dify's message id.
 	 * @param string      $user       The visitor's Dify user.
 	 * @param string|null $rating     'like', 'dislike' or null.
+	 * @param string      $content    The visitor's comment ('' for none).
 	 * @return Response|WP_Error
 	 */
-	public function feedback( string $message_id, string $user, ?string $rating ) {
-		return $this->connection->request(
-			'POST',
-			'/messages/' . rawurlencode( $message_id ) . '/feedbacks',
-			array(
-				'user'   => $user,
-				'rating' => $rating,
-			),
-			15
+	public function feedback( string $message_id, string $user, ?string $rating, string $content = '' ) {
+		$body = array(
+			'user'   => $user,
+			'rating' => $rating,
 		);
+		if ( '' !== $content ) {
+			$body['content'] = $content;
+		}
+		return $this->connection->request( 'POST', '/messages/' . rawurlencode( $message_id ) . '/feedbacks', $body, 15 );
 	}
 
 	/**

@@ -63,6 +63,8 @@ final class Event_Filter {
 	private const DATA = array(
 		'text_chunk'               => array( 'text', 'from_variable_selector' ),
 		'text_replace'             => array( 'text' ),
+		// Only ever sent when the site shows the model's reasoning (Reasoning_Stream).
+		'reasoning_chunk'          => array( 'reasoning', 'node_id', 'is_final' ),
 		'workflow_started'         => array( 'id', 'workflow_id', 'created_at', 'reason' ),
 		'workflow_finished'        => array( 'id', 'workflow_id', 'status', 'elapsed_time', 'total_tokens', 'total_steps', 'created_at', 'finished_at', 'exceptions_count', 'error' ),
 		'workflow_paused'          => array( 'status' ),

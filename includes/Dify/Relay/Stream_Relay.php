@@ -59,6 +59,20 @@ final class Stream_Relay {
 	private ?Form_Handles $forms;
 
 	/**
+	 * What of the answer the visitor is shown besides its text (reasoning, workflow steps).
+	 *
+	 * @var Answer_View
+	 */
+	private Answer_View $view;
+
+	/**
+	 * Takes the reasoning out of the current stream's text.
+	 *
+	 * @var Reasoning_Stream
+	 */
+	private Reasoning_Stream $reasoning;
+
+	/**
 	 * Whether the writer was started.
 	 *
 	 * @var bool
@@ -86,11 +100,15 @@ final class Stream_Relay {
 	 * @param Event_Writer      $writer The visitor's connection (or a test buffer).
 	 * @param Error_Mapper      $errors Maps failures to visitor messages.
 	 * @param Form_Handles|null $forms  The visitor's Human Input forms.
+	 * @param Answer_View|null  $view   What is shown besides the text; by default neither the
+	 *                                  model's reasoning nor the workflow's steps.
 	 */
-	public function __construct( Event_Writer $writer, Error_Mapper $errors, ?Form_Handles $forms = null ) {
-		$this->writer = $writer;
-		$this->errors = $errors;
-		$this->forms  = $forms;
+	public function __construct( Event_Writer $writer, Error_Mapper $errors, ?Form_Handles $forms = null, ?Answer_View $view = null ) {
+		$this->writer    = $writer;
+		$this->errors    = $errors;
+		$this->forms     = $forms;
+		$this->view      = null !== $view ? $view : new Answer_View();
+		$this->reasoning = new Reasoning_Stream( $this->view->shows_reasoning() );
 	}
 
 	/**
@@ -144,7 +162,7 @@ final class Stream_Relay {
 	 * @phpstan-param callable(callable(array<string, mixed>): void, callable(): bool): (\Dify_Chatbot\Dify\Http\Response|WP_Error) $open
 	 */
 	private function run( Client $client, App_Mode $mode, string $user, callable $open, string $about = Error_Mapper::ABOUT_ANSWER ): void {
-		$this->state = array(
+		$this->state     = array(
 			'task_id'   => '',
 			'envelope'  => array(),
 			'terminal'  => false,
@@ -152,9 +170,10 @@ final class Stream_Relay {
 			'last_data' => microtime( true ),
 			'idle'      => false,
 		);
-		$idle        = $mode->is_run() ? self::idle_limit() : 0.0;
-		$filter      = new Event_Filter( Base_Url::origin( $client->base_url() ) );
-		$result      = $open(
+		$this->reasoning = new Reasoning_Stream( $this->view->shows_reasoning() );
+		$idle            = $mode->is_run() ? self::idle_limit() : 0.0;
+		$filter          = new Event_Filter( Base_Url::origin( $client->base_url() ) );
+		$result          = $open(
 			function ( array $event ) use ( $client, $filter, $mode ): void {
 				$this->forward( $client, $filter, $mode, new Event( $event ) );
 			},
@@ -267,24 +286,13 @@ final class Stream_Relay {
 			$this->state['text'] = true;
 		}
 		if ( $mode->is_workflow() && $event->is_final( $mode ) && ! $this->state['text'] ) {
-			$this->workflow_text( $client, $event );
+			$this->workflow_text( $client, $filter, $mode, $event );
 		}
 
-		/**
-		 * Filters an event before it is sent to the browser (after the plugin's allow-list).
-		 * Return null to drop it.
-		 *
-		 * @param array<string, mixed>      $safe  The event the browser will see.
-		 * @param array<string, mixed>      $event The event as Dify sent it.
-		 * @param string                    $mode  The app mode.
-		 */
 		if ( 'warning' === $event->name() ) {
 			self::warn( $client, $event );
-		} elseif ( $filter->forwards( $event->name() ) ) {
-			$safe = apply_filters( 'dify_chatbot_stream_event', $this->publish( $filter->filter( $event->data() ), $event ), $event->data(), $mode->name() );
-			if ( is_array( $safe ) ) {
-				$this->write_data( $safe, $client );
-			}
+		} elseif ( $filter->forwards( $event->name() ) && ! $this->view->is_hidden( $event->name() ) ) {
+			$this->send( $client, $filter, $mode, $event );
 		}
 		if ( $event->ends_answer( $mode ) ) {
 			$this->state['terminal'] = true;
@@ -335,29 +343,62 @@ final class Stream_Relay {
 	}
 
 	/**
+	 * Sends what the browser gets for one event: the reasoning taken out of its text (shown as
+	 * events of its own, or dropped), the allow-list, then the site's own filter.
+	 *
+	 * @param Client       $client The client (to scrub the key).
+	 * @param Event_Filter $filter The allow-list.
+	 * @param App_Mode     $mode   The app mode.
+	 * @param Event        $event  The event as Dify sent it.
+	 */
+	private function send( Client $client, Event_Filter $filter, App_Mode $mode, Event $event ): void {
+		foreach ( $this->reasoning->events( $event ) as $shaped ) {
+			/**
+			 * Filters an event before it is sent to the browser (after the plugin's allow-list).
+			 * Return null to drop it.
+			 *
+			 * @param array<string, mixed>      $safe  The event the browser will see.
+			 * @param array<string, mixed>      $event The event as Dify sent it.
+			 * @param string                    $mode  The app mode.
+			 */
+			$safe = apply_filters( 'dify_chatbot_stream_event', $this->publish( $filter->filter( $shaped ), $event ), $event->data(), $mode->name() );
+			if ( is_array( $safe ) ) {
+				$this->write_data( $safe, $client );
+			}
+		}
+	}
+
+	/**
 	 * A workflow app whose End node text was not streamed gets its outputs' text as one
 	 * text_chunk, so the visitor sees an answer (the outputs themselves are not forwarded).
 	 *
-	 * @param Client $client The client.
-	 * @param Event  $event  The workflow_finished event.
+	 * @param Client       $client The client.
+	 * @param Event_Filter $filter The allow-list.
+	 * @param App_Mode     $mode   The app mode.
+	 * @param Event        $event  The workflow_finished event.
 	 */
-	private function workflow_text( Client $client, Event $event ): void {
+	private function workflow_text( Client $client, Event_Filter $filter, App_Mode $mode, Event $event ): void {
 		$text = Answer::workflow_text( $event->outputs() );
 		if ( '' === $text ) {
 			return;
 		}
 		$ids = $event->ids();
-		$this->write_data(
-			array(
-				'event'           => 'text_chunk',
-				'workflow_run_id' => isset( $ids['workflow_run_id'] ) ? $ids['workflow_run_id'] : null,
-				'task_id'         => $this->state['task_id'],
-				'data'            => array(
-					'text'                   => $text,
-					'from_variable_selector' => null,
-				),
-			),
-			$client
+		// As if Dify had streamed it: its reasoning is taken out like a streamed text's.
+		$this->send(
+			$client,
+			$filter,
+			$mode,
+			new Event(
+				array(
+					'event'           => 'text_chunk',
+					'workflow_run_id' => isset( $ids['workflow_run_id'] ) ? $ids['workflow_run_id'] : null,
+					'task_id'         => $this->state['task_id'],
+					'data'            => array(
+						'text'                   => $text,
+						'from_variable_selector' => null,
+					),
+				)
+			)
 		);
 		$this->state['text'] = true;
 	}

@@ -149,8 +149,12 @@ export function createClient(
 		stop: async ( taskId ) => {
 			await call( `chat/${ id( taskId ) }/stop`, {} );
 		},
-		feedback: async ( messageId, rating ) => {
-			await call( `messages/${ id( messageId ) }/feedback`, { rating } );
+		feedback: async ( messageId, rating, content ) => {
+			// A comment goes with a rating (Dify's feedback `content`), never alone.
+			await call( `messages/${ id( messageId ) }/feedback`, {
+				rating,
+				...( rating && content ? { content } : {} ),
+			} );
 		},
 		suggested: async ( messageId ) =>
 			parseSuggested(

@@ -64,6 +64,42 @@ export function streamError( event: DifyEvent ): ChatError {
 }
 
 /**
+ * A workflow step event as a row of the steps list. The nodes inside an iteration or loop are
+ * not rows of their own: their iteration or loop counts its rounds instead, so the list stays
+ * short.
+ *
+ * @param name The event's name.
+ * @param data Its `data`.
+ */
+function stepOf(
+	name: string,
+	data: Record< string, unknown > | null
+): ChatUpdate | null {
+	const nodeId = str( data?.node_id );
+	if (
+		! data ||
+		! nodeId ||
+		str( data.iteration_id ) ||
+		str( data.loop_id )
+	) {
+		return null;
+	}
+	const ended = /_(finished|completed)$/.test( name );
+	const next = /_next$/.test( name );
+	return {
+		type: 'step',
+		nodeId,
+		title: str( data.title ) ?? str( data.node_type ) ?? nodeId,
+		status: ended ? ( str( data.status ) ?? 'succeeded' ) : 'running',
+		elapsed:
+			ended && typeof data.elapsed_time === 'number'
+				? data.elapsed_time
+				: null,
+		rounds: next && typeof data.index === 'number' ? data.index + 1 : 0,
+	};
+}
+
+/**
  * What one event adds to the answer's text, thoughts or files (ids and the end are handled by
  * the stream itself).
  *
@@ -93,6 +129,21 @@ export function contentOf( event: DifyEvent ): ChatUpdate | null {
 						tools,
 					}
 				: null;
+		}
+		case 'node_started':
+		case 'node_retry':
+		case 'node_finished':
+		case 'iteration_started':
+		case 'iteration_next':
+		case 'iteration_completed':
+		case 'loop_started':
+		case 'loop_next':
+		case 'loop_completed':
+			return stepOf( event.event, record( event.data ) );
+		case 'reasoning_chunk': {
+			// The server sends reasoning only when the site shows it, always apart from the text.
+			const text = str( record( event.data )?.reasoning );
+			return text ? { type: 'reasoning', text } : null;
 		}
 		case 'text_chunk': {
 			const text = str( record( event.data )?.text );

@@ -2,6 +2,7 @@
  * The JSON answers of the plugin's routes, read into what the chat uses. Whatever is missing or
  * malformed gets a safe default: an odd answer never breaks the chat.
  */
+import { parseSite } from '../branding';
 import { parseForm } from '../inputs';
 import { isSafeUrl } from '../url';
 import { record, str } from './json';
@@ -61,6 +62,7 @@ export function parseParameters( json: unknown ): AppParameters {
 		speechToText: record( data?.speech_to_text )?.enabled === true,
 		textToSpeech: tts?.enabled === true,
 		autoPlay: tts?.enabled === true && tts.autoPlay === 'enabled',
+		...( data?.site ? { site: parseSite( data.site ) } : {} ),
 	};
 }
 
@@ -167,10 +169,12 @@ export function parseHistory( json: unknown ): HistoryTurn[] {
 			continue;
 		}
 		const form = pendingFormOf( message.extra_contents );
+		const reasoning = str( message.reasoning );
 		turns.push( {
 			messageId,
 			query: typeof message.query === 'string' ? message.query : '',
 			answer: typeof message.answer === 'string' ? message.answer : '',
+			...( reasoning ? { reasoning } : {} ),
 			citations: citationsOf( message.retriever_resources ),
 			files: answerFiles( message.message_files ),
 			...( form ? { form } : {} ),

@@ -2,6 +2,7 @@
  * What the chat client sends and gives back: the shapes the client, the conversation reducer and
  * the components share. Types only, so any module may import them without pulling in code.
  */
+import type { SiteBranding } from '../branding';
 import type { FormControl } from '../inputs';
 import type { HumanForm } from './forms';
 import type { ChatConfig } from '../options';
@@ -46,6 +47,19 @@ export interface Thought {
 	tools: string[];
 }
 
+/** One step of a chatflow's or workflow's run (shown when the app shows its steps). */
+export interface Step {
+	/** The node's id in the workflow (a step run again updates its row). */
+	nodeId: string;
+	title: string;
+	/** `running`, then Dify's status: `succeeded`, `failed`, `exception`, `stopped`, … */
+	status: string;
+	/** Seconds, once finished. */
+	elapsed: number | null;
+	/** For an iteration or loop: the rounds so far (its inner nodes are not listed). */
+	rounds: number;
+}
+
 /** A file an answer brought (an agent tool's image, …): http(s) links only. */
 export interface AnswerFile {
 	id: string;
@@ -64,6 +78,10 @@ export type ChatUpdate =
 	  }
 	| { type: 'append'; text: string }
 	| { type: 'replace'; text: string }
+	/** More of the model's reasoning (only sent when the site shows it; never in the text). */
+	| { type: 'reasoning'; text: string }
+	/** A workflow step started, went on or finished. */
+	| ( { type: 'step' } & Step )
 	/** An agent's tool round (re-sent with the same id as it progresses). */
 	| ( { type: 'thought' } & Thought )
 	/** A base64 MP3 chunk of the answer read aloud (`tts_message`, when the app auto-plays). */
@@ -105,6 +123,8 @@ export interface AppParameters {
 	textToSpeech?: boolean;
 	/** Whether answers are read aloud as they come (`text_to_speech.autoPlay`). */
 	autoPlay?: boolean;
+	/** The app's own branding: the chat's defaults where the block sets none. */
+	site?: SiteBranding;
 }
 
 export type Rating = 'like' | 'dislike' | null;
@@ -120,6 +140,8 @@ export interface HistoryTurn {
 	messageId: string;
 	query: string;
 	answer: string;
+	/** The model's reasoning, when the site shows it. */
+	reasoning?: string;
 	citations: Citation[];
 	files: AnswerFile[];
 	/** A Human Input form the answer still waits at. */
@@ -150,7 +172,11 @@ export interface ChatClient {
 	/** Asks Dify to stop writing an answer (by the stream's task id). Throws a `ChatError`. */
 	stop: ( taskId: string ) => Promise< void >;
 	/** Rates an answer (null takes the rating back). Throws a `ChatError`. */
-	feedback: ( messageId: string, rating: Rating ) => Promise< void >;
+	feedback: (
+		messageId: string,
+		rating: Rating,
+		content?: string
+	) => Promise< void >;
 	/** Follow-up questions for an answer. Throws a `ChatError`. */
 	suggested: ( messageId: string ) => Promise< string[] >;
 	/** The visitor's conversations, most recently updated first. Throws a `ChatError`. */

@@ -35,6 +35,8 @@ export async function* streamUpdates(
 	let taskId: string | null = null;
 	let workflow: Record< string, unknown > | null = null;
 	let ended = false;
+	// A New Agent streams `agent_message` deltas, then one `message` that is the whole answer.
+	let agentText = false;
 
 	const events = difyEvents( body );
 	try {
@@ -111,7 +113,14 @@ export async function* streamUpdates(
 					messageId,
 					metadata: { retrieverResources: [], usage: null },
 				};
+			} else if (
+				event.event === 'message' &&
+				agentText &&
+				typeof event.answer === 'string'
+			) {
+				yield { type: 'replace', text: event.answer };
 			} else {
+				agentText ||= event.event === 'agent_message';
 				const content = contentOf( event );
 				if ( content ) {
 					yield content;
@@ -166,6 +175,10 @@ export function* blockingUpdates( json: unknown ): Generator< ChatUpdate > {
 		messageId,
 		taskId: str( answer.task_id ),
 	};
+	const reasoning = str( answer.reasoning );
+	if ( reasoning ) {
+		yield { type: 'reasoning', text: reasoning };
+	}
 	yield { type: 'replace', text: answer.answer };
 	yield {
 		type: 'end',

@@ -14,7 +14,11 @@ interface AnswerActionsProps {
 	/** Dify's message id; rating needs it. */
 	messageId: string | null;
 	/** Sends a rating; rejects when it could not be saved. */
-	onFeedback?: ( messageId: string, rating: Rating ) => Promise< void >;
+	onFeedback?: (
+		messageId: string,
+		rating: Rating,
+		content?: string
+	) => Promise< void >;
 }
 
 /** How long "Copied" shows, in ms. */
@@ -28,6 +32,9 @@ export default function AnswerActions( {
 	const media = useContext( MediaContext );
 	const [ copied, setCopied ] = useState( false );
 	const [ rating, setRating ] = useState< Rating >( null );
+	// After a dislike, like Dify's web app: an optional comment on what was wrong.
+	const [ comment, setComment ] = useState( '' );
+	const [ commented, setCommented ] = useState( false );
 	const timer = useRef< number | null >( null );
 
 	useEffect(
@@ -65,6 +72,8 @@ export default function AnswerActions( {
 		}
 		const next: Rating = rating === pressed ? null : pressed;
 		setRating( next );
+		setComment( '' );
+		setCommented( false );
 		queue.current = queue.current.then( async () => {
 			if ( next === saved.current ) {
 				return;
@@ -74,6 +83,21 @@ export default function AnswerActions( {
 				saved.current = next;
 			} catch {
 				setRating( saved.current );
+			}
+		} );
+	};
+
+	const sendComment = () => {
+		const said = comment.trim();
+		if ( ! messageId || ! onFeedback || said === '' ) {
+			return;
+		}
+		setCommented( true );
+		queue.current = queue.current.then( async () => {
+			try {
+				await onFeedback( messageId, 'dislike', said );
+			} catch {
+				setCommented( false );
 			}
 		} );
 	};
@@ -108,6 +132,41 @@ export default function AnswerActions( {
 						{ __( 'Dislike', 'dify-chatbot' ) }
 					</button>
 				</>
+			) }
+			{ rating === 'dislike' && ! commented && (
+				<form
+					className="dify-chatbot__comment"
+					onSubmit={ ( event ) => {
+						event.preventDefault();
+						sendComment();
+					} }
+				>
+					<textarea
+						aria-label={ __( 'What was wrong?', 'dify-chatbot' ) }
+						value={ comment }
+						maxLength={ 1000 }
+						rows={ 2 }
+						placeholder={ __(
+							'What was wrong? (optional)',
+							'dify-chatbot'
+						) }
+						onChange={ ( event ) =>
+							setComment( event.target.value )
+						}
+					/>
+					<button
+						type="submit"
+						className="dify-chatbot__action"
+						disabled={ comment.trim() === '' }
+					>
+						{ __( 'Send comment', 'dify-chatbot' ) }
+					</button>
+				</form>
+			) }
+			{ rating === 'dislike' && commented && (
+				<span className="dify-chatbot__note" role="status">
+					{ __( 'Thanks for your feedback.', 'dify-chatbot' ) }
+				</span>
 			) }
 			{ media?.parameters.textToSpeech && (
 				<media.module.ReadAloud config={ media.config } text={ text } />

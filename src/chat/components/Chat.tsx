@@ -14,6 +14,7 @@ import {
 import { __ } from '@wordpress/i18n';
 
 import type { ChatClient, ChatFile, Rating } from '../api/types';
+import { applyAccent } from '../branding';
 import { useAnswerStream } from '../hooks/useAnswerStream';
 import { useAppParameters } from '../hooks/useAppParameters';
 import { useConversation } from '../hooks/useConversation';
@@ -63,6 +64,9 @@ export default function Chat( {
 	);
 	const parameters = useAppParameters( client, options.post );
 	const form = parameters?.form ?? NO_FORM;
+	const site = parameters?.site;
+	// The app's colour is the accent when the block or shortcode set none.
+	useEffect( () => applyAccent( root, site?.color ?? '' ), [ root, site ] );
 	const inputs = useInputForm( form, storageKey, root );
 	const { check, toSend } = inputs;
 	const media = useMedia( client, parameters );
@@ -194,8 +198,10 @@ export default function Chat( {
 	);
 
 	const feedback = useCallback(
-		( messageId: string, rating: Rating ) =>
-			client.feedback( messageId, rating ),
+		( messageId: string, rating: Rating, content?: string ) =>
+			content === undefined
+				? client.feedback( messageId, rating )
+				: client.feedback( messageId, rating, content ),
 		[ client ]
 	);
 
@@ -210,7 +216,12 @@ export default function Chat( {
 		<MediaContext.Provider value={ media }>
 			<div className="dify-chatbot__app">
 				<ChatHeader
-					title={ options.title || __( 'Chat', 'dify-chatbot' ) }
+					title={
+						options.title ||
+						site?.title ||
+						__( 'Chat', 'dify-chatbot' )
+					}
+					icon={ options.title ? null : ( site?.icon ?? null ) }
 					canReset={
 						! busy &&
 						( state.messages.length > 0 ||
@@ -277,11 +288,34 @@ export default function Chat( {
 					label={
 						options.placeholder || __( 'Message', 'dify-chatbot' )
 					}
+					placeholder={ options.placeholder || site?.placeholder }
 					busy={ busy }
 					onSend={ send }
 					onStop={ stop }
 					inputRef={ inputRef }
 				/>
+				{ site &&
+					( site.disclaimer ||
+						site.privacyPolicy ||
+						site.copyright ) && (
+						<p className="dify-chatbot__site-note">
+							{ site.disclaimer && (
+								<span>{ site.disclaimer }</span>
+							) }
+							{ site.privacyPolicy && (
+								<a
+									href={ site.privacyPolicy }
+									target="_blank"
+									rel="noopener noreferrer nofollow"
+								>
+									{ __( 'Privacy policy', 'dify-chatbot' ) }
+								</a>
+							) }
+							{ site.copyright && (
+								<span>{ site.copyright }</span>
+							) }
+						</p>
+					) }
 				<div
 					className="dify-chatbot__sr-only"
 					aria-live="polite"

@@ -4,8 +4,12 @@
  */
 import { __ } from '@wordpress/i18n';
 
+import type { SiteIcon } from '../branding';
+
 interface ChatHeaderProps {
 	title: string;
+	/** The app's icon (from its branding), shown before the title; null for none. */
+	icon?: SiteIcon | null;
 	/** Offer "New chat" (there is something to start over from, and nothing on its way). */
 	canReset: boolean;
 	onReset: () => void;
@@ -18,6 +22,7 @@ interface ChatHeaderProps {
 
 export default function ChatHeader( {
 	title,
+	icon = null,
 	canReset,
 	onReset,
 	listShown,
@@ -26,6 +31,27 @@ export default function ChatHeader( {
 }: ChatHeaderProps ) {
 	return (
 		<div className="dify-chatbot__header">
+			{ icon?.type === 'image' && (
+				<img
+					className="dify-chatbot__icon"
+					src={ icon.url }
+					alt=""
+					referrerPolicy="no-referrer"
+				/>
+			) }
+			{ icon?.type === 'emoji' && (
+				<span
+					className="dify-chatbot__icon"
+					aria-hidden="true"
+					style={
+						icon.background
+							? { backgroundColor: icon.background }
+							: undefined
+					}
+				>
+					{ icon.emoji }
+				</span>
+			) }
 			<span className="dify-chatbot__title">{ title }</span>
 			{ canReset && (
 				<button

@@ -10,8 +10,10 @@ import { MediaContext } from '../media-context';
 import type { PendingFile } from '../media/types';
 
 interface ComposerProps {
-	/** The textarea's accessible name (and placeholder). */
+	/** The textarea's accessible name (and placeholder, unless one is given). */
 	label: string;
+	/** The hint in the empty textarea (the app's own, from its branding). */
+	placeholder?: string;
 	/** An answer is on its way: typing goes on, sending waits. */
 	busy: boolean;
 	/** Sends a question with its uploaded files; false when it was not accepted (all is kept). */
@@ -21,7 +23,14 @@ interface ComposerProps {
 	inputRef: RefObject< HTMLTextAreaElement >;
 }
 
-function Composer( { label, busy, onSend, onStop, inputRef }: ComposerProps ) {
+function Composer( {
+	label,
+	placeholder,
+	busy,
+	onSend,
+	onStop,
+	inputRef,
+}: ComposerProps ) {
 	const [ text, setText ] = useState( '' );
 	// Attached files (only with the media chunk, when the app takes files).
 	const [ files, setFiles ] = useState< PendingFile[] >( [] );
@@ -91,7 +100,7 @@ function Composer( { label, busy, onSend, onStop, inputRef }: ComposerProps ) {
 				id={ id }
 				className="dify-chatbot__input"
 				rows={ 1 }
-				placeholder={ label }
+				placeholder={ placeholder || label }
 				value={ text }
 				enterKeyHint="send"
 				onChange={ ( event ) => setText( event.target.value ) }

@@ -5,7 +5,7 @@
 import { Suspense, lazy, memo, useEffect, useState } from '@wordpress/element';
 import { __, _n, sprintf } from '@wordpress/i18n';
 
-import type { Citation, FormAnswer, Rating, Thought } from '../api/types';
+import type { Citation, FormAnswer, Rating, Step, Thought } from '../api/types';
 import { isOpen } from '../state/messages';
 import type { ChatMessage } from '../state/types';
 import AnswerActions from './AnswerActions';
@@ -22,7 +22,11 @@ interface MessageProps {
 	/** Set only on the last answer when it failed (a stable callback, so memo holds). */
 	onRetry?: ( answerId: string ) => void;
 	/** Rates an answer (a stable callback). */
-	onFeedback?: ( messageId: string, rating: Rating ) => Promise< void >;
+	onFeedback?: (
+		messageId: string,
+		rating: Rating,
+		content?: string
+	) => Promise< void >;
 	/** Answers the Human Input form of an answer (a stable callback). */
 	onAnswerForm?: (
 		answerId: string,
@@ -38,7 +42,10 @@ function Message( {
 	onAnswerForm,
 }: MessageProps ) {
 	const isUser = message.role === 'user';
-	const waiting = message.status === 'pending';
+	// The dots stay while the model is still thinking and no text has come yet.
+	const waiting =
+		message.status === 'pending' ||
+		( ! isUser && isOpen( message ) && message.text === '' );
 	// A form sits where the run paused: the text of the resumed run comes after it.
 	const split = message.form ? message.form.offset : message.text.length;
 	const before = message.text.slice( 0, split );
@@ -62,6 +69,15 @@ function Message( {
 					? __( 'You:', 'dify-chatbot' )
 					: __( 'Assistant:', 'dify-chatbot' ) }
 			</span>
+			{ ! isUser && message.reasoning && (
+				<Reasoning
+					text={ message.reasoning }
+					thinking={ isOpen( message ) && message.text === '' }
+				/>
+			) }
+			{ ! isUser && message.steps && message.steps.length > 0 && (
+				<Steps steps={ message.steps } />
+			) }
 			{ ! isUser && message.thoughts.length > 0 && (
 				<Thoughts thoughts={ message.thoughts } />
 			) }
@@ -182,6 +198,108 @@ function Message( {
 				</div>
 			) }
 		</div>
+	);
+}
+
+/**
+ * The model's reasoning, collapsed: it is how the answer came about, not the answer. Plain text
+ * (never Markdown or HTML): it is read for what it says, and may be half a sentence mid-stream.
+ *
+ * @param props          The props.
+ * @param props.text     The reasoning so far.
+ * @param props.thinking Whether the model is still thinking (no answer text yet).
+ */
+function Reasoning( { text, thinking }: { text: string; thinking: boolean } ) {
+	return (
+		<details className="dify-chatbot__reasoning">
+			<summary>
+				{ thinking
+					? __( 'Thinking…', 'dify-chatbot' )
+					: __( 'Thinking', 'dify-chatbot' ) }
+			</summary>
+			<div className="dify-chatbot__reasoning-text">{ text.trim() }</div>
+		</details>
+	);
+}
+
+/**
+ * A run's steps, collapsed, like Dify's own web app: each node's title, how it went and how
+ * long it took; an iteration or loop with its rounds.
+ *
+ * @param props       The props.
+ * @param props.steps The steps, in the order they started.
+ */
+function Steps( { steps }: { steps: Step[] } ) {
+	const status = ( step: Step ) => {
+		switch ( step.status ) {
+			case 'running':
+				return __( 'running', 'dify-chatbot' );
+			case 'succeeded':
+				return __( 'done', 'dify-chatbot' );
+			case 'failed':
+			case 'exception':
+				return __( 'failed', 'dify-chatbot' );
+			case 'stopped':
+				return __( 'stopped', 'dify-chatbot' );
+		}
+		return step.status;
+	};
+	const details = ( step: Step ) =>
+		[
+			step.rounds > 0
+				? sprintf(
+						/* translators: %d: rounds of an iteration or loop. */
+						_n(
+							'%d round',
+							'%d rounds',
+							step.rounds,
+							'dify-chatbot'
+						),
+						step.rounds
+					)
+				: '',
+			status( step ),
+			step.elapsed !== null
+				? sprintf(
+						/* translators: %s: seconds, like 0.42. */
+						__( '%s s', 'dify-chatbot' ),
+						step.elapsed.toFixed( 2 )
+					)
+				: '',
+		]
+			.filter( ( part ) => part !== '' )
+			.join( ' · ' );
+	return (
+		<details className="dify-chatbot__steps">
+			<summary>
+				{ sprintf(
+					/* translators: %d: number of workflow steps. */
+					_n(
+						'Workflow (%d step)',
+						'Workflow (%d steps)',
+						steps.length,
+						'dify-chatbot'
+					),
+					steps.length
+				) }
+			</summary>
+			<ol className="dify-chatbot__step-list">
+				{ steps.map( ( step ) => (
+					<li
+						key={ step.nodeId }
+						className="dify-chatbot__step"
+						data-status={ step.status }
+					>
+						<span className="dify-chatbot__step-title">
+							{ step.title }
+						</span>{ ' ' }
+						<span className="dify-chatbot__step-detail">
+							{ details( step ) }
+						</span>
+					</li>
+				) ) }
+			</ol>
+		</details>
 	);
 }
 

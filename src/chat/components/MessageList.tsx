@@ -25,7 +25,11 @@ interface MessageListProps {
 	/** Follow-up questions for the last answer. */
 	followUps: string[];
 	/** Rates an answer. */
-	onFeedback: ( messageId: string, rating: Rating ) => Promise< void >;
+	onFeedback: (
+		messageId: string,
+		rating: Rating,
+		content?: string
+	) => Promise< void >;
 	/** Answers the Human Input form of an answer. */
 	onAnswerForm?: (
 		answerId: string,

@@ -27,6 +27,7 @@ export function actionOf(
 	switch ( update.type ) {
 		case 'append':
 		case 'replace':
+		case 'reasoning':
 			return { type: update.type, answerId, text: update.text };
 		case 'end':
 			return {
@@ -41,6 +42,7 @@ export function actionOf(
 		case 'form':
 			return { type: 'form', answerId, form: update.form };
 		case 'meta':
+		case 'step':
 		case 'thought':
 		case 'file':
 			return { ...update, answerId };

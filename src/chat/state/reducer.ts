@@ -17,6 +17,7 @@ import type {
 	ChatAction,
 	ChatMessage,
 	ChatState,
+	Step,
 	Thought,
 } from './types';
 
@@ -109,6 +110,47 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 			return result ? result.state : state;
 		}
 
+		case 'reasoning': {
+			const result = replaceMessage(
+				state,
+				action.answerId,
+				( message ) =>
+					isOpen( message )
+						? {
+								...message,
+								reasoning:
+									( message.reasoning ?? '' ) + action.text,
+								status: 'streaming',
+							}
+						: null
+			);
+			return result ? result.state : state;
+		}
+
+		case 'step': {
+			const { type, answerId, ...step } = action;
+			const result = replaceMessage( state, answerId, ( message ) => {
+				if ( ! isOpen( message ) || type !== 'step' ) {
+					return null;
+				}
+				const steps = ( message.steps ?? [] ).slice();
+				const known = steps.findIndex(
+					( s ) => s.nodeId === step.nodeId
+				);
+				if ( known >= 0 ) {
+					const before = steps[ known ] as Step;
+					steps[ known ] = {
+						...step,
+						rounds: Math.max( before.rounds, step.rounds ),
+					};
+				} else {
+					steps.push( step );
+				}
+				return { ...message, steps };
+			} );
+			return result ? result.state : state;
+		}
+
 		case 'thought': {
 			const thought: Thought = {
 				id: action.id,
@@ -174,6 +216,7 @@ export function reducer( state: ChatState, action: ChatAction ): ChatState {
 				messages.push( {
 					...newAnswer( `${ turn.messageId }-a`, turn.query ),
 					text: turn.answer,
+					...( turn.reasoning ? { reasoning: turn.reasoning } : {} ),
 					status: 'done',
 					messageId: turn.messageId,
 					citations: turn.citations,

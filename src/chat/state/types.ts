@@ -7,10 +7,11 @@ import type {
 	ChatFile,
 	Citation,
 	HistoryTurn,
+	Step,
 	Thought,
 } from '../api/types';
 
-export type { AnswerFile, Citation, Thought };
+export type { AnswerFile, Citation, Step, Thought };
 
 export type Role = 'user' | 'assistant';
 export type MessageStatus =
@@ -36,6 +37,10 @@ export interface ChatMessage {
 	citations: Citation[];
 	/** For an agent's answer: the tool rounds, in order. */
 	thoughts: Thought[];
+	/** For a chatflow's or workflow's answer: its steps, when the app shows them. */
+	steps?: Step[];
+	/** For an answer: the model's reasoning, when the site shows it. */
+	reasoning?: string;
 	/** For an answer: images the agent's tools made (http(s) links only). */
 	files: AnswerFile[];
 	/** Brought back from the conversation's history (not answered on this page). */
@@ -99,7 +104,9 @@ export type ChatAction =
 			taskId: string | null;
 	  }
 	| { type: 'append'; answerId: string; text: string }
+	| { type: 'reasoning'; answerId: string; text: string }
 	| ( { type: 'thought'; answerId: string } & Thought )
+	| ( { type: 'step'; answerId: string } & Step )
 	| {
 			type: 'file';
 			answerId: string;

@@ -24,6 +24,7 @@ import Protection, {
 	protectionUpdate,
 	type ProtectionDraft,
 } from './Protection';
+import ReasoningControl from './ReasoningControl';
 import ResponseModeControl from './ResponseModeControl';
 import Result, { testResult, type Message } from './Result';
 import StreamTest from './StreamTest';
@@ -35,6 +36,7 @@ export default function SettingsScreen() {
 	const [ caBundle, setCaBundle ] = useState( '' );
 	const [ remoteFiles, setRemoteFiles ] = useState( false );
 	const [ mode, setMode ] = useState< ResponseMode >( 'streaming' );
+	const [ reasoning, setReasoning ] = useState( false );
 	const [ apiKey, setApiKey ] = useState( '' );
 	const [ replacing, setReplacing ] = useState( false );
 	const [ protection, setProtection ] = useState< ProtectionDraft | null >(
@@ -56,6 +58,7 @@ export default function SettingsScreen() {
 		setCaBundle( next.ca_bundle ?? '' );
 		setRemoteFiles( next.allow_remote_files === true );
 		setMode( next.response_mode === 'blocking' ? 'blocking' : 'streaming' );
+		setReasoning( next.show_reasoning === true );
 		setApiKey( '' );
 		setReplacing( false );
 		setProtection( protectionDraft( next ) );
@@ -142,6 +145,10 @@ export default function SettingsScreen() {
 		}
 		if ( remoteFiles !== ( settings.allow_remote_files === true ) ) {
 			update.allow_remote_files = remoteFiles;
+		}
+		// Like the protection settings, sent only when changed.
+		if ( reasoning !== ( settings.show_reasoning === true ) ) {
+			update.show_reasoning = reasoning;
 		}
 		if ( keyEditable && apiKey.trim() !== '' ) {
 			update.api_key = apiKey.trim();
@@ -292,6 +299,8 @@ export default function SettingsScreen() {
 
 			<ResponseModeControl value={ mode } onChange={ setMode } />
 			<StreamTest />
+
+			<ReasoningControl value={ reasoning } onChange={ setReasoning } />
 
 			{ protection && (
 				<Protection

@@ -393,6 +393,27 @@ describe( 'Settings screen', () => {
 		);
 	} );
 
+	it( 'shows the model’s reasoning only when turned on, sent when changed', async () => {
+		fetchMock.mockResolvedValueOnce( settings() );
+		await render();
+		const box = field( 'Show the model’s reasoning' );
+		expect( box?.checked ).toBe( false );
+		expect( container.textContent ).toContain( 'never reaches a browser' );
+		await click( box ?? undefined );
+		fetchMock.mockResolvedValueOnce( settings( { show_reasoning: true } ) );
+		await click( button( 'Save settings' ) );
+		expect( fetchMock ).toHaveBeenLastCalledWith(
+			expect.objectContaining( {
+				data: {
+					base_url: 'https://api.dify.ai/v1',
+					response_mode: 'streaming',
+					show_reasoning: true,
+				},
+			} )
+		);
+		expect( field( 'Show the model’s reasoning' )?.checked ).toBe( true );
+	} );
+
 	it( 'saves a CA bundle path under Advanced, only when changed', async () => {
 		fetchMock.mockResolvedValueOnce( settings() );
 		await render();

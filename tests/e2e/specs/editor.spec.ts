@@ -33,3 +33,34 @@ test( 'an editor inserts the block and publishes a page with a chat', async ( {
 		page.getByRole( 'textbox', { name: 'Message' } )
 	).toBeVisible();
 } );
+
+test( 'the inspector shows the Dify app’s branding where the block sets nothing', async ( {
+	admin,
+	editor,
+	page,
+} ) => {
+	await admin.createNewPost( { postType: 'page', title: 'Branded' } );
+	await editor.insertBlock( { name: 'dify-chatbot/chat' } );
+	const preview = editor.canvas.locator( '.dify-chatbot.is-preview' );
+	await expect( preview.locator( '.dify-chatbot__title' ) ).toHaveText(
+		'Emulator Chat'
+	);
+	await expect( preview.locator( '.dify-chatbot__input' ) ).toHaveText(
+		'Ask the emulator anything…'
+	);
+	await editor.openDocumentSettingsSidebar();
+	await expect(
+		page.getByRole( 'textbox', { name: 'Title' } ).last()
+	).toHaveAttribute( 'placeholder', 'Emulator Chat' );
+	await expect(
+		page.getByRole( 'textbox', { name: 'Placeholder' } ).last()
+	).toHaveAttribute( 'placeholder', 'Ask the emulator anything…' );
+	// What the block sets wins.
+	await page
+		.getByRole( 'textbox', { name: 'Title' } )
+		.last()
+		.fill( 'Ask the bot' );
+	await expect( preview.locator( '.dify-chatbot__title' ) ).toHaveText(
+		'Ask the bot'
+	);
+} );

@@ -753,4 +753,51 @@ final class Chat_ControllerTest extends TestCase {
 		$this->assertSame( 404, $this->dispatch( '/chat/' . rawurlencode( '../info' ) . '/stop', array() )->get_status() );
 		$this->assertSame( 404, $this->dispatch( '/chat/' . str_repeat( 'a', 65 ) . '/stop', array() )->get_status() );
 	}
+
+	public function test_a_blocking_answer_carries_the_reasoning_only_when_the_setting_shows_it(): void {
+		$this->configure();
+		$hidden = $this->dispatch( '/chat', array( 'query' => 'Think #reasoning #delay:0' ) );
+		$this->assertSame( 200, $hidden->get_status(), (string) wp_json_encode( $hidden->get_data() ) );
+		$this->assertArrayNotHasKey( 'reasoning', $hidden->get_data() );
+		$this->assertStringStartsWith( '## ', $hidden->get_data()['answer'] );
+		$this->assertStringNotContainsString( 'EMULATOR-REASONING', (string) wp_json_encode( $hidden->get_data() ) );
+		$this->assertStringNotContainsString( 'think>', (string) wp_json_encode( $hidden->get_data() ) );
+
+		Settings::create()->option()->update( array( 'show_reasoning' => true ) );
+		$shown = $this->dispatch( '/chat', array( 'query' => 'Think #reasoning #delay:0' ) )->get_data();
+		$this->assertStringStartsWith( '## ', $shown['answer'] );
+		$this->assertStringContainsString( 'EMULATOR-REASONING', $shown['reasoning'] );
+		$this->assertStringNotContainsString( 'think>', $shown['reasoning'] );
+	}
+
+	public function test_a_stream_drops_the_reasoning_unless_the_setting_shows_it(): void {
+		$this->configure();
+		$writer = new Memory_Writer();
+		$ended  = false;
+		$this->streaming_route( $writer, $ended )->chat( $this->stream_request( 'Think #reasoning #delay:0' ) );
+		$this->assertStringNotContainsString( 'EMULATOR-REASONING', implode( '', $writer->frames ) );
+		$this->assertNotContains( 'reasoning_chunk', $writer->names() );
+
+		Settings::create()->option()->update( array( 'show_reasoning' => true ) );
+		$shown = new Memory_Writer();
+		$this->streaming_route( $shown, $ended )->chat( $this->stream_request( 'Think #reasoning #delay:0' ) );
+		$this->assertContains( 'reasoning_chunk', $shown->names() );
+	}
+
+	/**
+	 * A New Agent streams only: a JSON answer is collected from the stream, its closing
+	 * `message` taken as the whole answer (not added to the deltas), without the thinking.
+	 */
+	public function test_a_new_agent_answers_json_from_its_stream_with_the_text_once(): void {
+		$this->configure( 'app-emulator-new-agent' );
+		$since    = $this->emulator_last_seq();
+		$response = $this->dispatch( '/chat', array( 'query' => 'Look it up #delay:0 #reasoning' ) );
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$data = $response->get_data();
+		$this->assertSame( 'agent', $data['mode'] );
+		$this->assertSame( 1, substr_count( $data['answer'], '## New Agent answer' ) );
+		$this->assertStringNotContainsString( 'EMULATOR-REASONING', (string) wp_json_encode( $data ) );
+		$this->assertStringNotContainsString( 'EMULATOR-SANDBOX-SECRET', (string) wp_json_encode( $data ) );
+		$this->assertSame( 'streaming', $this->last_post( $since, '/chat-messages' )['body']['response_mode'] );
+	}
 }

@@ -272,4 +272,20 @@ final class Conversation_ControllerTest extends TestCase {
 		$this->assertSame( 404, $response->get_status() );
 		$this->assertSame( 'dify_chatbot_conversation_not_found', $response->get_data()['code'] );
 	}
+
+	public function test_stored_answers_lose_their_reasoning_unless_the_setting_shows_it(): void {
+		$this->configure();
+		$first = $this->conversation_of( $this->user, 'Think #reasoning #delay:0' );
+		$path  = '/conversations/' . $first['conversation_id'] . '/messages';
+
+		$hidden = $this->dispatch( 'GET', $path )->get_data()['data'][0];
+		$this->assertStringStartsWith( '## ', $hidden['answer'] );
+		$this->assertArrayNotHasKey( 'reasoning', $hidden );
+		$this->assertStringNotContainsString( 'EMULATOR-REASONING', (string) wp_json_encode( $hidden ) );
+
+		Settings::create()->option()->update( array( 'show_reasoning' => true ) );
+		$shown = $this->dispatch( 'GET', $path )->get_data()['data'][0];
+		$this->assertStringStartsWith( '## ', $shown['answer'] );
+		$this->assertStringContainsString( 'EMULATOR-REASONING', $shown['reasoning'] );
+	}
 }

@@ -88,10 +88,14 @@ final class Message_ControllerTest extends TestCase {
 		return $json['message_id'];
 	}
 
-	private function feedback( string $id, $rating ): WP_REST_Response {
+	private function feedback( string $id, $rating, ?string $content = null ): WP_REST_Response {
 		$request = new WP_REST_Request( 'POST', '/dify-chatbot/v1/messages/' . $id . '/feedback' );
 		$request->set_header( 'Content-Type', 'application/json' );
-		$request->set_body( (string) wp_json_encode( array( 'rating' => $rating ) ) );
+		$body = array( 'rating' => $rating );
+		if ( null !== $content ) {
+			$body['content'] = $content;
+		}
+		$request->set_body( (string) wp_json_encode( $body ) );
 		return rest_get_server()->dispatch( $request );
 	}
 
@@ -202,5 +206,34 @@ final class Message_ControllerTest extends TestCase {
 		$response = $this->suggested( $id );
 		$this->assertSame( 200, $response->get_status() );
 		$this->assertSame( array( 'data' => array() ), $response->get_data() );
+	}
+
+	public function test_a_dislike_carries_the_visitor_s_comment_as_content(): void {
+		$this->configure();
+		$id    = $this->message_of( $this->user );
+		$since = $this->emulator_last_seq();
+		$this->assertSame( 200, $this->feedback( $id, 'dislike', "  The table is wrong <script>x</script>\nsecond line " )->get_status() );
+		$this->assertSame( 200, $this->feedback( $id, null, 'ignored when taken back' )->get_status() );
+		$this->assertSame( 200, $this->feedback( $id, 'like' )->get_status() );
+		$bodies = array_column(
+			array_values(
+				array_filter(
+					$this->emulator_requests( $since, '/feedbacks' ),
+					static function ( $r ) {
+						return 'POST' === $r['method'];
+					}
+				)
+			),
+			'body'
+		);
+		$this->assertCount( 3, $bodies );
+		$this->assertSame( "The table is wrong \nsecond line", $bodies[0]['content'] );
+		$this->assertArrayNotHasKey( 'content', $bodies[1] );
+		$this->assertArrayNotHasKey( 'content', $bodies[2] );
+
+		$long = $this->feedback( $id, 'dislike', str_repeat( 'x', 1001 ) );
+		$this->assertSame( 400, $long->get_status() );
+		$this->assertSame( 'rest_invalid_param', $long->get_data()['code'] );
+		$this->assertStringContainsString( 'content', $long->get_data()['message'] );
 	}
 }

@@ -72,7 +72,7 @@ final class Parameters_ControllerTest extends TestCase {
 		$data = $response->get_data();
 
 		$this->assertSame(
-			array( 'opening_statement', 'suggested_questions', 'suggested_questions_after_answer', 'speech_to_text', 'retriever_resource', 'text_to_speech', 'file_upload', 'user_input_form', 'system_parameters', 'upload_limit' ),
+			array( 'opening_statement', 'suggested_questions', 'suggested_questions_after_answer', 'speech_to_text', 'retriever_resource', 'text_to_speech', 'file_upload', 'user_input_form', 'system_parameters', 'site', 'upload_limit' ),
 			array_keys( $data )
 		);
 		$this->assertSame( wp_max_upload_size(), $data['upload_limit'] );
@@ -255,5 +255,67 @@ final class Parameters_ControllerTest extends TestCase {
 		$response = rest_get_server()->dispatch( $request );
 		$this->assertSame( 400, $response->get_status() );
 		$this->assertSame( 'rest_invalid_param', $response->get_data()['code'] );
+	}
+
+	public function test_the_app_s_branding_comes_with_the_parameters(): void {
+		$this->configure();
+		$since = $this->emulator_last_seq();
+		$this->assertSame(
+			array(
+				'title'               => 'Emulator Chat',
+				'icon'                => array(
+					'type'       => 'emoji',
+					'emoji'      => '🤖',
+					'background' => '#FFEAD5',
+				),
+				'chat_color_theme'    => '#1C64F2',
+				'input_placeholder'   => 'Ask the emulator anything…',
+				'custom_disclaimer'   => 'Answers are canned by the Dify emulator. <b>Markup</b> here is text, not HTML.',
+				'privacy_policy'      => 'https://example.com/privacy',
+				'copyright'           => '© 2026 Dify Emulator',
+				'show_workflow_steps' => false,
+			),
+			$this->get()->get_data()['site']
+		);
+		$this->get();
+		$sites = array_filter(
+			$this->emulator_requests( $since, '/site' ),
+			static function ( $r ) {
+				return 'GET' === $r['method'] && '/v1/site' === $r['path'];
+			}
+		);
+		$this->assertCount( 1, $sites, 'The branding is cached with the parameters: one trip per refresh.' );
+	}
+
+	public function test_an_image_icon_from_dify_s_origin_and_the_steps_switch(): void {
+		$this->configure( 'app-emulator-chatflow' );
+		$site = $this->get()->get_data()['site'];
+		$this->assertSame( 'image', $site['icon']['type'] );
+		$this->assertStringStartsWith( preg_replace( '#/v1$#', '', self::emulator_url() ) . '/files/', $site['icon']['url'] );
+		$this->assertTrue( $site['show_workflow_steps'] );
+	}
+
+	public function test_an_app_without_branding_gets_empty_values(): void {
+		$this->configure( 'app-emulator-plain' );
+		$site = $this->get()->get_data()['site'];
+		$this->assertSame( 'Emulator Plain Chat', $site['title'] );
+		$this->assertSame( '', $site['chat_color_theme'] );
+		$this->assertSame( '', $site['input_placeholder'] );
+		$this->assertSame( '', $site['custom_disclaimer'] );
+		$this->assertSame( '', $site['privacy_policy'] );
+		$this->assertSame( '', $site['copyright'] );
+	}
+
+	public function test_the_editor_route_gives_the_branding_to_editors_only(): void {
+		$this->configure();
+		$request = new WP_REST_Request( 'GET', '/dify-chatbot/v1/site' );
+		$this->assertSame( 401, rest_get_server()->dispatch( $request )->get_status() );
+		wp_set_current_user( $this->make_user( 'subscriber' ) );
+		$this->assertSame( 403, rest_get_server()->dispatch( $request )->get_status() );
+		wp_set_current_user( $this->make_user( 'editor' ) );
+		$response = rest_get_server()->dispatch( $request );
+		$this->assertSame( 200, $response->get_status() );
+		$this->assertSame( 'Emulator Chat', $response->get_data()['title'] );
+		$this->assertStringNotContainsString( 'app-emulator', (string) wp_json_encode( $response->get_data() ) );
 	}
 }

@@ -330,6 +330,20 @@ final class Settings_ControllerTest extends TestCase {
 		$this->assertSame( 'read', ( new Option() )->get()['who_may_chat'] );
 	}
 
+	public function test_showing_the_reasoning_is_a_boolean_setting_off_by_default(): void {
+		$this->as_admin();
+		$this->assertFalse( $this->dispatch( 'GET', '/settings' )->get_data()['show_reasoning'] );
+		$this->assertSame( 400, $this->dispatch( 'POST', '/settings', array( 'show_reasoning' => 'maybe' ) )->get_status() );
+		$on = $this->dispatch( 'POST', '/settings', array( 'show_reasoning' => true ) );
+		$this->assertSame( 200, $on->get_status() );
+		$this->assertTrue( $on->get_data()['show_reasoning'] );
+		$this->assertTrue( Settings::create()->show_reasoning() );
+		// Saving something else keeps it.
+		$this->dispatch( 'POST', '/settings', array( 'response_mode' => 'blocking' ) );
+		$this->assertTrue( Settings::create()->show_reasoning() );
+		$this->assertFalse( $this->dispatch( 'POST', '/settings', array( 'show_reasoning' => false ) )->get_data()['show_reasoning'] );
+	}
+
 	public function test_the_worker_and_wallet_caps_and_the_running_answers(): void {
 		$this->as_admin();
 		$held = new Stream_Slots( new Counter_Store(), new Option(), new Client_Ip() );

@@ -31,6 +31,7 @@ final class OptionTest extends TestCase {
 				'limit_ip_day'         => 300,
 				'daily_message_cap'    => 1000,
 				'allow_remote_files'   => false,
+				'show_reasoning'       => false,
 			),
 			( new Option() )->get()
 		);
@@ -64,6 +65,7 @@ final class OptionTest extends TestCase {
 				'limit_ip_day'         => 300,
 				'daily_message_cap'    => 1000,
 				'allow_remote_files'   => false,
+				'show_reasoning'       => false,
 			),
 			get_option( Option::NAME )
 		);
@@ -206,5 +208,19 @@ final class OptionTest extends TestCase {
 		$this->assertFalse( Option::is_range( 'example.com' ) );
 		$this->assertFalse( Option::is_range( '10.0.0.0/8/1' ) );
 		$this->assertFalse( Option::is_range( '10.0.0.0/x' ) );
+	}
+
+	public function test_showing_the_reasoning_is_off_by_default_and_only_a_boolean_turns_it_on(): void {
+		delete_option( Option::NAME );
+		$option = new Option();
+		$this->assertFalse( $option->get()['show_reasoning'] );
+		update_option( Option::NAME, array( 'show_reasoning' => 'yes' ) );
+		$this->assertFalse( $option->get()['show_reasoning'], 'Only a real boolean turns it on.' );
+		update_option( Option::NAME, array( 'show_reasoning' => true ) );
+		$this->assertTrue( $option->get()['show_reasoning'] );
+		update_option( Option::NAME, array( 'show_reasoning' => 1 ) );
+		$this->assertTrue( $option->get()['show_reasoning'], 'An invalid value keeps the stored one.' );
+		update_option( Option::NAME, array( 'show_reasoning' => false ) );
+		$this->assertFalse( $option->get()['show_reasoning'] );
 	}
 }

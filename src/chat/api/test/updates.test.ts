@@ -175,6 +175,180 @@ describe( 'chat client: streaming', () => {
 		] );
 	} );
 
+	it( 'gives reasoning as its own updates, never as text', async () => {
+		const reasoning = ( text: string, isFinal = false ) =>
+			frame( {
+				event: 'reasoning_chunk',
+				...envelope,
+				task_id: 't1',
+				data: { reasoning: text, is_final: isFinal },
+			} );
+		const body =
+			reasoning( 'Weigh' ) +
+			reasoning( ' it.' ) +
+			reasoning( '', true ) +
+			frame( {
+				event: 'message',
+				...envelope,
+				task_id: 't1',
+				answer: 'Yes.',
+			} ) +
+			frame( {
+				event: 'message_end',
+				...envelope,
+				task_id: 't1',
+				id: 'm1',
+			} );
+		const updates = await collect(
+			createClient( config(), mockFetch( [ sse( body ) ] ) ).chat( {
+				query: 'q',
+			} )
+		);
+		expect(
+			updates.filter( ( u ) => u.type !== 'meta' && u.type !== 'end' )
+		).toEqual( [
+			{ type: 'reasoning', text: 'Weigh' },
+			{ type: 'reasoning', text: ' it.' },
+			{ type: 'append', text: 'Yes.' },
+		] );
+	} );
+
+	it( 'gives workflow steps as rows, an iteration’s inner nodes as its rounds', async () => {
+		const step = ( name: string, data: Record< string, unknown > ) =>
+			frame( { event: name, ...envelope, task_id: 't1', data } );
+		const body =
+			step( 'node_started', { node_id: 'llm', title: 'LLM' } ) +
+			step( 'node_finished', {
+				node_id: 'llm',
+				title: 'LLM',
+				status: 'succeeded',
+				elapsed_time: 0.5,
+			} ) +
+			step( 'iteration_started', { node_id: 'it', title: 'Each' } ) +
+			step( 'iteration_next', {
+				node_id: 'it',
+				title: 'Each',
+				index: 0,
+			} ) +
+			step( 'node_started', {
+				node_id: 'inner',
+				title: 'Inner',
+				iteration_id: 'it',
+			} ) +
+			step( 'iteration_next', {
+				node_id: 'it',
+				title: 'Each',
+				index: 1,
+			} ) +
+			step( 'iteration_completed', {
+				node_id: 'it',
+				title: 'Each',
+				status: 'succeeded',
+				elapsed_time: 1,
+			} ) +
+			frame( {
+				event: 'message_end',
+				...envelope,
+				task_id: 't1',
+				id: 'm1',
+			} );
+		const updates = await collect(
+			createClient( config(), mockFetch( [ sse( body ) ] ) ).chat( {
+				query: 'q',
+			} )
+		);
+		expect( updates.filter( ( u ) => u.type === 'step' ) ).toEqual( [
+			{
+				type: 'step',
+				nodeId: 'llm',
+				title: 'LLM',
+				status: 'running',
+				elapsed: null,
+				rounds: 0,
+			},
+			{
+				type: 'step',
+				nodeId: 'llm',
+				title: 'LLM',
+				status: 'succeeded',
+				elapsed: 0.5,
+				rounds: 0,
+			},
+			{
+				type: 'step',
+				nodeId: 'it',
+				title: 'Each',
+				status: 'running',
+				elapsed: null,
+				rounds: 0,
+			},
+			{
+				type: 'step',
+				nodeId: 'it',
+				title: 'Each',
+				status: 'running',
+				elapsed: null,
+				rounds: 1,
+			},
+			{
+				type: 'step',
+				nodeId: 'it',
+				title: 'Each',
+				status: 'running',
+				elapsed: null,
+				rounds: 2,
+			},
+			{
+				type: 'step',
+				nodeId: 'it',
+				title: 'Each',
+				status: 'succeeded',
+				elapsed: 1,
+				rounds: 0,
+			},
+		] );
+	} );
+
+	it( 'replaces the text with the message that closes agent_message deltas (New Agent)', async () => {
+		const body =
+			frame( {
+				event: 'agent_message',
+				...envelope,
+				task_id: 't1',
+				answer: 'Step. ',
+			} ) +
+			frame( {
+				event: 'agent_message',
+				...envelope,
+				task_id: 't1',
+				answer: 'Answer',
+			} ) +
+			frame( {
+				event: 'message',
+				...envelope,
+				task_id: 't1',
+				answer: 'Step. Answer',
+			} ) +
+			frame( {
+				event: 'message_end',
+				...envelope,
+				task_id: 't1',
+				id: 'm1',
+			} );
+		const updates = await collect(
+			createClient( config(), mockFetch( [ sse( body ) ] ) ).chat( {
+				query: 'q',
+			} )
+		);
+		expect(
+			updates.filter( ( u ) => u.type !== 'meta' && u.type !== 'end' )
+		).toEqual( [
+			{ type: 'append', text: 'Step. ' },
+			{ type: 'append', text: 'Answer' },
+			{ type: 'replace', text: 'Step. Answer' },
+		] );
+	} );
+
 	it( 'ignores what follows message_end but reads the body to its end', async () => {
 		let pulls = 0;
 		const chunks = [
@@ -475,7 +649,9 @@ describe( 'chat client: blocking', () => {
 			createClient(
 				config( { responseMode: 'blocking' } ),
 				fetchMock
-			).chat( { query: 'q' } )
+			).chat( {
+				query: 'q',
+			} )
 		);
 		expect( headersOf( fetchMock.mock.calls[ 0 ] ).Accept ).toBe(
 			'application/json'
@@ -500,12 +676,31 @@ describe( 'chat client: blocking', () => {
 		] );
 	} );
 
+	it( 'gives a blocking answer’s reasoning before its text', async () => {
+		const updates = await collect(
+			createClient(
+				config( { responseMode: 'blocking' } ),
+				mockFetch( [
+					json( 200, { ...blocking, reasoning: 'Weigh it.' } ),
+				] )
+			).chat( { query: 'q' } )
+		);
+		expect(
+			updates.filter( ( u ) => u.type !== 'meta' && u.type !== 'end' )
+		).toEqual( [
+			{ type: 'reasoning', text: 'Weigh it.' },
+			{ type: 'replace', text: 'Whole answer.' },
+		] );
+	} );
+
 	it( 'accepts a JSON answer to a streaming request', async () => {
 		const updates = await collect(
 			createClient(
 				config(),
 				mockFetch( [ json( 200, blocking ) ] )
-			).chat( { query: 'q' } )
+			).chat( {
+				query: 'q',
+			} )
 		);
 		expect( updates.map( ( u ) => u.type ) ).toEqual( [
 			'meta',

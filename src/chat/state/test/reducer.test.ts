@@ -437,6 +437,87 @@ describe( 'citations, agent thoughts and files', () => {
 	} );
 } );
 
+describe( 'reasoning', () => {
+	it( 'collects the reasoning apart from the text, and none after the end', () => {
+		const state = run( [
+			ask,
+			{ type: 'reasoning', answerId: 'a1', text: 'Weigh' },
+			{ type: 'reasoning', answerId: 'a1', text: ' it.' },
+			{ type: 'append', answerId: 'a1', text: 'Yes.' },
+			{
+				type: 'end',
+				answerId: 'a1',
+				conversationId: 'c1',
+				messageId: 'm1',
+			},
+			{ type: 'reasoning', answerId: 'a1', text: ' Late.' },
+		] );
+		expect( state.messages[ 1 ] ).toMatchObject( {
+			text: 'Yes.',
+			reasoning: 'Weigh it.',
+			status: 'done',
+		} );
+	} );
+
+	it( 'keeps the reasoning of a restored answer', () => {
+		const state = run( [
+			{
+				type: 'restore',
+				conversationId: 'c1',
+				turns: [
+					{
+						query: 'Q?',
+						answer: 'A.',
+						reasoning: 'Because.',
+						messageId: 'm1',
+						citations: [],
+						files: [],
+					},
+				],
+			},
+		] );
+		expect( state.messages[ 1 ]?.reasoning ).toBe( 'Because.' );
+		expect( state.messages[ 0 ]?.reasoning ).toBeUndefined();
+	} );
+} );
+
+describe( 'workflow steps', () => {
+	it( 'keeps one row per node, updated as it goes, rounds kept', () => {
+		const step = {
+			type: 'step' as const,
+			answerId: 'a1',
+			nodeId: 'it',
+			title: 'Each',
+			status: 'running',
+			elapsed: null,
+			rounds: 0,
+		};
+		const state = run( [
+			ask,
+			{ ...step, nodeId: 'llm', title: 'LLM' },
+			step,
+			{ ...step, rounds: 2 },
+			{ ...step, status: 'succeeded', elapsed: 1.5 },
+		] );
+		expect( state.messages[ 1 ]?.steps ).toEqual( [
+			{
+				nodeId: 'llm',
+				title: 'LLM',
+				status: 'running',
+				elapsed: null,
+				rounds: 0,
+			},
+			{
+				nodeId: 'it',
+				title: 'Each',
+				status: 'succeeded',
+				elapsed: 1.5,
+				rounds: 2,
+			},
+		] );
+	} );
+} );
+
 describe( 'restoring history', () => {
 	const turns = [
 		{

@@ -10,6 +10,7 @@ namespace Dify_Chatbot\Tests\Dify\Relay;
 use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\Relay\Answer_View;
 use Dify_Chatbot\Dify\Relay\Stream_Relay;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\Support\Memory_Writer;
@@ -46,7 +47,7 @@ final class Stream_RelayTest extends TestCase {
 	/**
 	 * Relays one chat question and returns the writer.
 	 */
-	private function relay( string $query, ?Memory_Writer $writer = null, string $key = 'app-emulator', string $mode = 'chat' ): Memory_Writer {
+	private function relay( string $query, ?Memory_Writer $writer = null, string $key = 'app-emulator', string $mode = 'chat', ?Answer_View $view = null ): Memory_Writer {
 		$writer = $writer ? $writer : new Memory_Writer();
 		$mode   = App_Mode::from( $mode );
 		$body   = array(
@@ -58,7 +59,7 @@ final class Stream_RelayTest extends TestCase {
 		} else {
 			$body['inputs'] = (object) array( 'query' => $query );
 		}
-		( new Stream_Relay( $writer, new Error_Mapper() ) )->relay( new Client( self::emulator_url(), $key ), $mode, $body );
+		( new Stream_Relay( $writer, new Error_Mapper(), null, $view ) )->relay( new Client( self::emulator_url(), $key ), $mode, $body );
 		return $writer;
 	}
 
@@ -270,7 +271,7 @@ final class Stream_RelayTest extends TestCase {
 			' #variant:chatflow_order:workflow_finished_first' => array( 'workflow_finished', 'message_end' ),
 		);
 		foreach ( $orders as $directive => $last_two ) {
-			$writer = $this->relay( 'Hello flow #delay:1' . $directive, null, 'app-emulator-chatflow', 'advanced-chat' );
+			$writer = $this->relay( 'Hello flow #delay:1' . $directive, null, 'app-emulator-chatflow', 'advanced-chat', new Answer_View( false, true ) );
 			$this->assertFraming( $writer );
 			$this->assertNoSecrets( $writer );
 			$names = array_values( array_diff( $writer->names(), array( 'ping' ) ) );
@@ -300,7 +301,8 @@ final class Stream_RelayTest extends TestCase {
 				$warnings[] = $text;
 			}
 		);
-		$writer = $this->relay( 'Steps please #steps #warning #delay:1', null, 'app-emulator-chatflow', 'advanced-chat' );
+		// Steps reach the browser only for an app whose web app shows them.
+		$writer = $this->relay( 'Steps please #steps #warning #delay:1', null, 'app-emulator-chatflow', 'advanced-chat', new Answer_View( false, true ) );
 		$this->assertFraming( $writer );
 		$this->assertNoSecrets( $writer );
 		$all = implode( '', $writer->frames );
@@ -416,5 +418,133 @@ final class Stream_RelayTest extends TestCase {
 		$writer = $this->relay( 'Filtered #delay:1' );
 		$this->assertNotContains( 'message', $writer->names() );
 		$this->assertContains( 'message_end', $writer->names() );
+	}
+
+	/**
+	 * The text of an answer as the browser would put it together, and the reasoning it got.
+	 *
+	 * @return array{answer: string, reasoning: string, reasoning_events: int}
+	 */
+	private function received( Memory_Writer $writer ): array {
+		$got   = array(
+			'answer'           => '',
+			'reasoning'        => '',
+			'reasoning_events' => 0,
+		);
+		$agent = false;
+		foreach ( $writer->events() as $event ) {
+			$agent = $agent || 'agent_message' === $event['event'];
+			if ( 'reasoning_chunk' === $event['event'] ) {
+				$got['reasoning'] .= $event['data']['reasoning'];
+				++$got['reasoning_events'];
+			} elseif ( 'text_chunk' === $event['event'] ) {
+				$got['answer'] .= $event['data']['text'];
+			} elseif ( 'message_replace' === $event['event'] || ( 'message' === $event['event'] && $agent ) ) {
+				// After `agent_message` deltas, a `message` is the whole answer.
+				$got['answer'] = $event['answer'];
+			} elseif ( isset( $event['answer'] ) && is_string( $event['answer'] ) && ! isset( $event['url'] ) ) {
+				$got['answer'] .= $event['answer'];
+			}
+		}
+		return $got;
+	}
+
+	/**
+	 * Inline `<think>` (cut mid-tag by the emulator) and separated `reasoning_chunk` events alike
+	 * never leave the server while reasoning is hidden, in every mode that has a model.
+	 *
+	 * @dataProvider reasoning_apps
+	 */
+	public function test_hidden_reasoning_never_reaches_the_browser( string $key, string $mode, string $directive ): void {
+		$writer = $this->relay( 'Think first #delay:0 ' . $directive, null, $key, $mode );
+		$this->assertFraming( $writer );
+		$all = implode( '', $writer->frames );
+		$this->assertStringNotContainsString( 'EMULATOR-REASONING', $all );
+		$this->assertStringNotContainsString( 'think>', $all );
+		$this->assertNotContains( 'reasoning_chunk', $writer->names() );
+		$this->assertNotContains( 'error', $writer->names() );
+		$got = $this->received( $writer );
+		$this->assertSame( 0, $got['reasoning_events'] );
+		$this->assertMatchesRegularExpression( '/(^|\n\n)## /', $got['answer'], 'The answer goes on right after the thinking.' );
+	}
+
+	/**
+	 * Shown, the reasoning travels as `reasoning_chunk` events of its own, never in the answer.
+	 *
+	 * @dataProvider reasoning_apps
+	 */
+	public function test_shown_reasoning_comes_as_its_own_events( string $key, string $mode, string $directive ): void {
+		$writer = $this->relay( 'Think first #delay:0 ' . $directive, null, $key, $mode, new Answer_View( true ) );
+		$this->assertFraming( $writer );
+		$this->assertNoSecrets( $writer );
+		$got = $this->received( $writer );
+		$this->assertGreaterThan( 0, $got['reasoning_events'] );
+		$this->assertStringContainsString( 'EMULATOR-REASONING', $got['reasoning'] );
+		$this->assertStringNotContainsString( 'think>', $got['reasoning'] );
+		$this->assertMatchesRegularExpression( '/(^|\n\n)## /', $got['answer'] );
+		$this->assertStringNotContainsString( 'EMULATOR-REASONING', $got['answer'] );
+		$this->assertStringNotContainsString( 'think>', $got['answer'] );
+		// The browser learns where a block of thinking ended.
+		$finals = array_filter(
+			$writer->events(),
+			static function ( $event ) {
+				return 'reasoning_chunk' === $event['event'] && true === $event['data']['is_final'];
+			}
+		);
+		$this->assertNotEmpty( $finals );
+	}
+
+	public function reasoning_apps(): array {
+		return array(
+			'chat, inline'              => array( 'app-emulator', 'chat', '#reasoning' ),
+			'classic agent, inline'     => array( 'app-emulator-agent', 'agent-chat', '#reasoning' ),
+			'New Agent, inline'         => array( 'app-emulator-new-agent', 'agent', '#reasoning' ),
+			'completion, inline'        => array( 'app-emulator-completion', 'completion', '#reasoning' ),
+			'chatflow, inline'          => array( 'app-emulator-chatflow', 'advanced-chat', '#reasoning' ),
+			'workflow, inline'          => array( 'app-emulator-workflow', 'workflow', '#reasoning' ),
+			'chatflow, reasoning_chunk' => array( 'app-emulator-chatflow', 'advanced-chat', '#reasoning:separated' ),
+			'workflow, reasoning_chunk' => array( 'app-emulator-workflow', 'workflow', '#reasoning:separated' ),
+		);
+	}
+
+	public function test_steps_reach_the_browser_only_when_shown(): void {
+		$hidden = $this->relay( 'Steps #delay:0 #steps', null, 'app-emulator-chatflow', 'advanced-chat' );
+		$this->assertSame( array(), array_values( array_filter( $hidden->names(), array( $this, 'is_step' ) ) ) );
+		$this->assertContains( 'workflow_started', $hidden->names() );
+		$this->assertContains( 'message_end', $hidden->names() );
+
+		$shown = $this->relay( 'Steps #delay:0 #steps', null, 'app-emulator-chatflow', 'advanced-chat', new Answer_View( false, true ) );
+		$names = $shown->names();
+		$this->assertContains( 'node_started', $names );
+		$this->assertContains( 'node_finished', $names );
+		$this->assertContains( 'iteration_started', $names );
+		$this->assertContains( 'loop_started', $names );
+	}
+
+	/**
+	 * Whether an event name is a workflow step's.
+	 */
+	public function is_step( string $name ): bool {
+		return 0 === strpos( $name, 'node_' ) || 0 === strpos( $name, 'iteration_' ) || 0 === strpos( $name, 'loop_' );
+	}
+
+	/**
+	 * A New Agent streams `agent_message` deltas and ends with one `message` that is the whole
+	 * answer: the browser gets it as the replacing text, without the thinking.
+	 */
+	public function test_a_new_agents_closing_message_is_the_whole_answer_without_reasoning(): void {
+		$writer   = $this->relay( 'Agent #delay:0 #reasoning', null, 'app-emulator-new-agent', 'agent' );
+		$messages = array_values(
+			array_filter(
+				$writer->events(),
+				static function ( $event ) {
+					return 'message' === $event['event'];
+				}
+			)
+		);
+		$this->assertCount( 1, $messages );
+		$this->assertStringStartsWith( "I will look at the workspace notes about agent first.\n\n## New Agent answer", $messages[0]['answer'] );
+		$this->assertStringNotContainsString( 'EMULATOR-REASONING', implode( '', $writer->frames ) );
+		$this->assertStringNotContainsString( 'EMULATOR-SANDBOX-SECRET', implode( '', $writer->frames ) );
 	}
 }
