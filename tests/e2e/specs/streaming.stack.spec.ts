@@ -39,15 +39,34 @@ const WORDS = [
 declare global {
 	interface Window {
 		difyGrowth?: Array< [ number, number ] >;
+		difyChatBody?: string;
 	}
 }
 
 /**
- * Records, in the page, when the first answer's text grows (wall-clock ms, text length).
+ * Records, in the page, when the first answer's text grows (wall-clock ms, text length), and a
+ * copy of the chat's streamed body: the chat stops reading once the answer has ended, and
+ * Chromium keeps no body of a response whose reading was cancelled, so Playwright cannot give it.
  * @param page
  */
 async function recordGrowth( page: Page ) {
 	await page.addInitScript( () => {
+		const fetchAsSent = window.fetch.bind( window );
+		window.fetch = async ( ...args: Parameters< typeof fetch > ) => {
+			const response = await fetchAsSent( ...args );
+			const url = String(
+				args[ 0 ] instanceof Request ? args[ 0 ].url : args[ 0 ]
+			);
+			if ( /dify-chatbot\/v1\/chat(\?|$)/.test( url ) ) {
+				// A branch of its own: the page's reading goes on at its pace.
+				response
+					.clone()
+					.text()
+					.then( ( text ) => ( window.difyChatBody = text ) )
+					.catch( () => undefined );
+			}
+			return response;
+		};
 		const growth: Array< [ number, number ] > = [];
 		window.difyGrowth = growth;
 		let last = 0;
@@ -125,7 +144,11 @@ test( 'the answer arrives event by event, not in one burst', async ( {
 	} );
 	await expect( answer ).toContainText( WORDS.join( ' ' ) );
 
-	const body = await ( await response ).text();
+	expect( ( await response ).status() ).toBe( 200 );
+	await expect
+		.poll( () => page.evaluate( () => window.difyChatBody ?? '' ) )
+		.toContain( 'message_end' );
+	const body = await page.evaluate( () => window.difyChatBody ?? '' );
 	const emitted = await fetch(
 		`${ EMULATOR_URL }/__emulator/emits?task_id=${ encodeURIComponent(
 			taskId( body )
