@@ -8,6 +8,7 @@
 import path from 'path';
 import type { Locator, Page } from '@playwright/test';
 
+import { recordBodies } from '../utils/bodies';
 import { test, expect } from '../utils/test';
 import { withApp } from '../utils/site';
 import { lastSeq, recordedRequests } from '../utils/emulator';
@@ -45,17 +46,6 @@ async function centre( element: Locator ) {
  * Every response body the page receives, to scan for what must not reach it.
  * @param page
  */
-function recordBodies( page: Page ): string[] {
-	const bodies: string[] = [];
-	page.on( 'response', async ( response ) => {
-		const body = await response.body().catch( () => null );
-		if ( body ) {
-			bodies.push( body.toString( 'utf8' ) );
-		}
-	} );
-	return bodies;
-}
-
 /**
  * POSTs an answer to a form handle from a page (as that page's visitor).
  * @param page
@@ -107,7 +97,7 @@ test.describe( 'Human Input forms', () => {
 		page,
 		browser,
 	}, testInfo ) => {
-		const bodies = recordBodies( page );
+		const bodies = await recordBodies( page );
 		await page.goto( '/dify-chatbot-block/' );
 		await ask( page, 'Please approve the refund #human:simple #delay:10' );
 		const form = answer( page ).locator( '.dify-chatbot__human-form' );
@@ -213,7 +203,7 @@ test.describe( 'Human Input forms', () => {
 	test( 'a reload brings a pending form back, and it can still be answered', async ( {
 		page,
 	} ) => {
-		const bodies = recordBodies( page );
+		const bodies = await recordBodies( page );
 		await page.goto( '/dify-chatbot-block/' );
 		await ask( page, 'Approve after a reload #human:simple #delay:10' );
 		const handle = await handleOf( page, bodies );

@@ -3,6 +3,7 @@
  * `message` (the whole answer again) replaces the text instead of doubling it, and its steps show
  * tool names only — never a sandbox command or what it returned.
  */
+import { bodiesContaining, recordBodies } from '../utils/bodies';
 import { ask, watchAnswer } from '../utils/chat';
 import { withApp } from '../utils/site';
 import { expect, test } from '../utils/test';
@@ -15,12 +16,7 @@ test.describe( 'a New Agent app', () => {
 	test( 'streams its answer once, with its tools named', async ( {
 		page,
 	} ) => {
-		const bodies: Promise< string >[] = [];
-		page.on( 'response', ( response ) => {
-			if ( response.url().includes( 'dify-chatbot/v1/chat' ) ) {
-				bodies.push( response.text().catch( () => '' ) );
-			}
-		} );
+		const bodies = await recordBodies( page, 'dify-chatbot/v1/chat' );
 		await page.goto( '/dify-chatbot-block/' );
 		await ask( page, 'Check the notes #thoughts #delay:10' );
 		const { partial, final } = await watchAnswer( page, 0 );
@@ -30,7 +26,7 @@ test.describe( 'a New Agent app', () => {
 			page.locator( '.dify-chatbot__thoughts summary' ).first()
 		).toContainText( 'bash' );
 
-		const all = ( await Promise.all( bodies ) ).join( '' );
+		const all = await bodiesContaining( bodies, 'message_end' );
 		expect( all ).toContain( 'agent_message' );
 		expect( all ).not.toContain( 'EMULATOR-SANDBOX-SECRET' );
 		expect( all ).not.toContain( 'cat /workspace' );

@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 
-import type { Page, Response } from '@playwright/test';
 import type { RequestUtils } from '@wordpress/e2e-test-utils-playwright';
 
+import { bodiesContaining, recordBodies } from '../utils/bodies';
 import { answerText, ask, watchAnswer } from '../utils/chat';
 import { withApp } from '../utils/site';
 import { expect, test } from '../utils/test';
@@ -34,24 +34,9 @@ async function settings(
 	} );
 }
 
-/**
- * Keeps the bodies of the chat route's responses, to prove what reached the browser.
- *
- * @param page The page.
- */
-function chatBodies( page: Page ): Promise< string >[] {
-	const bodies: Promise< string >[] = [];
-	page.on( 'response', ( response: Response ) => {
-		if ( response.url().includes( 'dify-chatbot/v1/chat' ) ) {
-			bodies.push( response.text().catch( () => '' ) );
-		}
-	} );
-	return bodies;
-}
-
 test.describe( 'reasoning hidden (the default)', () => {
 	test( 'the thinking never reaches the browser', async ( { page } ) => {
-		const bodies = chatBodies( page );
+		const bodies = await recordBodies( page, 'dify-chatbot/v1/chat' );
 		await page.goto( '/dify-chatbot-block/' );
 		await ask( page, 'Think it over #reasoning #delay:5' );
 		const { final } = await watchAnswer( page, 0 );
@@ -61,8 +46,7 @@ test.describe( 'reasoning hidden (the default)', () => {
 		await expect( page.locator( '.dify-chatbot__reasoning' ) ).toHaveCount(
 			0
 		);
-		const all = ( await Promise.all( bodies ) ).join( '' );
-		expect( all ).toContain( 'message_end' );
+		const all = await bodiesContaining( bodies, 'message_end' );
 		expect( all ).not.toContain( MARK );
 		expect( all ).not.toContain( 'reasoning' );
 	} );

@@ -6,6 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 
+import { recordBodies } from '../utils/bodies';
 import { test, expect } from '../utils/test';
 import { withApp } from '../utils/site';
 
@@ -29,19 +30,6 @@ const SECRETS = [
 	'visitor-',
 ];
 
-function recordBodies( page: Page ): string[] {
-	const bodies: string[] = [];
-	page.on( 'response', async ( response ) => {
-		if ( response.url().includes( 'dify-chatbot' ) ) {
-			const body = await response.body().catch( () => null );
-			if ( body ) {
-				bodies.push( body.toString( 'utf8' ) );
-			}
-		}
-	} );
-	return bodies;
-}
-
 async function ask( page: Page, question: string ) {
 	const input = page.getByRole( 'textbox', { name: 'Message' } );
 	await input.fill( question );
@@ -54,7 +42,7 @@ test.describe( 'a chatflow’s internals stay on the server', () => {
 	test( 'steps, agent logs, warnings and failed runs reach the browser stripped', async ( {
 		page,
 	} ) => {
-		const bodies = recordBodies( page );
+		const bodies = await recordBodies( page );
 		await page.goto( '/dify-chatbot-block/' );
 		await ask( page, 'All the steps #steps #warning #delay:1' );
 		const first = page.locator( '.dify-chatbot__message.is-assistant' );

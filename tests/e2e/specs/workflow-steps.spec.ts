@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 
+import { bodiesContaining, recordBodies } from '../utils/bodies';
 import { ask, watchAnswer } from '../utils/chat';
 import { withApp } from '../utils/site';
 import { expect, test } from '../utils/test';
@@ -59,17 +60,12 @@ test.describe( 'a chatflow that shows its steps', () => {
 test( 'a chat app shows no steps and gets no step events', async ( {
 	page,
 } ) => {
-	const bodies: Promise< string >[] = [];
-	page.on( 'response', ( response ) => {
-		if ( response.url().includes( 'dify-chatbot/v1/chat' ) ) {
-			bodies.push( response.text().catch( () => '' ) );
-		}
-	} );
+	const bodies = await recordBodies( page, 'dify-chatbot/v1/chat' );
 	await page.goto( '/dify-chatbot-block/' );
 	await ask( page, 'Run it #steps #delay:1' );
 	await watchAnswer( page, 0 );
 	await expect( page.locator( '.dify-chatbot__steps' ) ).toHaveCount( 0 );
-	expect( ( await Promise.all( bodies ) ).join( '' ) ).not.toContain(
+	expect( await bodiesContaining( bodies, 'message_end' ) ).not.toContain(
 		'node_started'
 	);
 } );
