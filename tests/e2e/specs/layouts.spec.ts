@@ -130,11 +130,15 @@ test( 'look options become the chat’s colors and corners (accent on launcher, 
 		'background-color',
 		accent
 	);
-	// The default chats keep the theme's look.
+	// A chat that sets no accent takes the Dify app's own colour (`chat_color_theme` of its
+	// /site, #1C64F2 in the emulator's chat app), not the shortcode's of another page.
 	await page.goto( '/dify-chatbot-block/' );
-	await expect(
-		page.locator( '.wp-block-dify-chatbot-chat' )
-	).not.toHaveClass( /has-accent/ );
+	const chat = page.locator( '.wp-block-dify-chatbot-chat' );
+	await expect( chat ).toHaveClass( /has-accent/ );
+	await expect( chat.getByRole( 'button', { name: 'Send' } ) ).toHaveCSS(
+		'background-color',
+		'rgb(28, 100, 242)'
+	);
 } );
 
 test.describe( 'right to left', () => {
