@@ -120,6 +120,9 @@ async function budgetAcrossNodes( session: AdminSession ): Promise< string > {
 			( ( await settings( session ) ).usage as Json | undefined )
 				?.tokens_today ?? NaN
 		);
+	// Tokens are counted only while a budget is set (nothing is written for an unlimited day):
+	// a budget far above one answer first, to learn what an answer costs.
+	await settings( session, { daily_token_budget: 1000000 } );
 	const before = await used();
 	const probe = await chat( WP, '', question );
 	expect( probe.status === 200, `probe: HTTP ${ probe.status }` );
