@@ -15,6 +15,7 @@
  */
 import type { Page, Response } from '@playwright/test';
 
+import { bodiesContaining, recordBodies } from '../utils/bodies';
 import { test, expect } from '../utils/test';
 import { EMULATOR_URL, stops, type Stop } from '../utils/emulator';
 
@@ -39,34 +40,15 @@ const WORDS = [
 declare global {
 	interface Window {
 		difyGrowth?: Array< [ number, number ] >;
-		difyChatBody?: string;
 	}
 }
 
 /**
- * Records, in the page, when the first answer's text grows (wall-clock ms, text length), and a
- * copy of the chat's streamed body: the chat stops reading once the answer has ended, and
- * Chromium keeps no body of a response whose reading was cancelled, so Playwright cannot give it.
+ * Records, in the page, when the first answer's text grows (wall-clock ms, text length).
  * @param page
  */
 async function recordGrowth( page: Page ) {
 	await page.addInitScript( () => {
-		const fetchAsSent = window.fetch.bind( window );
-		window.fetch = async ( ...args: Parameters< typeof fetch > ) => {
-			const response = await fetchAsSent( ...args );
-			const url = String(
-				args[ 0 ] instanceof Request ? args[ 0 ].url : args[ 0 ]
-			);
-			if ( /dify-chatbot\/v1\/chat(\?|$)/.test( url ) ) {
-				// A branch of its own: the page's reading goes on at its pace.
-				response
-					.clone()
-					.text()
-					.then( ( text ) => ( window.difyChatBody = text ) )
-					.catch( () => undefined );
-			}
-			return response;
-		};
 		const growth: Array< [ number, number ] > = [];
 		window.difyGrowth = growth;
 		let last = 0;
@@ -135,6 +117,7 @@ test( 'the answer arrives event by event, not in one burst', async ( {
 	page,
 } ) => {
 	await recordGrowth( page );
+	const bodies = await recordBodies( page, 'dify-chatbot/v1/chat' );
 	await page.goto( '/dify-chatbot-shortcode/' );
 	const response = chatResponse( page );
 	await ask( page, `${ WORDS.join( ' ' ) } #echo #delay:${ SPACING_MS }` );
@@ -145,10 +128,7 @@ test( 'the answer arrives event by event, not in one burst', async ( {
 	await expect( answer ).toContainText( WORDS.join( ' ' ) );
 
 	expect( ( await response ).status() ).toBe( 200 );
-	await expect
-		.poll( () => page.evaluate( () => window.difyChatBody ?? '' ) )
-		.toContain( 'message_end' );
-	const body = await page.evaluate( () => window.difyChatBody ?? '' );
+	const body = await bodiesContaining( bodies, 'message_end' );
 	const emitted = await fetch(
 		`${ EMULATOR_URL }/__emulator/emits?task_id=${ encodeURIComponent(
 			taskId( body )
