@@ -5,6 +5,7 @@
 #
 #   TEST_ONLY="phpunit e2e" npm test     run only some suites
 #   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e zip plugin-check install stacks nodes versions)
+#   TEST_ONLY="phpunit-multisite" npm test     only the multisite piece of the phpunit suite
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -55,6 +56,8 @@ touch build/.stamp
 # ------------------------------------------------------------------ suites
 passed=0 failed=0 failed_names=()
 selected() { [ -z "${TEST_ONLY:-}" ] || [[ " $TEST_ONLY " == *" $1 "* ]]; }
+# A piece of a suite runs with its suite, or alone by its own name.
+if [ -n "${TEST_ONLY:-}" ] && selected phpunit; then TEST_ONLY="$TEST_ONLY phpunit-multisite"; fi
 suite() { # name command...
 	local name=$1 start
 	shift
@@ -86,7 +89,7 @@ stop_sites() {
 	WP_SITE=test-sqlite bash bin/env.sh stop > /dev/null 2>&1
 	WP_SITE=install bash bin/env.sh stop > /dev/null 2>&1
 }
-if selected phpunit || selected e2e; then
+if selected phpunit || selected phpunit-multisite || selected e2e; then
 	trap stop_sites EXIT
 	echo
 	echo "::: starting the test sites"
@@ -104,6 +107,8 @@ if selected phpunit || selected e2e; then
 	fi
 fi
 suite phpunit bash bin/phpunit.sh
+# The uninstall on a real subdirectory network (tests/php/Multisite/, a database of its own).
+suite phpunit-multisite env WP_TESTS_MULTISITE=1 bash bin/phpunit.sh
 suite e2e npx wp-scripts test-playwright --config tests/e2e/playwright.config.ts
 # Real Debian server stacks (bin/stacks/): the streaming specs on each, with and without zlib.
 suite stacks bash bin/stacks/test-stacks.sh
