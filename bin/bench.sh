@@ -3,13 +3,27 @@
 # and on SQLite (:8893, emulator :8794), with the default rate limits on; measures the relay, the
 # emulator directly, an empty REST request and the plugin's share of requests on both
 # (tests/bench/relay.ts), prints the tables, and stops the sites.
+# BENCH_BEFORE=<git ref> (e.g. main) adds two more sites (MariaDB :8891, emulator :8792; SQLite
+# :8892, emulator :8793; BENCH_BEFORE_WP_PORT, BENCH_BEFORE_EMULATOR_PORT,
+# BENCH_BEFORE_SQLITE_WP_PORT, BENCH_BEFORE_SQLITE_EMULATOR_PORT) running the plugin's PHP of that
+# ref (its front-end build is this checkout's), measured in the same interleaved rounds: a
+# before/after comparison under one machine load.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 unset DIFY_CHATBOT_BASE_URL DIFY_CHATBOT_API_KEY
 PORT=${BENCH_WP_PORT:-8895} EMU_PORT=${BENCH_EMULATOR_PORT:-8796}
 SQLITE_PORT=${BENCH_SQLITE_WP_PORT:-8893} SQLITE_EMU_PORT=${BENCH_SQLITE_EMULATOR_PORT:-8794}
-trap 'WP_SITE=bench bash bin/env.sh stop > /dev/null 2>&1; WP_SITE=bench-sqlite bash bin/env.sh stop > /dev/null 2>&1' EXIT
+BEFORE=${BENCH_BEFORE:-}
+B_PORT=${BENCH_BEFORE_WP_PORT:-8891} B_EMU_PORT=${BENCH_BEFORE_EMULATOR_PORT:-8792}
+B_SQLITE_PORT=${BENCH_BEFORE_SQLITE_WP_PORT:-8892} B_SQLITE_EMU_PORT=${BENCH_BEFORE_SQLITE_EMULATOR_PORT:-8793}
+stop_all() {
+	for site in bench bench-sqlite bench-before bench-before-sqlite; do
+		[ -d ".wp/$site" ] && WP_SITE=$site bash bin/env.sh stop > /dev/null 2>&1
+	done
+	return 0
+}
+trap stop_all EXIT
 mkdir -p .wp
 start() { # site db port emulator-port
 	WP_SITE=$1 WP_DB=$2 WP_PORT=$3 DIFY_EMULATOR_PORT=$4 WP_RESET=1 bash bin/env.sh start > ".wp/$1.log" 2>&1 ||
@@ -27,7 +41,28 @@ start() { # site db port emulator-port
 		$o["daily_message_cap"] = 100000;
 		update_option( "dify_chatbot_settings", $o );' ".wp/$1/wordpress"
 }
+# The site of $BEFORE: started like the others, then its plugin link replaced by that ref's files
+# (and restarted, so no PHP process keeps paths of the linked checkout).
+start_before() { # site db port emulator-port
+	start "$1" "$2" "$3" "$4"
+	WP_SITE=$1 bash bin/env.sh stop > /dev/null 2>&1
+	local dir=".wp/$1/wordpress/wp-content/plugins/dify-chatbot"
+	rm -f "$dir" && mkdir -p "$dir"
+	git archive "$BEFORE" | tar -x -C "$dir"
+	cp -r build "$dir/build"
+	WP_SITE=$1 WP_DB=$2 WP_PORT=$3 DIFY_EMULATOR_PORT=$4 bash bin/env.sh start >> ".wp/$1.log" 2>&1 ||
+		{ tail -20 ".wp/$1.log"; exit 1; }
+	# env.sh links this checkout again, inside the directory now: unused, removed.
+	rm -f "$dir/$(basename "$ROOT")"
+}
 start bench mariadb "$PORT" "$EMU_PORT"
 start bench-sqlite sqlite "$SQLITE_PORT" "$SQLITE_EMU_PORT"
-BENCH_SITES="MariaDB|http://127.0.0.1:$PORT|http://127.0.0.1:$EMU_PORT/v1|.wp/bench/run/memory.jsonl,SQLite|http://127.0.0.1:$SQLITE_PORT|http://127.0.0.1:$SQLITE_EMU_PORT/v1|.wp/bench-sqlite/run/memory.jsonl" \
-	node_modules/.bin/tsx tests/bench/relay.ts
+NOW=$(git rev-parse --abbrev-ref HEAD)
+SITES="MariaDB|http://127.0.0.1:$PORT|http://127.0.0.1:$EMU_PORT/v1|.wp/bench/run/memory.jsonl,SQLite|http://127.0.0.1:$SQLITE_PORT|http://127.0.0.1:$SQLITE_EMU_PORT/v1|.wp/bench-sqlite/run/memory.jsonl"
+if [ -n "$BEFORE" ]; then
+	start_before bench-before mariadb "$B_PORT" "$B_EMU_PORT"
+	start_before bench-before-sqlite sqlite "$B_SQLITE_PORT" "$B_SQLITE_EMU_PORT"
+	SITES="MariaDB $BEFORE|http://127.0.0.1:$B_PORT|http://127.0.0.1:$B_EMU_PORT/v1|.wp/bench-before/run/memory.jsonl,MariaDB $NOW|${SITES#MariaDB|}"
+	SITES="${SITES%%,SQLite|*},SQLite $BEFORE|http://127.0.0.1:$B_SQLITE_PORT|http://127.0.0.1:$B_SQLITE_EMU_PORT/v1|.wp/bench-before-sqlite/run/memory.jsonl,SQLite $NOW|${SITES#*,SQLite|}"
+fi
+BENCH_SITES=$SITES node_modules/.bin/tsx tests/bench/relay.ts
