@@ -31,7 +31,7 @@ start() { # site db port emulator-port
 	mkdir -p ".wp/$1/wordpress/wp-content/mu-plugins"
 	cp bin/bench-mu-plugin.php ".wp/$1/wordpress/wp-content/mu-plugins/dify-chatbot-bench.php"
 	rm -f ".wp/$1/run/memory.jsonl"
-	# The default limits stay on (every message is counted in the three counters, as on a real
+	# The default limits stay on (every message is counted in every counter, as on a real
 	# site); only their values are raised, because the benchmark sends hundreds of messages from
 	# one address and one visitor. Counting costs the same whatever the limit. The stream caps stay
 	# at their defaults: the bench sends one message at a time.
@@ -41,25 +41,20 @@ start() { # site db port emulator-port
 		$o["daily_message_cap"] = 100000;
 		update_option( "dify_chatbot_settings", $o );' ".wp/$1/wordpress"
 }
-# The site of $BEFORE: started like the others, then its plugin link replaced by that ref's files
-# (and restarted, so no PHP process keeps paths of the linked checkout).
+# The sites of $BEFORE link that ref's files (.wp/bench-before-plugin, with this checkout's build)
+# as the plugin.
 start_before() { # site db port emulator-port
-	start "$1" "$2" "$3" "$4"
-	WP_SITE=$1 bash bin/env.sh stop > /dev/null 2>&1
-	local dir=".wp/$1/wordpress/wp-content/plugins/dify-chatbot"
-	rm -f "$dir" && mkdir -p "$dir"
-	git archive "$BEFORE" | tar -x -C "$dir"
-	cp -r build "$dir/build"
-	WP_SITE=$1 WP_DB=$2 WP_PORT=$3 DIFY_EMULATOR_PORT=$4 bash bin/env.sh start >> ".wp/$1.log" 2>&1 ||
-		{ tail -20 ".wp/$1.log"; exit 1; }
-	# env.sh links this checkout again, inside the directory now: unused, removed.
-	rm -f "$dir/$(basename "$ROOT")"
+	rm -rf ".wp/$1/wordpress/wp-content/plugins/dify-chatbot"
+	WP_PLUGIN_SOURCE="$ROOT/.wp/bench-before-plugin" start "$@"
 }
 start bench mariadb "$PORT" "$EMU_PORT"
 start bench-sqlite sqlite "$SQLITE_PORT" "$SQLITE_EMU_PORT"
 NOW=$(git rev-parse --abbrev-ref HEAD)
 SITES="MariaDB|http://127.0.0.1:$PORT|http://127.0.0.1:$EMU_PORT/v1|.wp/bench/run/memory.jsonl,SQLite|http://127.0.0.1:$SQLITE_PORT|http://127.0.0.1:$SQLITE_EMU_PORT/v1|.wp/bench-sqlite/run/memory.jsonl"
 if [ -n "$BEFORE" ]; then
+	rm -rf .wp/bench-before-plugin && mkdir -p .wp/bench-before-plugin
+	git archive "$BEFORE" | tar -x -C .wp/bench-before-plugin
+	cp -r build .wp/bench-before-plugin/build
 	start_before bench-before mariadb "$B_PORT" "$B_EMU_PORT"
 	start_before bench-before-sqlite sqlite "$B_SQLITE_PORT" "$B_SQLITE_EMU_PORT"
 	SITES="MariaDB $BEFORE|http://127.0.0.1:$B_PORT|http://127.0.0.1:$B_EMU_PORT/v1|.wp/bench-before/run/memory.jsonl,MariaDB $NOW|${SITES#MariaDB|}"
