@@ -8,11 +8,13 @@ import {
 	lazy,
 	useCallback,
 	useEffect,
+	useMemo,
 	useRef,
 	useState,
 } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
+import { isFileField } from '../api/forms';
 import type { ChatClient, ChatFile, Rating } from '../api/types';
 import { applyAccent } from '../branding';
 import { useAnswerStream } from '../hooks/useAnswerStream';
@@ -69,7 +71,16 @@ export default function Chat( {
 	useEffect( () => applyAccent( root, site?.color ?? '' ), [ root, site ] );
 	const inputs = useInputForm( form, storageKey, root );
 	const { check, toSend } = inputs;
-	const media = useMedia( client, parameters );
+	const formFiles = useMemo(
+		() =>
+			state.messages.some(
+				( message ) =>
+					message.form?.state === 'open' &&
+					message.form.form.fields.some( isFileField )
+			),
+		[ state.messages ]
+	);
+	const media = useMedia( client, parameters, formFiles );
 	const mediaRef = useRef( media );
 	mediaRef.current = media;
 	const { ask, answerForm, close } = useAnswerStream(

@@ -334,6 +334,8 @@ describe( 'Chat', () => {
 							name: 'comment',
 							options: null,
 							fileTypes: [],
+							extensions: [],
+							methods: [],
 							max: 1,
 						},
 						{
@@ -341,6 +343,8 @@ describe( 'Chat', () => {
 							name: 'priority',
 							options: [ 'low', 'high' ],
 							fileTypes: [],
+							extensions: [],
+							methods: [],
 							max: 1,
 						},
 					],
