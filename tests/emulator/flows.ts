@@ -1099,6 +1099,11 @@ class Flow {
 		if ( this.files.length ) {
 			outputs.files = this.files;
 		}
+		// An End node that also outputs the LLM's separated reasoning (its `reasoning_content`):
+		// the only place a blocking run carries it.
+		if ( this.env.directives.reasoning === 'separated' ) {
+			outputs.reasoning_content = reasoningText( this.env.text );
+		}
 		await this.node(
 			WORKFLOW_NODES.end,
 			{ text: this.text },
