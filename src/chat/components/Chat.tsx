@@ -15,7 +15,7 @@ import {
 import { __ } from '@wordpress/i18n';
 
 import { isFileField } from '../api/forms';
-import type { ChatClient, ChatFile, Rating } from '../api/types';
+import type { ChatClient, ChatFile, FormAnswer, Rating } from '../api/types';
 import { applyAccent } from '../branding';
 import { useAnswerStream } from '../hooks/useAnswerStream';
 import { useAppParameters } from '../hooks/useAppParameters';
@@ -87,6 +87,25 @@ export default function Chat( {
 		client,
 		dispatch,
 		mediaRef
+	);
+	// The resumed run may end before its stream is followed: the answer then comes from the
+	// history, for which the conversation and the answer's Dify message are needed.
+	const answerFormOf = useCallback(
+		( answerId: string, handle: string, answer: FormAnswer ) => {
+			const current = latest.current;
+			const messageId = current.messages.find(
+				( m ) => m.id === answerId
+			)?.messageId;
+			return answerForm(
+				answerId,
+				handle,
+				answer,
+				current.conversationId && messageId
+					? { conversationId: current.conversationId, messageId }
+					: null
+			);
+		},
+		[ answerForm, latest ]
 	);
 	const followUps = useFollowUps(
 		client,
@@ -293,7 +312,7 @@ export default function Chat( {
 					onSuggest={ suggest }
 					followUps={ followUps }
 					onFeedback={ feedback }
-					onAnswerForm={ answerForm }
+					onAnswerForm={ answerFormOf }
 				/>
 				<Composer
 					label={

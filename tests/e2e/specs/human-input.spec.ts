@@ -269,6 +269,34 @@ test.describe( 'Human Input forms', () => {
 		expect( inputs.evidence ).toHaveLength( 2 );
 	} );
 
+	test( 'a run that ended before the chat followed it still shows its answer (from the history)', async ( {
+		page,
+	} ) => {
+		await page.goto( '/dify-chatbot-block/' );
+		await ask(
+			page,
+			'Approve at once #human:simple #variant:form_submit:after_run #delay:0'
+		);
+		const form = answer( page ).locator( '.dify-chatbot__human-form' );
+		await expect( form ).toBeVisible( { timeout: 30_000 } );
+		const since = await lastSeq();
+		await form.getByRole( 'button', { name: 'Approve' } ).click();
+		await expect( answer( page ) ).toHaveAttribute( 'data-status', 'done', {
+			timeout: 30_000,
+		} );
+		// The resumed stream brought only the finished run; the text came from the history.
+		await expect(
+			answer( page ).locator( '.dify-chatbot__human-form ~ *' ).first()
+		).toContainText( 'Approved by the reviewer' );
+		await expect( page.locator( '.dify-chatbot__error' ) ).toHaveCount( 0 );
+		await expect(
+			page.locator( '.dify-chatbot__message.is-assistant' )
+		).toHaveCount( 1 );
+		expect(
+			await recordedRequests( { since, path: '/messages' } )
+		).not.toHaveLength( 0 );
+	} );
+
 	test( 'a reload brings a pending form back, and it can still be answered', async ( {
 		page,
 	} ) => {

@@ -493,7 +493,7 @@ final class Form_ControllerTest extends TestCase {
 
 	public function test_a_form_upload_for_an_answered_form_is_409(): void {
 		$this->new_visitor();
-		$handle = self::event( $this->ask( 'Approve quickly #human:simple #delay:0' ), 'human_input_required' )['data']['form'];
+		$handle   = self::event( $this->ask( 'Approve quickly #human:simple #delay:0' ), 'human_input_required' )['data']['form'];
 		$answered = $this->submit(
 			$handle,
 			array(
@@ -508,6 +508,41 @@ final class Form_ControllerTest extends TestCase {
 		$this->assertSame( 409, $response->get_status() );
 		$this->assertSame( Error_Mapper::FORM_SUBMITTED, $response->get_data()['code'] );
 		$this->assertSame( array(), $this->emulator_requests( $since, '/files/upload' ) );
+	}
+
+	/**
+	 * Dify answers a follow-up of a run that already ended with that run's `workflow_finished`
+	 * alone (no envelope): the relay ends the resumed stream cleanly with it, and the answer is
+	 * whole in the history, where the chat takes it from.
+	 */
+	public function test_a_run_that_ended_before_it_is_followed_ends_cleanly_and_the_history_has_the_answer(): void {
+		$this->new_visitor();
+		$writer       = $this->ask( 'Approve fast #human:simple #variant:form_submit:after_run #delay:0' );
+		$handle       = self::event( $writer, 'human_input_required' )['data']['form'];
+		$conversation = self::event( $writer, 'message' )['conversation_id'];
+		$message      = self::event( $writer, 'message' )['message_id'];
+		$since        = $this->emulator_last_seq();
+
+		$resumed = $this->submit(
+			$handle,
+			array(
+				'action' => 'approve',
+				'inputs' => array( 'priority' => 'high' ),
+			)
+		);
+		$names   = array_values( array_diff( $resumed->names(), array( 'ping' ) ) );
+		$this->assertSame( array( 'workflow_finished' ), $names, 'The finished run, and no error.' );
+		$this->assertSame( 'succeeded', $resumed->events()[0]['data']['status'] );
+		$this->assertArrayNotHasKey( 'outputs', $resumed->events()[0]['data'] );
+		$this->assertCount( 1, $this->emulator_requests( $since, '/events' ) );
+
+		$request = new WP_REST_Request( 'GET', '/dify-chatbot/v1/conversations/' . $conversation . '/messages' );
+		$request->set_url_params( array( 'conversation_id' => $conversation ) );
+		$request->set_param( 'limit', 20 );
+		$history = ( new Conversation_Controller( self::visitor_api() ) )->messages( $request )->get_data()['data'];
+		$last    = end( $history );
+		$this->assertSame( $message, $last['id'] );
+		$this->assertStringContainsString( 'Approved', $last['answer'], 'The whole answer, with what the run wrote after the form.' );
 	}
 
 	public function test_a_reload_restores_the_pending_form_from_the_history_with_the_same_handle(): void {
