@@ -71,7 +71,7 @@ suite() { # name command...
 	fi
 }
 
-suite lint-js npx wp-scripts lint-js src tests
+suite lint-js npx wp-scripts lint-js src tests assets/connectors
 suite lint-style npx wp-scripts lint-style "src/**/*.scss"
 suite phpcs vendor/bin/phpcs -q
 suite tsc npx tsc --noEmit
