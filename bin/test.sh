@@ -53,6 +53,11 @@ npx wp-scripts build --webpack-copy-php > /tmp/dify-chatbot-build.log 2>&1 || { 
 touch build/.stamp
 
 # ------------------------------------------------------------------ suites
+# Two lanes run side by side, one per core: the browser suites of the php -S test sites in the
+# foreground (phpunit, e2e), everything else in the background (static checks, the release, the
+# WordPress versions, the server stacks, the web nodes). Each lane's suites run one after another;
+# the background lane's output is shown after the foreground's. Every site, port and Playwright
+# artifacts folder of one lane is its own, so the lanes cannot see each other.
 passed=0 failed=0 failed_names=()
 selected() { [ -z "${TEST_ONLY:-}" ] || [[ " $TEST_ONLY " == *" $1 "* ]]; }
 suite() { # name command...
@@ -71,23 +76,84 @@ suite() { # name command...
 	fi
 }
 
-suite lint-js npx wp-scripts lint-js src tests assets/connectors
-suite lint-style npx wp-scripts lint-style "src/**/*.scss"
-suite phpcs vendor/bin/phpcs -q
-suite tsc npx tsc --noEmit
-suite pot bash bin/check-pot.sh
-suite phpstan vendor/bin/phpstan analyse --no-progress --memory-limit=1G
-suite jest npx wp-scripts test-unit-js
-suite emulator npm run -s test:emulator
+# ------------------------------------------------------------------ the background lane
+# zip: `npm run zip` and what the zip holds (tests/release/). plugin-check: WordPress.org's Plugin
+# Check on the zip unpacked in a WordPress without the plugin (bin/plugin-check.sh). install: on
+# that site, wp-admin upload, settings, block, a visitor's streamed chat, replacement by a newer zip,
+# deletion leaving nothing in the database (tests/e2e/release/). Site: WP_INSTALL_PORT (8891),
+# DIFY_INSTALL_EMULATOR_PORT (8790).
+export WP_INSTALL_PORT=${WP_INSTALL_PORT:-8891} DIFY_INSTALL_EMULATOR_PORT=${DIFY_INSTALL_EMULATOR_PORT:-8790}
+zipped=0
+release_zip() { [ $zipped = 1 ] || { bash bin/zip.sh && zipped=1; }; }
+zip_suite() { release_zip && npm run -s test:zip; }
+plugin_check_suite() { release_zip && bash bin/plugin-check.sh; }
+install_suite() {
+	local site=(env WP_SITE=install WP_DB=mariadb WP_PLUGIN=none WP_PORT="$WP_INSTALL_PORT" DIFY_EMULATOR_PORT="$DIFY_INSTALL_EMULATOR_PORT") rc
+	release_zip || return 1
+	rm -f .wp/install/run/debug.log
+	WP_RESET=1 "${site[@]}" bash bin/env.sh start > /dev/null || { echo "the install site did not start"; return 1; }
+	WP_INSTALL_BASE_URL="http://127.0.0.1:$WP_INSTALL_PORT" DIFY_EMULATOR_URL="http://127.0.0.1:$DIFY_INSTALL_EMULATOR_PORT/v1" \
+		npx wp-scripts test-playwright --config tests/e2e/release.config.ts
+	rc=$?
+	"${site[@]}" bash bin/env.sh stop > /dev/null
+	# Notices from installing, updating or uninstalling fail the suite like any other.
+	if [ -s .wp/install/run/debug.log ]; then
+		echo "::: PHP messages in .wp/install/run/debug.log:"
+		cat .wp/install/run/debug.log
+		rc=1
+	fi
+	return $rc
+}
+background_lane() {
+	# Its own Playwright artifacts (results, report, the admin's saved login), apart from the e2e's.
+	export WP_ARTIFACTS_PATH=$ROOT/artifacts/background
+	export STORAGE_STATE_PATH=$WP_ARTIFACTS_PATH/storage-states/admin.json
+	suite lint-js npx wp-scripts lint-js src tests assets/connectors
+	suite lint-style npx wp-scripts lint-style "src/**/*.scss"
+	suite phpcs vendor/bin/phpcs -q
+	suite tsc npx tsc --noEmit
+	suite pot bash bin/check-pot.sh
+	suite phpstan vendor/bin/phpstan analyse --no-progress --memory-limit=1G
+	suite jest npx wp-scripts test-unit-js
+	suite emulator npm run -s test:emulator
+	suite zip zip_suite
+	suite plugin-check plugin_check_suite
+	suite install install_suite
+	# The WordPress versions matrix: a smoke test on each supported version's own site
+	# (bin/versions.sh starts and stops them; WP_VERSIONS chooses).
+	suite versions bash bin/versions.sh
+	# Real Debian server stacks (bin/stacks/): the streaming specs on each, with and without zlib.
+	suite stacks bash bin/stacks/test-stacks.sh
+	# Several web nodes (nginx + two php-fpm nodes, with and without a Redis object cache).
+	suite nodes bash bin/stacks/test-nodes.sh
+	echo "$passed $failed ${failed_names[*]}" > "$LANE_RESULT"
+}
 
-# The servers: a MariaDB site and a SQLite site, each with its own emulator; stopped on exit.
+# The servers of the foreground lane: a MariaDB site and a SQLite site, each with its own emulator.
 stop_sites() {
 	WP_SITE=test bash bin/env.sh stop > /dev/null 2>&1
 	WP_SITE=test-sqlite bash bin/env.sh stop > /dev/null 2>&1
 	WP_SITE=install bash bin/env.sh stop > /dev/null 2>&1
 }
+LANE_PID='' LANE_LOG=$(mktemp) LANE_RESULT=$(mktemp)
+cleanup() {
+	# A foreground that dies takes the background lane with it (its scripts stop their own sites).
+	[ -z "$LANE_PID" ] || kill -- -"$LANE_PID" 2> /dev/null
+	stop_sites
+	rm -f "$LANE_LOG" "$LANE_RESULT"
+}
+trap cleanup EXIT
+start_background_lane() {
+	# set -m: the lane gets its own process group, so cleanup() can stop all of it at once.
+	set -m
+	background_lane > "$LANE_LOG" 2>&1 &
+	LANE_PID=$!
+	set +m
+	echo "::: background lane started (static checks, zip, plugin-check, install, versions, stacks, nodes)"
+}
+
+# ------------------------------------------------------------------ the foreground lane
 if selected phpunit || selected e2e; then
-	trap stop_sites EXIT
 	echo
 	echo "::: starting the test sites"
 	rm -f .wp/test/run/debug.log .wp/test-sqlite/run/debug.log
@@ -103,12 +169,10 @@ if selected phpunit || selected e2e; then
 		cp bin/http-debug-mu-plugin.php .wp/test/wordpress/wp-content/mu-plugins/dify-chatbot-http-debug.php
 	fi
 fi
+# Started once MariaDB is up (the first site start brings it up), so the lanes never race for it.
+start_background_lane
 suite phpunit bash bin/phpunit.sh
 suite e2e npx wp-scripts test-playwright --config tests/e2e/playwright.config.ts
-# Real Debian server stacks (bin/stacks/): the streaming specs on each, with and without zlib.
-suite stacks bash bin/stacks/test-stacks.sh
-# Several web nodes (nginx + two php-fpm nodes, with and without a Redis object cache).
-suite nodes bash bin/stacks/test-nodes.sh
 
 # PHP notices, warnings or fatals any request raised while the suites ran fail the run.
 if selected e2e; then
@@ -139,43 +203,19 @@ if selected e2e; then
 	done
 fi
 
-# ------------------------------------------------------------------ the release, as users get it
-# zip: `npm run zip` and what the zip holds (tests/release/). plugin-check: WordPress.org's Plugin
-# Check on the zip unpacked in a WordPress without the plugin (bin/plugin-check.sh). install: on
-# that site, wp-admin upload, settings, block, a visitor's streamed chat, replacement by a newer zip,
-# deletion leaving nothing in the database (tests/e2e/release/). Site: WP_INSTALL_PORT (8891),
-# DIFY_INSTALL_EMULATOR_PORT (8790).
-export WP_INSTALL_PORT=${WP_INSTALL_PORT:-8891} DIFY_INSTALL_EMULATOR_PORT=${DIFY_INSTALL_EMULATOR_PORT:-8790}
-zipped=0
-release_zip() { [ $zipped = 1 ] || { bash bin/zip.sh && zipped=1; }; }
-zip_suite() { release_zip && npm run -s test:zip; }
-plugin_check_suite() { release_zip && bash bin/plugin-check.sh; }
-install_suite() {
-	local site=(env WP_SITE=install WP_DB=mariadb WP_PLUGIN=none WP_PORT="$WP_INSTALL_PORT" DIFY_EMULATOR_PORT="$DIFY_INSTALL_EMULATOR_PORT") rc
-	release_zip || return 1
-	rm -f .wp/install/run/debug.log
-	WP_RESET=1 "${site[@]}" bash bin/env.sh start > /dev/null || { echo "the install site did not start"; return 1; }
-	WP_INSTALL_BASE_URL="http://127.0.0.1:$WP_INSTALL_PORT" DIFY_EMULATOR_URL="http://127.0.0.1:$DIFY_INSTALL_EMULATOR_PORT/v1" \
-		npx wp-scripts test-playwright --config tests/e2e/release.config.ts
-	rc=$?
-	"${site[@]}" bash bin/env.sh stop > /dev/null
-	# Notices from installing, updating or uninstalling fail the suite like any other.
-	if [ -s .wp/install/run/debug.log ]; then
-		echo "::: PHP messages in .wp/install/run/debug.log:"
-		cat .wp/install/run/debug.log
-		rc=1
-	fi
-	return $rc
-}
-if selected plugin-check || selected install; then trap stop_sites EXIT; fi
-suite zip zip_suite
-suite plugin-check plugin_check_suite
-suite install install_suite
-# The WordPress versions matrix: a smoke test on each supported version's own site (bin/versions.sh
-# starts and stops them; WP_VERSIONS chooses). Last, when the main sites are stopped.
-if selected versions; then
-	stop_sites
-	suite versions bash bin/versions.sh
+# ------------------------------------------------------------------ the background lane's results
+wait "$LANE_PID"
+LANE_PID=''
+echo
+echo "::: background lane"
+cat "$LANE_LOG"
+if read -r lane_passed lane_failed lane_names < "$LANE_RESULT" && [ -n "$lane_passed" ]; then
+	passed=$((passed + lane_passed)) failed=$((failed + lane_failed))
+	# shellcheck disable=SC2206 # suite names have no spaces
+	[ -z "$lane_names" ] || failed_names+=($lane_names)
+else
+	echo "::: the background lane ended without its results"
+	failed=$((failed + 1)) failed_names+=("background-lane")
 fi
 
 echo
