@@ -18,6 +18,8 @@
 #   WP_PLUGIN=none: a WordPress without this plugin (no link to the source, no demo pages), where
 #     it is installed from the release zip as users do; with WP_RESET=1 a plugin folder an earlier
 #     run installed there is removed as well.
+#   WP_PLUGIN_SOURCE: the folder linked as the plugin instead of this checkout (npm run bench's
+#     BENCH_BEFORE sites: another ref's files).
 #   WP_VERSION (7.1): which WordPress: 7.1 (Debian sid, bin/wordpress.lock), 6.8 (Debian trixie,
 #   bin/wordpress-6.8.lock), 6.6-rc, 6.5, 6.4, 6.3, 6.2 (npm @wp-playground/wordpress-builds) or
 #   6.1 (Debian bookworm: older than the plugin supports); see bin/wordpress-dist.sh. SQLite needs
@@ -271,7 +273,7 @@ if [ -n "${DIFY_CHATBOT_BASE_URL:-}" ] && [ -n "${DIFY_CHATBOT_API_KEY:-}" ]; th
 POINT_AT=$( [ $USE_EMULATOR = 1 ] && echo "$EMU_URL" || true )
 case ${WP_PLUGIN:-dify-chatbot} in
 	dify-chatbot)
-		ln -sfn "$ROOT" "$WP_DIR/wp-content/plugins/dify-chatbot"
+		ln -sfn "${WP_PLUGIN_SOURCE:-$ROOT}" "$WP_DIR/wp-content/plugins/dify-chatbot"
 		slugs+=(dify-chatbot) ;;
 	none) # WP_PLUGIN=none: the plugin-less site (see the header)
 		PLUGIN_DIR=$WP_DIR/wp-content/plugins/dify-chatbot

@@ -6,6 +6,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 PHP=${WP_PHP:-php8.2}
 export WP_TESTS_DB_NAME=${WP_TESTS_DB_NAME:-dify_chatbot_phpunit}
+# WP_TESTS_MULTISITE=1: a subdirectory network in a database of its own; runs the `multisite`
+# test suite (tests/php/Multisite/) unless told otherwise.
+if [ -n "${WP_TESTS_MULTISITE:-}" ]; then
+	export WP_TESTS_DB_NAME=${WP_TESTS_DB_NAME}_multisite
+	[ $# -gt 0 ] || set -- --testsuite multisite
+fi
 [ -f "$ROOT/.wp/test/wordpress/wp-settings.php" ] ||
 	WP_SITE=test WP_DB=mariadb WP_PORT=${WP_TEST_PORT:-8889} DIFY_EMULATOR_PORT=${DIFY_TEST_EMULATOR_PORT:-8788} bash bin/env.sh start > /dev/null
 [ -f vendor/bin/phpunit ] || composer install --no-interaction --no-progress -q

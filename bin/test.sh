@@ -5,6 +5,7 @@
 #
 #   TEST_ONLY="phpunit e2e" npm test     run only some suites
 #   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e zip plugin-check install stacks nodes versions)
+#   TEST_ONLY="phpunit-multisite" npm test     only the multisite piece of the phpunit suite
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -60,6 +61,8 @@ touch build/.stamp
 # artifacts folder of one lane is its own, so the lanes cannot see each other.
 passed=0 failed=0 failed_names=()
 selected() { [ -z "${TEST_ONLY:-}" ] || [[ " $TEST_ONLY " == *" $1 "* ]]; }
+# A piece of a suite runs with its suite, or alone by its own name.
+if [ -n "${TEST_ONLY:-}" ] && selected phpunit; then TEST_ONLY="$TEST_ONLY phpunit-multisite"; fi
 suite() { # name command...
 	local name=$1 start
 	shift
@@ -153,7 +156,7 @@ start_background_lane() {
 }
 
 # ------------------------------------------------------------------ the foreground lane
-if selected phpunit || selected e2e; then
+if selected phpunit || selected phpunit-multisite || selected e2e; then
 	echo
 	echo "::: starting the test sites"
 	rm -f .wp/test/run/debug.log .wp/test-sqlite/run/debug.log
@@ -172,6 +175,8 @@ fi
 # Started once MariaDB is up (the first site start brings it up), so the lanes never race for it.
 start_background_lane
 suite phpunit bash bin/phpunit.sh
+# The uninstall on a real subdirectory network (tests/php/Multisite/, a database of its own).
+suite phpunit-multisite env WP_TESTS_MULTISITE=1 bash bin/phpunit.sh
 suite e2e npx wp-scripts test-playwright --config tests/e2e/playwright.config.ts
 
 # PHP notices, warnings or fatals any request raised while the suites ran fail the run.

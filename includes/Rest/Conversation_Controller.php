@@ -22,8 +22,8 @@ use WP_REST_Response;
 use WP_REST_Server;
 
 /**
- * `GET /conversations`, `GET /conversations/{id}/messages`, `POST /conversations/{id}/name` and
- * `DELETE /conversations/{id}`.
+ * `GET /conversations`, `GET /conversations/{id}/messages`, `POST /conversations/{id}/name`,
+ * `DELETE /conversations/{id}` and `DELETE /conversations` (all of the visitor's).
  *
  * Open to whoever may chat, within the rate limits (Visitor_Guard::ACTION: every route costs an
  * upstream call). The Dify `user` is derived on the server, and Dify lists and shows only that
@@ -31,8 +31,25 @@ use WP_REST_Server;
  * rename and delete first look the conversation up as this visitor (`/messages`, which answers
  * 404 for another user's) and refuse with 404 when it is not theirs. What of a conversation or
  * message the browser sees is Conversation_Fields' business.
+ *
+ * Deleting all of them deletes only what Dify lists for this visitor's user, at most
+ * DELETE_PER_REQUEST per request and for at most DELETE_SECONDS, so one request cannot hold a
+ * PHP worker for long: the answer says how many went and whether more remain, and the browser
+ * asks again until none do.
  */
 final class Conversation_Controller implements Registrable {
+
+	/**
+	 * Conversations deleted at most per `DELETE /conversations` (one upstream call each, plus
+	 * the one that lists them).
+	 */
+	public const DELETE_PER_REQUEST = 20;
+
+	/**
+	 * No new deletion starts once a `DELETE /conversations` has taken this long (a slow Dify
+	 * would otherwise hold the worker for up to 21 upstream timeouts).
+	 */
+	private const DELETE_SECONDS = 10;
 
 	/**
 	 * What every visitor route shares.
@@ -82,6 +99,7 @@ final class Conversation_Controller implements Registrable {
 			)
 		);
 		$this->api->route( $conversation, WP_REST_Server::DELETABLE, array( $this, 'delete' ), Visitor_Guard::ACTION );
+		$this->api->route( '/conversations', WP_REST_Server::DELETABLE, array( $this, 'delete_all' ), Visitor_Guard::ACTION );
 	}
 
 	/**
@@ -163,6 +181,54 @@ final class Conversation_Controller implements Registrable {
 		}
 		$failure = $this->api->errors()->failure( $client->delete_conversation( Api::path_id( $request, 'conversation_id' ), $this->api->user() ) );
 		return null !== $failure ? $this->api->fail( $failure ) : new WP_REST_Response( array( 'result' => 'success' ), 200 );
+	}
+
+	/**
+	 * Deletes the visitor's conversations: the first page of what Dify lists for the visitor's
+	 * user, up to DELETE_PER_REQUEST of them. Always the first page: a deleted conversation is
+	 * unknown to Dify, so it could not be the `last_id` of the next page, and the next page is
+	 * the first one again once these are gone. Answers `{ "deleted": n, "more": bool }`.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 */
+	public function delete_all( WP_REST_Request $request ): WP_REST_Response {
+		$started = microtime( true );
+		$client  = $this->api->client( $request );
+		if ( is_wp_error( $client ) ) {
+			return $this->api->fail( $client );
+		}
+		$user = $this->api->user();
+		$json = $this->json( $client->conversations( $user, null, self::DELETE_PER_REQUEST ) );
+		if ( is_wp_error( $json ) ) {
+			return $this->api->fail( $json );
+		}
+		$more    = true === ( $json['has_more'] ?? false );
+		$deleted = 0;
+		foreach ( Conversation_Fields::rows( $json ) as $row ) {
+			$id = $row['id'] ?? null;
+			if ( ! is_string( $id ) || 1 !== preg_match( '/^' . Api::UUID . '$/', $id ) ) {
+				continue;
+			}
+			if ( microtime( true ) - $started > self::DELETE_SECONDS ) {
+				$more = true;
+				break;
+			}
+			$failure = $this->api->errors()->failure( $client->delete_conversation( $id, $user ), Error_Mapper::ABOUT_CONVERSATION );
+			if ( null === $failure ) {
+				++$deleted;
+			} elseif ( Error_Mapper::CONVERSATION_NOT_FOUND !== $failure->get_error_code() ) {
+				// Gone already (another tab) is fine; anything else stops here, readable.
+				return $this->api->fail( $failure );
+			}
+		}
+		return new WP_REST_Response(
+			array(
+				'deleted' => $deleted,
+				'more'    => $more,
+			),
+			200
+		);
 	}
 
 	/**

@@ -9,14 +9,13 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Security;
 
-use WP_Error;
-
 /**
  * The last step of Visitor_Guard for the requests that cost the most: a chat message takes its
  * stream slots (Stream_Slots), then counts against the site's daily cap (Daily_Cap); a paid
- * action (upload, voice, suggested questions) counts against the daily cap only. Last, because
- * both count: a request refused earlier (who may chat, rate limits) takes nothing here. A
- * message refused by the daily cap gives its slots back at once.
+ * action (upload, voice, suggested questions) counts against the daily cap only. Their counts are
+ * taken in the same write as the rate limits' and checked after them: a request refused earlier
+ * (rate limits) takes nothing here, and a message refused by the daily cap gives its slots back
+ * at once (Counter_Store::admit).
  */
 final class Capacity {
 
@@ -46,28 +45,33 @@ final class Capacity {
 	}
 
 	/**
-	 * Admits a chat message (slots, then the daily cap), or the refusal.
+	 * A chat message's counts (its slots, then the daily cap), to be taken with the rate limits'
+	 * in one write (Rate_Limiter::hit); admitted() once they are.
 	 *
 	 * @param string               $user   The Dify user of the visitor.
 	 * @param array<string, mixed> $server $_SERVER (or a test's copy).
+	 * @return Count[]
 	 */
-	public function chat( string $user, array $server ): ?WP_Error {
-		$refusal = $this->slots->acquire( $user, $server );
-		if ( null !== $refusal ) {
-			return $refusal;
-		}
-		$refusal = $this->cap->hit();
-		if ( null !== $refusal ) {
-			$this->slots->release();
-		}
-		return $refusal;
+	public function chat_counts( string $user, array $server ): array {
+		return array_merge( $this->slots->counts( $user, $server ), $this->cap->counts() );
 	}
 
 	/**
-	 * Admits a paid action (the daily cap), or the refusal.
+	 * A paid action's counts (the daily cap), taken like chat_counts().
+	 *
+	 * @return Count[]
 	 */
-	public function paid(): ?WP_Error {
-		return $this->cap->hit();
+	public function paid_counts(): array {
+		return $this->cap->counts();
+	}
+
+	/**
+	 * Holds the slots among a request's admitted counts until the request ends.
+	 *
+	 * @param Count[] $counts The request's admitted counts.
+	 */
+	public function admitted( array $counts ): void {
+		$this->slots->hold( $counts );
 	}
 
 	/**

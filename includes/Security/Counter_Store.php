@@ -29,6 +29,13 @@ use Dify_Chatbot\Registrable;
  *   counts 1…n, and only the first `limit` of them are admitted.
  * - SQLite (SQLite Database Integration): one database file with one writer at a time; the
  *   increment and its read happen in one transaction, which holds the write lock between them.
+ *
+ * A request that takes several hits at once (a chat message: four rate limits, three stream slots,
+ * the daily cap) takes them with admit(), in one transaction on either database: one multi-row
+ * `INSERT … ON DUPLICATE KEY UPDATE`, one SELECT of the new values, COMMIT. The INSERT's row locks
+ * (InnoDB) or the write lock (SQLite) are held until COMMIT, so the values read are the ones this
+ * request made, as with LAST_INSERT_ID: concurrent requests still see distinct counts. One commit
+ * instead of one per counter is most of the saving (each commit waits for the log to be written).
  */
 final class Counter_Store implements Registrable {
 
@@ -131,6 +138,60 @@ KEY window_start (window_start)
 	}
 
 	/**
+	 * Takes every hit of a request at once (see the class comment) and returns the first count
+	 * past its limit, in the order given, or null when all are within. On a refusal the hits the
+	 * request would not have reached had they been taken one by one (those after the refusing
+	 * one) and those marked as given back are taken back. When the counters cannot be written
+	 * (table missing), nothing is refused: the caller's chat keeps working, as with add().
+	 *
+	 * @param Count[] $counts The hits, in the order their limits are checked; one per counter and window.
+	 */
+	public function admit( array $counts ): ?Count {
+		if ( array() === $counts ) {
+			return null;
+		}
+		$values = $this->add_each( $counts );
+		if ( null === $values ) {
+			return null;
+		}
+		$index = 0;
+		foreach ( $counts as $count ) {
+			$value = $values[ self::row( $count->key(), $count->start() ) ] ?? 0;
+			if ( null !== $count->previous() ) {
+				$value += $values[ self::row( $count->key(), $count->previous() ) ] ?? 0;
+			}
+			if ( $count->exceeded_by( $value ) ) {
+				$back = array();
+				foreach ( array_values( $counts ) as $other_index => $other ) {
+					if ( $other_index > $index || $other->given_back() ) {
+						$back[] = $other;
+					}
+				}
+				$this->subtract_each( $back );
+				return $count;
+			}
+			++$index;
+		}
+		return null;
+	}
+
+	/**
+	 * Takes one back from each counter (never below 0), in one statement.
+	 *
+	 * @param Count[] $counts The hits to take back.
+	 */
+	public function subtract_each( array $counts ): void {
+		global $wpdb;
+		if ( array() === $counts ) {
+			return;
+		}
+		$table = self::table();
+		// CASE, not hits - 1 alone: the column is unsigned, and MySQL refuses a negative result.
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- the counters table; the condition is prepared in rows_where().
+		$wpdb->query( "UPDATE {$table} SET hits = CASE WHEN hits > 1 THEN hits - 1 ELSE 0 END WHERE " . self::rows_where( self::rows( $counts, false ) ) );
+	}
+
+	/**
 	 * The current value of a counter (0 when it does not exist).
 	 *
 	 * @param string $key          Counter key.
@@ -220,6 +281,91 @@ KEY window_start (window_start)
 		}
 		$this->maybe_prune();
 		return (int) $value;
+	}
+
+	/**
+	 * Adds 1 to each counter and reads the new values (and the earlier windows the counts name)
+	 * in one transaction; null when the counters cannot be written.
+	 *
+	 * @param Count[] $counts The hits.
+	 * @return array<string, int>|null Values by self::row().
+	 */
+	private function add_each( array $counts ): ?array {
+		global $wpdb;
+		$table  = self::table();
+		$adds   = self::rows( $counts, false );
+		$values = array();
+		foreach ( $adds as $add ) {
+			$values[] = $wpdb->prepare( '(%s, %d, 1)', $add[0], $add[1] );
+		}
+		// A test (or a caller) may already hold a transaction open (autocommit off): START
+		// TRANSACTION would commit it, and its open transaction holds the row locks until it ends
+		// anyway. SQLite's driver keeps its own transaction depth.
+		// phpcs:disable WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.PreparedSQL.NotPrepared -- the counters table, must not be cached; every value is prepared above or in rows_where().
+		$own = self::is_sqlite() || '1' === (string) $wpdb->get_var( 'SELECT @@autocommit' );
+		if ( $own ) {
+			$wpdb->query( 'START TRANSACTION' );
+		}
+		// Rows in key order, the order InnoDB locks them in for the UPDATE of subtract_each() too,
+		// so two requests never wait for each other's rows in a circle.
+		$done = $wpdb->query( "INSERT INTO {$table} (counter_key, window_start, hits) VALUES " . implode( ', ', $values ) . ' ON DUPLICATE KEY UPDATE hits = hits + 1' );
+		$rows = false === $done ? null : $wpdb->get_results( "SELECT counter_key, window_start, hits FROM {$table} WHERE " . self::rows_where( self::rows( $counts, true ) ), 'ARRAY_N' );
+		if ( $own ) {
+			$wpdb->query( is_array( $rows ) ? 'COMMIT' : 'ROLLBACK' );
+		}
+		// phpcs:enable
+		if ( ! is_array( $rows ) ) {
+			return null;
+		}
+		$read = array();
+		foreach ( $rows as $row ) {
+			$read[ self::row( (string) $row[0], (int) $row[1] ) ] = (int) $row[2];
+		}
+		$this->maybe_prune();
+		return $read;
+	}
+
+	/**
+	 * The distinct rows (key, window start) of some counts, in key order.
+	 *
+	 * @param Count[] $counts         The counts.
+	 * @param bool    $with_previous  Whether the earlier windows they name are included.
+	 * @return array<int, array{0: string, 1: int}>
+	 */
+	private static function rows( array $counts, bool $with_previous ): array {
+		$rows = array();
+		foreach ( $counts as $count ) {
+			$rows[ self::row( $count->key(), $count->start() ) ] = array( $count->key(), $count->start() );
+			if ( $with_previous && null !== $count->previous() ) {
+				$rows[ self::row( $count->key(), $count->previous() ) ] = array( $count->key(), $count->previous() );
+			}
+		}
+		ksort( $rows, SORT_STRING );
+		return array_values( $rows );
+	}
+
+	/**
+	 * A prepared WHERE condition matching these rows.
+	 *
+	 * @param array<int, array{0: string, 1: int}> $rows The rows.
+	 */
+	private static function rows_where( array $rows ): string {
+		global $wpdb;
+		$each = array();
+		foreach ( $rows as $row ) {
+			$each[] = (string) $wpdb->prepare( '(counter_key = %s AND window_start = %d)', $row[0], $row[1] );
+		}
+		return implode( ' OR ', $each );
+	}
+
+	/**
+	 * One row's name in add_each()'s answer.
+	 *
+	 * @param string $key   Counter key.
+	 * @param int    $start Start of the window.
+	 */
+	private static function row( string $key, int $start ): string {
+		return $key . '@' . $start;
 	}
 
 	/**

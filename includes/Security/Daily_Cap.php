@@ -68,27 +68,35 @@ final class Daily_Cap implements Registrable {
 	 * @param int|null $now The time (tests).
 	 */
 	public function hit( ?int $now = null ): ?WP_Error {
+		$refused = $this->store->admit( $this->counts( $now ) );
+		return null === $refused ? null : $refused->refusal();
+	}
+
+	/**
+	 * The paid call's hit of today's count (none while the cap is off). A refused call is not
+	 * spent: its hit is taken back, so the count is what reached Dify.
+	 *
+	 * @param int|null $now The time (tests).
+	 * @return Count[]
+	 */
+	public function counts( ?int $now = null ): array {
 		$now = null === $now ? time() : $now;
 		$cap = $this->option->get()['daily_message_cap'];
 		if ( $cap <= 0 ) {
-			return null;
+			return array();
 		}
-		$start = Budget::day_start( $now );
-		$end   = Budget::day_end( $now );
-		$count = $this->store->add( self::KEY, $start, $end - $start );
-		if ( null === $count || $count <= $cap ) {
-			return null;
-		}
-		// The refused call is not spent: it is taken back so the count is what reached Dify.
-		$this->store->subtract( self::KEY, $start );
-		return new WP_Error(
-			self::CODE,
-			__( 'The assistant has answered all the questions it can for today. Please come back tomorrow.', 'dify-chatbot' ),
-			array(
-				'status'      => 503,
-				'retry_after' => max( 1, $end - $now ),
-			)
-		);
+		$seconds = max( 1, Budget::day_end( $now ) - $now );
+		$refusal = static function () use ( $seconds ): WP_Error {
+			return new WP_Error(
+				self::CODE,
+				__( 'The assistant has answered all the questions it can for today. Please come back tomorrow.', 'dify-chatbot' ),
+				array(
+					'status'      => 503,
+					'retry_after' => $seconds,
+				)
+			);
+		};
+		return array( new Count( self::KEY, Budget::day_start( $now ), $cap, $refusal, true ) );
 	}
 
 	/**

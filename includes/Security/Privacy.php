@@ -13,7 +13,8 @@ use Dify_Chatbot\Registrable;
 
 /**
  * Adds a section to Settings → Privacy → Policy Guide: what the chat sends to Dify, the opaque
- * visitor id and its cookie, and that no other personal data is sent by default.
+ * visitor id and its cookie, that no other personal data is sent by default, and how visitors
+ * delete their conversations.
  */
 final class Privacy implements Registrable {
 
@@ -42,6 +43,7 @@ final class Privacy implements Registrable {
 			__( 'Dify also receives an identifier of you as a chat user: for logged-in users it is made from the user number on this site and a short code of this site; for other visitors it is a random value with no meaning of its own. No name, email address or IP address is sent to Dify by default.', 'dify-chatbot' ),
 			__( 'For visitors who are not logged in, this random value is kept in a cookie named dify_chatbot_visitor for one year, so that you can continue your conversations. The cookie is only readable by this site and is not used for tracking or advertising.', 'dify-chatbot' ),
 			__( 'Your browser also keeps, in its local storage for this site, the id of your current conversation with each chat (keys starting with difyChatbot:conv:) and the values you entered in a chat\'s form (keys starting with difyChatbot:inputs:), so that a chat continues where you left it when you come back to the page. They stay in your browser until you clear this site\'s data; they are not sent anywhere except back to this site with your next message.', 'dify-chatbot' ),
+			__( 'You can delete all of your conversations yourself: in the chat, open "Conversations" and choose "Delete all conversations". They are deleted from the Dify service, and your browser forgets the conversation ids and form values it kept for this site\'s chats. Logged-in users can also ask the site owner to export or erase them, with WordPress\'s personal data tools.', 'dify-chatbot' ),
 			__( 'To protect the chat from abuse, this site counts how many messages are sent per visitor and per IP address; the visitor and the address are stored only as hashes keyed with a secret of this site, so they cannot be read back from the counts, and the counts are removed after two days.', 'dify-chatbot' ),
 			__( 'The Dify service stores conversations according to its own privacy policy; the site owner should name who operates it and where.', 'dify-chatbot' ),
 		);

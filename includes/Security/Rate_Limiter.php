@@ -82,15 +82,32 @@ final class Rate_Limiter {
 	}
 
 	/**
-	 * Counts one message and refuses it when a limit is exceeded.
+	 * Counts one message and refuses it when a limit is exceeded. The counts of other guards of
+	 * the same request ($also: stream slots, the daily cap) are taken in the same write, checked
+	 * after the rate limits.
 	 *
 	 * @param string               $user   The Dify user of the visitor.
 	 * @param array<string, mixed> $server $_SERVER (or a test's copy).
 	 * @param int|null             $now    The time (tests); now by default.
 	 * @param string               $bucket self::CHAT (messages) or self::ACTIONS.
+	 * @param Count[]              $also   Further counts of the request.
 	 */
-	public function hit( string $user, array $server, ?int $now = null, string $bucket = self::CHAT ): ?WP_Error {
-		$now      = null === $now ? time() : $now;
+	public function hit( string $user, array $server, ?int $now = null, string $bucket = self::CHAT, array $also = array() ): ?WP_Error {
+		$refused = $this->store->admit( array_merge( $this->counts( $user, $server, null === $now ? time() : $now, $bucket ), $also ) );
+		return null === $refused ? null : $refused->refusal();
+	}
+
+	/**
+	 * The message's hit of each active window, the IP limits first, so a visitor who rotates
+	 * cookies still meets them.
+	 *
+	 * @param string               $user   The Dify user of the visitor.
+	 * @param array<string, mixed> $server $_SERVER (or a test's copy).
+	 * @param int                  $now    The time.
+	 * @param string               $bucket self::CHAT, self::ACTIONS or self::READS.
+	 * @return Count[]
+	 */
+	private function counts( string $user, array $server, int $now, string $bucket ): array {
 		$settings = $this->option->get();
 		$ip       = Client_Ip::bucket( $this->ip->from_server( $server, $settings['trusted_proxies'] ) );
 		$prefix   = in_array( $bucket, array( self::ACTIONS, self::READS ), true ) ? $bucket : self::CHAT;
@@ -102,20 +119,25 @@ final class Rate_Limiter {
 			array( $prefix . 'vm', $user, $settings['limit_visitor_minute'] * $scale, false ),
 			array( $prefix . 'vd', $user, $settings['limit_visitor_day'] * $scale, true ),
 		);
+		$counts = array();
 		foreach ( $rules as $rule ) {
 			list( $kind, $who, $limit, $daily ) = $rule;
 			if ( $limit <= 0 ) {
 				continue;
 			}
-			$start = $daily ? Budget::day_start( $now ) : $now - ( $now % self::MINUTE );
-			$end   = $daily ? Budget::day_end( $now ) : $start + self::MINUTE;
-			$count = $this->store->add( self::key( $kind, $who ), $start, $end - $start );
-			// A counter that cannot be written (table missing) fails open: the chat keeps working.
-			if ( null !== $count && $count > $limit ) {
-				return self::refusal( max( 1, $end - $now ) );
-			}
+			$start    = $daily ? Budget::day_start( $now ) : $now - ( $now % self::MINUTE );
+			$end      = $daily ? Budget::day_end( $now ) : $start + self::MINUTE;
+			$seconds  = max( 1, $end - $now );
+			$counts[] = new Count(
+				self::key( $kind, $who ),
+				$start,
+				$limit,
+				static function () use ( $seconds ): WP_Error {
+					return self::refusal( $seconds );
+				}
+			);
 		}
-		return null;
+		return $counts;
 	}
 
 	/**

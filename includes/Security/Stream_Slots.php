@@ -66,9 +66,9 @@ final class Stream_Slots implements Registrable {
 	private Client_Ip $ip;
 
 	/**
-	 * The slots this request holds: counter key => window start.
+	 * The slots this request holds, by counter key.
 	 *
-	 * @var array<string, int>
+	 * @var array<string, Count>
 	 */
 	private array $held = array();
 
@@ -118,6 +118,25 @@ final class Stream_Slots implements Registrable {
 	 * @param int|null             $now    The time (tests); now by default.
 	 */
 	public function acquire( string $user, array $server, ?int $now = null ): ?WP_Error {
+		$counts  = $this->counts( $user, $server, $now );
+		$refused = $this->store->admit( $counts );
+		if ( null !== $refused ) {
+			return $refused->refusal();
+		}
+		$this->hold( $counts );
+		return null;
+	}
+
+	/**
+	 * A slot of each capped kind, to be taken (Counter_Store::admit) with the request's other
+	 * counts; hold() them once admitted. A slot counts in its window and the one before.
+	 *
+	 * @param string               $user   The Dify user of the visitor.
+	 * @param array<string, mixed> $server $_SERVER (or a test's copy).
+	 * @param int|null             $now    The time (tests); now by default.
+	 * @return Count[]
+	 */
+	public function counts( string $user, array $server, ?int $now = null ): array {
 		$now      = null === $now ? time() : $now;
 		$settings = $this->option->get();
 		$ip       = Client_Ip::bucket( $this->ip->from_server( $server, $settings['trusted_proxies'] ) );
@@ -128,31 +147,31 @@ final class Stream_Slots implements Registrable {
 		);
 		$window   = self::window();
 		$start    = $now - ( $now % $window );
-		$taken    = array();
+		$counts   = array();
 		foreach ( $caps as $key => $cap ) {
-			if ( $cap <= 0 ) {
-				continue;
-			}
-			$count = $this->store->add( $key, $start, $window );
-			if ( null === $count ) {
-				// The table cannot be written: fail open like the rate limits, the chat keeps working.
-				continue;
-			}
-			$taken[ $key ] = $start;
-			if ( $count + $this->store->get( $key, $start - $window ) > $cap ) {
-				foreach ( $taken as $taken_key => $taken_start ) {
-					$this->store->subtract( $taken_key, $taken_start );
-				}
-				return self::refusal();
+			if ( $cap > 0 ) {
+				$counts[] = new Count( $key, $start, $cap, array( self::class, 'refusal' ), true, true, $start - $window );
 			}
 		}
-		$this->held += $taken;
+		return $counts;
+	}
+
+	/**
+	 * Holds the admitted slots among these counts until the request ends.
+	 *
+	 * @param Count[] $counts The request's admitted counts.
+	 */
+	public function hold( array $counts ): void {
+		foreach ( $counts as $count ) {
+			if ( $count->held() ) {
+				$this->held[ $count->key() ] = $count;
+			}
+		}
 		if ( array() !== $this->held && ! $this->on_shutdown ) {
 			$this->on_shutdown = true;
 			// Runs after exit (the end of a stream), after a fatal error and when PHP stops a request whose visitor left.
 			register_shutdown_function( array( $this, 'release_at_shutdown' ) );
 		}
-		return null;
 	}
 
 	/**
@@ -176,10 +195,9 @@ final class Stream_Slots implements Registrable {
 	 * Gives back every slot this request holds (at its end; safe to call twice).
 	 */
 	public function release(): void {
-		foreach ( $this->held as $key => $start ) {
-			$this->store->subtract( $key, $start );
-		}
+		$held       = $this->held;
 		$this->held = array();
+		$this->store->subtract_each( array_values( $held ) );
 	}
 
 	/**

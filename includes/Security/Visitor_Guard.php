@@ -247,13 +247,12 @@ final class Visitor_Guard implements Registrable {
 			$refusal = $this->site_refusal( $request, $kind );
 		}
 		if ( null === $refusal ) {
-			$refusal = $this->limiter->hit( $this->identity->user(), $_SERVER, null, self::bucket( $kind ) );
-		}
-		if ( null === $refusal && self::CHAT === $kind ) {
-			$refusal = $this->capacity->chat( $this->identity->user(), $_SERVER );
-		}
-		if ( null === $refusal && self::PAID === $kind ) {
-			$refusal = $this->capacity->paid();
+			// Every count of the request (rate limits, then slots and the daily cap) in one write.
+			$also    = self::CHAT === $kind ? $this->capacity->chat_counts( $this->identity->user(), $_SERVER ) : ( self::PAID === $kind ? $this->capacity->paid_counts() : array() );
+			$refusal = $this->limiter->hit( $this->identity->user(), $_SERVER, null, self::bucket( $kind ), $also );
+			if ( null === $refusal ) {
+				$this->capacity->admitted( $also );
+			}
 		}
 		return null === $refusal ? true : $refusal;
 	}

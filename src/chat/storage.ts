@@ -31,6 +31,35 @@ export function saveConversation( key: string, id: string | null ): void {
 }
 
 /**
+ * Sent on `window` when the visitor deleted all of their conversations: every chat on the page
+ * starts over (the conversations they show are gone).
+ */
+export const FORGET_EVENT = 'dify-chatbot:forget';
+
+/**
+ * Forgets what this browser keeps of the visitor's chats on this site: the conversation id and
+ * form values of every chat on every page (the keys of this visitor, taken from one chat's key).
+ *
+ * @param key A conversation key of this visitor (`difyChatbot:conv:{user}:…`).
+ */
+export function forgetConversations( key: string ): void {
+	const visitor = key.split( ':' ).slice( 0, 3 ).join( ':' ) + ':';
+	const prefixes = [ visitor, inputsKey( visitor ) ];
+	try {
+		const keys: string[] = [];
+		for ( let i = 0; i < window.localStorage.length; i++ ) {
+			const name = window.localStorage.key( i );
+			if ( name && prefixes.some( ( p ) => name.startsWith( p ) ) ) {
+				keys.push( name );
+			}
+		}
+		keys.forEach( ( name ) => window.localStorage.removeItem( name ) );
+	} catch {
+		// Storage blocked: nothing was kept.
+	}
+}
+
+/**
  * The key of the input-form values a visitor entered for one chat (kept per site visitor, page
  * and chat like the conversation; Dify needs required inputs again on every turn, also after a
  * reload).

@@ -224,82 +224,88 @@ interface Result {
 	rest: OnOff;
 	page: OnOff;
 	ttfe: { relay: number[]; direct: number[] };
+	// Server-side, per relayed chat (the whole request, a short answer): CPU ms and queries.
+	relayServer: { cpu: number[]; queries: number[] };
 	delay: { relay: number[]; direct: number[] };
 	memory: Record< string, number[] >;
 	relayed: Record< string, number >;
 	events: number;
 }
 
-async function measure( site: Site ): Promise< Result > {
-	const empty = `${ site.wp }/wp-json/dify-chatbot-bench/v1/empty`;
-	const page = `${ site.wp }${ PLAIN_PAGE }`;
-	const delay = `#delay:${ FIRST_EVENT_DELAY_MS }`;
-	// Warm up every path (opcache, first cookie, the app-info cache).
+const urls = ( site: Site ): { empty: string; page: string } => ( {
+	empty: `${ site.wp }/wp-json/dify-chatbot-bench/v1/empty`,
+	page: `${ site.wp }${ PLAIN_PAGE }`,
+} );
+const DELAY = `#delay:${ FIRST_EVENT_DELAY_MS }`;
+
+// Warms up every path of a site (opcache, first cookie, the app-info cache).
+async function warmUp( site: Site ): Promise< void > {
+	const { empty, page } = urls( site );
 	for ( let i = 0; i < 3; i++ ) {
-		await relay( site, `warm up ${ delay }` );
-		await direct( site, `warm up ${ delay }` );
+		await relay( site, `warm up ${ DELAY }` );
+		await direct( site, `warm up ${ DELAY }` );
 		await timedGet( empty, true, 'warm-up' );
 		await timedGet( empty, false, 'warm-up' );
 		await timedGet( page, true, 'warm-up' );
 		await timedGet( page, false, 'warm-up' );
 	}
-	const r: Result = {
-		rest: onOff(),
-		page: onOff(),
-		ttfe: { relay: [], direct: [] },
-		delay: { relay: [], direct: [] },
-		memory: { '1 KB': [], '1 MB': [] },
-		relayed: {},
-		events: 0,
-	};
-	for ( let i = 0; i < ROUNDS; i++ ) {
-		// Interleaved, so every kind sees the same machine load; the order within a pair
-		// alternates, so neither side is always first.
-		const steps: Array< () => Promise< void > > = [
-			async () => {
-				r.rest.on.push(
-					await timedGet( empty, true, `rest-on-${ i }` )
-				);
-			},
-			async () => {
-				r.rest.off.push(
-					await timedGet( empty, false, `rest-off-${ i }` )
-				);
-			},
-			async () => {
-				r.page.on.push(
-					await timedGet( page, true, `page-on-${ i }` )
-				);
-			},
-			async () => {
-				r.page.off.push(
-					await timedGet( page, false, `page-off-${ i }` )
-				);
-			},
-			async () => {
-				const d = await direct(
-					site,
-					`bench question ${ i } ${ delay }`
-				);
-				r.ttfe.direct.push( d.ttfe );
-				r.delay.direct.push( ...( await forwardingDelays( site, d ) ) );
-			},
-			async () => {
-				const c = await relay(
-					site,
-					`bench question ${ i } ${ delay }`
-				);
-				r.ttfe.relay.push( c.ttfe );
-				r.delay.relay.push( ...( await forwardingDelays( site, c ) ) );
-				r.events += c.arrivals.length;
-			},
-		];
-		const order = i % 2 ? [ 1, 0, 3, 2, 5, 4 ] : [ 0, 1, 2, 3, 4, 5 ];
-		for ( const step of order ) {
-			await ( steps[ step ] as () => Promise< void > )();
-		}
-	}
+}
 
+const newResult = (): Result => ( {
+	rest: onOff(),
+	page: onOff(),
+	ttfe: { relay: [], direct: [] },
+	delay: { relay: [], direct: [] },
+	memory: { '1 KB': [], '1 MB': [] },
+	relayServer: { cpu: [], queries: [] },
+	relayed: {},
+	events: 0,
+} );
+
+// One round on one site: every kind of request once, interleaved, so every kind sees the same
+// machine load; the order within a pair alternates, so neither side is always first.
+async function round( site: Site, r: Result, i: number ): Promise< void > {
+	const { empty, page } = urls( site );
+	const delay = DELAY;
+	const steps: Array< () => Promise< void > > = [
+		async () => {
+			r.rest.on.push( await timedGet( empty, true, `rest-on-${ i }` ) );
+		},
+		async () => {
+			r.rest.off.push(
+				await timedGet( empty, false, `rest-off-${ i }` )
+			);
+		},
+		async () => {
+			r.page.on.push( await timedGet( page, true, `page-on-${ i }` ) );
+		},
+		async () => {
+			r.page.off.push( await timedGet( page, false, `page-off-${ i }` ) );
+		},
+		async () => {
+			const d = await direct( site, `bench question ${ i } ${ delay }` );
+			r.ttfe.direct.push( d.ttfe );
+			r.delay.direct.push( ...( await forwardingDelays( site, d ) ) );
+		},
+		async () => {
+			const c = await relay(
+				site,
+				`bench question ${ i } ${ delay }`,
+				`relay-${ i }`
+			);
+			r.ttfe.relay.push( c.ttfe );
+			r.delay.relay.push( ...( await forwardingDelays( site, c ) ) );
+			r.events += c.arrivals.length;
+		},
+	];
+	const order = i % 2 ? [ 1, 0, 3, 2, 5, 4 ] : [ 0, 1, 2, 3, 4, 5 ];
+	for ( const step of order ) {
+		await ( steps[ step ] as () => Promise< void > )();
+	}
+}
+
+// After the rounds: the memory runs, then the server-side records of the must-use plugin.
+async function finish( site: Site, r: Result ): Promise< void > {
 	for ( const [ label, size ] of [
 		[ '1 KB', 1 ],
 		[ '1 MB', 1024 ],
@@ -331,6 +337,10 @@ async function measure( site: Site ): Promise< Result > {
 			};
 			const label = id.replace( /-\d+$/, '' );
 			r.memory[ label ]?.push( peak );
+			if ( label === 'relay' ) {
+				r.relayServer.cpu.push( cpu );
+				r.relayServer.queries.push( queries );
+			}
 			const [ kind, state ] = label.split( '-' );
 			if (
 				( kind === 'rest' || kind === 'page' ) &&
@@ -343,24 +353,35 @@ async function measure( site: Site ): Promise< Result > {
 			}
 		}
 	}
-	return r;
 }
 
 async function main(): Promise< void > {
-	const results: Result[] = [];
+	// Every site in every round (the order of the sites rotating), so sites compared side by
+	// side — MariaDB and SQLite, or the code before and after a change — see the same load.
+	const results: Result[] = SITES.map( newResult );
 	for ( const site of SITES ) {
-		results.push( await measure( site ) );
+		await warmUp( site );
 	}
+	for ( let i = 0; i < ROUNDS; i++ ) {
+		for ( let k = 0; k < SITES.length; k++ ) {
+			const at = ( i + k ) % SITES.length;
+			await round( SITES[ at ] as Site, results[ at ] as Result, i );
+		}
+	}
+	for ( let k = 0; k < SITES.length; k++ ) {
+		await finish( SITES[ k ] as Site, results[ k ] as Result );
+	}
+	const [ load1, load5 ] = os.loadavg();
 
 	const cpu = os.cpus()[ 0 ]?.model ?? 'unknown CPU';
 	console.log(
-		`Dify Chatbot relay benchmark — ${ os.cpus().length } × ${ cpu }, ${ ( os.totalmem() / 2 ** 30 ).toFixed( 0 ) } GiB, Node ${ process.version }`
+		`Dify Chatbot relay benchmark — ${ os.cpus().length } × ${ cpu }, ${ ( os.totalmem() / 2 ** 30 ).toFixed( 0 ) } GiB, Node ${ process.version }; load average at the end ${ ( load1 ?? 0 ).toFixed( 2 ) } (1 min), ${ ( load5 ?? 0 ).toFixed( 2 ) } (5 min)`
 	);
 	console.log(
 		`WordPress (php -S) on ${ SITES.map( ( s ) => `${ s.name } ${ s.wp }` ).join( ', ' ) }; ${ ROUNDS } interleaved rounds per site;`
 	);
 	console.log(
-		`the emulator's first-event delay ${ FIRST_EVENT_DELAY_MS } ms (#delay:${ FIRST_EVENT_DELAY_MS }); rate limits on (3 counters per message), token budget off`
+		`the emulator's first-event delay ${ FIRST_EVENT_DELAY_MS } ms (#delay:${ FIRST_EVENT_DELAY_MS }); rate limits, stream slots and the daily cap on (8 counters per message), token budget off`
 	);
 	console.log( '' );
 	const row = ( label: string, cells: string[] ): void => {
@@ -395,6 +416,20 @@ async function main(): Promise< void > {
 				2
 			)
 		)
+	);
+	row(
+		'    relay request, server CPU (whole short answer), median',
+		each( ( r ) => ms( median( r.relayServer.cpu ), 2 ) )
+	);
+	row(
+		'    relay CPU − empty REST CPU (load-robust cost)',
+		each( ( r ) =>
+			ms( median( r.relayServer.cpu ) - median( r.rest.cpu.on ), 2 )
+		)
+	);
+	row(
+		'    relay request, DB queries, median',
+		each( ( r ) => String( median( r.relayServer.queries ) ) )
 	);
 	row(
 		'    relay first event, p95',

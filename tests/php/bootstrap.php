@@ -9,7 +9,7 @@
 // PHPUnit includes this file inside a method, so variables WordPress sets at file level would be
 // local here (and copied back over the real globals afterwards). Declare them global first, as
 // WordPress's own test bootstrap does.
-global $wpdb, $current_site, $current_blog, $wp_rewrite, $shortcode_tags, $wp, $phpmailer, $wp_theme_directories;
+global $wpdb, $current_site, $current_blog, $wp_rewrite, $shortcode_tags, $wp, $phpmailer, $wp_theme_directories, $table_prefix;
 
 require dirname( __DIR__, 2 ) . '/vendor/autoload.php';
 require __DIR__ . '/wp-tests-config.php';

@@ -6,6 +6,20 @@
  * @package Dify_Chatbot
  */
 
+// With WP_TESTS_MULTISITE=1 it installs a subdirectory network instead, in two PHP processes: the
+// network's tables are made while WordPress runs as one site (as wp-admin's Network Setup does),
+// then the plugin is activated network-wide by `install.php network` with MULTISITE on.
+$dify_multisite = (bool) getenv( 'WP_TESTS_MULTISITE' );
+if ( $dify_multisite && 'network' === ( $argv[1] ?? '' ) ) {
+	require __DIR__ . '/wp-tests-config.php';
+	require ABSPATH . 'wp-settings.php';
+	require_once ABSPATH . 'wp-admin/includes/plugin.php';
+	dify_activate( true );
+	echo 'installed a WordPress ' . $GLOBALS['wp_version'] . " network for PHPUnit; plugin active network-wide\n";
+	exit( 0 );
+}
+
+define( 'DIFY_TESTS_INSTALLING', true );
 require __DIR__ . '/wp-tests-config.php';
 define( 'WP_INSTALLING', true );
 
@@ -29,21 +43,46 @@ require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 wp_install( 'Dify Chatbot tests', 'admin', 'admin@example.org', true, '', 'password' );
 update_option( 'permalink_structure', '/%postname%/' );
 
-$dify_notices = array();
-set_error_handler(
-	function ( $errno, $errstr, $errfile, $errline ) use ( &$dify_notices ) {
-		$dify_notices[] = "$errstr ($errfile:$errline)";
-		return true;
+if ( $dify_multisite ) {
+	define( 'WP_INSTALLING_NETWORK', true );
+	// As wp-admin/network.php does: the network's tables are not known to a single site yet.
+	foreach ( $wpdb->tables( 'ms_global' ) as $dify_table => $dify_prefixed ) {
+		$wpdb->$dify_table = $dify_prefixed;
 	}
-);
-$dify_result = activate_plugin( 'dify-chatbot/dify-chatbot.php' );
-restore_error_handler();
-if ( is_wp_error( $dify_result ) ) {
-	fwrite( STDERR, 'activation failed: ' . $dify_result->get_error_message() . "\n" );
-	exit( 1 );
+	install_network();
+	$dify_network = populate_network( 1, WP_TESTS_DOMAIN, 'admin@example.org', 'Dify Chatbot tests network', '/', false );
+	if ( is_wp_error( $dify_network ) ) {
+		fwrite( STDERR, 'network install failed: ' . $dify_network->get_error_message() . "\n" );
+		exit( 1 );
+	}
+	// phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.system_calls_passthru -- a test tool run from the shell.
+	passthru( escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( __FILE__ ) . ' network', $dify_status );
+	exit( $dify_status );
 }
-if ( $dify_notices ) {
-	fwrite( STDERR, "PHP notices while activating the plugin:\n" . implode( "\n", $dify_notices ) . "\n" );
-	exit( 1 );
-}
+dify_activate( false );
 echo 'installed WordPress ' . $GLOBALS['wp_version'] . " for PHPUnit; plugin active\n";
+
+/**
+ * Activates the plugin (network-wide on a network), failing on any PHP message it raises.
+ *
+ * @param bool $network_wide Network-wide.
+ */
+function dify_activate( bool $network_wide ): void {
+	$notices = array();
+	set_error_handler(
+		function ( $errno, $errstr, $errfile, $errline ) use ( &$notices ) {
+			$notices[] = "$errstr ($errfile:$errline)";
+			return true;
+		}
+	);
+	$result = activate_plugin( 'dify-chatbot/dify-chatbot.php', '', $network_wide );
+	restore_error_handler();
+	if ( is_wp_error( $result ) ) {
+		fwrite( STDERR, 'activation failed: ' . $result->get_error_message() . "\n" );
+		exit( 1 );
+	}
+	if ( $notices ) {
+		fwrite( STDERR, "PHP notices while activating the plugin:\n" . implode( "\n", $notices ) . "\n" );
+		exit( 1 );
+	}
+}

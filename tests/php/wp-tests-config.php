@@ -27,9 +27,22 @@ foreach ( array( 'AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'A
 	define( $dify_salt, hash( 'sha256', 'dify-chatbot-tests-' . $dify_salt ) );
 }
 
-define( 'WP_HOME', 'http://example.org' );
-define( 'WP_SITEURL', 'http://example.org' );
 define( 'WP_TESTS_DOMAIN', 'example.org' );
+if ( getenv( 'WP_TESTS_MULTISITE' ) ) {
+	// A subdirectory network (tests/php/install.php installs it; until then it is one site).
+	if ( ! defined( 'DIFY_TESTS_INSTALLING' ) ) {
+		define( 'MULTISITE', true );
+		define( 'SUBDOMAIN_INSTALL', false );
+		define( 'DOMAIN_CURRENT_SITE', WP_TESTS_DOMAIN );
+		define( 'PATH_CURRENT_SITE', '/' );
+		define( 'SITE_ID_CURRENT_SITE', 1 );
+		define( 'BLOG_ID_CURRENT_SITE', 1 );
+	}
+} else {
+	// One address for every site of a network would be wrong: only for a single site.
+	define( 'WP_HOME', 'http://example.org' );
+	define( 'WP_SITEURL', 'http://example.org' );
+}
 define( 'WP_ENVIRONMENT_TYPE', 'local' );
 define( 'WP_DEBUG', true );
 define( 'WP_DEBUG_DISPLAY', true );

@@ -7,12 +7,19 @@ import type { ChatConfig } from '../options';
 import { badResponse } from './errors';
 import {
 	parseConversations,
+	parseDeleted,
 	parseHistory,
 	parseParameters,
 	parseSuggested,
 } from './parse';
 import { createRequest } from './request';
-import type { ChatClient, ChatRequest, ChatUpdate, FormAnswer } from './types';
+import type {
+	ChatClient,
+	ChatRequest,
+	ChatUpdate,
+	DeletedConversations,
+	FormAnswer,
+} from './types';
 import { answerUpdates } from './updates';
 
 /**
@@ -31,6 +38,12 @@ export function withQuery(
 	const query = new URLSearchParams( params ).toString();
 	return `${ path }${ restUrl.includes( '?' ) ? '&' : '?' }${ query }`;
 }
+
+/**
+ * At most this many `DELETE conversations` requests for one "delete all": the server deletes
+ * up to 20 per request, so 1000 conversations; beyond that the visitor is told some remain.
+ */
+export const DELETE_ALL_ROUNDS = 50;
 
 /**
  * The chat route's body.
@@ -173,6 +186,20 @@ export function createClient(
 				{},
 				'DELETE'
 			);
+		},
+		removeAll: async (): Promise< DeletedConversations > => {
+			let deleted = 0;
+			for ( let round = 0; round < DELETE_ALL_ROUNDS; round++ ) {
+				const page = parseDeleted(
+					await call( 'conversations', {}, 'DELETE' )
+				);
+				deleted += page.deleted;
+				// None deleted yet more remain: asking again at once would only spin.
+				if ( ! page.more || page.deleted === 0 ) {
+					return { deleted, more: page.more };
+				}
+			}
+			return { deleted, more: true };
 		},
 		history: async ( conversationId ) =>
 			parseHistory(

@@ -12,6 +12,7 @@ import type {
 	AppParameters,
 	Citation,
 	ConversationSummary,
+	DeletedConversations,
 	HistoryTurn,
 } from './types';
 
@@ -91,6 +92,20 @@ export function parseConversations( json: unknown ): ConversationSummary[] {
 		}
 	}
 	return list;
+}
+
+/**
+ * One answer of `DELETE conversations`: how many went, and whether more remain.
+ *
+ * @param json The parsed body.
+ */
+export function parseDeleted( json: unknown ): DeletedConversations {
+	const data = record( json );
+	const deleted = num( data?.deleted );
+	return {
+		deleted: deleted !== null && deleted > 0 ? Math.floor( deleted ) : 0,
+		more: data?.more === true,
+	};
 }
 
 /**

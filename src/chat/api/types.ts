@@ -148,6 +148,14 @@ export interface HistoryTurn {
 	form?: HumanForm | null;
 }
 
+/** What deleting all of the visitor's conversations did. */
+export interface DeletedConversations {
+	/** How many were deleted. */
+	deleted: number;
+	/** Some remain: the server stopped asking before they were all gone. */
+	more: boolean;
+}
+
 export interface ChatClient {
 	/**
 	 * Sends one question and yields the answer as it arrives. Throws a `ChatError`.
@@ -185,6 +193,11 @@ export interface ChatClient {
 	rename: ( conversationId: string, name: string ) => Promise< void >;
 	/** Deletes one of the visitor's conversations. Throws a `ChatError`. */
 	remove: ( conversationId: string ) => Promise< void >;
+	/**
+	 * Deletes all of the visitor's conversations: asks the server again while it says more
+	 * remain (it deletes a few per request). Throws a `ChatError`.
+	 */
+	removeAll: () => Promise< DeletedConversations >;
 	/** The visitor's earlier turns of a conversation, oldest first. Throws a `ChatError`. */
 	history: ( conversationId: string ) => Promise< HistoryTurn[] >;
 	/** The page configuration (the media chunk calls its routes with it). */

@@ -58,10 +58,8 @@ export default function Chat( {
 	client,
 	storageKey,
 }: ChatProps ) {
-	const { state, latest, dispatch, apply, show, forget } = useConversation(
-		client,
-		storageKey
-	);
+	const { state, latest, dispatch, apply, show, forget, forgetAll } =
+		useConversation( client, storageKey );
 	const parameters = useAppParameters( client, options.post );
 	const form = parameters?.form ?? NO_FORM;
 	const site = parameters?.site;
@@ -258,6 +256,9 @@ export default function Chat( {
 								show( conversationId );
 							} }
 							onDeleted={ forget }
+							canDeleteAll={ ! busy }
+							onDeletedAll={ forgetAll }
+							idPrefix={ root.id || 'dify-chatbot' }
 						/>
 					</Suspense>
 				) }

@@ -10,7 +10,12 @@ import type { ChatClient } from '../api/types';
 import { isBusy } from '../state/messages';
 import { initialState, reducer } from '../state/reducer';
 import type { ChatAction, ChatState } from '../state/types';
-import { loadConversation, saveConversation } from '../storage';
+import {
+	FORGET_EVENT,
+	forgetConversations,
+	loadConversation,
+	saveConversation,
+} from '../storage';
 
 /**
  * @param client     The chat client.
@@ -107,5 +112,25 @@ export function useConversation( client: ChatClient, storageKey: string ) {
 		}
 	}, [] );
 
-	return { state, latest, dispatch, apply, show, forget };
+	// All of the visitor's conversations were deleted (in this chat or another on the page).
+	useEffect( () => {
+		const startOver = () => {
+			if ( ! isBusy( latest.current ) ) {
+				dispatch( { type: 'reset' } );
+			}
+		};
+		window.addEventListener( FORGET_EVENT, startOver );
+		return () => window.removeEventListener( FORGET_EVENT, startOver );
+	}, [] );
+
+	/**
+	 * All of the visitor's conversations were deleted: what the browser keeps of them goes,
+	 * and every chat on the page starts over.
+	 */
+	const forgetAll = useCallback( () => {
+		forgetConversations( storageKey );
+		window.dispatchEvent( new CustomEvent( FORGET_EVENT ) );
+	}, [ storageKey ] );
+
+	return { state, latest, dispatch, apply, show, forget, forgetAll };
 }

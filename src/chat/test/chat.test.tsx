@@ -109,6 +109,7 @@ const client: ChatClient = {
 	conversations: jest.fn( async () => [] as ConversationSummary[] ),
 	rename: jest.fn( async () => undefined ),
 	remove: jest.fn( async () => undefined ),
+	removeAll: jest.fn( async () => ( { deleted: 0, more: false } ) ),
 };
 
 let container: HTMLElement;
@@ -1106,6 +1107,114 @@ describe( 'Chat: the visitor’s conversations', () => {
 			container.querySelectorAll( '.dify-chatbot__message' )
 		).toHaveLength( 0 );
 		expect( window.localStorage.getItem( KEY ) ).toBeNull();
+	} );
+
+	it( 'deletes them all after a confirmation that Escape cancels, and starts anew', async () => {
+		( client.conversations as jest.Mock ).mockImplementation( async () => [
+			{ id: 'c1', name: 'Trip' },
+			{ id: 'c2', name: 'Food' },
+		] );
+		( client.removeAll as jest.Mock ).mockImplementationOnce(
+			async () => ( { deleted: 2, more: false } )
+		);
+		window.localStorage.setItem( KEY, 'c1' );
+		const otherPage = 'difyChatbot:conv:0:/other/:dify-chatbot-1';
+		const inputs = 'difyChatbot:inputs:0:/:dify-chatbot-1';
+		const otherUser = 'difyChatbot:conv:7:/:dify-chatbot-1';
+		window.localStorage.setItem( otherPage, 'c2' );
+		window.localStorage.setItem( inputs, '{"name":"Ada"}' );
+		window.localStorage.setItem( otherUser, 'c9' );
+		await render();
+		await settle();
+		await openList();
+
+		const trigger = buttonNamed( 'Delete all conversations' );
+		expect( trigger?.getAttribute( 'aria-haspopup' ) ).toBe( 'dialog' );
+		await act( async () => trigger?.click() );
+		const dialog = () =>
+			container.querySelector< HTMLElement >( '[role="alertdialog"]' );
+		expect( dialog()?.getAttribute( 'aria-modal' ) ).toBe( 'true' );
+		const title = dialog()?.getAttribute( 'aria-labelledby' ) ?? '';
+		expect( document.getElementById( title )?.textContent ).toBe(
+			'Delete all your conversations?'
+		);
+		// The safe choice has the keyboard; Tab stays inside; Escape cancels.
+		expect( container.ownerDocument.activeElement ).toBe(
+			buttonNamed( 'Cancel' )
+		);
+		await act( async () => {
+			container.ownerDocument.activeElement?.dispatchEvent(
+				new KeyboardEvent( 'keydown', {
+					key: 'Tab',
+					shiftKey: true,
+					bubbles: true,
+				} )
+			);
+		} );
+		expect( container.ownerDocument.activeElement ).toBe(
+			buttonNamed( 'Delete all' )
+		);
+		await act( async () => {
+			container.ownerDocument.activeElement?.dispatchEvent(
+				new KeyboardEvent( 'keydown', { key: 'Escape', bubbles: true } )
+			);
+		} );
+		expect( dialog() ).toBeNull();
+		expect( client.removeAll ).not.toHaveBeenCalled();
+		expect( container.ownerDocument.activeElement ).toBe(
+			buttonNamed( 'Delete all conversations' )
+		);
+
+		await act( async () =>
+			buttonNamed( 'Delete all conversations' )?.click()
+		);
+		await act( async () => buttonNamed( 'Delete all' )?.click() );
+		await settle();
+		expect( client.removeAll ).toHaveBeenCalledTimes( 1 );
+		expect( dialog() ).toBeNull();
+		expect( buttonNamed( 'Trip' ) ).toBeUndefined();
+		expect( container.textContent ).toContain( 'No conversations yet.' );
+		const status = container.querySelector(
+			'.dify-chatbot__conversations [role="status"]'
+		);
+		expect( status?.textContent ).toBe( '2 conversations deleted.' );
+		expect( container.ownerDocument.activeElement ).toBe( status );
+		// This visitor's ids and form values are gone from every page; another user's stay.
+		expect( window.localStorage.getItem( KEY ) ).toBeNull();
+		expect( window.localStorage.getItem( otherPage ) ).toBeNull();
+		expect( window.localStorage.getItem( inputs ) ).toBeNull();
+		expect( window.localStorage.getItem( otherUser ) ).toBe( 'c9' );
+		expect( buttonNamed( 'New chat' ) ).toBeUndefined();
+	} );
+
+	it( 'says why deleting them all failed and shows what is left', async () => {
+		( client.conversations as jest.Mock ).mockImplementation( async () => [
+			{ id: 'c1', name: 'Trip' },
+		] );
+		( client.removeAll as jest.Mock ).mockImplementationOnce( async () => {
+			throw new ChatError(
+				'dify_chatbot_unreachable',
+				'The chat service cannot be reached.',
+				503
+			);
+		} );
+		await render();
+		await openList();
+		await act( async () =>
+			buttonNamed( 'Delete all conversations' )?.click()
+		);
+		await act( async () => buttonNamed( 'Delete all' )?.click() );
+		await settle();
+		const alert = container.querySelector(
+			'.dify-chatbot__conversations [role="alert"]'
+		);
+		expect( alert?.textContent ).toBe(
+			'The chat service cannot be reached.'
+		);
+		expect( container.ownerDocument.activeElement ).toBe( alert );
+		// Listed again: what is left is shown.
+		expect( client.conversations ).toHaveBeenCalledTimes( 2 );
+		expect( buttonNamed( 'Trip' ) ).toBeDefined();
 	} );
 
 	it( 'shows why the list could not be loaded', async () => {

@@ -141,7 +141,7 @@ test( 'a visitor renames and deletes their conversation from the list', async ( 
 		list.getByRole( 'button', { name: 'Trip ideas' } )
 	).toBeVisible();
 
-	await list.getByRole( 'button', { name: 'Delete' } ).click();
+	await list.getByRole( 'button', { name: 'Delete', exact: true } ).click();
 	await list.getByRole( 'button', { name: 'Confirm delete' } ).click();
 	await expect( list.getByRole( 'listitem' ) ).toHaveCount( 0 );
 	await expect(

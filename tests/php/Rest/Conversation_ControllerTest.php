@@ -7,6 +7,8 @@
 
 namespace Dify_Chatbot\Tests\Rest;
 
+use Dify_Chatbot\Rest\Conversation_Controller;
+use Dify_Chatbot\Security\Cross_Site;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
@@ -41,6 +43,7 @@ final class Conversation_ControllerTest extends TestCase {
 
 	protected function tear_down() {
 		remove_filter( 'dify_chatbot_user_id', array( $this, 'user' ) );
+		$_SERVER['REQUEST_METHOD'] = 'GET';
 		unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
 		$this->restore_environment();
 		parent::tear_down();
@@ -139,6 +142,7 @@ final class Conversation_ControllerTest extends TestCase {
 		$this->assertSame( 503, $this->dispatch( 'GET', '/conversations' )->get_status() );
 		$this->assertSame( 503, $this->dispatch( 'GET', '/conversations/' . $id . '/messages' )->get_status() );
 		$this->assertSame( 503, $this->dispatch( 'DELETE', '/conversations/' . $id )->get_status() );
+		$this->assertSame( 503, $this->dispatch( 'DELETE', '/conversations' )->get_status() );
 	}
 
 	public function test_lists_only_the_visitors_own_conversations(): void {
@@ -271,6 +275,130 @@ final class Conversation_ControllerTest extends TestCase {
 		$response = $this->dispatch( 'DELETE', '/conversations/e0000000-0000-4000-8000-0000000000ff' );
 		$this->assertSame( 404, $response->get_status() );
 		$this->assertSame( 'dify_chatbot_conversation_not_found', $response->get_data()['code'] );
+	}
+
+	public function test_deleting_all_deletes_every_conversation_of_the_visitor_and_nobody_elses(): void {
+		$this->configure();
+		$mine = array();
+		for ( $i = 0; $i < 3; $i++ ) {
+			$mine[] = $this->conversation_of( $this->user )['conversation_id'];
+		}
+		$other  = 'visitor-other-' . wp_generate_password( 8, false );
+		$theirs = array( $this->conversation_of( $other )['conversation_id'], $this->conversation_of( $other )['conversation_id'] );
+		$since  = $this->emulator_last_seq();
+
+		$response = $this->dispatch( 'DELETE', '/conversations' );
+		$this->assertSame( 200, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$this->assertSame(
+			array(
+				'deleted' => 3,
+				'more'    => false,
+			),
+			$response->get_data()
+		);
+		$this->assertSame( array(), $this->dify_conversations( $this->user ) );
+		$this->assertEqualsCanonicalizing( $theirs, $this->dify_conversations( $other ) );
+
+		// One list as this visitor, then one DELETE per own conversation, each as this visitor.
+		$requests = $this->emulator_requests( $since, '/conversations' );
+		$this->assertSame( 'GET', $requests[0]['method'] );
+		$this->assertSame( $this->user, $requests[0]['user'] );
+		$deletes = array_values(
+			array_filter(
+				$requests,
+				static function ( array $request ): bool {
+					return 'DELETE' === $request['method'];
+				}
+			)
+		);
+		$this->assertCount( 3, $deletes );
+		$paths = array();
+		foreach ( $deletes as $delete ) {
+			$this->assertSame( $this->user, $delete['user'] );
+			$paths[] = substr( $delete['path'], strrpos( $delete['path'], '/' ) + 1 );
+		}
+		$this->assertEqualsCanonicalizing( $mine, $paths );
+
+		// Nothing left: nothing to delete, and no DELETE reaches Dify.
+		$since = $this->emulator_last_seq();
+		$this->assertSame(
+			array(
+				'deleted' => 0,
+				'more'    => false,
+			),
+			$this->dispatch( 'DELETE', '/conversations' )->get_data()
+		);
+		$this->assertCount( 1, $this->emulator_requests( $since, '/conversations' ) );
+	}
+
+	public function test_deleting_all_stops_at_the_cap_and_says_more_remain(): void {
+		$this->configure();
+		$count = Conversation_Controller::DELETE_PER_REQUEST + 2;
+		for ( $i = 0; $i < $count; $i++ ) {
+			$this->conversation_of( $this->user );
+		}
+		$since = $this->emulator_last_seq();
+
+		$first = $this->dispatch( 'DELETE', '/conversations' );
+		$this->assertSame(
+			array(
+				'deleted' => Conversation_Controller::DELETE_PER_REQUEST,
+				'more'    => true,
+			),
+			$first->get_data()
+		);
+		$this->assertCount( 1 + Conversation_Controller::DELETE_PER_REQUEST, $this->emulator_requests( $since, '/conversations' ), 'One list and at most the cap of deletions per request.' );
+		$this->assertCount( 2, $this->dify_conversations( $this->user ) );
+
+		$second = $this->dispatch( 'DELETE', '/conversations' );
+		$this->assertSame(
+			array(
+				'deleted' => 2,
+				'more'    => false,
+			),
+			$second->get_data()
+		);
+		$this->assertSame( array(), $this->dify_conversations( $this->user ) );
+	}
+
+	public function test_a_cross_site_or_overridden_delete_all_is_refused_before_dify_hears_of_it(): void {
+		$this->configure();
+		$mine  = $this->conversation_of( $this->user )['conversation_id'];
+		$since = $this->emulator_last_seq();
+
+		// A form or a fetch() of another site.
+		$request = new WP_REST_Request( 'DELETE', '/dify-chatbot/v1/conversations' );
+		$request->set_header( 'Origin', 'https://evil.example' );
+		$request->set_header( 'Sec-Fetch-Site', 'cross-site' );
+		$_SERVER['REQUEST_METHOD'] = 'DELETE';
+		$response                  = rest_get_server()->dispatch( $request );
+		$this->assertSame( 403, $response->get_status() );
+		$this->assertSame( Cross_Site::CODE, $response->get_data()['code'] );
+
+		// A link (a top-level GET carries the visitor's cookie) made a DELETE by `?_method=`.
+		$request = new WP_REST_Request( 'DELETE', '/dify-chatbot/v1/conversations' );
+		$request->set_query_params( array( '_method' => 'DELETE' ) );
+		$_SERVER['REQUEST_METHOD'] = 'GET';
+		$response                  = rest_get_server()->dispatch( $request );
+		$this->assertSame( 403, $response->get_status() );
+		$this->assertSame( Cross_Site::METHOD, $response->get_data()['code'] );
+		$this->assertNotSame( '', $response->get_data()['message'] );
+
+		$this->assertSame( array(), $this->emulator_requests( $since, '/' ), 'A refused request must not reach Dify.' );
+		$this->assertSame( array( $mine ), $this->dify_conversations( $this->user ) );
+	}
+
+	public function test_deleting_all_when_dify_is_out_of_reach_is_a_readable_error(): void {
+		$settings = Settings::create();
+		// A port nothing listens on: the connection is refused at once.
+		$settings->option()->update( array( 'base_url' => 'http://127.0.0.1:9/v1' ) );
+		$settings->keys()->save( 'app-emulator' );
+
+		$response = $this->dispatch( 'DELETE', '/conversations' );
+		$this->assertSame( 503, $response->get_status() );
+		$this->assertSame( 'dify_chatbot_unreachable', $response->get_data()['code'] );
+		$this->assertNotSame( '', $response->get_data()['message'] );
+		$this->assertSame( 503, $this->dispatch( 'DELETE', '/conversations' )->get_status(), 'Asked again, the same answer.' );
 	}
 
 	public function test_stored_answers_lose_their_reasoning_unless_the_setting_shows_it(): void {

@@ -625,6 +625,13 @@ final class FuzzTest extends TestCase {
 			}
 			$cases['PUT conversation']   = array( 'PUT', $ns . '/conversations/' . self::UUID, null, null, self::BAD );
 			$cases['POST conversations'] = array( 'POST', $ns . '/conversations', array( 'name' => 'x' ), null, self::BAD );
+			// Deleting all of the visitor's: nothing in the request chooses whose or how many.
+			$cases['delete all']                  = array( 'DELETE', $ns . '/conversations', null, null, self::VALID );
+			$cases['delete all of another user']  = array( 'DELETE', $ns . '/conversations', array( 'user' => 'evil' ), array( 'user' => 'evil' ), self::VALID );
+			$cases['delete all with hostile ids'] = array( 'DELETE', $ns . '/conversations', self::hostile(), array( 'last_id' => self::hostile()['sql'] ), self::VALID );
+			$cases['delete all with a cut body']  = array( 'DELETE', $ns . '/conversations', '{"user":', null, self::BAD );
+			$cases['PUT conversations']           = array( 'PUT', $ns . '/conversations', null, null, self::BAD );
+			$cases['PATCH conversations']         = array( 'PATCH', $ns . '/conversations', array( 'name' => 'x' ), null, self::BAD );
 		}
 
 		// Admin routes with ignored extra parameters: fine for administrators only.

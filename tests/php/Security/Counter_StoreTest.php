@@ -7,8 +7,10 @@
 
 namespace Dify_Chatbot\Tests\Security;
 
+use Dify_Chatbot\Security\Count;
 use Dify_Chatbot\Security\Counter_Store;
 use Dify_Chatbot\Tests\TestCase;
+use WP_Error;
 
 final class Counter_StoreTest extends TestCase {
 
@@ -103,5 +105,130 @@ final class Counter_StoreTest extends TestCase {
 		$this->assertSame( 1, $store->add( 'test:subtract', 1200, 60 ) );
 		$store->subtract( 'test:missing', 1200 );
 		$this->assertSame( 0, $store->get( 'test:missing', 1200 ) );
+	}
+
+	private static function hit( string $key, int $limit, bool $given_back = false, ?int $previous = null ): Count {
+		return new Count(
+			$key,
+			1200,
+			$limit,
+			static function () use ( $key ): WP_Error {
+				return new WP_Error( 'refused', $key );
+			},
+			$given_back,
+			$given_back,
+			$previous
+		);
+	}
+
+	/**
+	 * @return string[] The statements a callback sent about the counters table.
+	 */
+	private static function counter_queries( callable $callback ): array {
+		$queries = array();
+		$record  = static function ( $query ) use ( &$queries ) {
+			if ( false !== strpos( (string) $query, Counter_Store::table() ) || false !== strpos( (string) $query, '@@autocommit' ) ) {
+				$queries[] = strtok( trim( (string) $query ), ' ' );
+			}
+			return $query;
+		};
+		add_filter( 'query', $record );
+		try {
+			$callback();
+		} finally {
+			remove_filter( 'query', $record );
+		}
+		return $queries;
+	}
+
+	public function test_admit_takes_every_count_in_one_write_and_one_read(): void {
+		$store  = new Counter_Store();
+		$counts = array( self::hit( 'test:a', 5 ), self::hit( 'test:b', 5 ), self::hit( 'test:slot', 5, true, 600 ) );
+		$store->add( 'test:slot', 600, 60 );
+		$queries = self::counter_queries(
+			static function () use ( $store, $counts ) {
+				self::assertNull( $store->admit( $counts ) );
+			}
+		);
+		// Inside this test's open transaction no START TRANSACTION / COMMIT of its own (it would commit the test's).
+		$this->assertSame( array( 'SELECT', 'INSERT', 'SELECT' ), $queries );
+		$this->assertSame( 1, $store->get( 'test:a', 1200 ) );
+		$this->assertSame( 1, $store->get( 'test:b', 1200 ) );
+		$this->assertSame( 1, $store->get( 'test:slot', 1200 ) );
+		$this->assertSame(
+			array( 'UPDATE' ),
+			self::counter_queries(
+				static function () use ( $store, $counts ) {
+					$store->subtract_each( $counts );
+				}
+			)
+		);
+		$this->assertSame( 0, $store->get( 'test:a', 1200 ) );
+		$this->assertSame( 0, $store->get( 'test:slot', 1200 ) );
+		$this->assertSame( 1, $store->get( 'test:slot', 600 ), 'The earlier window is read, never written.' );
+	}
+
+	public function test_admit_refuses_at_the_first_count_past_its_limit_and_takes_back_what_one_by_one_would_not_have_taken(): void {
+		$store = new Counter_Store();
+		$store->add( 'test:b', 1200, 60, 2 );
+		$store->add( 'test:slot', 600, 60 );
+		$counts  = array( self::hit( 'test:a', 5 ), self::hit( 'test:b', 2 ), self::hit( 'test:c', 5 ), self::hit( 'test:slot', 5, true ) );
+		$refused = $store->admit( $counts );
+		$this->assertNotNull( $refused );
+		$this->assertSame( 'test:b', $refused->refusal()->get_error_message() );
+		$this->assertSame( 1, $store->get( 'test:a', 1200 ), 'A rate limit before the refusing one keeps its hit.' );
+		$this->assertSame( 3, $store->get( 'test:b', 1200 ), 'The refusing rate limit keeps its hit (refused messages count).' );
+		$this->assertSame( 0, $store->get( 'test:c', 1200 ), 'A count after the refusing one is taken back.' );
+		$this->assertSame( 0, $store->get( 'test:slot', 1200 ), 'A slot is taken back.' );
+
+		// A slot counts its earlier window too; refused, every given-back hit is taken back.
+		$counts = array( self::hit( 'test:a', 5 ), self::hit( 'test:slot', 5, true ), self::hit( 'test:slot2', 1, true, 600 ) );
+		$store->add( 'test:slot2', 600, 60 );
+		$refused = $store->admit( $counts );
+		$this->assertNotNull( $refused );
+		$this->assertSame( 'test:slot2', $refused->refusal()->get_error_message() );
+		$this->assertSame( 2, $store->get( 'test:a', 1200 ) );
+		$this->assertSame( 0, $store->get( 'test:slot', 1200 ) );
+		$this->assertSame( 0, $store->get( 'test:slot2', 1200 ) );
+		$this->assertNull( $store->admit( array() ) );
+	}
+
+	/**
+	 * Twenty PHP processes, each with its own database connection (as on several web servers),
+	 * take a limited count and a slot in one admit() at the same moment: exactly the limit are
+	 * admitted, and every admitted one holds its slot.
+	 */
+	public function test_concurrent_admits_let_exactly_the_limit_through(): void {
+		$key      = 'test:admit:' . wp_generate_password( 8, false );
+		$window   = time();
+		$start_at = microtime( true ) + 2.0;
+		$script   = dirname( __DIR__ ) . '/Support/counter-admit.php';
+		$children = array();
+		for ( $i = 0; $i < 20; $i++ ) {
+			$command    = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( $script ) . ' ' . escapeshellarg( $key ) . ' ' . $window . ' 7 ' . sprintf( '%.3F', $start_at );
+			$children[] = popen( $command . ' 2>&1', 'r' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.system_calls_popen -- separate processes are the point.
+		}
+		$outcomes = array();
+		foreach ( $children as $child ) {
+			$outcomes[] = trim( (string) stream_get_contents( $child ) );
+			pclose( $child );
+		}
+
+		$db    = new \mysqli( DB_HOST, DB_USER, DB_PASSWORD, DB_NAME );
+		$table = Counter_Store::table();
+		$like  = $db->real_escape_string( $key ) . ':%';
+		$hits  = array();
+		$found = $db->query( "SELECT counter_key, hits FROM {$table} WHERE counter_key LIKE '{$like}'" );
+		foreach ( $found instanceof \mysqli_result ? $found->fetch_all() : array() as $row ) {
+			$hits[ substr( $row[0], strlen( $key ) + 1 ) ] = (int) $row[1];
+		}
+		$db->query( "DELETE FROM {$table} WHERE counter_key LIKE '{$like}'" );
+		$db->close();
+
+		$counted = array_count_values( $outcomes );
+		$this->assertSame( 7, $counted['admitted'] ?? 0, 'Outcomes: ' . implode( ', ', $outcomes ) );
+		$this->assertSame( 13, $counted['refused'] ?? 0, 'Outcomes: ' . implode( ', ', $outcomes ) );
+		$this->assertSame( 20, $hits['limit'] ?? 0, 'Every refused message counts against the limit.' );
+		$this->assertSame( 7, $hits['slot'] ?? 0, 'Only the admitted hold a slot.' );
 	}
 }

@@ -313,6 +313,41 @@ final class Visitor_GuardTest extends TestCase {
 		$this->assertSame( 200, $this->chat()->get_status(), 'The refused request used up the only message.' );
 	}
 
+	public function test_a_chat_message_takes_all_its_counts_in_one_write_and_gives_its_slots_back_in_one(): void {
+		$this->configure();
+		$this->settings(
+			array(
+				'limit_visitor_minute' => 50,
+				'limit_visitor_day'    => 50,
+				'limit_ip_minute'      => 50,
+				'limit_ip_day'         => 50,
+				'streams_visitor'      => 5,
+				'streams_ip'           => 5,
+				'streams_site'         => 5,
+				'daily_message_cap'    => 50,
+			)
+		);
+		$queries = array();
+		$record  = static function ( $query ) use ( &$queries ) {
+			if ( false !== strpos( (string) $query, Counter_Store::table() ) ) {
+				$queries[] = strtok( trim( (string) $query ), ' ' );
+			}
+			return $query;
+		};
+		add_filter( 'query', $record );
+		try {
+			$this->assertSame( 200, $this->chat()->get_status() );
+		} finally {
+			remove_filter( 'query', $record );
+		}
+		// Four rate limits, three stream slots and the daily cap: one INSERT of eight rows, one
+		// SELECT of their values; the three slots given back by one UPDATE when the route answered.
+		$this->assertSame( array( 'INSERT', 'SELECT', 'UPDATE' ), $queries );
+		$store = new Counter_Store();
+		$this->assertSame( 1, ( new Daily_Cap( $store, new Option() ) )->used_today() );
+		$this->assertSame( 0, ( new Stream_Slots( $store, new Option(), new Client_Ip() ) )->running() );
+	}
+
 	public function test_the_ip_limit_counts_the_right_address(): void {
 		$this->configure();
 		$this->start_in_a_fresh_minute();

@@ -4,7 +4,7 @@
 // eslint-disable-next-line import/no-extraneous-dependencies -- ships with jest; typed, unlike its globals (no @types/jest).
 import { describe, expect, it } from '@jest/globals';
 
-import { createClient, withQuery } from '../client';
+import { DELETE_ALL_ROUNDS, createClient, withQuery } from '../client';
 import {
 	REST,
 	NONCE_URL,
@@ -308,5 +308,58 @@ describe( 'chat client: conversations', () => {
 		expect( JSON.parse( String( calls[ 1 ]?.[ 1 ]?.body ) ) ).toEqual( {
 			name: 'New',
 		} );
+	} );
+} );
+
+describe( 'chat client: deleting all conversations', () => {
+	it( 'asks again while the server says more remain, and adds up', async () => {
+		const fetchMock = mockFetch( [
+			json( 200, { deleted: 20, more: true } ),
+			json( 200, { deleted: 3, more: false } ),
+		] );
+		const client = createClient( config(), fetchMock );
+		expect( await client.removeAll() ).toEqual( {
+			deleted: 23,
+			more: false,
+		} );
+		expect(
+			fetchMock.mock.calls.map( ( c ) => [ c[ 0 ], c[ 1 ]?.method ] )
+		).toEqual( [
+			[ REST + 'conversations', 'DELETE' ],
+			[ REST + 'conversations', 'DELETE' ],
+		] );
+	} );
+
+	it( 'stops when a request deleted nothing, and when the rounds run out', async () => {
+		const stuck = mockFetch( [ json( 200, { deleted: 0, more: true } ) ] );
+		expect( await createClient( config(), stuck ).removeAll() ).toEqual( {
+			deleted: 0,
+			more: true,
+		} );
+		expect( stuck ).toHaveBeenCalledTimes( 1 );
+
+		const endless = mockFetch(
+			Array.from( { length: DELETE_ALL_ROUNDS + 1 }, () =>
+				json( 200, { deleted: 1, more: true } )
+			)
+		);
+		expect( await createClient( config(), endless ).removeAll() ).toEqual( {
+			deleted: DELETE_ALL_ROUNDS,
+			more: true,
+		} );
+		expect( endless ).toHaveBeenCalledTimes( DELETE_ALL_ROUNDS );
+	} );
+
+	it( "throws the server's refusal", async () => {
+		const fetchMock = mockFetch( [
+			json( 403, {
+				code: 'dify_chatbot_cross_site',
+				message: 'Refused.',
+				data: { status: 403 },
+			} ),
+		] );
+		await expect(
+			createClient( config(), fetchMock ).removeAll()
+		).rejects.toMatchObject( { code: 'dify_chatbot_cross_site' } );
 	} );
 } );
