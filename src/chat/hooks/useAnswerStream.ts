@@ -3,7 +3,7 @@
  * becomes a reducer action (state/answer-actions.ts), so only the answer being written changes
  * per token. An answer's request can be closed by its id; leaving the chat closes them all.
  */
-import { useCallback, useEffect, useRef } from '@wordpress/element';
+import { flushSync, useCallback, useEffect, useRef } from '@wordpress/element';
 import type { Dispatch, RefObject } from 'react';
 
 import { ChatError } from '../api/errors';
@@ -103,6 +103,11 @@ export function useAnswerStream(
 					) {
 						firstText = false;
 						markFirstChunk();
+						// The first words are written in the task that read them, not in the
+						// scheduler's next slot, so they make the next frame. Later tokens
+						// batch as usual.
+						flushSync( () => act( actionOf( update, answerId ) ) );
+						continue;
 					}
 					act( actionOf( update, answerId ) );
 				}
