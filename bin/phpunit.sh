@@ -6,6 +6,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 PHP=${WP_PHP:-php8.2}
 export WP_TESTS_DB_NAME=${WP_TESTS_DB_NAME:-dify_chatbot_phpunit}
+# The tests talk to the test site's emulator (tests/php/Support/Emulator.php reads DIFY_EMULATOR_URL):
+# the one on DIFY_TEST_EMULATOR_PORT, so a run on other ports never counts another run's requests.
+export DIFY_EMULATOR_URL=${DIFY_EMULATOR_URL:-http://127.0.0.1:${DIFY_TEST_EMULATOR_PORT:-8788}/v1}
 # WP_TESTS_MULTISITE=1: a subdirectory network in a database of its own; runs the `multisite`
 # test suite (tests/php/Multisite/) unless told otherwise.
 if [ -n "${WP_TESTS_MULTISITE:-}" ]; then

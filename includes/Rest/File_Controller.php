@@ -12,6 +12,9 @@ namespace Dify_Chatbot\Rest;
 use Dify_Chatbot\Dify\App\App_Parameters;
 use Dify_Chatbot\Dify\App\File_Policy;
 use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Forms\Form_Definition;
+use Dify_Chatbot\Dify\Forms\Form_Record;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Media_Errors;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Visitor_Guard;
@@ -30,6 +33,12 @@ use WP_REST_Server;
  * limit for its kind (and this site's upload limit), and an image must really be one. Dify
  * accepts any file at upload time and checks the type only when the file is used
  * (docs/dify-notes.md §8), so without this a visitor could store anything in the app's workspace.
+ *
+ * A file for a field of a Human Input form names the form's handle (`form`) and the field: the
+ * handle must be one this visitor was given for a form that is still open, and the field's own
+ * rules (types, extensions, local upload) apply instead of the app's chat upload settings — the
+ * browser's word on either is never taken. Dify (1.14+) binds the upload to the visitor's user,
+ * the same user that later submits the form.
  *
  * The answer holds only what the browser needs (id, name, size, extension, MIME type and the
  * type to send it as); Dify's signed link, tenant and end-user ids stay on the server.
@@ -90,6 +99,12 @@ final class File_Controller implements Registrable {
 					'pattern'     => '^[A-Za-z0-9_-]{0,64}$',
 					'default'     => '',
 				),
+				'form'  => array(
+					'description' => __( 'The handle of the Human Input form the file is for; empty otherwise.', 'dify-chatbot' ),
+					'type'        => 'string',
+					'pattern'     => '^([A-Za-z0-9_-]{16,128})?$',
+					'default'     => '',
+				),
 			)
 		);
 	}
@@ -110,7 +125,13 @@ final class File_Controller implements Registrable {
 			return $this->api->fail( $parameters );
 		}
 		$field = (string) $request->get_param( 'field' );
-		if ( '' !== $field ) {
+		$form  = (string) $request->get_param( 'form' );
+		if ( '' !== $form ) {
+			$parameters = $this->for_form_field( $client, $parameters, $form, $field );
+			if ( is_wp_error( $parameters ) ) {
+				return $this->api->fail( $parameters );
+			}
+		} elseif ( '' !== $field ) {
 			$parameters = self::for_field( $parameters, $field );
 			if ( null === $parameters ) {
 				return $this->api->fail( new WP_Error( self::NOT_A_FILE_FIELD, __( 'This form field does not take files.', 'dify-chatbot' ), array( 'status' => 400 ) ) );
@@ -173,6 +194,44 @@ final class File_Controller implements Registrable {
 			return Media_Errors::content_mismatch();
 		}
 		return array( $file, $type );
+	}
+
+	/**
+	 * The parameters with the upload rules of a file field of this visitor's open Human Input
+	 * form in place of the app's, or the refusal: 404 for a handle this visitor was not given
+	 * (another visitor's included), 409/410 for a form answered or expired, 400 for a field that
+	 * is not one of its file fields.
+	 *
+	 * @param Client               $client     The bot's client.
+	 * @param array<string, mixed> $parameters The app's browser-safe parameters.
+	 * @param string               $handle     The form's handle.
+	 * @param string               $field      The field's output variable.
+	 * @return array<string, mixed>|WP_Error
+	 */
+	private function for_form_field( Client $client, array $parameters, string $handle, string $field ) {
+		$record = $this->api->forms( $client )->find( $handle );
+		if ( null === $record ) {
+			return $this->api->errors()->form_not_found();
+		}
+		if ( Form_Record::SUBMITTED === $record->state() ) {
+			return $this->api->errors()->form_submitted();
+		}
+		if ( $record->expired( time() ) ) {
+			return $this->api->errors()->form_expired();
+		}
+		$control = '' !== $field ? Form_Definition::field( $record->definition(), $field ) : null;
+		if ( null === $control || ! in_array( $control['type'] ?? '', array( 'file', 'file-list' ), true ) ) {
+			return new WP_Error( self::NOT_A_FILE_FIELD, __( 'This form field does not take files.', 'dify-chatbot' ), array( 'status' => 400 ) );
+		}
+		$methods                   = isset( $control['allowed_file_upload_methods'] ) && is_array( $control['allowed_file_upload_methods'] ) && array() !== $control['allowed_file_upload_methods'] ? $control['allowed_file_upload_methods'] : array( 'local_file' );
+		$parameters['file_upload'] = array(
+			'enabled'                     => true,
+			'allowed_file_types'          => isset( $control['allowed_file_types'] ) && is_array( $control['allowed_file_types'] ) ? $control['allowed_file_types'] : array(),
+			'allowed_file_extensions'     => isset( $control['allowed_file_extensions'] ) && is_array( $control['allowed_file_extensions'] ) ? $control['allowed_file_extensions'] : array(),
+			'allowed_file_upload_methods' => $methods,
+			'number_limits'               => max( 1, (int) ( $control['number_limits'] ?? 1 ) ),
+		);
+		return $parameters;
 	}
 
 	/**

@@ -18,7 +18,7 @@ import {
 	formFilledData,
 	pausedReason,
 } from './human-input';
-import { pyJsonDumps } from './json';
+import { isPlainObject, pyJsonDumps } from './json';
 import {
 	DropSignal,
 	FailSignal,
@@ -67,7 +67,7 @@ import {
 	type Message,
 	type WorkflowRun,
 } from './store';
-import { fileInputValue } from './validate';
+import { fileInputValue, normalizeUuid } from './validate';
 
 /** The text of the unreleased `warning` event (files passed the deprecated way). */
 export const WARNING_TEXT =
@@ -212,10 +212,22 @@ function afterReviewText(
 	}
 	const s = form.submission;
 	const data = s?.data ?? {};
-	const files =
-		( data.attachment ? 1 : 0 ) +
-		( Array.isArray( data.evidence ) ? data.evidence.length : 0 );
-	const fileNote = files ? ` with ${ files } file(s)` : '';
+	// The files Dify resolved for the form (each the submitting user's upload), by name.
+	const given = [
+		...( isPlainObject( data.attachment ) ? [ data.attachment ] : [] ),
+		...( Array.isArray( data.evidence ) ? data.evidence : [] ),
+	] as Array< Record< string, unknown > >;
+	const names = given.map( ( file ) => {
+		const id =
+			typeof file.upload_file_id === 'string'
+				? normalizeUuid( file.upload_file_id )
+				: null;
+		const upload = id ? env.state.store.uploads.get( id ) : undefined;
+		return upload?.name ?? String( file.url ?? 'file' );
+	} );
+	const fileNote = names.length
+		? ` with ${ names.length } file(s): ${ names.join( ', ' ) }`
+		: '';
 	const comment =
 		typeof data.comment === 'string' && data.comment
 			? ` Comment: ${ data.comment }`
@@ -1086,6 +1098,11 @@ class Flow {
 			: { text: this.text };
 		if ( this.files.length ) {
 			outputs.files = this.files;
+		}
+		// An End node that also outputs the LLM's separated reasoning (its `reasoning_content`):
+		// the only place a blocking run carries it.
+		if ( this.env.directives.reasoning === 'separated' ) {
+			outputs.reasoning_content = reasoningText( this.env.text );
 		}
 		await this.node(
 			WORKFLOW_NODES.end,

@@ -45,6 +45,8 @@ export const VARIANT_CHOICES = {
 	resume_workflow_started: [ 'off', 'on' ],
 	/** What a subscriber of GET /workflow/{id}/events gets of the part already sent: everything since the run (re)started, or nothing. */
 	resume_replay: [ 'segment', 'none' ],
+	/** Human Input submit: `{}` at once (the run resumes in the background), or only once the resumed run has ended — a client that then follows it finds a finished run. */
+	form_submit: [ 'at_once', 'after_run' ],
 	/** Human Input submit: paragraphs may be left out (the docs), or every input must be present (the code). */
 	form_required: [ 'docs', 'code' ],
 	/** Chatflow/workflow runs when the client goes away: keep running (Celery worker, 1.13+), or stop. */

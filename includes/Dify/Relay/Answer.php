@@ -21,6 +21,12 @@ final class Answer {
 	private const OUTPUT_NAMES = array( 'answer', 'text', 'result', 'output' );
 
 	/**
+	 * The output an LLM node with separated reasoning ("Enable Reasoning Tag Separation") puts its
+	 * reasoning in; a run whose outputs carry it gives the model's thinking there, never the answer.
+	 */
+	public const REASONING_OUTPUT = 'reasoning_content';
+
+	/**
 	 * Builds the answer from its parts.
 	 *
 	 * @param string               $answer   The full text.
@@ -53,11 +59,14 @@ final class Answer {
 		if ( ! isset( $ids['message_id'] ) && isset( $json['id'] ) ) {
 			$ids['message_id'] = $json['id'];
 		}
-		return self::build(
-			isset( $json['answer'] ) && is_string( $json['answer'] ) ? $json['answer'] : '',
-			$ids,
-			$mode,
-			isset( $json['metadata'] ) ? $json['metadata'] : null
+		return self::with_reasoning(
+			self::build(
+				isset( $json['answer'] ) && is_string( $json['answer'] ) ? $json['answer'] : '',
+				$ids,
+				$mode,
+				isset( $json['metadata'] ) ? $json['metadata'] : null
+			),
+			isset( $json['outputs'] ) ? $json['outputs'] : null
 		);
 	}
 
@@ -72,19 +81,40 @@ final class Answer {
 		if ( ! isset( $data['status'] ) || ! in_array( $data['status'], array( 'succeeded', 'partial-succeeded' ), true ) ) {
 			return null;
 		}
-		return self::build(
-			self::workflow_text( isset( $data['outputs'] ) ? $data['outputs'] : null ),
-			array(
-				'task_id'    => isset( $json['task_id'] ) ? $json['task_id'] : null,
-				'created_at' => isset( $data['created_at'] ) ? $data['created_at'] : null,
+		$outputs = isset( $data['outputs'] ) ? $data['outputs'] : null;
+		return self::with_reasoning(
+			self::build(
+				self::workflow_text( $outputs ),
+				array(
+					'task_id'    => isset( $json['task_id'] ) ? $json['task_id'] : null,
+					'created_at' => isset( $data['created_at'] ) ? $data['created_at'] : null,
+				),
+				'workflow',
+				null
 			),
-			'workflow',
-			null
+			$outputs
 		);
 	}
 
 	/**
-	 * The text of a workflow's outputs: a well-known output name, else the first text output.
+	 * An answer with the separated reasoning of its run's outputs (`outputs.reasoning_content`)
+	 * as `reasoning`, when there is some. Whether the visitor sees it is Answer_View's choice.
+	 *
+	 * @param array<string, mixed> $answer  The answer.
+	 * @param mixed                $outputs The run's outputs.
+	 * @return array<string, mixed>
+	 */
+	private static function with_reasoning( array $answer, $outputs ): array {
+		$reasoning = is_array( $outputs ) && isset( $outputs[ self::REASONING_OUTPUT ] ) && is_string( $outputs[ self::REASONING_OUTPUT ] ) ? trim( $outputs[ self::REASONING_OUTPUT ] ) : '';
+		if ( '' !== $reasoning ) {
+			$answer['reasoning'] = $reasoning;
+		}
+		return $answer;
+	}
+
+	/**
+	 * The text of a workflow's outputs: a well-known output name, else the first text output —
+	 * never the model's separated reasoning.
 	 *
 	 * @param mixed $outputs The outputs object.
 	 */
@@ -97,8 +127,8 @@ final class Answer {
 				return $outputs[ $name ];
 			}
 		}
-		foreach ( $outputs as $value ) {
-			if ( is_string( $value ) && '' !== $value ) {
+		foreach ( $outputs as $name => $value ) {
+			if ( self::REASONING_OUTPUT !== $name && is_string( $value ) && '' !== $value ) {
 				return $value;
 			}
 		}

@@ -73,20 +73,23 @@ final class Answer_View {
 	}
 
 	/**
-	 * A whole answer (the chat route's JSON answer, a message of the history) with its inline
-	 * reasoning taken out of `answer`: in `reasoning` when it is shown, else nowhere.
+	 * A whole answer (the chat route's JSON answer, a message of the history) with its reasoning
+	 * — inline `<think>` text in `answer`, and the separated reasoning a blocking run gave in its
+	 * outputs (`reasoning`, Answer) — in `reasoning` when it is shown, else nowhere.
 	 *
 	 * @param array<string, mixed> $answer An answer with an `answer` text.
 	 * @return array<string, mixed>
 	 */
 	public function answer( array $answer ): array {
-		if ( ! isset( $answer['answer'] ) || ! is_string( $answer['answer'] ) || ! Think_Splitter::has_tags( $answer['answer'] ) ) {
-			return $answer;
+		$reasoning = isset( $answer['reasoning'] ) && is_string( $answer['reasoning'] ) ? trim( $answer['reasoning'] ) : '';
+		unset( $answer['reasoning'] );
+		if ( isset( $answer['answer'] ) && is_string( $answer['answer'] ) && Think_Splitter::has_tags( $answer['answer'] ) ) {
+			$parts            = Think_Splitter::split( $answer['answer'] );
+			$answer['answer'] = $parts['answer'];
+			$reasoning        = trim( $reasoning . "\n\n" . trim( $parts['reasoning'] ) );
 		}
-		$parts            = Think_Splitter::split( $answer['answer'] );
-		$answer['answer'] = $parts['answer'];
-		if ( $this->reasoning && '' !== trim( $parts['reasoning'] ) ) {
-			$answer['reasoning'] = trim( $parts['reasoning'] );
+		if ( $this->reasoning && '' !== $reasoning ) {
+			$answer['reasoning'] = $reasoning;
 		}
 		return $answer;
 	}

@@ -3,6 +3,7 @@
  * `extra_contents[].form_definition` of the history): its Markdown, fields, buttons, defaults and
  * expiry, and `form` — the server's handle for it (Dify's token never reaches the browser).
  */
+import type { FormFileValue } from '../inputs';
 import { record, str } from './json';
 
 export type FormFieldType = 'paragraph' | 'select' | 'file' | 'file-list';
@@ -14,9 +15,16 @@ export interface HumanFormField {
 	options: string[] | null;
 	/** File fields: Dify's file types (`image`, `document`, …). */
 	fileTypes: string[];
+	/** File fields: the extensions a `custom` file may have. */
+	extensions: string[];
+	/** File fields: how files may be given (`local_file`, `remote_url`). */
+	methods: string[];
 	/** File fields: the most files (1 for `file`). */
 	max: number;
 }
+
+/** A field's value while the visitor fills in the form: text, or the files uploaded for it. */
+export type HumanFormValue = string | FormFileValue[];
 
 export interface HumanFormAction {
 	id: string;
@@ -78,6 +86,8 @@ export function formOf( value: unknown ): HumanForm | null {
 				? strings( field.options )
 				: null,
 			fileTypes: strings( field.allowed_file_types ),
+			extensions: strings( field.allowed_file_extensions ),
+			methods: strings( field.allowed_file_upload_methods ),
 			max:
 				typeof field.number_limits === 'number'
 					? field.number_limits
@@ -152,4 +162,73 @@ export function pendingFormOf( value: unknown ): HumanForm | null {
 		}
 	}
 	return null;
+}
+
+/**
+ * Whether a field takes files.
+ *
+ * @param field The field.
+ */
+export function isFileField( field: HumanFormField ): boolean {
+	return field.type === 'file' || field.type === 'file-list';
+}
+
+/**
+ * The values a form starts with: paragraphs with their defaults, selects with their default or
+ * first option, file fields with no file.
+ *
+ * @param form The form.
+ */
+export function initialFormValues(
+	form: HumanForm
+): Record< string, HumanFormValue > {
+	const values: Record< string, HumanFormValue > = {};
+	for ( const field of form.fields ) {
+		if ( isFileField( field ) ) {
+			values[ field.name ] = [];
+		} else if ( field.type === 'paragraph' ) {
+			values[ field.name ] = form.defaults[ field.name ] ?? '';
+		} else {
+			values[ field.name ] =
+				form.defaults[ field.name ] ?? field.options?.[ 0 ] ?? '';
+		}
+	}
+	return values;
+}
+
+/**
+ * The `inputs` of an answer, in the shape Dify takes for a form: text for paragraphs and selects,
+ * one file object for a `file` field (left out while it has none, so the server says it is
+ * missing), a list of them for a `file-list`. A file object is Dify's
+ * `{ type, transfer_method: "local_file", upload_file_id }` — the name shown in the form stays
+ * in the browser.
+ *
+ * @param form   The form.
+ * @param values The visitor's values.
+ */
+export function formInputs(
+	form: HumanForm,
+	values: Record< string, HumanFormValue >
+): Record< string, unknown > {
+	const inputs: Record< string, unknown > = {};
+	for ( const field of form.fields ) {
+		const value = values[ field.name ];
+		if ( isFileField( field ) ) {
+			const files = ( Array.isArray( value ) ? value : [] ).map(
+				( file ) => ( {
+					type: file.type,
+					transfer_method: file.transfer_method,
+					upload_file_id: file.upload_file_id,
+				} )
+			);
+			if ( field.type === 'file-list' ) {
+				inputs[ field.name ] = files;
+			} else if ( files.length ) {
+				inputs[ field.name ] = files[ 0 ];
+			}
+		} else {
+			inputs[ field.name ] = typeof value === 'string' ? value : '';
+		}
+	}
+	return inputs;
 }

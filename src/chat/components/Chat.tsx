@@ -8,12 +8,14 @@ import {
 	lazy,
 	useCallback,
 	useEffect,
+	useMemo,
 	useRef,
 	useState,
 } from '@wordpress/element';
 import { __ } from '@wordpress/i18n';
 
-import type { ChatClient, ChatFile, Rating } from '../api/types';
+import { isFileField } from '../api/forms';
+import type { ChatClient, ChatFile, FormAnswer, Rating } from '../api/types';
 import { applyAccent } from '../branding';
 import { useAnswerStream } from '../hooks/useAnswerStream';
 import { useAppParameters } from '../hooks/useAppParameters';
@@ -67,13 +69,41 @@ export default function Chat( {
 	useEffect( () => applyAccent( root, site?.color ?? '' ), [ root, site ] );
 	const inputs = useInputForm( form, storageKey, root );
 	const { check, toSend } = inputs;
-	const media = useMedia( client, parameters );
+	const formFiles = useMemo(
+		() =>
+			state.messages.some(
+				( message ) =>
+					message.form?.state === 'open' &&
+					message.form.form.fields.some( isFileField )
+			),
+		[ state.messages ]
+	);
+	const media = useMedia( client, parameters, formFiles );
 	const mediaRef = useRef( media );
 	mediaRef.current = media;
 	const { ask, answerForm, close } = useAnswerStream(
 		client,
 		dispatch,
 		mediaRef
+	);
+	// The resumed run may end before its stream is followed: the answer then comes from the
+	// history, for which the conversation and the answer's Dify message are needed.
+	const answerFormOf = useCallback(
+		( answerId: string, handle: string, answer: FormAnswer ) => {
+			const current = latest.current;
+			const messageId = current.messages.find(
+				( m ) => m.id === answerId
+			)?.messageId;
+			return answerForm(
+				answerId,
+				handle,
+				answer,
+				current.conversationId && messageId
+					? { conversationId: current.conversationId, messageId }
+					: null
+			);
+		},
+		[ answerForm, latest ]
 	);
 	const followUps = useFollowUps(
 		client,
@@ -283,7 +313,7 @@ export default function Chat( {
 					onSuggest={ suggest }
 					followUps={ followUps }
 					onFeedback={ feedback }
-					onAnswerForm={ answerForm }
+					onAnswerForm={ answerFormOf }
 				/>
 				<Composer
 					label={

@@ -1,14 +1,22 @@
 /**
  * A Human Input form inside an answer: the run waits until the visitor chooses one of its
  * buttons. Its Markdown goes through the chat's own renderer (and sanitizer); paragraph fields
- * start with their defaults, selects offer their options, each button keeps Dify's style, and the
- * expiry is shown. Loaded as its own chunk, only when an answer brings a form.
+ * start with their defaults, selects offer their options, file fields upload from the device
+ * through the media chunk (as the same visitor, by the field's own rules: types, extensions,
+ * count), each button keeps Dify's style, and the expiry is shown. Files by web address are not
+ * offered here. Loaded as its own chunk, only when an answer brings a form.
  */
-import { useState } from '@wordpress/element';
+import { useContext, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
-import { formText, type HumanFormField } from '../api/forms';
+import {
+	formInputs,
+	formText,
+	initialFormValues,
+	type HumanFormValue,
+} from '../api/forms';
 import type { FormAnswer } from '../api/types';
+import { MediaContext } from '../media-context';
 import type { FormState } from '../state/types';
 import Markdown from './Markdown';
 import './human-input.scss';
@@ -20,52 +28,28 @@ export interface HumanInputFormProps {
 	onAnswer: ( answer: FormAnswer ) => void;
 }
 
-/**
- * The values the form starts with: paragraphs with their defaults, selects with their first
- * option.
- *
- * @param fields   The fields.
- * @param defaults Dify's resolved defaults.
- */
-function initialValues(
-	fields: HumanFormField[],
-	defaults: Record< string, string >
-): Record< string, string > {
-	const values: Record< string, string > = {};
-	for ( const field of fields ) {
-		if ( field.type === 'paragraph' ) {
-			values[ field.name ] = defaults[ field.name ] ?? '';
-		} else if ( field.type === 'select' ) {
-			values[ field.name ] =
-				defaults[ field.name ] ?? field.options?.[ 0 ] ?? '';
-		}
-	}
-	return values;
-}
-
 export default function HumanInputForm( {
 	idPrefix,
 	state,
 	onAnswer,
 }: HumanInputFormProps ) {
 	const { form } = state;
-	const [ values, setValues ] = useState( () =>
-		initialValues( form.fields, form.defaults )
+	const [ values, setValues ] = useState< Record< string, HumanFormValue > >(
+		() => initialFormValues( form )
 	);
+	// File fields upload through the media chunk, which the chat loads for such a form.
+	const media = useContext( MediaContext );
+	const text = ( name: string ) => {
+		const value = values[ name ];
+		return typeof value === 'string' ? value : '';
+	};
 	const open = state.state === 'open';
 	const chosen = form.actions.find( ( a ) => a.id === state.action );
 	const expires =
 		form.expiresAt !== null ? new Date( form.expiresAt * 1000 ) : null;
 
-	const answer = ( action: string ) => {
-		const inputs: Record< string, unknown > = {};
-		for ( const field of form.fields ) {
-			if ( field.type === 'paragraph' || field.type === 'select' ) {
-				inputs[ field.name ] = values[ field.name ] ?? '';
-			}
-		}
-		onAnswer( { action, inputs } );
-	};
+	const answer = ( action: string ) =>
+		onAnswer( { action, inputs: formInputs( form, values ) } );
 
 	return (
 		<form
@@ -84,7 +68,7 @@ export default function HumanInputForm( {
 							id={ id }
 							name={ field.name }
 							rows={ 3 }
-							value={ values[ field.name ] ?? '' }
+							value={ text( field.name ) }
 							disabled={ ! open }
 							onChange={ ( event ) =>
 								setValues( {
@@ -99,7 +83,7 @@ export default function HumanInputForm( {
 						<select
 							id={ id }
 							name={ field.name }
-							value={ values[ field.name ] ?? '' }
+							value={ text( field.name ) }
 							disabled={ ! open }
 							onChange={ ( event ) =>
 								setValues( {
@@ -121,7 +105,7 @@ export default function HumanInputForm( {
 							id={ id }
 							name={ field.name }
 							type="text"
-							value={ values[ field.name ] ?? '' }
+							value={ text( field.name ) }
 							disabled={ ! open }
 							onChange={ ( event ) =>
 								setValues( {
@@ -132,12 +116,34 @@ export default function HumanInputForm( {
 						/>
 					);
 				} else {
-					control = (
+					const Upload = media?.module.FormFile;
+					const files = values[ field.name ];
+					control = Upload ? (
+						<Upload
+							config={ media.config }
+							parameters={ media.parameters }
+							id={ id }
+							variable={ field.name }
+							label={ field.name }
+							multiple={ field.type === 'file-list' }
+							max={ field.max }
+							types={ field.fileTypes }
+							extensions={ field.extensions }
+							methods={ field.methods }
+							invalid={ false }
+							form={ form.handle }
+							disabled={ ! open }
+							value={ Array.isArray( files ) ? files : [] }
+							onChange={ ( next ) =>
+								setValues( ( current ) => ( {
+									...current,
+									[ field.name ]: next,
+								} ) )
+							}
+						/>
+					) : (
 						<p id={ id } className="dify-chatbot__field-note">
-							{ __(
-								'Files cannot be added to this form here.',
-								'dify-chatbot'
-							) }
+							{ __( 'Loading…', 'dify-chatbot' ) }
 						</p>
 					);
 				}

@@ -7,7 +7,12 @@ import { useCallback, useEffect, useRef } from '@wordpress/element';
 import type { Dispatch, RefObject } from 'react';
 
 import { ChatError } from '../api/errors';
-import type { ChatClient, ChatRequest, FormAnswer } from '../api/types';
+import type {
+	ChatClient,
+	ChatRequest,
+	ChatUpdate,
+	FormAnswer,
+} from '../api/types';
 import type { MediaContextValue } from '../media-context';
 import { actionOf, failureOf } from '../state/answer-actions';
 import type { ChatAction } from '../state/types';
@@ -18,6 +23,37 @@ const FORM_CLOSED = [
 	'dify_chatbot_form_expired',
 	'dify_chatbot_form_not_found',
 ];
+
+/** The conversation and the Dify message an answer belongs to. */
+export interface AnswerOrigin {
+	conversationId: string;
+	messageId: string;
+}
+
+/**
+ * The whole text of an answer as the conversation's history keeps it, or null when it is not
+ * there (yet) or the history cannot be read.
+ *
+ * @param client The chat client.
+ * @param from   The answer's conversation and message.
+ * @param signal Cancels the wait.
+ */
+async function storedAnswer(
+	client: ChatClient,
+	from: AnswerOrigin,
+	signal: AbortSignal
+): Promise< string | null > {
+	try {
+		const turns = await client.history( from.conversationId );
+		if ( signal.aborted ) {
+			return null;
+		}
+		const turn = turns.find( ( t ) => t.messageId === from.messageId );
+		return turn && turn.answer !== '' ? turn.answer : null;
+	} catch {
+		return null;
+	}
+}
 
 /**
  * @param client   The chat client.
@@ -75,9 +111,18 @@ export function useAnswerStream(
 	/**
 	 * Answers the Human Input form of an answer: the resumed run streams into the same answer. A
 	 * refusal puts the form back with the reason (or closes it when it cannot be answered any more).
+	 *
+	 * A run can finish before the resumed stream follows it (Dify then answers with the finished
+	 * run alone, or with nothing): when the resumed part brings no text, the answer is taken
+	 * from the conversation's history instead, so the visitor still sees it in the same bubble.
 	 */
 	const answerForm = useCallback(
-		async ( answerId: string, handle: string, answer: FormAnswer ) => {
+		async (
+			answerId: string,
+			handle: string,
+			answer: FormAnswer,
+			from: AnswerOrigin | null = null
+		) => {
 			const controller = new AbortController();
 			controllers.current.set( answerId, controller );
 			const act = ( action: ChatAction | null ) => {
@@ -87,6 +132,8 @@ export function useAnswerStream(
 			};
 			act( { type: 'form_send', answerId, action: answer.action } );
 			let resumed = false;
+			let text = false;
+			let end: ChatUpdate | null = null;
 			try {
 				for await ( const update of client.answerForm(
 					handle,
@@ -94,7 +141,41 @@ export function useAnswerStream(
 					controller.signal
 				) ) {
 					resumed = true;
+					text ||=
+						update.type === 'append' || update.type === 'replace';
+					if ( update.type === 'end' && ! text ) {
+						// Held until the fallback had its chance (an ended answer takes no text).
+						end = update;
+						continue;
+					}
 					act( actionOf( update, answerId ) );
+				}
+				if ( ! text ) {
+					const whole = from
+						? await storedAnswer( client, from, controller.signal )
+						: null;
+					if ( whole !== null ) {
+						act(
+							actionOf(
+								{ type: 'replace', text: whole },
+								answerId
+							)
+						);
+					}
+					act(
+						actionOf(
+							end ?? {
+								type: 'end',
+								conversationId: from?.conversationId ?? null,
+								messageId: from?.messageId ?? null,
+								metadata: {
+									retrieverResources: [],
+									usage: null,
+								},
+							},
+							answerId
+						)
+					);
 				}
 			} catch ( error ) {
 				act(

@@ -15,10 +15,12 @@ import {
 /**
  * @param client     The chat client (its page configuration goes to the chunk).
  * @param parameters The app's parameters, once known.
+ * @param formFiles  Whether an answer shows a Human Input form with a file field.
  */
 export function useMedia(
 	client: ChatClient,
-	parameters: AppParameters | null
+	parameters: AppParameters | null,
+	formFiles = false
 ): MediaContextValue | null {
 	const [ media, setMedia ] = useState< MediaModule | null >( null );
 	useEffect( () => {
@@ -26,7 +28,8 @@ export function useMedia(
 			! parameters?.fileUpload &&
 			! parameters?.speechToText &&
 			! parameters?.textToSpeech &&
-			! parameters?.form.some( isFileControl )
+			! parameters?.form.some( isFileControl ) &&
+			! formFiles
 		) {
 			return;
 		}
@@ -38,7 +41,7 @@ export function useMedia(
 		return () => {
 			live = false;
 		};
-	}, [ parameters ] );
+	}, [ parameters, formFiles ] );
 	return useMemo(
 		() =>
 			media && parameters && client.config

@@ -2,7 +2,9 @@
  * A file field of the app's input form (`file` and `file-list` controls): the visitor picks files,
  * they are uploaded at once through the plugin's `files` route, naming the field, so the server
  * checks them against that field's own rules; the field's value is the uploaded files, sent as
- * Dify's file objects with every message (../inputs.ts).
+ * Dify's file objects with every message (../inputs.ts). A Human Input form's file field works the
+ * same way, naming its form's handle too (`form`): the server then checks the handle is this
+ * visitor's and applies that field's rules.
  */
 import { useEffect, useMemo, useRef, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
@@ -72,7 +74,8 @@ export function FormFile( props: FormFileProps ) {
 					file,
 					() => undefined,
 					controller.signal,
-					variable
+					variable,
+					props.form
 				);
 				const item: FormFileValue = {
 					type: uploaded.type,
@@ -113,7 +116,7 @@ export function FormFile( props: FormFileProps ) {
 				type="file"
 				accept={ acceptAttribute( rules ) || undefined }
 				multiple={ props.multiple }
-				disabled={ busy !== null || full }
+				disabled={ busy !== null || full || props.disabled }
 				aria-invalid={ props.invalid ? 'true' : undefined }
 				aria-describedby={ props.describedBy }
 				onChange={ ( event ) => {
@@ -142,6 +145,7 @@ export function FormFile( props: FormFileProps ) {
 							</span>
 							<button
 								type="button"
+								disabled={ props.disabled }
 								className="dify-chatbot__button is-small"
 								aria-label={ sprintf(
 									/* translators: %s: file name. */

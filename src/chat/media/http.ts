@@ -112,13 +112,15 @@ function headers( config: ChatConfig ): Record< string, string > {
  * @param onProgress Progress callback.
  * @param signal     Cancels the upload.
  * @param field      The input-form field it is for (its rules apply), if any.
+ * @param form       The handle of the Human Input form whose `field` it is for, if any.
  */
 export function uploadFile(
 	config: ChatConfig,
 	file: File,
 	onProgress: ( fraction: number ) => void,
 	signal?: AbortSignal,
-	field?: string
+	field?: string,
+	form?: string
 ): Promise< UploadedFile > {
 	return new Promise( ( resolve, reject ) => {
 		const xhr = new XMLHttpRequest();
@@ -158,12 +160,15 @@ export function uploadFile(
 			reject( errorOf( xhr.status, xhr.responseText ) );
 		};
 		signal?.addEventListener( 'abort', () => xhr.abort() );
-		const form = new FormData();
-		form.append( 'file', file, file.name );
+		const body = new FormData();
+		body.append( 'file', file, file.name );
 		if ( field ) {
-			form.append( 'field', field );
+			body.append( 'field', field );
 		}
-		xhr.send( form );
+		if ( form ) {
+			body.append( 'form', form );
+		}
+		xhr.send( body );
 	} );
 }
 

@@ -52,6 +52,10 @@ export interface FormFileProps {
 	methods: string[];
 	describedBy?: string;
 	invalid: boolean;
+	/** The handle of the Human Input form the field belongs to (the server checks it). */
+	form?: string;
+	/** No more changes (the form was sent). */
+	disabled?: boolean;
 	value: FormFileValue[];
 	onChange: ( value: FormFileValue[] ) => void;
 }

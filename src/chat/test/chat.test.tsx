@@ -335,6 +335,8 @@ describe( 'Chat', () => {
 							name: 'comment',
 							options: null,
 							fileTypes: [],
+							extensions: [],
+							methods: [],
 							max: 1,
 						},
 						{
@@ -342,6 +344,8 @@ describe( 'Chat', () => {
 							name: 'priority',
 							options: [ 'low', 'high' ],
 							fileTypes: [],
+							extensions: [],
+							methods: [],
 							max: 1,
 						},
 					],

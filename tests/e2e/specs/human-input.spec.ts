@@ -82,7 +82,9 @@ function answerFrom( page: Page, handle: string ) {
 async function handleOf( page: Page, bodies: string[] ): Promise< string > {
 	await expect(
 		answer( page ).locator( '.dify-chatbot__human-form' )
-	).toBeVisible( { timeout: 30_000 } );
+	).toBeVisible( {
+		timeout: 30_000,
+	} );
 	const match = bodies
 		.join( '\n' )
 		.match( /"form":"([A-Za-z0-9_-]{16,128})"/ );
@@ -198,6 +200,101 @@ test.describe( 'Human Input forms', () => {
 				await recordedRequests( { since, path: '/form/human_input/' } )
 			).filter( ( r ) => r.method === 'POST' )
 		).toHaveLength( 1 );
+	} );
+
+	test( 'file fields upload as the visitor and the resumed answer names the files', async ( {
+		page,
+	} ) => {
+		await page.goto( '/dify-chatbot-block/' );
+		await ask( page, 'Approve with my files #human #delay:10' );
+		const form = answer( page ).locator( '.dify-chatbot__human-form' );
+		await expect( form ).toBeVisible( { timeout: 30_000 } );
+		await expect( form ).not.toContainText( 'Files cannot be added' );
+		const attachment = form.locator(
+			'input[type="file"][name="attachment"]'
+		);
+		const evidence = form.locator( 'input[type="file"][name="evidence"]' );
+		await expect( attachment ).not.toHaveAttribute( 'multiple' );
+		await expect( evidence ).toHaveAttribute( 'multiple', '' );
+		// The field's types: images and documents.
+		await expect( attachment ).toHaveAttribute( 'accept', /\.pdf/ );
+		await expect( attachment ).not.toHaveAttribute( 'accept', /\.mp3/ );
+
+		const since = await lastSeq();
+		await attachment.setInputFiles( {
+			name: 'brief.txt',
+			mimeType: 'text/plain',
+			buffer: Buffer.from( 'The brief.\n' ),
+		} );
+		await expect( form.getByText( 'brief.txt' ) ).toBeVisible();
+		await evidence.setInputFiles( [
+			{
+				name: 'one.txt',
+				mimeType: 'text/plain',
+				buffer: Buffer.from( 'One.\n' ),
+			},
+			{
+				name: 'two.txt',
+				mimeType: 'text/plain',
+				buffer: Buffer.from( 'Two.\n' ),
+			},
+		] );
+		await expect( form.getByText( 'two.txt' ) ).toBeVisible();
+		await form.getByRole( 'button', { name: 'Approve' } ).click();
+		await expect( answer( page ) ).toHaveAttribute( 'data-status', 'done', {
+			timeout: 30_000,
+		} );
+		await expect( answer( page ) ).toContainText(
+			'with 3 file(s): brief.txt, one.txt, two.txt'
+		);
+
+		// Each upload and the submit reached Dify as the same user.
+		const uploads = await recordedRequests( {
+			since,
+			path: '/files/upload',
+		} );
+		expect( uploads ).toHaveLength( 3 );
+		const [ submit ] = (
+			await recordedRequests( { since, path: '/form/human_input/' } )
+		).filter( ( r ) => r.method === 'POST' );
+		expect( new Set( uploads.map( ( u ) => u.user ) ) ).toEqual(
+			new Set( [ submit?.user ] )
+		);
+		const inputs = ( submit?.body as { inputs: Record< string, unknown > } )
+			.inputs;
+		expect( inputs.attachment ).toMatchObject( {
+			type: 'document',
+			transfer_method: 'local_file',
+		} );
+		expect( inputs.evidence ).toHaveLength( 2 );
+	} );
+
+	test( 'a run that ended before the chat followed it still shows its answer (from the history)', async ( {
+		page,
+	} ) => {
+		await page.goto( '/dify-chatbot-block/' );
+		await ask(
+			page,
+			'Approve at once #human:simple #variant:form_submit:after_run #delay:0'
+		);
+		const form = answer( page ).locator( '.dify-chatbot__human-form' );
+		await expect( form ).toBeVisible( { timeout: 30_000 } );
+		const since = await lastSeq();
+		await form.getByRole( 'button', { name: 'Approve' } ).click();
+		await expect( answer( page ) ).toHaveAttribute( 'data-status', 'done', {
+			timeout: 30_000,
+		} );
+		// The resumed stream brought only the finished run; the text came from the history.
+		await expect(
+			answer( page ).locator( '.dify-chatbot__human-form ~ *' ).first()
+		).toContainText( 'Approved by the reviewer' );
+		await expect( page.locator( '.dify-chatbot__error' ) ).toHaveCount( 0 );
+		await expect(
+			page.locator( '.dify-chatbot__message.is-assistant' )
+		).toHaveCount( 1 );
+		expect(
+			await recordedRequests( { since, path: '/messages' } )
+		).not.toHaveLength( 0 );
 	} );
 
 	test( 'a reload brings a pending form back, and it can still be answered', async ( {

@@ -52,6 +52,35 @@ test.describe( 'reasoning hidden (the default)', () => {
 	} );
 } );
 
+test.describe( 'reasoning hidden in a blocking workflow answer', () => {
+	withApp( 'app-emulator-workflow' );
+	test.afterEach( ( { requestUtils } ) =>
+		settings( requestUtils, { response_mode: 'streaming' } )
+	);
+
+	test( 'the separated reasoning of its outputs is removed on the server', async ( {
+		page,
+		requestUtils,
+	} ) => {
+		await settings( requestUtils, { response_mode: 'blocking' } );
+		const bodies = await recordBodies( page, 'dify-chatbot/v1/chat' );
+		await page.goto( '/dify-chatbot-block/' );
+		await ask( page, 'Think it over #reasoning:separated' );
+		const answer = page
+			.locator( '.dify-chatbot__message.is-assistant' )
+			.first();
+		await expect( answer ).toHaveAttribute( 'data-status', 'done', {
+			timeout: 30_000,
+		} );
+		await expect( page.locator( '.dify-chatbot__reasoning' ) ).toHaveCount(
+			0
+		);
+		const all = await bodiesContaining( bodies, 'Workflow answer about' );
+		expect( all ).not.toContain( MARK );
+		expect( all ).not.toContain( 'reasoning' );
+	} );
+} );
+
 test.describe( 'reasoning shown', () => {
 	test.beforeEach( ( { requestUtils } ) =>
 		settings( requestUtils, { show_reasoning: true } )
@@ -127,6 +156,32 @@ test.describe( 'reasoning shown', () => {
 		const thinking = page.locator( '.dify-chatbot__reasoning' ).first();
 		await thinking.locator( 'summary' ).click();
 		await expect( thinking ).toContainText( MARK );
+	} );
+
+	test.describe( 'a blocking workflow whose outputs carry the separated reasoning', () => {
+		withApp( 'app-emulator-workflow' );
+
+		test( 'shows it as the Thinking section, never in the answer', async ( {
+			page,
+			requestUtils,
+		} ) => {
+			await settings( requestUtils, { response_mode: 'blocking' } );
+			await page.goto( '/dify-chatbot-block/' );
+			await ask( page, 'Think it over #reasoning:separated' );
+			const answer = page
+				.locator( '.dify-chatbot__message.is-assistant' )
+				.first();
+			await expect( answer ).toHaveAttribute( 'data-status', 'done', {
+				timeout: 30_000,
+			} );
+			expect( await answerText( answer ) ).toContain(
+				'Workflow answer about'
+			);
+			expect( await answerText( answer ) ).not.toContain( MARK );
+			const thinking = page.locator( '.dify-chatbot__reasoning' ).first();
+			await thinking.locator( 'summary' ).click();
+			await expect( thinking ).toContainText( MARK );
+		} );
 	} );
 
 	test.describe( 'a chatflow whose LLM node sends reasoning_chunk events', () => {

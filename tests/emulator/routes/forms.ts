@@ -5,7 +5,7 @@
  * resumes the run on the chosen action's branch.
  */
 import type { AppDef } from '../apps';
-import { difyHeaders, sendJson, type Ctx } from '../context';
+import { difyHeaders, sendJson, sleep, type Ctx } from '../context';
 import { HttpError, MSG_1_16, badRequest, notFound } from '../errors';
 import {
 	actionTitle,
@@ -75,7 +75,7 @@ export function formGet( ctx: Ctx ): void {
 	ctx.res.end( body );
 }
 
-export function formPost( ctx: Ctx ): void {
+export async function formPost( ctx: Ctx ): Promise< void > {
 	const { app, endUser } = need( ctx );
 	if ( ! endUser ) {
 		throw new Error( 'route requires a user' );
@@ -106,6 +106,19 @@ export function formPost( ctx: Ctx ): void {
 	};
 	for ( const wake of [ ...( ctx.state.formWakers.get( form.id ) ?? [] ) ] ) {
 		wake();
+	}
+	const variants = { ...ctx.state.variants, ...run?.variants };
+	if ( run && variants.form_submit === 'after_run' ) {
+		// The run outpaces the client: it has ended before the client can follow it.
+		for (
+			let waited = 0;
+			( run.status === 'running' || run.status === 'paused' ) &&
+			waited < 30_000 &&
+			! ctx.state.closing;
+			waited += 20
+		) {
+			await sleep( ctx.state, 20 );
+		}
 	}
 	sendJson( ctx, 200, {} );
 }

@@ -198,3 +198,48 @@ describe( 'separated reasoning (reasoning_chunk)', () => {
 		assertTagged( deltas( events ) );
 	} );
 } );
+
+describe( 'separated reasoning in a run’s outputs', () => {
+	it( 'a workflow’s End node outputs reasoning_content (streamed and blocking); a blocking chatflow body has no outputs', async () => {
+		const query = 'Think apart #reasoning:separated #delay:0';
+		const blocking = obj(
+			await call( emu, 'POST', 'workflows/run', {
+				key: KEY.workflow,
+				json: {
+					inputs: { query },
+					user: 'alice',
+					response_mode: 'blocking',
+				},
+			} )
+		);
+		assert.equal( blocking.data.status, 'succeeded' );
+		assert.ok(
+			blocking.data.outputs.reasoning_content.includes( REASONING_MARKER )
+		);
+		assert.ok( ! blocking.data.outputs.text.includes( REASONING_MARKER ) );
+		const events = await streamEvents( emu, '/v1/workflows/run', {
+			key: KEY.workflow,
+			json: {
+				inputs: { query },
+				user: 'alice',
+				response_mode: 'streaming',
+			},
+		} );
+		const finished = events.find(
+			( e ) => e.event === 'workflow_finished'
+		);
+		assert.ok(
+			finished?.data.outputs.reasoning_content.includes(
+				REASONING_MARKER
+			)
+		);
+		const chatflow = obj(
+			await call( emu, 'POST', 'chat-messages', {
+				key: KEY.chatflow,
+				json: chatBody( query ),
+			} )
+		);
+		assert.equal( chatflow.outputs, undefined );
+		assert.ok( ! chatflow.answer.includes( REASONING_MARKER ) );
+	} );
+} );

@@ -10,6 +10,7 @@ namespace Dify_Chatbot\Tests\Rest;
 use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\App\App_Parameters;
 use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Rest\Chat_Controller;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;
@@ -768,6 +769,34 @@ final class Chat_ControllerTest extends TestCase {
 		$this->assertStringStartsWith( '## ', $shown['answer'] );
 		$this->assertStringContainsString( 'EMULATOR-REASONING', $shown['reasoning'] );
 		$this->assertStringNotContainsString( 'think>', $shown['reasoning'] );
+	}
+
+	public function test_a_blocking_workflow_answer_shows_its_separated_reasoning_only_when_the_setting_shows_it(): void {
+		$this->configure( 'app-emulator-workflow' );
+		$hidden = $this->dispatch( '/chat', array( 'query' => 'Think apart #reasoning:separated #delay:0' ) );
+		$this->assertSame( 200, $hidden->get_status(), (string) wp_json_encode( $hidden->get_data() ) );
+		// Dify does send it: the End node's outputs carry the LLM's reasoning_content.
+		$direct = json_decode(
+			( new Client( self::emulator_url(), 'app-emulator-workflow' ) )->chat_blocking(
+				'/workflows/run',
+				array(
+					'inputs'        => array( 'query' => 'Think apart #reasoning:separated #delay:0' ),
+					'user'          => 'phpunit-direct',
+					'response_mode' => 'blocking',
+				)
+			)->body(),
+			true
+		);
+		$this->assertStringContainsString( 'EMULATOR-REASONING', (string) ( $direct['data']['outputs']['reasoning_content'] ?? wp_json_encode( $direct ) ) );
+		$this->assertArrayNotHasKey( 'reasoning', $hidden->get_data() );
+		$this->assertStringNotContainsString( 'EMULATOR-REASONING', (string) wp_json_encode( $hidden->get_data() ) );
+		$this->assertStringStartsWith( '## ', $hidden->get_data()['answer'] );
+
+		Settings::create()->option()->update( array( 'show_reasoning' => true ) );
+		$shown = $this->dispatch( '/chat', array( 'query' => 'Think apart #reasoning:separated #delay:0' ) )->get_data();
+		$this->assertStringStartsWith( '## ', $shown['answer'] );
+		$this->assertStringNotContainsString( 'EMULATOR-REASONING', $shown['answer'] );
+		$this->assertStringContainsString( 'EMULATOR-REASONING', $shown['reasoning'] );
 	}
 
 	public function test_a_stream_drops_the_reasoning_unless_the_setting_shows_it(): void {

@@ -13,12 +13,14 @@ use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Rest\Chat_Controller;
 use Dify_Chatbot\Rest\Conversation_Controller;
+use Dify_Chatbot\Rest\File_Controller;
 use Dify_Chatbot\Rest\Form_Controller;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\Support\Memory_Writer;
+use Dify_Chatbot\Tests\Support\Uploads;
 use Dify_Chatbot\Tests\Support\Visitor_Routes;
 use Dify_Chatbot\Tests\TestCase;
 use WP_REST_Request;
@@ -28,12 +30,14 @@ require_once dirname( __DIR__ ) . '/Support/Emulator.php';
 require_once dirname( __DIR__ ) . '/Support/Memory_Writer.php';
 require_once dirname( __DIR__ ) . '/Support/Clean_Environment.php';
 require_once dirname( __DIR__ ) . '/Support/Visitor_Routes.php';
+require_once dirname( __DIR__ ) . '/Support/Uploads.php';
 
 final class Form_ControllerTest extends TestCase {
 
 	use Emulator;
 	use Clean_Environment;
 	use Visitor_Routes;
+	use Uploads;
 
 	private const APPROVAL = 'app-emulator-approval';
 
@@ -49,6 +53,7 @@ final class Form_ControllerTest extends TestCase {
 
 	protected function tear_down() {
 		unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
+		$this->remove_temporary_files();
 		$this->restore_environment();
 		parent::tear_down();
 	}
@@ -389,6 +394,155 @@ final class Form_ControllerTest extends TestCase {
 		$resumed = $this->submit( $handle, $answer( $mine ) );
 		$this->assertNotContains( 'error', $resumed->names() );
 		$this->assertStringContainsString( '[file]', self::event( $resumed, 'human_input_form_filled' )['data']['rendered_content'] );
+	}
+
+	/**
+	 * Uploads a file for a field of a form, as the current visitor, through the files route.
+	 */
+	private function upload_for_form( string $handle, string $field, string $name, string $bytes ): WP_REST_Response {
+		$request = $this->upload_request( '/files', $name, $bytes );
+		$request->set_param( 'form', $handle );
+		$request->set_param( 'field', $field );
+		return ( new File_Controller( self::visitor_api(), new App_Parameters( new Error_Mapper() ) ) )->upload( $request );
+	}
+
+	public function test_a_form_file_field_takes_the_owners_upload_by_the_fields_rules_not_the_apps(): void {
+		$user   = $this->new_visitor();
+		$handle = self::event( $this->ask( 'Approve with a file #human #delay:20' ), 'human_input_required' )['data']['form'];
+		// The chat itself takes no files at all: the form field's rules are what count.
+		$this->cache_parameters( array( 'file_upload' => array( 'enabled' => false ) ) );
+
+		$since    = $this->emulator_last_seq();
+		$response = $this->upload_for_form( $handle, 'attachment', 'notes.txt', "Notes\n" );
+		$this->assertSame( 201, $response->get_status(), (string) wp_json_encode( $response->get_data() ) );
+		$this->assertSame( 'document', $response->get_data()['type'] );
+		$uploads = $this->emulator_requests( $since, '/files/upload' );
+		$this->assertCount( 1, $uploads );
+		$this->assertSame( $user, $uploads[0]['body']['fields']['user'], 'The upload belongs to the visitor who submits the form.' );
+
+		$list = $this->upload_for_form( $handle, 'evidence', 'photo.png', self::png() );
+		$this->assertSame( 201, $list->get_status(), (string) wp_json_encode( $list->get_data() ) );
+		$this->assertSame( 'image', $list->get_data()['type'] );
+
+		// The uploaded file answers the form, and Dify takes it as the same user's.
+		$resumed = $this->submit(
+			$handle,
+			array(
+				'action' => 'approve',
+				'inputs' => array(
+					'priority'   => 'normal',
+					'attachment' => array(
+						'type'            => 'document',
+						'transfer_method' => 'local_file',
+						'upload_file_id'  => $response->get_data()['id'],
+					),
+					'evidence'   => array(
+						array(
+							'type'            => 'image',
+							'transfer_method' => 'local_file',
+							'upload_file_id'  => $list->get_data()['id'],
+						),
+					),
+				),
+			)
+		);
+		$this->assertNotContains( 'error', $resumed->names() );
+		$this->assertStringContainsString( '[1 files]', self::event( $resumed, 'human_input_form_filled' )['data']['rendered_content'] );
+	}
+
+	public function test_a_form_upload_by_another_visitor_is_404_and_nothing_reaches_dify(): void {
+		$this->new_visitor();
+		$handle = self::event( $this->ask( 'Approve mine with a file #human #delay:0' ), 'human_input_required' )['data']['form'];
+
+		$this->new_visitor();
+		$since = $this->emulator_last_seq();
+		foreach ( array( $handle, str_repeat( 'A', 43 ) ) as $other ) {
+			$response = $this->upload_for_form( $other, 'attachment', 'notes.txt', "Notes\n" );
+			$this->assertSame( 404, $response->get_status() );
+			$this->assertSame( Error_Mapper::FORM_NOT_FOUND, $response->get_data()['code'] );
+		}
+		$this->assertSame( array(), $this->emulator_requests( $since, '/files/upload' ) );
+	}
+
+	public function test_a_form_upload_the_field_refuses_is_4xx_even_when_the_app_takes_it(): void {
+		$this->new_visitor();
+		$handle = self::event( $this->ask( 'Approve with audio #human #delay:0' ), 'human_input_required' )['data']['form'];
+		// The chat takes audio; the form's file fields take images and documents only.
+		$this->cache_parameters(
+			array(
+				'file_upload' => array(
+					'enabled'                     => true,
+					'allowed_file_types'          => array( 'image', 'document', 'audio' ),
+					'allowed_file_upload_methods' => array( 'local_file' ),
+				),
+			)
+		);
+		$since = $this->emulator_last_seq();
+
+		$audio = $this->upload_for_form( $handle, 'attachment', 'voice.mp3', "ID3\x03\x00\x00\x00\x00\x00\x00" );
+		$this->assertSame( 415, $audio->get_status() );
+		$this->assertSame( 'dify_chatbot_unsupported_file', $audio->get_data()['code'] );
+
+		foreach ( array( 'comment', 'priority', 'nothing', '' ) as $field ) {
+			$response = $this->upload_for_form( $handle, $field, 'notes.txt', "Notes\n" );
+			$this->assertSame( 400, $response->get_status(), $field );
+			$this->assertSame( File_Controller::NOT_A_FILE_FIELD, $response->get_data()['code'] );
+		}
+		$this->assertSame( array(), $this->emulator_requests( $since, '/files/upload' ) );
+	}
+
+	public function test_a_form_upload_for_an_answered_form_is_409(): void {
+		$this->new_visitor();
+		$handle   = self::event( $this->ask( 'Approve quickly #human:simple #delay:0' ), 'human_input_required' )['data']['form'];
+		$answered = $this->submit(
+			$handle,
+			array(
+				'action' => 'skip',
+				'inputs' => array( 'priority' => 'low' ),
+			),
+			false
+		);
+		$this->assertSame( 200, $answered->get_status() );
+		$since    = $this->emulator_last_seq();
+		$response = $this->upload_for_form( $handle, 'attachment', 'notes.txt', "Notes\n" );
+		$this->assertSame( 409, $response->get_status() );
+		$this->assertSame( Error_Mapper::FORM_SUBMITTED, $response->get_data()['code'] );
+		$this->assertSame( array(), $this->emulator_requests( $since, '/files/upload' ) );
+	}
+
+	/**
+	 * Dify answers a follow-up of a run that already ended with that run's `workflow_finished`
+	 * alone (no envelope): the relay ends the resumed stream cleanly with it, and the answer is
+	 * whole in the history, where the chat takes it from.
+	 */
+	public function test_a_run_that_ended_before_it_is_followed_ends_cleanly_and_the_history_has_the_answer(): void {
+		$this->new_visitor();
+		$writer       = $this->ask( 'Approve fast #human:simple #variant:form_submit:after_run #delay:0' );
+		$handle       = self::event( $writer, 'human_input_required' )['data']['form'];
+		$conversation = self::event( $writer, 'message' )['conversation_id'];
+		$message      = self::event( $writer, 'message' )['message_id'];
+		$since        = $this->emulator_last_seq();
+
+		$resumed = $this->submit(
+			$handle,
+			array(
+				'action' => 'approve',
+				'inputs' => array( 'priority' => 'high' ),
+			)
+		);
+		$names   = array_values( array_diff( $resumed->names(), array( 'ping' ) ) );
+		$this->assertSame( array( 'workflow_finished' ), $names, 'The finished run, and no error.' );
+		$this->assertSame( 'succeeded', $resumed->events()[0]['data']['status'] );
+		$this->assertArrayNotHasKey( 'outputs', $resumed->events()[0]['data'] );
+		$this->assertCount( 1, $this->emulator_requests( $since, '/events' ) );
+
+		$request = new WP_REST_Request( 'GET', '/dify-chatbot/v1/conversations/' . $conversation . '/messages' );
+		$request->set_url_params( array( 'conversation_id' => $conversation ) );
+		$request->set_param( 'limit', 20 );
+		$history = ( new Conversation_Controller( self::visitor_api() ) )->messages( $request )->get_data()['data'];
+		$last    = end( $history );
+		$this->assertSame( $message, $last['id'] );
+		$this->assertStringContainsString( 'Approved', $last['answer'], 'The whole answer, with what the run wrote after the form.' );
 	}
 
 	public function test_a_reload_restores_the_pending_form_from_the_history_with_the_same_handle(): void {

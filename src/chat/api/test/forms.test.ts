@@ -5,7 +5,13 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { createClient } from '../client';
-import { formOf, formText, pendingFormOf } from '../forms';
+import {
+	formInputs,
+	formOf,
+	formText,
+	initialFormValues,
+	pendingFormOf,
+} from '../forms';
 import { parseHistory } from '../parse';
 import { REST, config, sse, envelope, mockFetch } from './utils/fetch';
 import { collect, frame } from './utils/streams';
@@ -28,6 +34,8 @@ const DATA = {
 			type: 'file-list',
 			output_variable_name: 'evidence',
 			allowed_file_types: [ 'image' ],
+			allowed_file_extensions: [ '.heic', 7 ],
+			allowed_file_upload_methods: [ 'local_file', 'remote_url' ],
 			number_limits: 3,
 		},
 		{ type: 'password', output_variable_name: 'x' },
@@ -53,6 +61,8 @@ describe( 'Human Input forms', () => {
 					name: 'comment',
 					options: null,
 					fileTypes: [],
+					extensions: [],
+					methods: [],
 					max: 1,
 				},
 				{
@@ -60,6 +70,8 @@ describe( 'Human Input forms', () => {
 					name: 'priority',
 					options: [ 'low', 'high' ],
 					fileTypes: [],
+					extensions: [],
+					methods: [],
 					max: 1,
 				},
 				{
@@ -67,6 +79,8 @@ describe( 'Human Input forms', () => {
 					name: 'evidence',
 					options: null,
 					fileTypes: [ 'image' ],
+					extensions: [ '.heic' ],
+					methods: [ 'local_file', 'remote_url' ],
 					max: 3,
 				},
 			],
@@ -85,6 +99,68 @@ describe( 'Human Input forms', () => {
 		expect( formText( formOf( DATA )! ) ).toBe(
 			'## Review\n\n- Comment: _comment_'
 		);
+	} );
+
+	it( 'starts file fields empty and sends their files as Dify takes them: one object for file, a list for file-list', () => {
+		const form = formOf( {
+			...DATA,
+			inputs: [
+				...DATA.inputs,
+				{
+					type: 'file',
+					output_variable_name: 'attachment',
+					allowed_file_types: [ 'document' ],
+				},
+			],
+		} )!;
+		const values = initialFormValues( form );
+		expect( values ).toEqual( {
+			comment: 'Draft',
+			priority: 'low',
+			evidence: [],
+			attachment: [],
+		} );
+		// A file field without a file is left out (the server names it as missing);
+		// an empty file-list is an empty list.
+		expect( formInputs( form, values ) ).toEqual( {
+			comment: 'Draft',
+			priority: 'low',
+			evidence: [],
+		} );
+		const file = ( id: string, type: string ) => ( {
+			type,
+			transfer_method: 'local_file' as const,
+			upload_file_id: id,
+			name: `${ id }.bin`,
+		} );
+		expect(
+			formInputs( form, {
+				...values,
+				comment: 'Fine',
+				evidence: [ file( 'e1', 'image' ), file( 'e2', 'image' ) ],
+				attachment: [ file( 'a1', 'document' ) ],
+			} )
+		).toEqual( {
+			comment: 'Fine',
+			priority: 'low',
+			evidence: [
+				{
+					type: 'image',
+					transfer_method: 'local_file',
+					upload_file_id: 'e1',
+				},
+				{
+					type: 'image',
+					transfer_method: 'local_file',
+					upload_file_id: 'e2',
+				},
+			],
+			attachment: {
+				type: 'document',
+				transfer_method: 'local_file',
+				upload_file_id: 'a1',
+			},
+		} );
 	} );
 
 	it( 'a paused stream yields the form and ends without an error', async () => {

@@ -104,4 +104,43 @@ final class AnswerTest extends TestCase {
 		$this->assertSame( '', Answer::workflow_text( array( 'n' => 1 ) ) );
 		$this->assertSame( '', Answer::workflow_text( null ) );
 	}
+
+	public function test_a_blocking_runs_separated_reasoning_is_its_reasoning_never_its_answer(): void {
+		$answer = Answer::from_workflow(
+			array(
+				'task_id' => 't1',
+				'data'    => array(
+					'status'  => 'succeeded',
+					'outputs' => array(
+						'reasoning_content' => "  The user greeted me.\n",
+						'summary'           => 'Hello there.',
+					),
+				),
+			)
+		);
+		$this->assertSame( 'Hello there.', $answer['answer'], 'The reasoning is no answer text, even as the first text output.' );
+		$this->assertSame( 'The user greeted me.', $answer['reasoning'] );
+		$this->assertSame( '', Answer::workflow_text( array( 'reasoning_content' => 'Thinking only.' ) ) );
+
+		$chat = Answer::from_message(
+			array(
+				'id'      => 'm1',
+				'answer'  => 'Hi.',
+				'outputs' => array( 'reasoning_content' => 'Greeting.' ),
+			),
+			'advanced-chat'
+		);
+		$this->assertSame( 'Greeting.', $chat['reasoning'] );
+		$this->assertArrayNotHasKey( 'reasoning', Answer::from_message( array( 'answer' => 'Hi.' ), 'chat' ) );
+		$this->assertArrayNotHasKey(
+			'reasoning',
+			Answer::from_message(
+				array(
+					'answer'  => 'Hi.',
+					'outputs' => array( 'reasoning_content' => ' ' ),
+				),
+				'advanced-chat'
+			)
+		);
+	}
 }
