@@ -15,6 +15,7 @@ require __DIR__ . '/../wp-tests-config.php';
 require ABSPATH . 'wp-settings.php';
 
 $GLOBALS['wp']->query_vars['rest_route'] = $argv[1];
+
 $dify_response = rest_do_request( new WP_REST_Request( 'GET', $argv[2] ) );
 echo (int) $dify_response->get_status(), "\n";
 foreach ( get_declared_classes() as $dify_class ) {
