@@ -2,7 +2,8 @@
 # npm run bench: starts two benchmark sites, the same WordPress on MariaDB (:8895, emulator :8796)
 # and on SQLite (:8893, emulator :8794), with the default rate limits on; measures the relay, the
 # emulator directly, an empty REST request and the plugin's share of requests on both
-# (tests/bench/relay.ts), prints the tables, and stops the sites.
+# (tests/bench/relay.ts), then the time from an answer's first chunk to its paint in Chromium
+# (tests/bench/paint.ts, on the MariaDB site), prints the tables, and stops the sites.
 # BENCH_BEFORE=<git ref> (e.g. main) adds two more sites (MariaDB :8891, emulator :8792; SQLite
 # :8892, emulator :8793; BENCH_BEFORE_WP_PORT, BENCH_BEFORE_EMULATOR_PORT,
 # BENCH_BEFORE_SQLITE_WP_PORT, BENCH_BEFORE_SQLITE_EMULATOR_PORT) running the plugin's PHP of that
@@ -61,3 +62,5 @@ if [ -n "$BEFORE" ]; then
 	SITES="${SITES%%,SQLite|*},SQLite $BEFORE|http://127.0.0.1:$B_SQLITE_PORT|http://127.0.0.1:$B_SQLITE_EMU_PORT/v1|.wp/bench-before-sqlite/run/memory.jsonl,SQLite $NOW|${SITES#*,SQLite|}"
 fi
 BENCH_SITES=$SITES node_modules/.bin/tsx tests/bench/relay.ts
+# The browser's share: first token painted after its chunk was read (Chromium, on the MariaDB site).
+BENCH_PAINT_URL="http://127.0.0.1:$PORT" node_modules/.bin/tsx tests/bench/paint.ts

@@ -111,7 +111,7 @@ background_lane() {
 	# Its own Playwright artifacts (results, report, the admin's saved login), apart from the e2e's.
 	export WP_ARTIFACTS_PATH=$ROOT/artifacts/background
 	export STORAGE_STATE_PATH=$WP_ARTIFACTS_PATH/storage-states/admin.json
-	suite lint-js npx wp-scripts lint-js src tests
+	suite lint-js npx wp-scripts lint-js src tests assets/connectors
 	suite lint-style npx wp-scripts lint-style "src/**/*.scss"
 	suite phpcs vendor/bin/phpcs -q
 	suite tsc npx tsc --noEmit

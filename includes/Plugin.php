@@ -197,6 +197,10 @@ final class Plugin {
 			new Rest\Conversation_Controller( $visitor ),
 			new Rest\File_Controller( $visitor, $params ),
 			new Rest\Audio_Controller( $visitor, $params ),
+			// Settings → Connectors, where WordPress has them (7.0 and newer).
+			new Connectors\Dify_Connector( $settings ),
+			// `wp dify-chatbot …`: added only inside WP-CLI.
+			new Cli\Commands( new Cli\Command( $settings, $budget, $capacity, $info ) ),
 		);
 	}
 

@@ -21,6 +21,7 @@ use Dify_Chatbot\Security\Daily_Cap;
 use Dify_Chatbot\Security\Stream_Slots;
 use Dify_Chatbot\Settings\Base_Url;
 use Dify_Chatbot\Settings\Ca_Bundle;
+use Dify_Chatbot\Settings\Key_Entry;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
 use WP_Error;
@@ -137,7 +138,7 @@ final class Settings_Controller implements Registrable {
 			return new WP_Error( 'dify_chatbot_invalid_settings', __( 'Send either a new API key or the request to remove it, not both.', 'dify-chatbot' ), array( 'status' => 400 ) );
 		}
 		if ( null !== $new_key && ! $this->settings->keys()->can_save() ) {
-			return new WP_Error( 'dify_chatbot_no_encryption_secret', self::no_secret_message(), array( 'status' => 409 ) );
+			return new WP_Error( 'dify_chatbot_no_encryption_secret', Key_Entry::no_secret_message(), array( 'status' => 409 ) );
 		}
 
 		$changes  = array();
@@ -172,8 +173,9 @@ final class Settings_Controller implements Registrable {
 			$this->settings->option()->update( $changes );
 		}
 		if ( null !== $new_key ) {
-			// Bound to the base URL in force now, the one it is entered with.
-			$this->settings->save_key( $new_key );
+			// Bound to the base URL in force now, the one it is entered with (the rules `wp
+			// dify-chatbot set-key` obeys too).
+			Key_Entry::save( $this->settings, $new_key );
 		} elseif ( $remove ) {
 			$this->settings->keys()->remove();
 		}
@@ -229,7 +231,7 @@ final class Settings_Controller implements Registrable {
 			// False: the site has no secret to encrypt a key with (missing or placeholder salts).
 			'encryption'           => array(
 				'ready'   => $this->settings->keys()->can_save(),
-				'message' => $this->settings->keys()->can_save() ? '' : self::no_secret_message(),
+				'message' => $this->settings->keys()->can_save() ? '' : Key_Entry::no_secret_message(),
 			),
 			'overrides'            => array(
 				'base_url'  => $this->settings->base_url_source(),
@@ -258,13 +260,6 @@ final class Settings_Controller implements Registrable {
 			Settings::API_KEY_NAME,
 			Settings::BASE_URL_NAME
 		);
-	}
-
-	/**
-	 * Why no key can be saved on a site without a secret of its own.
-	 */
-	private static function no_secret_message(): string {
-		return __( 'The API key cannot be stored safely: this site’s security keys (the salts in wp-config.php) are missing or still the placeholder “put your unique phrase here”, so anyone with a copy of the database could decrypt the key. Add real salts to wp-config.php (https://api.wordpress.org/secret-key/1.1/salt/), or define DIFY_CHATBOT_ENCRYPTION_KEY there, then enter the key again.', 'dify-chatbot' );
 	}
 
 	/**
@@ -308,14 +303,12 @@ final class Settings_Controller implements Registrable {
 			'api_key'        => array(
 				'description'       => __( 'A new API key (replaces the saved one).', 'dify-chatbot' ),
 				'type'              => 'string',
-				'maxLength'         => 512,
+				'maxLength'         => Key_Entry::MAX_LENGTH,
 				'validate_callback' => static function ( $value, $request, $param ) {
 					$valid = rest_validate_request_arg( $value, $request, $param );
-					// The key goes into an HTTP header: printable ASCII without spaces only.
-					if ( true === $valid && 1 !== preg_match( '/^[\x21-\x7E]*$/', trim( (string) $value ) ) ) {
-						return new WP_Error( 'rest_invalid_param', __( 'The API key may only contain letters, digits and punctuation, without spaces or line breaks inside.', 'dify-chatbot' ), array( 'status' => 400 ) );
-					}
-					return $valid;
+					// Empty: no new key. Otherwise the rules every way of entering a key obeys.
+					$wrong = true === $valid && '' !== trim( (string) $value ) ? Key_Entry::check( (string) $value ) : null;
+					return null !== $wrong ? $wrong : $valid;
 				},
 			),
 			'remove_api_key' => array(

@@ -19,6 +19,7 @@ import {
 	sanitizerReady,
 	whenSanitizerReady,
 } from '../markdown';
+import { markWritten } from '../paint-marks';
 
 /** Above this many characters, renders are coalesced to one per animation frame. */
 const LARGE = 16384;
@@ -64,6 +65,7 @@ function Markdown( { text, settled = true }: MarkdownProps ) {
 		const paint = () => {
 			frame.current = null;
 			ref.current?.replaceChildren( renderMarkdown( latest.current ) );
+			markWritten();
 		};
 		if ( text.length < LARGE ) {
 			if ( frame.current !== null ) {

@@ -14,6 +14,7 @@ import type {
 	FormAnswer,
 } from '../api/types';
 import type { MediaContextValue } from '../media-context';
+import { markFirstChunk } from '../paint-marks';
 import { actionOf, failureOf } from '../state/answer-actions';
 import type { ChatAction } from '../state/types';
 
@@ -79,6 +80,7 @@ export function useAnswerStream(
 			const controller = new AbortController();
 			const audio: string[] = [];
 			controllers.current.set( answerId, controller );
+			let firstText = true;
 			// Nothing of a closed request reaches the conversation any more.
 			const act = ( action: ChatAction | null ) => {
 				if ( action && ! controller.signal.aborted ) {
@@ -92,6 +94,15 @@ export function useAnswerStream(
 				) ) {
 					if ( update.type === 'audio' ) {
 						audio.push( update.audio );
+					}
+					if (
+						firstText &&
+						( update.type === 'append' ||
+							update.type === 'replace' ) &&
+						update.text !== ''
+					) {
+						firstText = false;
+						markFirstChunk();
 					}
 					act( actionOf( update, answerId ) );
 				}

@@ -1,0 +1,57 @@
+<?php
+/**
+ * Adds `wp dify-chatbot` when WP-CLI runs.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Cli;
+
+use Dify_Chatbot\Registrable;
+use WP_CLI;
+
+/**
+ * The commands exist only inside WP-CLI: on a web request nothing here is loaded beyond this
+ * class, and WP-CLI's own classes are never asked for.
+ */
+final class Commands implements Registrable {
+
+	public const NAME = 'dify-chatbot';
+
+	/**
+	 * The command object (its public methods are the subcommands).
+	 *
+	 * @var Command
+	 */
+	private Command $command;
+
+	/**
+	 * Keeps the command.
+	 *
+	 * @param Command $command The subcommands.
+	 */
+	public function __construct( Command $command ) {
+		$this->command = $command;
+	}
+
+	/**
+	 * Adds the command when WordPress runs under WP-CLI.
+	 */
+	public function register(): void {
+		if ( ! self::in_wp_cli() ) {
+			return;
+		}
+		// Its description is Command's doc comment (WP-CLI reads it): this runs on plugins_loaded,
+		// before translations may be loaded.
+		WP_CLI::add_command( self::NAME, $this->command );
+	}
+
+	/**
+	 * Whether this PHP process is WP-CLI.
+	 */
+	public static function in_wp_cli(): bool {
+		return defined( 'WP_CLI' ) && WP_CLI && class_exists( WP_CLI::class );
+	}
+}
