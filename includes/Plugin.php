@@ -90,6 +90,13 @@ final class Plugin {
 		$this->on_first( array( 'admin_notices' ), fn (): array => array( $this->capacity()->daily_cap() ) );
 		$this->on_first( array( 'wp_privacy_personal_data_exporters', 'wp_privacy_personal_data_erasers' ), fn (): array => array( new Security\Personal_Data( $this->settings() ) ) );
 		$this->on_first( array( 'update_option_' . Settings\Option::NAME, 'add_option_' . Settings\Option::NAME ), fn (): array => array( new Settings\Key_Binding( $this->settings() ) ) );
+		// Settings → Connectors, where WordPress has them (7.0 and newer): core fires
+		// wp_connectors_init during init, before the Connectors screen's own hooks.
+		$this->on_first( array( 'wp_connectors_init' ), fn (): array => array( new Connectors\Dify_Connector( $this->settings() ) ) );
+		// `wp dify-chatbot …`: built only inside WP-CLI (Commands adds the command only there too).
+		if ( defined( 'WP_CLI' ) && WP_CLI ) {
+			( new Cli\Commands( new Cli\Command( $this->settings(), $this->budget(), $this->capacity(), new Dify\App\App_Info( new Dify\Error_Mapper() ) ) ) )->register();
+		}
 		// The routes and what guards them: on rest_api_init, unless this REST request asks for
 		// another plugin's route; a later dispatch into the namespace (an internal request, a
 		// batch) builds them then.
@@ -197,10 +204,6 @@ final class Plugin {
 			new Rest\Conversation_Controller( $visitor ),
 			new Rest\File_Controller( $visitor, $params ),
 			new Rest\Audio_Controller( $visitor, $params ),
-			// Settings → Connectors, where WordPress has them (7.0 and newer).
-			new Connectors\Dify_Connector( $settings ),
-			// `wp dify-chatbot …`: added only inside WP-CLI.
-			new Cli\Commands( new Cli\Command( $settings, $budget, $capacity, $info ) ),
 		);
 	}
 

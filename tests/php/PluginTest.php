@@ -7,6 +7,8 @@
 
 namespace Dify_Chatbot\Tests;
 
+use Dify_Chatbot\Connectors\Dify_Connector;
+
 /**
  * Activation and loading.
  */
@@ -46,25 +48,28 @@ final class PluginTest extends TestCase {
 	/**
 	 * A REST request for a core route, in a fresh process: WordPress's init has run and the
 	 * request dispatched, and of the plugin only what the block, the shortcode, the option and
-	 * the counters table need on init was loaded: no route, guard, relay, Dify or script class.
+	 * the counters table need on init was loaded (and, where WordPress has the Connectors API,
+	 * the connector core asks for during init): no route, guard, relay, Dify or script class.
 	 */
 	public function test_a_request_without_a_chat_builds_no_route_guard_or_script_part(): void {
 		$loaded = self::request( '/wp/v2/types/post', '/wp/v2/types/post' );
 		$this->assertSame( '200', array_shift( $loaded ) );
 		sort( $loaded );
-		$this->assertSame(
-			array(
-				'Dify_Chatbot\\Frontend\\Block',
-				'Dify_Chatbot\\Frontend\\Renderer',
-				'Dify_Chatbot\\Frontend\\Shortcode',
-				'Dify_Chatbot\\Plugin',
-				'Dify_Chatbot\\Rest\\Api',
-				'Dify_Chatbot\\Security\\Counter_Store',
-				'Dify_Chatbot\\Settings\\Base_Url',
-				'Dify_Chatbot\\Settings\\Option',
-			),
-			$loaded
+		$expected = array(
+			'Dify_Chatbot\\Frontend\\Block',
+			'Dify_Chatbot\\Frontend\\Renderer',
+			'Dify_Chatbot\\Frontend\\Shortcode',
+			'Dify_Chatbot\\Plugin',
+			'Dify_Chatbot\\Rest\\Api',
+			'Dify_Chatbot\\Security\\Counter_Store',
+			'Dify_Chatbot\\Settings\\Base_Url',
+			'Dify_Chatbot\\Settings\\Option',
 		);
+		if ( Dify_Connector::available() ) {
+			array_push( $expected, 'Dify_Chatbot\\Connectors\\Dify_Connector', 'Dify_Chatbot\\Settings\\Encryption', 'Dify_Chatbot\\Settings\\Key_Store', 'Dify_Chatbot\\Settings\\Settings' );
+			sort( $expected );
+		}
+		$this->assertSame( $expected, $loaded );
 	}
 
 	/**
