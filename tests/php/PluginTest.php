@@ -7,6 +7,8 @@
 
 namespace Dify_Chatbot\Tests;
 
+use Dify_Chatbot\Connectors\Dify_Connector;
+
 /**
  * Activation and loading.
  */
@@ -41,5 +43,66 @@ final class PluginTest extends TestCase {
 	public function test_block_and_shortcode_are_registered(): void {
 		$this->assertTrue( \WP_Block_Type_Registry::get_instance()->is_registered( 'dify-chatbot/chat' ) );
 		$this->assertTrue( shortcode_exists( 'dify_chatbot' ) );
+	}
+
+	/**
+	 * A REST request for a core route, in a fresh process: WordPress's init has run and the
+	 * request dispatched, and of the plugin only what the block, the shortcode, the option and
+	 * the counters table need on init was loaded (and, where WordPress has the Connectors API,
+	 * the connector core asks for during init): no route, guard, relay, Dify or script class.
+	 */
+	public function test_a_request_without_a_chat_builds_no_route_guard_or_script_part(): void {
+		$loaded = self::request( '/wp/v2/types/post', '/wp/v2/types/post' );
+		$this->assertSame( '200', array_shift( $loaded ) );
+		sort( $loaded );
+		$expected = array(
+			'Dify_Chatbot\\Frontend\\Block',
+			'Dify_Chatbot\\Frontend\\Renderer',
+			'Dify_Chatbot\\Frontend\\Shortcode',
+			'Dify_Chatbot\\Plugin',
+			'Dify_Chatbot\\Rest\\Api',
+			'Dify_Chatbot\\Security\\Counter_Store',
+			'Dify_Chatbot\\Settings\\Base_Url',
+			'Dify_Chatbot\\Settings\\Option',
+		);
+		if ( Dify_Connector::available() ) {
+			array_push( $expected, 'Dify_Chatbot\\Connectors\\Dify_Connector', 'Dify_Chatbot\\Settings\\Encryption', 'Dify_Chatbot\\Settings\\Key_Store', 'Dify_Chatbot\\Settings\\Settings' );
+			sort( $expected );
+		}
+		$this->assertSame( $expected, $loaded );
+	}
+
+	/**
+	 * The same harness sees the routes and guards built for a request into the namespace.
+	 */
+	public function test_a_request_for_the_namespace_builds_its_routes_and_guards(): void {
+		$loaded = self::request( '/dify-chatbot/v1', '/dify-chatbot/v1' );
+		$this->assertSame( '200', array_shift( $loaded ) );
+		$this->assertContains( 'Dify_Chatbot\\Rest\\Chat_Controller', $loaded );
+		$this->assertContains( 'Dify_Chatbot\\Security\\Visitor_Guard', $loaded );
+		$this->assertNotContains( 'Dify_Chatbot\\Frontend\\Assets', $loaded );
+	}
+
+	/**
+	 * A request into the namespace made inside a REST request for another route (another
+	 * plugin's internal request) still finds the plugin's routes.
+	 */
+	public function test_an_internal_request_into_the_namespace_finds_its_routes(): void {
+		$loaded = self::request( '/wp/v2/types/post', '/dify-chatbot/v1/parameters' );
+		// The route exists and its guard answered (no bot is configured): not a 404.
+		$this->assertNotSame( '404', $loaded[0] );
+		$this->assertContains( 'Dify_Chatbot\\Rest\\Parameters_Controller', $loaded );
+	}
+
+	/**
+	 * The status and the plugin's loaded classes of one request in a fresh PHP process
+	 * (Support/plugin-request.php).
+	 *
+	 * @return string[]
+	 */
+	private static function request( string $query_route, string $dispatch_route ): array {
+		$command = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( __DIR__ . '/Support/plugin-request.php' ) . ' ' . escapeshellarg( $query_route ) . ' ' . escapeshellarg( $dispatch_route ) . ' 2>&1';
+		$output  = (string) shell_exec( $command ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.system_calls_shell_exec -- a fresh process is the point.
+		return array_values( array_filter( array_map( 'trim', explode( "\n", $output ) ), 'strlen' ) );
 	}
 }

@@ -1,0 +1,25 @@
+<?php
+/**
+ * One request in a fresh PHP process: loads WordPress as a request would (wp-settings.php runs
+ * plugins_loaded and init), takes the REST route QUERY_ROUTE as the one this request asks for (as
+ * rest_api_loaded() does before it builds the REST server), dispatches DISPATCH_ROUTE, and prints
+ * the response's status on the first line, then each of the plugin's classes that were loaded.
+ * Used by PluginTest to see which of the plugin's parts a request builds.
+ *
+ * Usage: php plugin-request.php QUERY_ROUTE DISPATCH_ROUTE
+ *
+ * @package Dify_Chatbot
+ */
+
+require __DIR__ . '/../wp-tests-config.php';
+require ABSPATH . 'wp-settings.php';
+
+$GLOBALS['wp']->query_vars['rest_route'] = $argv[1];
+
+$dify_response = rest_do_request( new WP_REST_Request( 'GET', $argv[2] ) );
+echo (int) $dify_response->get_status(), "\n";
+foreach ( get_declared_classes() as $dify_class ) {
+	if ( 0 === strpos( $dify_class, 'Dify_Chatbot\\' ) ) {
+		echo $dify_class, "\n"; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- a class name, to a test.
+	}
+}
