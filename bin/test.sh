@@ -4,7 +4,8 @@
 # fails. Installs what is missing first (apt as root, npm ci, composer install).
 #
 #   TEST_ONLY="phpunit e2e" npm test     run only some suites
-#   (suites: lint-js lint-style phpcs tsc phpstan jest emulator phpunit e2e zip plugin-check install stacks nodes versions)
+#   (suites: lint-js lint-style phpcs tsc pot phpstan jest emulator phpunit phpunit-multisite e2e zip plugin-check
+#   install versions stacks nodes)
 #   TEST_ONLY="phpunit-multisite" npm test     only the multisite piece of the phpunit suite
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
