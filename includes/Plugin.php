@@ -38,6 +38,13 @@ final class Plugin {
 	private ?Settings\Settings $settings = null;
 
 	/**
+	 * The bots.
+	 *
+	 * @var Settings\Bots|null
+	 */
+	private ?Settings\Bots $bots = null;
+
+	/**
 	 * The counters table.
 	 *
 	 * @var Security\Counter_Store|null
@@ -75,7 +82,7 @@ final class Plugin {
 			array( 'init' ),
 			function (): array {
 				$renderer = new Frontend\Renderer();
-				return array( new Frontend\Block( $renderer ), new Frontend\Shortcode( $renderer ), $this->option(), $this->counters() );
+				return array( new Frontend\Block( $renderer ), new Frontend\Shortcode( $renderer ), $this->option(), $this->counters(), new Settings\Migration() );
 			}
 		);
 		// The scripts: for the admin, the block editor, or a chat rendered on this page (Assets adds
@@ -87,9 +94,9 @@ final class Plugin {
 			fn (): array => array( new Settings\Settings_Page( $this->settings() ) )
 		);
 		$this->on_first( array( 'admin_init' ), fn (): array => array( new Security\Privacy() ) );
-		$this->on_first( array( 'admin_notices' ), fn (): array => array( $this->capacity()->daily_cap() ) );
+		$this->on_first( array( 'admin_notices' ), fn (): array => array( $this->capacity()->daily_cap(), new Settings\Config_Notice( $this->bots() ) ) );
 		$this->on_first( array( 'wp_privacy_personal_data_exporters', 'wp_privacy_personal_data_erasers' ), fn (): array => array( new Security\Personal_Data( $this->settings() ) ) );
-		$this->on_first( array( 'update_option_' . Settings\Option::NAME, 'add_option_' . Settings\Option::NAME ), fn (): array => array( new Settings\Key_Binding( $this->settings() ) ) );
+		$this->on_first( array( 'update_option_' . Settings\Option::NAME, 'add_option_' . Settings\Option::NAME, 'update_option_' . Settings\Bots::OPTION ), fn (): array => array( new Settings\Key_Binding( $this->settings() ) ) );
 		// Settings → Connectors, where WordPress has them (7.0 and newer): core fires
 		// wp_connectors_init during init, before the Connectors screen's own hooks.
 		$this->on_first( array( 'wp_connectors_init' ), fn (): array => array( new Connectors\Dify_Connector( $this->settings() ) ) );
@@ -180,11 +187,11 @@ final class Plugin {
 			$cross,
 			new Security\Chat_Policy( $settings->option() ),
 			$this->budget(),
-			new Security\Rate_Limiter( $this->counters(), $settings->option(), new Security\Client_Ip() ),
+			new Security\Rate_Limiter( $this->counters(), $settings->option(), new Security\Client_Ip(), $this->bots() ),
 			$identity,
 			$capacity
 		);
-		$visitor  = new Rest\Visitor_Api( $settings, $guard, $identity, $errors );
+		$visitor  = new Rest\Visitor_Api( $settings, $guard, $identity, $errors, $this->bots() );
 		$info     = new Dify\App\App_Info( $errors );
 		$params   = new Dify\App\App_Parameters( $errors );
 		return array(
@@ -194,7 +201,8 @@ final class Plugin {
 			new Security\Body_Limit( Rest\Api::NAMESPACE ),
 			new Security\Cache_Headers( Rest\Api::NAMESPACE ),
 			$cross,
-			new Rest\Settings_Controller( $settings, $this->budget(), $capacity ),
+			new Rest\Settings_Controller( $settings, $this->budget(), $capacity, $this->bots() ),
+			new Rest\Bots_Controller( $this->bots() ),
 			new Rest\Stream_Test_Controller(),
 			new Rest\Chat_Controller( $visitor, $info, $params ),
 			new Rest\Form_Controller( $visitor, $info ),
@@ -247,6 +255,13 @@ final class Plugin {
 	}
 
 	/**
+	 * The bots (the default one is settings()).
+	 */
+	private function bots(): Settings\Bots {
+		return $this->bots ??= new Settings\Bots( $this->option(), new Settings\Encryption(), $this->settings() );
+	}
+
+	/**
 	 * The counters table.
 	 */
 	private function counters(): Security\Counter_Store {
@@ -257,7 +272,7 @@ final class Plugin {
 	 * The daily token budget.
 	 */
 	private function budget(): Security\Budget {
-		return $this->budget ??= new Security\Budget( $this->counters(), $this->option() );
+		return $this->budget ??= new Security\Budget( $this->counters(), $this->option(), $this->bots() );
 	}
 
 	/**

@@ -9,6 +9,8 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Frontend;
 
+use Dify_Chatbot\Settings\Bots;
+
 /**
  * Turns chat options into the chat's markup. The markup carries no per-visitor data, so pages
  * stay cacheable; the front-end app reads the options from a data attribute.
@@ -48,6 +50,22 @@ final class Renderer {
 	 * @var int
 	 */
 	private int $count = 0;
+
+	/**
+	 * The bots (built when the first chat is rendered: a page without a chat never reads them).
+	 *
+	 * @var Bots|null
+	 */
+	private ?Bots $bots;
+
+	/**
+	 * Keeps the bots.
+	 *
+	 * @param Bots|null $bots The bots; the site's when null.
+	 */
+	public function __construct( ?Bots $bots = null ) {
+		$this->bots = $bots;
+	}
 
 	/**
 	 * Normalizes options: unknown keys dropped, each value checked against what it may be.
@@ -145,14 +163,27 @@ final class Renderer {
 		if ( '' === $wrapper_attributes ) {
 			$wrapper_attributes = sprintf( 'class="%s" style="%s"', esc_attr( $this->classes( $options ) ), esc_attr( $this->style( $options ) ) );
 		}
-		$options = $this->normalize( $options );
+		$options      = $this->normalize( $options );
+		$this->bots ??= Bots::create();
+		$bot          = $this->bots->get( $options['bot'] );
+		if ( null === $bot ) {
+			return $this->unknown_bot( $options['bot'] );
+		}
 		++$this->count;
 		// The page the chat is on, for inputs the site fills in on the server (Rest\Site_Inputs).
 		// The same for every visitor, so the markup stays cacheable.
 		$post = get_post();
 		// Hex escapes for &, quotes and tags: esc_attr() leaves an existing entity such as `&quot;`
 		// as it is, which the browser would decode into the JSON and break it.
-		$options_json = wp_json_encode( $options + array( 'post' => $post instanceof \WP_Post ? $post->ID : 0 ), JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_HEX_AMP );
+		// The bot's response mode travels with each chat: two chats of different bots on one page
+		// may answer differently.
+		$options_json = wp_json_encode(
+			$options + array(
+				'responseMode' => $bot->response_mode(),
+				'post'         => $post instanceof \WP_Post ? $post->ID : 0,
+			),
+			JSON_HEX_TAG | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_HEX_AMP
+		);
 		$label        = '' !== $options['title'] ? $options['title'] : __( 'Chat', 'dify-chatbot' );
 
 		/**
@@ -170,5 +201,22 @@ final class Renderer {
 			esc_attr( $label ),
 			esc_html__( 'The chat needs JavaScript.', 'dify-chatbot' )
 		);
+	}
+
+	/**
+	 * What a chat naming a bot that does not exist renders: a short notice for those who can
+	 * fix the page, an HTML comment for everyone else; no chat and no scripts.
+	 *
+	 * @param string $slug The slug it names.
+	 */
+	private function unknown_bot( string $slug ): string {
+		if ( current_user_can( 'edit_posts' ) ) {
+			return sprintf(
+				'<p class="dify-chatbot-notice">%s</p>',
+				/* translators: %s: a bot's slug. */
+				esc_html( sprintf( __( 'This chat names a bot that does not exist: %s', 'dify-chatbot' ), $slug ) )
+			);
+		}
+		return '<!-- dify-chatbot: unknown bot -->';
 	}
 }

@@ -190,7 +190,7 @@ final class Chat_Controller implements Registrable {
 		if ( $mode->streams_only() ) {
 			$answer = ( new Answer_Collector( $this->api->errors() ) )->collect( $client, $mode, $body );
 			if ( is_array( $answer ) ) {
-				Token_Usage::report( $answer, $mode );
+				Token_Usage::report( $answer, $mode, $client->bot() );
 			}
 			return $answer;
 		}
@@ -198,7 +198,7 @@ final class Chat_Controller implements Registrable {
 		if ( is_wp_error( $json ) ) {
 			return $json;
 		}
-		Token_Usage::report( $json, $mode );
+		Token_Usage::report( $json, $mode, $client->bot() );
 		if ( $mode->is_workflow() ) {
 			$answer = Answer::from_workflow( $json );
 			return null === $answer ? $this->api->errors()->from_dify( 500, 'internal_server_error' ) : $answer;

@@ -145,18 +145,6 @@ final class Chat_Schema {
 				'minimum'     => 0,
 				'default'     => 0,
 			),
-			'bot'             => array(
-				'description'       => __( 'Which configured bot answers (reserved; empty for the default).', 'dify-chatbot' ),
-				'type'              => 'string',
-				'default'           => '',
-				'validate_callback' => static function ( $value, $request, $param ) {
-					if ( ! is_string( $value ) || 1 !== preg_match( '/^[a-z0-9_-]{0,64}$/', $value ) ) {
-						/* translators: %s: parameter name. */
-						return new WP_Error( 'rest_invalid_param', sprintf( __( '%s may only contain up to 64 lower-case letters, digits, hyphens and underscores.', 'dify-chatbot' ), $param ), array( 'status' => 400 ) );
-					}
-					return true;
-				},
-			),
 		);
 	}
 }

@@ -135,7 +135,6 @@ final class Form_Controller implements Registrable {
 					return rest_validate_request_arg( $value, $request, $param );
 				},
 			),
-			'bot'    => Chat_Schema::args()['bot'],
 		);
 	}
 

@@ -20,7 +20,9 @@ use Dify_Chatbot\Security\Counter_Store;
 use Dify_Chatbot\Security\Daily_Cap;
 use Dify_Chatbot\Security\Stream_Slots;
 use Dify_Chatbot\Settings\Base_Url;
+use Dify_Chatbot\Settings\Bots;
 use Dify_Chatbot\Settings\Ca_Bundle;
+use Dify_Chatbot\Settings\Encryption;
 use Dify_Chatbot\Settings\Key_Entry;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
@@ -30,8 +32,9 @@ use WP_REST_Response;
 use WP_REST_Server;
 
 /**
- * `GET|POST /dify-chatbot/v1/settings` and `POST /dify-chatbot/v1/settings/test`, for users who
- * can `manage_options` (anonymous 401, others 403; cookie authentication requires the REST
+ * `GET|POST /dify-chatbot/v1/settings` and `POST /dify-chatbot/v1/settings/test` (the default
+ * bot's and the site-wide values; GET lists every bot under `bots`), for users who can
+ * `manage_options` (anonymous 401, others 403; cookie authentication requires the REST
  * nonce). The API key is write-only: no response contains it, only whether one is saved and its
  * last four characters.
  */
@@ -59,14 +62,23 @@ final class Settings_Controller implements Registrable {
 	private Capacity $capacity;
 
 	/**
+	 * The bots.
+	 *
+	 * @var Bots
+	 */
+	private Bots $bots;
+
+	/**
 	 * Keeps the settings.
 	 *
 	 * @param Settings      $settings The effective settings.
 	 * @param Budget|null   $budget   Today's token usage.
 	 * @param Capacity|null $capacity The running answers and today's paid calls.
+	 * @param Bots|null     $bots     The bots (built around $settings when null).
 	 */
-	public function __construct( Settings $settings, ?Budget $budget = null, ?Capacity $capacity = null ) {
+	public function __construct( Settings $settings, ?Budget $budget = null, ?Capacity $capacity = null, ?Bots $bots = null ) {
 		$this->settings = $settings;
+		$this->bots     = null !== $bots ? $bots : new Bots( $settings->option(), new Encryption(), $settings );
 		$this->budget   = null !== $budget ? $budget : new Budget( new Counter_Store(), $settings->option() );
 		$this->capacity = null !== $capacity ? $capacity : new Capacity( new Stream_Slots( new Counter_Store(), $settings->option(), new Client_Ip() ), new Daily_Cap( new Counter_Store(), $settings->option() ) );
 	}
@@ -247,6 +259,8 @@ final class Settings_Controller implements Registrable {
 				'key_elsewhere' => $this->settings->key_for_other_server(),
 			),
 			'defaults'             => Option::defaults(),
+			// Every bot (the default first, then by name), never a key.
+			'bots'                 => array_map( array( Bots_Controller::class, 'describe' ), $this->bots->all() ),
 		);
 	}
 

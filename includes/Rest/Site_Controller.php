@@ -69,13 +69,7 @@ final class Site_Controller implements Registrable {
 				'callback'            => array( $this, 'site' ),
 				'permission_callback' => array( $this, 'check_permissions' ),
 				'args'                => array(
-					'bot' => array(
-						'description' => __( 'The bot whose branding is shown (today there is one).', 'dify-chatbot' ),
-						'type'        => 'string',
-						'maxLength'   => 64,
-						'pattern'     => '^[a-z0-9_-]*$',
-						'default'     => '',
-					),
+					'bot' => Visitor_Api::bot_arg( $this->api->bots() ),
 				),
 			)
 		);

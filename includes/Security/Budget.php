@@ -12,6 +12,8 @@ namespace Dify_Chatbot\Security;
 use DateTimeImmutable;
 use Dify_Chatbot\Dify\Relay\Token_Usage;
 use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Settings\Bots;
+use Dify_Chatbot\Settings\Encryption;
 use Dify_Chatbot\Settings\Option;
 use WP_Error;
 
@@ -43,21 +45,41 @@ final class Budget implements Registrable {
 	private Option $option;
 
 	/**
+	 * The bots (each has its own budget).
+	 *
+	 * @var Bots|null
+	 */
+	private ?Bots $bots;
+
+	/**
 	 * Keeps the collaborators.
 	 *
 	 * @param Counter_Store $store  The counters.
-	 * @param Option        $option The settings.
+	 * @param Option        $option The settings (the default bot's budget).
+	 * @param Bots|null     $bots   The bots; built from the option when first needed.
 	 */
-	public function __construct( Counter_Store $store, Option $option ) {
+	public function __construct( Counter_Store $store, Option $option, ?Bots $bots = null ) {
 		$this->store  = $store;
 		$this->option = $option;
+		$this->bots   = $bots;
 	}
 
 	/**
 	 * Counts reported tokens.
 	 */
 	public function register(): void {
-		add_action( Token_Usage::ACTION, array( $this, 'record' ) );
+		add_action( Token_Usage::ACTION, array( $this, 'reported' ), 10, 3 );
+	}
+
+	/**
+	 * What Token_Usage::ACTION announces: the tokens, the app mode and the bot's slug.
+	 *
+	 * @param mixed $tokens Tokens used by one answer.
+	 * @param mixed $mode   The app mode (unused).
+	 * @param mixed $bot    The bot's slug.
+	 */
+	public function reported( $tokens, $mode = '', $bot = Bots::DEFAULT ): void {
+		$this->record( $tokens, null, Bots::slug_of( $bot ) );
 	}
 
 	/**
@@ -66,33 +88,36 @@ final class Budget implements Registrable {
 	 *
 	 * @param mixed    $tokens Tokens used by one answer.
 	 * @param int|null $now    The time (tests).
+	 * @param string   $bot    The bot's slug.
 	 */
-	public function record( $tokens, ?int $now = null ): void {
-		if ( ! is_int( $tokens ) || $tokens <= 0 || $this->option->get()['daily_token_budget'] <= 0 ) {
+	public function record( $tokens, ?int $now = null, string $bot = Bots::DEFAULT ): void {
+		if ( ! is_int( $tokens ) || $tokens <= 0 || $this->budget( $bot ) <= 0 ) {
 			return;
 		}
 		$now = null === $now ? time() : $now;
-		$this->store->add( self::KEY, self::day_start( $now ), self::day_end( $now ) - self::day_start( $now ), $tokens );
+		$this->store->add( self::key( $bot ), self::day_start( $now ), self::day_end( $now ) - self::day_start( $now ), $tokens );
 	}
 
 	/**
-	 * Tokens used today (site day).
+	 * Tokens a bot used today (site day).
 	 *
 	 * @param int|null $now The time (tests).
+	 * @param string   $bot The bot's slug.
 	 */
-	public function used_today( ?int $now = null ): int {
-		return $this->store->get( self::KEY, self::day_start( null === $now ? time() : $now ) );
+	public function used_today( ?int $now = null, string $bot = Bots::DEFAULT ): int {
+		return $this->store->get( self::key( $bot ), self::day_start( null === $now ? time() : $now ) );
 	}
 
 	/**
-	 * A refusal when today's budget is spent, else null.
+	 * A refusal when the bot's budget for today is spent, else null.
 	 *
 	 * @param int|null $now The time (tests).
+	 * @param string   $bot The bot's slug.
 	 */
-	public function check( ?int $now = null ): ?WP_Error {
+	public function check( ?int $now = null, string $bot = Bots::DEFAULT ): ?WP_Error {
 		$now    = null === $now ? time() : $now;
-		$budget = $this->option->get()['daily_token_budget'];
-		if ( $budget <= 0 || $this->used_today( $now ) < $budget ) {
+		$budget = $this->budget( $bot );
+		if ( $budget <= 0 || $this->used_today( $now, $bot ) < $budget ) {
 			return null;
 		}
 		return new WP_Error(
@@ -103,6 +128,30 @@ final class Budget implements Registrable {
 				'retry_after' => max( 1, self::day_end( $now ) - $now ),
 			)
 		);
+	}
+
+	/**
+	 * A bot's daily token budget (0 = none).
+	 *
+	 * @param string $bot The bot's slug.
+	 */
+	private function budget( string $bot ): int {
+		if ( Bots::DEFAULT === $bot ) {
+			return $this->option->get()['daily_token_budget'];
+		}
+		$this->bots ??= new Bots( $this->option, new Encryption() );
+		$settings     = $this->bots->get( $bot );
+		return null !== $settings ? $settings->limits()['daily_token_budget'] : 0;
+	}
+
+	/**
+	 * The counter of a bot's tokens: the default bot keeps the key it had before there were
+	 * several bots, so an upgrade does not reset the day's count.
+	 *
+	 * @param string $bot The bot's slug (at most 40 characters: the key fits the table's 64).
+	 */
+	private static function key( string $bot ): string {
+		return Bots::DEFAULT === $bot ? self::KEY : self::KEY . ':' . $bot;
 	}
 
 	/**

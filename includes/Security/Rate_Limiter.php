@@ -9,6 +9,8 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Security;
 
+use Dify_Chatbot\Settings\Bots;
+use Dify_Chatbot\Settings\Encryption;
 use Dify_Chatbot\Settings\Option;
 use WP_Error;
 
@@ -69,16 +71,25 @@ final class Rate_Limiter {
 	private Client_Ip $ip;
 
 	/**
+	 * The bots (each has its own per-minute and per-visitor limits).
+	 *
+	 * @var Bots|null
+	 */
+	private ?Bots $bots;
+
+	/**
 	 * Keeps the collaborators.
 	 *
 	 * @param Counter_Store $store  The counters.
-	 * @param Option        $option The settings.
+	 * @param Option        $option The site-wide settings (and the default bot's).
 	 * @param Client_Ip     $ip     Finds the client address.
+	 * @param Bots|null     $bots   The bots; built from the option when first needed.
 	 */
-	public function __construct( Counter_Store $store, Option $option, Client_Ip $ip ) {
+	public function __construct( Counter_Store $store, Option $option, Client_Ip $ip, ?Bots $bots = null ) {
 		$this->store  = $store;
 		$this->option = $option;
 		$this->ip     = $ip;
+		$this->bots   = $bots;
 	}
 
 	/**
@@ -91,33 +102,40 @@ final class Rate_Limiter {
 	 * @param int|null             $now    The time (tests); now by default.
 	 * @param string               $bucket self::CHAT (messages) or self::ACTIONS.
 	 * @param Count[]              $also   Further counts of the request.
+	 * @param string               $bot    The slug of the bot the request is for.
 	 */
-	public function hit( string $user, array $server, ?int $now = null, string $bucket = self::CHAT, array $also = array() ): ?WP_Error {
-		$refused = $this->store->admit( array_merge( $this->counts( $user, $server, null === $now ? time() : $now, $bucket ), $also ) );
+	public function hit( string $user, array $server, ?int $now = null, string $bucket = self::CHAT, array $also = array(), string $bot = Bots::DEFAULT ): ?WP_Error {
+		$refused = $this->store->admit( array_merge( $this->counts( $user, $server, null === $now ? time() : $now, $bucket, $bot ), $also ) );
 		return null === $refused ? null : $refused->refusal();
 	}
 
 	/**
 	 * The message's hit of each active window, the IP limits first, so a visitor who rotates
-	 * cookies still meets them.
+	 * cookies still meets them. The per-minute and per-visitor windows are the bot's own (another
+	 * bot's messages do not use them up); the per-IP day is the site's.
 	 *
 	 * @param string               $user   The Dify user of the visitor.
 	 * @param array<string, mixed> $server $_SERVER (or a test's copy).
 	 * @param int                  $now    The time.
 	 * @param string               $bucket self::CHAT, self::ACTIONS or self::READS.
+	 * @param string               $bot    The bot's slug.
 	 * @return Count[]
 	 */
-	private function counts( string $user, array $server, int $now, string $bucket ): array {
+	private function counts( string $user, array $server, int $now, string $bucket, string $bot ): array {
 		$settings = $this->option->get();
-		$ip       = Client_Ip::bucket( $this->ip->from_server( $server, $settings['trusted_proxies'] ) );
-		$prefix   = in_array( $bucket, array( self::ACTIONS, self::READS ), true ) ? $bucket : self::CHAT;
-		$scale    = self::ACTIONS === $prefix ? self::ACTION_SCALE : ( self::READS === $prefix ? self::READ_SCALE : 1 );
-		$rules    = array(
-			array( $prefix . 'ipm', $ip, $settings['limit_ip_minute'] * $scale, false ),
+		$limits   = $this->limits( $bot );
+		// The default bot keeps the keys counters had before there were several bots, so an
+		// upgrade does not reset a day's counts; another bot's counters are keyed by its slug too.
+		$scope  = Bots::DEFAULT === $bot ? '' : $bot . "\n";
+		$ip     = Client_Ip::bucket( $this->ip->from_server( $server, $settings['trusted_proxies'] ) );
+		$prefix = in_array( $bucket, array( self::ACTIONS, self::READS ), true ) ? $bucket : self::CHAT;
+		$scale  = self::ACTIONS === $prefix ? self::ACTION_SCALE : ( self::READS === $prefix ? self::READ_SCALE : 1 );
+		$rules  = array(
+			array( $prefix . 'ipm', $scope . $ip, $limits['limit_ip_minute'] * $scale, false ),
 			// Per IP per day: a visitor who drops the cookie is a new visitor each message, so this is what bounds one address's spend.
 			array( $prefix . 'ipd', $ip, $settings['limit_ip_day'] * $scale, true ),
-			array( $prefix . 'vm', $user, $settings['limit_visitor_minute'] * $scale, false ),
-			array( $prefix . 'vd', $user, $settings['limit_visitor_day'] * $scale, true ),
+			array( $prefix . 'vm', $scope . $user, $limits['limit_visitor_minute'] * $scale, false ),
+			array( $prefix . 'vd', $scope . $user, $limits['limit_visitor_day'] * $scale, true ),
 		);
 		$counts = array();
 		foreach ( $rules as $rule ) {
@@ -138,6 +156,27 @@ final class Rate_Limiter {
 			);
 		}
 		return $counts;
+	}
+
+	/**
+	 * A bot's limits (the default bot's when the slug names none).
+	 *
+	 * @param string $bot The bot's slug.
+	 * @return array{limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, daily_token_budget: int}
+	 */
+	private function limits( string $bot ): array {
+		if ( Bots::DEFAULT === $bot ) {
+			$settings = $this->option->get();
+			return array(
+				'limit_visitor_minute' => $settings['limit_visitor_minute'],
+				'limit_visitor_day'    => $settings['limit_visitor_day'],
+				'limit_ip_minute'      => $settings['limit_ip_minute'],
+				'daily_token_budget'   => $settings['daily_token_budget'],
+			);
+		}
+		$this->bots ??= new Bots( $this->option, new Encryption() );
+		$settings     = $this->bots->get( $bot );
+		return null !== $settings ? $settings->limits() : $this->limits( Bots::DEFAULT );
 	}
 
 	/**

@@ -10,6 +10,7 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Security;
 
 use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Settings\Bots;
 use WP_Error;
 use WP_REST_Request;
 
@@ -24,6 +25,9 @@ use WP_REST_Request;
  *   ACTION, then the site's daily cap (Capacity, 503);
  * - CHAT (a chat message): who may chat, the daily token budget (503), the message limits, then
  *   its stream slots (429) and the site's daily cap (Capacity).
+ *
+ * The budget and the per-minute and per-visitor limits are those of the bot the request names
+ * (`bot`); who may chat, the stream slots, the per-IP day and the daily cap are the site's.
  *
  * WordPress checks a route's schema before its permission callback, so a malformed request gets
  * its 400 without counting against any limit. The cheap refusals come first and the counting
@@ -240,8 +244,10 @@ final class Visitor_Guard implements Registrable {
 	 */
 	private function decide( WP_REST_Request $request, string $kind ) {
 		$refusal = $this->uncounted( $request );
+		// The route's schema has checked `bot` already (Rest\Visitor_Api::bot_arg()).
+		$bot = Bots::slug_of( $request->get_param( 'bot' ) );
 		if ( null === $refusal && self::CHAT === $kind ) {
-			$refusal = $this->budget->check();
+			$refusal = $this->budget->check( null, $bot );
 		}
 		if ( null === $refusal ) {
 			$refusal = $this->site_refusal( $request, $kind );
@@ -249,7 +255,7 @@ final class Visitor_Guard implements Registrable {
 		if ( null === $refusal ) {
 			// Every count of the request (rate limits, then slots and the daily cap) in one write.
 			$also    = self::CHAT === $kind ? $this->capacity->chat_counts( $this->identity->user(), $_SERVER ) : ( self::PAID === $kind ? $this->capacity->paid_counts() : array() );
-			$refusal = $this->limiter->hit( $this->identity->user(), $_SERVER, null, self::bucket( $kind ), $also );
+			$refusal = $this->limiter->hit( $this->identity->user(), $_SERVER, null, self::bucket( $kind ), $also, $bot );
 			if ( null === $refusal ) {
 				$this->capacity->admitted( $also );
 			}

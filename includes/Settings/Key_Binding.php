@@ -28,20 +28,56 @@ final class Key_Binding implements Registrable {
 	private Settings $settings;
 
 	/**
+	 * Reads the other bots' keys.
+	 *
+	 * @var Encryption
+	 */
+	private Encryption $encryption;
+
+	/**
 	 * Keeps the settings.
 	 *
-	 * @param Settings $settings The effective settings.
+	 * @param Settings        $settings   The default bot's settings.
+	 * @param Encryption|null $encryption Reads the other bots' keys.
 	 */
-	public function __construct( Settings $settings ) {
-		$this->settings = $settings;
+	public function __construct( Settings $settings, ?Encryption $encryption = null ) {
+		$this->settings   = $settings;
+		$this->encryption = null !== $encryption ? $encryption : new Encryption();
 	}
 
 	/**
-	 * Watches every write of the option.
+	 * Watches every write of the option and of the other bots' option.
 	 */
 	public function register(): void {
 		add_action( 'update_option_' . Option::NAME, array( $this, 'updated' ), 10, 2 );
 		add_action( 'add_option_' . Option::NAME, array( $this, 'added' ), 10, 2 );
+		add_action( 'update_option_' . Bots::OPTION, array( $this, 'bots_updated' ), 10, 2 );
+	}
+
+	/**
+	 * The other bots' option was changed: a bot whose base URL moved to another server loses its
+	 * key, a bot that is gone loses it too.
+	 *
+	 * @param mixed $old_value The value before.
+	 * @param mixed $value     The value now.
+	 */
+	public function bots_updated( $old_value, $value ): void {
+		if ( ! is_array( $old_value ) ) {
+			return;
+		}
+		$value = is_array( $value ) ? $value : array();
+		foreach ( $old_value as $slug => $row ) {
+			$slug = (string) $slug;
+			if ( Bots::DEFAULT === $slug || 1 !== preg_match( Bots::SLUG_PATTERN, $slug ) ) {
+				continue;
+			}
+			$keys = new Key_Store( $this->encryption, Bots::key_option( $slug ) );
+			if ( ! isset( $value[ $slug ] ) ) {
+				$keys->remove();
+				continue;
+			}
+			Bots::unbind( $keys, self::base_url( $row ), self::base_url( $value[ $slug ] ) );
+		}
 	}
 
 	/**

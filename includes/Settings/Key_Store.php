@@ -10,7 +10,8 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Settings;
 
 /**
- * Option `dify_chatbot_api_key` (not autoloaded) holds the encrypted key and its last four
+ * Option `dify_chatbot_api_key` (the default bot's; another bot's is `dify_chatbot_api_key_{slug}`),
+ * not autoloaded, holds the encrypted key and its last four
  * characters, so the screen can say which key is saved without decrypting it.
  *
  * The key is bound to the origin (scheme, host, port) of the base URL it was entered with: the
@@ -42,12 +43,28 @@ final class Key_Store {
 	private Encryption $encryption;
 
 	/**
-	 * Keeps the encryption.
+	 * The option the key is kept in (OPTION for the default bot, Bots::key_option() for another).
+	 *
+	 * @var string
+	 */
+	private string $name;
+
+	/**
+	 * Keeps the encryption and the option's name.
 	 *
 	 * @param Encryption $encryption Encrypts and decrypts the key.
+	 * @param string     $name       The option the key is kept in.
 	 */
-	public function __construct( Encryption $encryption ) {
+	public function __construct( Encryption $encryption, string $name = self::OPTION ) {
 		$this->encryption = $encryption;
+		$this->name       = $name;
+	}
+
+	/**
+	 * The option the key is kept in.
+	 */
+	public function name(): string {
+		return $this->name;
 	}
 
 	/**
@@ -98,7 +115,7 @@ final class Key_Store {
 			'last4'      => strlen( $key ) >= self::MIN_LENGTH_FOR_HINT ? substr( $key, -4 ) : '',
 		);
 		// Not autoloaded: the key is needed by chat requests only, not on every page.
-		update_option( self::OPTION, $value, false );
+		update_option( $this->name, $value, false );
 		return true;
 	}
 
@@ -106,7 +123,7 @@ final class Key_Store {
 	 * Removes the saved key.
 	 */
 	public function remove(): void {
-		delete_option( self::OPTION );
+		delete_option( $this->name );
 	}
 
 	/**
@@ -157,7 +174,7 @@ final class Key_Store {
 	 * @return array{ciphertext: string, last4: string}|null
 	 */
 	private function stored(): ?array {
-		$value = get_option( self::OPTION, null );
+		$value = get_option( $this->name, null );
 		if ( ! is_array( $value ) || ! isset( $value['ciphertext'] ) || ! is_string( $value['ciphertext'] ) ) {
 			return null;
 		}

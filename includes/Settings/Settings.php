@@ -10,12 +10,18 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Settings;
 
 /**
- * Strongest first: PHP constants in wp-config.php, then environment variables of the same names,
- * then the stored option / key store.
+ * One bot's effective settings. For the default bot (slug `default`, today's single
+ * configuration): strongest first, PHP constants in wp-config.php, then environment variables of
+ * the same names, then the stored option / key store. For another bot (Bots): its own record —
+ * stored in the option Bots::OPTION with its key in its own key store, or defined read-only in
+ * DIFY_CHATBOT_BOTS — while the site-wide values (CA bundle, who may chat, caps, proxies) are
+ * always the option's.
  *
  * The key only ever goes to the server it was set for: a saved key to the origin it was entered
  * with (Key_Store), a key from a constant or the environment only to a base URL set the same way
  * — whoever may change the stored base URL could otherwise send a key they cannot read anywhere.
+ *
+ * @phpstan-type Bot_Record array{slug: string, name: string, read_only: bool, base_url: string, api_key: string, response_mode: string, show_reasoning: bool, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, daily_token_budget: int}
  */
 final class Settings {
 
@@ -38,14 +44,73 @@ final class Settings {
 	private Key_Store $keys;
 
 	/**
+	 * Another bot's record (null: the default bot).
+	 *
+	 * @var array<string, mixed>|null
+	 * @phpstan-var Bot_Record|null
+	 */
+	private ?array $bot;
+
+	/**
 	 * Keeps the stores.
 	 *
-	 * @param Option    $option The stored option.
-	 * @param Key_Store $keys   The stored key.
+	 * @param Option                    $option The stored option (the site-wide values, and the default bot's).
+	 * @param Key_Store                 $keys   The bot's stored key.
+	 * @param array<string, mixed>|null $bot    Another bot's record (Bots), null for the default bot.
+	 * @phpstan-param Bot_Record|null $bot
 	 */
-	public function __construct( Option $option, Key_Store $keys ) {
+	public function __construct( Option $option, Key_Store $keys, ?array $bot = null ) {
 		$this->option = $option;
 		$this->keys   = $keys;
+		$this->bot    = $bot;
+	}
+
+	/**
+	 * The bot's slug (`default` for the default bot).
+	 */
+	public function slug(): string {
+		return null === $this->bot ? Bots::DEFAULT : $this->bot['slug'];
+	}
+
+	/**
+	 * The bot's name, as the site owner and the block inspector see it.
+	 */
+	public function name(): string {
+		if ( null !== $this->bot ) {
+			return $this->bot['name'];
+		}
+		$stored = get_option( Bots::OPTION, array() );
+		$name   = is_array( $stored ) && isset( $stored[ Bots::DEFAULT ]['name'] ) && is_string( $stored[ Bots::DEFAULT ]['name'] ) ? $stored[ Bots::DEFAULT ]['name'] : '';
+		return '' !== $name ? $name : __( 'Default', 'dify-chatbot' );
+	}
+
+	/**
+	 * Whether this is the default bot.
+	 */
+	public function is_default(): bool {
+		return null === $this->bot;
+	}
+
+	/**
+	 * Whether the bot is defined in DIFY_CHATBOT_BOTS (it cannot be edited or removed here).
+	 */
+	public function read_only(): bool {
+		return null !== $this->bot && $this->bot['read_only'];
+	}
+
+	/**
+	 * The bot's own limits and daily token budget (0 = off).
+	 *
+	 * @return array{limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, daily_token_budget: int}
+	 */
+	public function limits(): array {
+		$values = null === $this->bot ? $this->option->get() : $this->bot;
+		return array(
+			'limit_visitor_minute' => $values['limit_visitor_minute'],
+			'limit_visitor_day'    => $values['limit_visitor_day'],
+			'limit_ip_minute'      => $values['limit_ip_minute'],
+			'daily_token_budget'   => $values['daily_token_budget'],
+		);
 	}
 
 	/**
@@ -74,6 +139,10 @@ final class Settings {
 	 * the connection test can say what is wrong with it).
 	 */
 	public function base_url(): string {
+		if ( null !== $this->bot ) {
+			$url = Base_Url::check( $this->bot['base_url'] );
+			return is_string( $url ) ? $url : trim( $this->bot['base_url'] );
+		}
 		$override = self::override( self::BASE_URL_NAME );
 		if ( null === $override ) {
 			return $this->option->get()['base_url'];
@@ -92,7 +161,11 @@ final class Settings {
 		if ( ! Base_Url::is_valid( $url ) ) {
 			return null;
 		}
-		$override = self::override( self::API_KEY_NAME );
+		if ( $this->read_only() && null !== $this->bot ) {
+			// Key and base URL come from the same place (wp-config.php): the key goes where it says.
+			return '' !== $this->bot['api_key'] ? $this->bot['api_key'] : null;
+		}
+		$override = null === $this->bot ? self::override( self::API_KEY_NAME ) : null;
 		if ( null !== $override ) {
 			return null !== $this->base_url_source() ? trim( $override['value'] ) : null;
 		}
@@ -149,14 +222,14 @@ final class Settings {
 	 * The response mode the front end should ask for.
 	 */
 	public function response_mode(): string {
-		return $this->option->response_mode();
+		return null === $this->bot ? $this->option->response_mode() : $this->bot['response_mode'];
 	}
 
 	/**
 	 * Whether answers show the model's reasoning (off unless the site owner turned it on).
 	 */
 	public function show_reasoning(): bool {
-		return $this->option->get()['show_reasoning'];
+		return null === $this->bot ? $this->option->get()['show_reasoning'] : $this->bot['show_reasoning'];
 	}
 
 	/**
@@ -167,17 +240,25 @@ final class Settings {
 	}
 
 	/**
-	 * Where the base URL is overridden: 'constant', 'environment' or null (stored option).
+	 * Where the base URL is overridden: 'constant', 'environment', 'config' (DIFY_CHATBOT_BOTS) or
+	 * null (stored).
 	 */
 	public function base_url_source(): ?string {
+		if ( null !== $this->bot ) {
+			return $this->bot['read_only'] ? 'config' : null;
+		}
 		$override = self::override( self::BASE_URL_NAME );
 		return null === $override ? null : $override['source'];
 	}
 
 	/**
-	 * Where the API key is overridden: 'constant', 'environment' or null (key store).
+	 * Where the API key is overridden: 'constant', 'environment', 'config' (DIFY_CHATBOT_BOTS) or
+	 * null (key store).
 	 */
 	public function api_key_source(): ?string {
+		if ( null !== $this->bot ) {
+			return $this->bot['read_only'] && '' !== $this->bot['api_key'] ? 'config' : null;
+		}
 		$override = self::override( self::API_KEY_NAME );
 		return null === $override ? null : $override['source'];
 	}

@@ -47,6 +47,15 @@ final class App_Info {
 	}
 
 	/**
+	 * Forgets what is cached for an app (its bot was removed).
+	 *
+	 * @param Client $client The app's client.
+	 */
+	public static function forget( Client $client ): void {
+		delete_transient( self::PREFIX . $client->fingerprint() );
+	}
+
+	/**
 	 * The app mode, from the cache or /info. A Dify-compatible service without /info (404) is
 	 * taken for a chat app; a mode the plugin cannot relay is the app's problem (503 for the
 	 * visitor), and any other failure is returned for the visitor and remembered briefly

@@ -78,6 +78,15 @@ final class App_Parameters {
 	}
 
 	/**
+	 * Forgets what is cached for an app (its bot was removed).
+	 *
+	 * @param Client $client The app's client.
+	 */
+	public static function forget( Client $client ): void {
+		delete_transient( self::PREFIX . $client->fingerprint() );
+	}
+
+	/**
 	 * The browser-safe parameters, from the cache or Dify. A Dify-compatible service without
 	 * /parameters (404) is a chat without extras; any other failure is returned (and remembered for half a minute, Failed_Lookup).
 	 *

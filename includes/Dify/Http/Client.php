@@ -39,15 +39,31 @@ final class Client {
 	private Connection $connection;
 
 	/**
+	 * The slug of the bot this client speaks for (its budget, its forms).
+	 *
+	 * @var string
+	 */
+	private string $bot;
+
+	/**
 	 * Keeps the address, the key and the transport policy.
 	 *
 	 * @param string                $base_url Base URL, e.g. https://api.dify.ai/v1.
 	 * @param string                $api_key  App API key.
 	 * @param Transport_Policy|null $policy   The policy with the site's CA bundle; without one, TLS
 	 *                                        is checked against the default certificates.
+	 * @param string                $bot      The slug of the bot this client speaks for.
 	 */
-	public function __construct( string $base_url, string $api_key, ?Transport_Policy $policy = null ) {
+	public function __construct( string $base_url, string $api_key, ?Transport_Policy $policy = null, string $bot = 'default' ) {
 		$this->connection = new Connection( $base_url, $api_key, null !== $policy ? $policy : new Transport_Policy( '' ) );
+		$this->bot        = $bot;
+	}
+
+	/**
+	 * The slug of the bot this client speaks for.
+	 */
+	public function bot(): string {
+		return $this->bot;
 	}
 
 	/**

@@ -298,7 +298,7 @@ final class Stream_Relay {
 			$this->state['terminal'] = true;
 		}
 		if ( $event->is_final( $mode ) ) {
-			Token_Usage::report( $event->data(), $mode );
+			Token_Usage::report( $event->data(), $mode, $client->bot() );
 		}
 	}
 

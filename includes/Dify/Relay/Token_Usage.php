@@ -15,7 +15,7 @@ use Dify_Chatbot\Dify\App\App_Mode;
  * Dify reports the tokens of an answer only at its end (docs/dify-notes.md §5): in
  * `message_end.metadata.usage.total_tokens`, `workflow_finished.data.total_tokens`, and the same
  * fields of a whole (blocking) answer. Every answer, streamed or whole, is announced once through
- * the action ACTION; the daily budget listens to it.
+ * the action ACTION; each bot's daily budget listens to it.
  */
 final class Token_Usage {
 
@@ -26,16 +26,18 @@ final class Token_Usage {
 	 *
 	 * @param mixed    $data A message_end / workflow_finished event, a blocking body, or an Answer.
 	 * @param App_Mode $mode The app mode.
+	 * @param string   $bot  The slug of the bot that answered.
 	 */
-	public static function report( $data, App_Mode $mode ): void {
+	public static function report( $data, App_Mode $mode, string $bot = 'default' ): void {
 		/**
 		 * Fires with the tokens Dify reports at the end of an answer (streamed or whole); the
 		 * daily budget counts them.
 		 *
 		 * @param int    $tokens Total tokens of the answer (0 when not reported).
 		 * @param string $mode   The app mode.
+		 * @param string $bot    The slug of the bot that answered (`default` for the default bot).
 		 */
-		do_action( self::ACTION, self::tokens_in( $data ), $mode->name() ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.DynamicHooknameFound -- the constant is 'dify_chatbot_tokens_used'.
+		do_action( self::ACTION, self::tokens_in( $data ), $mode->name(), $bot ); // phpcs:ignore WordPress.NamingConventions.PrefixAllGlobals.DynamicHooknameFound -- the constant is 'dify_chatbot_tokens_used'.
 	}
 
 	/**

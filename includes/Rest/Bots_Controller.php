@@ -1,0 +1,365 @@
+<?php
+/**
+ * REST routes of the bots: the editors' list and the administrators' management.
+ *
+ * @package Dify_Chatbot
+ */
+
+declare( strict_types=1 );
+
+namespace Dify_Chatbot\Rest;
+
+use Dify_Chatbot\Dify\App\App_Info;
+use Dify_Chatbot\Dify\App\Connection_Test;
+use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Settings\Base_Url;
+use Dify_Chatbot\Settings\Bots;
+use Dify_Chatbot\Settings\Key_Entry;
+use Dify_Chatbot\Settings\Option;
+use Dify_Chatbot\Settings\Settings;
+use WP_Error;
+use WP_REST_Request;
+use WP_REST_Response;
+use WP_REST_Server;
+
+/**
+ * - `GET /bots` (users who can `edit_posts`): each bot's slug and name, the block inspector's
+ *   choices — never a URL or a key.
+ * - `POST /settings/bots` (add), `POST|DELETE /settings/bots/{slug}` (change, remove) and
+ *   `POST /settings/bots/{slug}/test` (the connection test), for users who can `manage_options`.
+ *   The key is write-only: no answer contains it, only its last four characters. A bot defined
+ *   in DIFY_CHATBOT_BOTS is refused with 403, an unknown slug with 404.
+ */
+final class Bots_Controller implements Registrable {
+
+	/**
+	 * The bots.
+	 *
+	 * @var Bots
+	 */
+	private Bots $bots;
+
+	/**
+	 * Keeps the bots.
+	 *
+	 * @param Bots $bots The bots.
+	 */
+	public function __construct( Bots $bots ) {
+		$this->bots = $bots;
+	}
+
+	/**
+	 * Adds the routes on rest_api_init.
+	 */
+	public function register(): void {
+		add_action( 'rest_api_init', array( $this, 'register_routes' ) );
+	}
+
+	/**
+	 * Registers the routes.
+	 */
+	public function register_routes(): void {
+		$slug = '(?P<slug>[a-z0-9][a-z0-9_-]{0,39})';
+		register_rest_route(
+			Api::NAMESPACE,
+			'/bots',
+			array(
+				'methods'             => WP_REST_Server::READABLE,
+				'callback'            => array( $this, 'list_bots' ),
+				'permission_callback' => static fn (): bool => current_user_can( 'edit_posts' ),
+			)
+		);
+		register_rest_route(
+			Api::NAMESPACE,
+			'/settings/bots',
+			array(
+				'methods'             => WP_REST_Server::CREATABLE,
+				'callback'            => array( $this, 'add_bot' ),
+				'permission_callback' => array( $this, 'check_permissions' ),
+				'args'                => self::args( true ),
+			)
+		);
+		register_rest_route(
+			Api::NAMESPACE,
+			'/settings/bots/' . $slug,
+			array(
+				array(
+					'methods'             => WP_REST_Server::CREATABLE,
+					'callback'            => array( $this, 'update_bot' ),
+					'permission_callback' => array( $this, 'check_permissions' ),
+					'args'                => self::args( false ),
+				),
+				array(
+					'methods'             => WP_REST_Server::DELETABLE,
+					'callback'            => array( $this, 'delete_bot' ),
+					'permission_callback' => array( $this, 'check_permissions' ),
+				),
+			)
+		);
+		register_rest_route(
+			Api::NAMESPACE,
+			'/settings/bots/' . $slug . '/test',
+			array(
+				'methods'             => WP_REST_Server::CREATABLE,
+				'callback'            => array( $this, 'test_bot' ),
+				'permission_callback' => array( $this, 'check_permissions' ),
+			)
+		);
+	}
+
+	/**
+	 * Only administrators (whoever may manage options).
+	 */
+	public function check_permissions(): bool {
+		return current_user_can( 'manage_options' );
+	}
+
+	/**
+	 * The bots by name, for the block inspector.
+	 */
+	public function list_bots(): WP_REST_Response {
+		$list = array();
+		foreach ( $this->bots->all() as $bot ) {
+			$list[] = array(
+				'slug' => $bot->slug(),
+				'name' => $bot->name(),
+			);
+		}
+		return new WP_REST_Response( $list );
+	}
+
+	/**
+	 * Adds a bot (and its key, when one is sent).
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function add_bot( WP_REST_Request $request ) {
+		$key = self::new_key( $request );
+		if ( null !== $key && ! $this->bots->default()->keys()->can_save() ) {
+			return new WP_Error( 'dify_chatbot_no_encryption_secret', Key_Entry::no_secret_message(), array( 'status' => 409 ) );
+		}
+		$bot = $this->bots->add( self::fields( $request, true ) );
+		if ( $bot instanceof WP_Error ) {
+			return $bot;
+		}
+		if ( null !== $key ) {
+			$saved = Key_Entry::save( $bot, $key );
+			if ( $saved instanceof WP_Error ) {
+				return $saved;
+			}
+		}
+		return new WP_REST_Response( self::describe( $bot ), 201 );
+	}
+
+	/**
+	 * Changes a bot; its key too (a new one, or removed).
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function update_bot( WP_REST_Request $request ) {
+		$slug = (string) $request->get_param( 'slug' );
+		$bot  = $this->bots->get( $slug );
+		if ( null === $bot ) {
+			return Bots::not_found( $slug );
+		}
+		if ( $bot->read_only() ) {
+			return Bots::read_only_error( $slug );
+		}
+		$key    = self::new_key( $request );
+		$remove = true === $request->get_param( 'remove_api_key' );
+		if ( $remove && null !== $key ) {
+			return new WP_Error( 'dify_chatbot_invalid_settings', __( 'Send either a new API key or the request to remove it, not both.', 'dify-chatbot' ), array( 'status' => 400 ) );
+		}
+		if ( null !== $key && ! $bot->keys()->can_save() ) {
+			return new WP_Error( 'dify_chatbot_no_encryption_secret', Key_Entry::no_secret_message(), array( 'status' => 409 ) );
+		}
+		$fields = self::fields( $request, false );
+		if ( array() !== $fields ) {
+			$bot = $this->bots->update( $slug, $fields );
+			if ( $bot instanceof WP_Error ) {
+				return $bot;
+			}
+		}
+		if ( null !== $key ) {
+			$saved = Key_Entry::save( $bot, $key );
+			if ( $saved instanceof WP_Error ) {
+				return $saved;
+			}
+		} elseif ( $remove ) {
+			$bot->keys()->remove();
+		}
+		return new WP_REST_Response( self::describe( $bot ) );
+	}
+
+	/**
+	 * Removes a bot, its key and its cached app data.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function delete_bot( WP_REST_Request $request ) {
+		$slug    = (string) $request->get_param( 'slug' );
+		$removed = $this->bots->remove( $slug );
+		if ( $removed instanceof WP_Error ) {
+			return $removed;
+		}
+		return new WP_REST_Response(
+			array(
+				'deleted' => true,
+				'slug'    => $slug,
+			)
+		);
+	}
+
+	/**
+	 * The connection test of one bot (the answer of `POST /settings/test`).
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return WP_REST_Response|WP_Error
+	 */
+	public function test_bot( WP_REST_Request $request ) {
+		$slug = (string) $request->get_param( 'slug' );
+		$bot  = $this->bots->get( $slug );
+		if ( null === $bot ) {
+			return Bots::not_found( $slug );
+		}
+		return new WP_REST_Response( ( new Connection_Test( $bot, new App_Info( new Error_Mapper() ) ) )->run() );
+	}
+
+	/**
+	 * What the settings screen may know about a bot. Never the key.
+	 *
+	 * @param Settings $bot The bot.
+	 * @return array<string, mixed>
+	 */
+	public static function describe( Settings $bot ): array {
+		$key = $bot->api_key();
+		return array(
+			'slug'           => $bot->slug(),
+			'name'           => $bot->name(),
+			'default'        => $bot->is_default(),
+			'read_only'      => $bot->read_only(),
+			'base_url'       => $bot->base_url(),
+			'response_mode'  => $bot->response_mode(),
+			'show_reasoning' => $bot->show_reasoning(),
+		) + $bot->limits() + array(
+			'configured'    => $bot->is_configured(),
+			'api_key_last4' => null !== $key && strlen( $key ) >= 8 ? substr( $key, -4 ) : '',
+			'sources'       => array(
+				'base_url' => $bot->base_url_source(),
+				'api_key'  => $bot->api_key_source(),
+			),
+		);
+	}
+
+	/**
+	 * A new key sent with the request, or null.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 */
+	private static function new_key( WP_REST_Request $request ): ?string {
+		$key = $request->get_param( 'api_key' );
+		return is_string( $key ) && '' !== trim( $key ) ? trim( $key ) : null;
+	}
+
+	/**
+	 * The bot's fields the request sends.
+	 *
+	 * @param WP_REST_Request $request The request.
+	 * @param bool            $adding  Whether the slug is a field too.
+	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
+	 * @return array<string, mixed>
+	 */
+	private static function fields( WP_REST_Request $request, bool $adding ): array {
+		$fields = array();
+		$names  = array_merge( $adding ? array( 'slug' ) : array(), array( 'name', 'base_url', 'response_mode', 'show_reasoning' ), Bots::LIMITS );
+		foreach ( $names as $name ) {
+			$value = $request->get_param( $name );
+			if ( null !== $value ) {
+				$fields[ $name ] = $value;
+			}
+		}
+		return $fields;
+	}
+
+	/**
+	 * The schema of a bot's fields.
+	 *
+	 * @param bool $adding Whether a new bot is added (slug, name and base URL required).
+	 * @return array<string, array<string, mixed>>
+	 */
+	private static function args( bool $adding ): array {
+		$args = array(
+			'name'           => array(
+				'description' => __( 'The bot’s name (plain text).', 'dify-chatbot' ),
+				'type'        => 'string',
+				'minLength'   => 1,
+				'maxLength'   => Bots::NAME_MAX,
+				'required'    => $adding,
+			),
+			'base_url'       => array(
+				'description'       => __( 'The Dify API base URL of the bot’s app.', 'dify-chatbot' ),
+				'type'              => 'string',
+				'maxLength'         => 2048,
+				'required'          => $adding,
+				'validate_callback' => static function ( $value, $request, $param ) {
+					$valid = rest_validate_request_arg( $value, $request, $param );
+					if ( true !== $valid ) {
+						return $valid;
+					}
+					$url = Base_Url::check( (string) $value );
+					return is_wp_error( $url ) ? $url : true;
+				},
+			),
+			'api_key'        => array(
+				'description'       => __( 'A new API key (replaces the saved one).', 'dify-chatbot' ),
+				'type'              => 'string',
+				'maxLength'         => Key_Entry::MAX_LENGTH,
+				'validate_callback' => static function ( $value, $request, $param ) {
+					$valid = rest_validate_request_arg( $value, $request, $param );
+					$wrong = true === $valid && '' !== trim( (string) $value ) ? Key_Entry::check( (string) $value ) : null;
+					return null !== $wrong ? $wrong : $valid;
+				},
+			),
+			'response_mode'  => array(
+				'description' => __( 'Whether answers stream in or arrive whole.', 'dify-chatbot' ),
+				'type'        => 'string',
+				'enum'        => Option::MODES,
+			),
+			'show_reasoning' => array(
+				'description' => __( 'Whether answers show the model’s reasoning.', 'dify-chatbot' ),
+				'type'        => 'boolean',
+			),
+		);
+		foreach ( Bots::LIMITS as $limit ) {
+			$args[ $limit ] = array(
+				'description' => 'daily_token_budget' === $limit ? __( 'Tokens the bot may use per day; 0 for no budget.', 'dify-chatbot' ) : __( 'A message limit of the bot; 0 for no limit.', 'dify-chatbot' ),
+				'type'        => 'integer',
+				'minimum'     => 0,
+				'maximum'     => Option::LIMITS[ $limit ],
+			);
+		}
+		if ( $adding ) {
+			$args['slug'] = array(
+				'description' => __( 'The bot’s slug: 1 to 40 lower-case letters, digits, hyphens and underscores.', 'dify-chatbot' ),
+				'type'        => 'string',
+				'pattern'     => '^[a-z0-9][a-z0-9_-]{0,39}$',
+				'required'    => true,
+			);
+		} else {
+			$args['remove_api_key'] = array(
+				'description' => __( 'True to remove the saved API key.', 'dify-chatbot' ),
+				'type'        => 'boolean',
+			);
+		}
+		return $args;
+	}
+}
