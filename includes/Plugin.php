@@ -203,6 +203,7 @@ final class Plugin {
 			$cross,
 			new Rest\Settings_Controller( $settings, $this->budget(), $capacity, $this->bots() ),
 			new Rest\Bots_Controller( $this->bots() ),
+			new Rest\Bot_List_Controller( $this->bots() ),
 			new Rest\Stream_Test_Controller(),
 			new Rest\Chat_Controller( $visitor, $info, $params ),
 			new Rest\Form_Controller( $visitor, $info ),

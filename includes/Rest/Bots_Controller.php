@@ -1,6 +1,6 @@
 <?php
 /**
- * REST routes of the bots: the editors' list and the administrators' management.
+ * REST routes of the administrators' bot management.
  *
  * @package Dify_Chatbot
  */
@@ -24,12 +24,11 @@ use WP_REST_Response;
 use WP_REST_Server;
 
 /**
- * - `GET /bots` (users who can `edit_posts`): each bot's slug and name, the block inspector's
- *   choices — never a URL or a key.
- * - `POST /settings/bots` (add), `POST|DELETE /settings/bots/{slug}` (change, remove) and
- *   `POST /settings/bots/{slug}/test` (the connection test), for users who can `manage_options`.
- *   The key is write-only: no answer contains it, only its last four characters. A bot defined
- *   in DIFY_CHATBOT_BOTS is refused with 403, an unknown slug with 404.
+ * `POST /settings/bots` (add), `POST|DELETE /settings/bots/{slug}` (change, remove) and
+ * `POST /settings/bots/{slug}/test` (the connection test), for users who can `manage_options`.
+ * The key is write-only: no answer contains it, only its last four characters. A bot defined in
+ * DIFY_CHATBOT_BOTS is refused with 403, an unknown slug with 404. The editors' list is
+ * Bot_List_Controller.
  */
 final class Bots_Controller implements Registrable {
 
@@ -61,15 +60,6 @@ final class Bots_Controller implements Registrable {
 	 */
 	public function register_routes(): void {
 		$slug = '(?P<slug>[a-z0-9][a-z0-9_-]{0,39})';
-		register_rest_route(
-			Api::NAMESPACE,
-			'/bots',
-			array(
-				'methods'             => WP_REST_Server::READABLE,
-				'callback'            => array( $this, 'list_bots' ),
-				'permission_callback' => static fn (): bool => current_user_can( 'edit_posts' ),
-			)
-		);
 		register_rest_route(
 			Api::NAMESPACE,
 			'/settings/bots',
@@ -113,20 +103,6 @@ final class Bots_Controller implements Registrable {
 	 */
 	public function check_permissions(): bool {
 		return current_user_can( 'manage_options' );
-	}
-
-	/**
-	 * The bots by name, for the block inspector.
-	 */
-	public function list_bots(): WP_REST_Response {
-		$list = array();
-		foreach ( $this->bots->all() as $bot ) {
-			$list[] = array(
-				'slug' => $bot->slug(),
-				'name' => $bot->name(),
-			);
-		}
-		return new WP_REST_Response( $list );
 	}
 
 	/**

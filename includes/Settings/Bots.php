@@ -83,6 +83,13 @@ final class Bots {
 	private ?array $config = null;
 
 	/**
+	 * The text $config was read from (an environment variable may change in a long process).
+	 *
+	 * @var string
+	 */
+	private string $config_text = '';
+
+	/**
 	 * Keeps the stores.
 	 *
 	 * @param Option        $option     The stored option.
@@ -484,15 +491,17 @@ final class Bots {
 	 * @phpstan-return array{bots: array<string, Bot_Record>, errors: string[]}
 	 */
 	private function config(): array {
-		if ( null !== $this->config ) {
+		$raw = defined( self::CONFIG_NAME ) ? constant( self::CONFIG_NAME ) : getenv( self::CONFIG_NAME );
+		$raw = is_string( $raw ) ? trim( $raw ) : '';
+		if ( null !== $this->config && $raw === $this->config_text ) {
 			return $this->config;
 		}
-		$this->config = array(
+		$this->config_text = $raw;
+		$this->config      = array(
 			'bots'   => array(),
 			'errors' => array(),
 		);
-		$raw          = defined( self::CONFIG_NAME ) ? constant( self::CONFIG_NAME ) : getenv( self::CONFIG_NAME );
-		if ( ! is_string( $raw ) || '' === trim( $raw ) ) {
+		if ( '' === $raw ) {
 			return $this->config;
 		}
 		$list = json_decode( $raw, true );

@@ -78,7 +78,7 @@ final class RendererTest extends TestCase {
 		preg_match( '/data-dify-chatbot="([^"]*)"/', $html, $match );
 		$decoded = json_decode( html_entity_decode( $match[1], ENT_QUOTES ), true );
 		$this->assertSame( $page, $decoded['post'] );
-		$this->assertSame( array( 'bot', 'layout', 'title', 'placeholder', 'height', 'position', 'post' ), array_keys( $decoded ) );
+		$this->assertSame( array( 'bot', 'layout', 'title', 'placeholder', 'height', 'position', 'responseMode', 'post' ), array_keys( $decoded ) );
 		$this->assertSame( 0, json_decode( html_entity_decode( $this->data_of( ( new Renderer() )->render( array() ) ), ENT_QUOTES ), true )['post'] );
 	}
 

@@ -23,7 +23,7 @@ trait Clean_Environment {
 	 * Removes the overrides.
 	 */
 	protected function clean_environment(): void {
-		foreach ( array( 'DIFY_CHATBOT_API_KEY', 'DIFY_CHATBOT_BASE_URL', 'DIFY_CHATBOT_CA_BUNDLE' ) as $name ) {
+		foreach ( array( 'DIFY_CHATBOT_API_KEY', 'DIFY_CHATBOT_BASE_URL', 'DIFY_CHATBOT_CA_BUNDLE', 'DIFY_CHATBOT_BOTS' ) as $name ) {
 			$this->saved_environment[ $name ] = getenv( $name );
 			putenv( $name ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.runtime_configuration_putenv -- the overrides under test are environment variables.
 		}
