@@ -98,4 +98,13 @@ final class BlockTest extends TestCase {
 		$this->assertStringNotContainsString( 'wp-block-', $html );
 		$this->assertStringContainsString( 'dify-chatbot--inline', (string) apply_filters( 'dify_chatbot_render_block', '', 'not attributes' ), 'Odd attributes give the default chat.' );
 	}
+
+	public function test_a_block_naming_an_unknown_bot_renders_no_chat(): void {
+		$this->assertSame( '<!-- dify-chatbot: unknown bot -->', trim( do_blocks( '<!-- wp:dify-chatbot/chat {"bot":"support"} /-->' ) ) );
+		wp_set_current_user( $this->make_user( 'editor' ) );
+		$html = do_blocks( '<!-- wp:dify-chatbot/chat {"bot":"support"} /-->' );
+		$this->assertStringContainsString( 'This chat names a bot that does not exist: support', $html );
+		$this->assertStringNotContainsString( 'data-dify-chatbot', $html );
+		$this->assertStringContainsString( 'data-dify-chatbot', do_blocks( '<!-- wp:dify-chatbot/chat {"bot":"default"} /-->' ), 'the default bot by its slug' );
+	}
 }

@@ -117,4 +117,46 @@ final class RendererTest extends TestCase {
 		}
 		$this->assertStringContainsString( 'has-accent', $html );
 	}
+
+	public function test_each_chat_carries_its_bot_s_response_mode(): void {
+		delete_option( \Dify_Chatbot\Settings\Bots::OPTION );
+		\Dify_Chatbot\Settings\Bots::create()->add(
+			array(
+				'slug'          => 'sales',
+				'name'          => 'Sales',
+				'base_url'      => 'https://sales.example.org/v1',
+				'response_mode' => 'blocking',
+			)
+		);
+		$renderer = new Renderer();
+		$default  = json_decode( html_entity_decode( $this->data_of( $renderer->render( array() ) ), ENT_QUOTES ), true );
+		$sales    = json_decode( html_entity_decode( $this->data_of( $renderer->render( array( 'bot' => 'sales' ) ) ), ENT_QUOTES ), true );
+		$this->assertSame( '', $default['bot'] );
+		$this->assertSame( 'streaming', $default['responseMode'] );
+		$this->assertSame( 'sales', $sales['bot'] );
+		$this->assertSame( 'blocking', $sales['responseMode'] );
+	}
+
+	public function test_a_chat_naming_an_unknown_bot_is_a_notice_for_editors_and_a_comment_for_everyone_else(): void {
+		$fired = 0;
+		$count = static function () use ( &$fired ): void {
+			++$fired;
+		};
+		add_action( 'dify_chatbot_rendered', $count );
+		$renderer = new Renderer();
+
+		$visitor = $renderer->render( array( 'bot' => 'nope' ) );
+		$this->assertSame( '<!-- dify-chatbot: unknown bot -->', $visitor );
+
+		wp_set_current_user( $this->make_user( 'subscriber' ) );
+		$this->assertSame( '<!-- dify-chatbot: unknown bot -->', $renderer->render( array( 'bot' => 'nope' ) ) );
+
+		wp_set_current_user( $this->make_user( 'editor' ) );
+		$editor = $renderer->render( array( 'bot' => 'nope' ) );
+		$this->assertStringContainsString( 'This chat names a bot that does not exist: nope', $editor );
+		$this->assertStringNotContainsString( 'data-dify-chatbot', $editor );
+
+		remove_action( 'dify_chatbot_rendered', $count );
+		$this->assertSame( 0, $fired, 'no chat, so no scripts' );
+	}
 }

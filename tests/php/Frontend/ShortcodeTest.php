@@ -77,4 +77,22 @@ final class ShortcodeTest extends TestCase {
 		preg_match( '/ id="dify-chatbot-(\d+)"/', $html, $match );
 		return (int) $match[1];
 	}
+
+	public function test_bot_names_a_configured_bot_or_renders_no_chat(): void {
+		delete_option( \Dify_Chatbot\Settings\Bots::OPTION );
+		\Dify_Chatbot\Settings\Bots::create()->add(
+			array(
+				'slug'          => 'sales',
+				'name'          => 'Sales',
+				'base_url'      => 'https://sales.example.org/v1',
+				'response_mode' => 'blocking',
+			)
+		);
+		$data = self::data( do_shortcode( '[dify_chatbot bot="sales"]' ) );
+		$this->assertSame( 'sales', $data['bot'] );
+		$this->assertSame( 'blocking', $data['responseMode'] );
+		$this->assertSame( '<!-- dify-chatbot: unknown bot -->', do_shortcode( '[dify_chatbot bot="support"]' ) );
+		wp_set_current_user( $this->make_user( 'editor' ) );
+		$this->assertStringContainsString( 'This chat names a bot that does not exist: support', do_shortcode( '[dify_chatbot bot="support"]' ) );
+	}
 }
