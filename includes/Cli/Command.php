@@ -1,6 +1,6 @@
 <?php
 /**
- * `wp dify-chatbot status|test|set-key`.
+ * `wp dify-chatbot status|test|set-key`, each for one bot (`--bot=<slug>`; the default bot without it).
  *
  * @package Dify_Chatbot
  */
@@ -13,6 +13,8 @@ use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\App\Connection_Test;
 use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Security\Capacity;
+use Dify_Chatbot\Settings\Bots;
+use Dify_Chatbot\Settings\Encryption;
 use Dify_Chatbot\Settings\Key_Entry;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
@@ -65,20 +67,47 @@ final class Command {
 	private $read_key;
 
 	/**
+	 * The bots.
+	 *
+	 * @var Bots
+	 */
+	private Bots $bots;
+
+	/**
 	 * Keeps the collaborators.
 	 *
-	 * @param Settings                $settings The effective settings.
+	 * @param Settings                $settings The default bot's settings.
 	 * @param Budget                  $budget   Today's tokens.
 	 * @param Capacity                $capacity Running answers and today's paid calls.
 	 * @param App_Info                $info     Caches what /info said.
 	 * @param callable(): string|null $read_key Reads the key (default: standard input).
+	 * @param Bots|null               $bots     The bots (built around $settings when null).
 	 */
-	public function __construct( Settings $settings, Budget $budget, Capacity $capacity, App_Info $info, ?callable $read_key = null ) {
+	public function __construct( Settings $settings, Budget $budget, Capacity $capacity, App_Info $info, ?callable $read_key = null, ?Bots $bots = null ) {
 		$this->settings = $settings;
 		$this->budget   = $budget;
 		$this->capacity = $capacity;
 		$this->info     = $info;
 		$this->read_key = null !== $read_key ? $read_key : array( self::class, 'read_standard_input' );
+		$this->bots     = null !== $bots ? $bots : new Bots( $settings->option(), new Encryption(), $settings );
+	}
+
+	/**
+	 * The bot `--bot` names (the default bot without it); an unknown slug ends the command.
+	 *
+	 * @param array<string, mixed> $assoc_args Named arguments.
+	 */
+	private function chosen( array $assoc_args ): Settings {
+		if ( ! isset( $assoc_args['bot'] ) ) {
+			return $this->settings;
+		}
+		$slug = is_string( $assoc_args['bot'] ) ? $assoc_args['bot'] : '';
+		$bot  = $this->bots->get( $slug );
+		if ( null === $bot ) {
+			/* translators: %s: a bot's slug. */
+			WP_CLI::error( sprintf( __( 'There is no bot “%s” (see wp dify-chatbot bots list).', 'dify-chatbot' ), $slug ) );
+		}
+		return null !== $bot ? $bot : $this->settings;
 	}
 
 	/**
@@ -99,16 +128,19 @@ final class Command {
 	 *   - json
 	 * ---
 	 *
+	 * [--bot=<slug>]
+	 * : The bot (the default bot without it).
+	 *
 	 * ## EXAMPLES
 	 *
 	 *     wp dify-chatbot status
-	 *     wp dify-chatbot status --format=json
+	 *     wp dify-chatbot status --bot=sales --format=json
 	 *
 	 * @param string[]             $args       Positional arguments (none).
 	 * @param array<string, mixed> $assoc_args Named arguments.
 	 */
 	public function status( array $args, array $assoc_args ): void {
-		$status = $this->describe();
+		$status = $this->describe( $this->chosen( $assoc_args ) );
 		if ( isset( $assoc_args['format'] ) && 'json' === $assoc_args['format'] ) {
 			WP_CLI::line( (string) wp_json_encode( $status, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE ) );
 			return;
@@ -122,15 +154,21 @@ final class Command {
 	 * Tests the connection to the Dify app with the settings in force: the diagnosis of the
 	 * settings screen's "Test connection", in its words. Exits with 1 when it fails.
 	 *
+	 * ## OPTIONS
+	 *
+	 * [--bot=<slug>]
+	 * : The bot (the default bot without it).
+	 *
 	 * ## EXAMPLES
 	 *
 	 *     wp dify-chatbot test
+	 *     wp dify-chatbot test --bot=sales
 	 *
 	 * @param string[]             $args       Positional arguments (none).
-	 * @param array<string, mixed> $assoc_args Named arguments (none).
+	 * @param array<string, mixed> $assoc_args Named arguments.
 	 */
 	public function test( array $args, array $assoc_args ): void {
-		$result = ( new Connection_Test( $this->settings, $this->info ) )->run();
+		$result = ( new Connection_Test( $this->chosen( $assoc_args ), $this->info ) )->run();
 		if ( $result['ok'] ) {
 			WP_CLI::success( $result['message'] );
 			return;
@@ -143,24 +181,30 @@ final class Command {
 	 * shell's history and the process list would keep). On a terminal it asks for the key without
 	 * showing it. The key is encrypted and bound to the server of the base URL in force, as on the
 	 * settings screen; refused when the key is set by DIFY_CHATBOT_API_KEY in wp-config.php or the
-	 * environment.
+	 * environment, or when the bot is defined in DIFY_CHATBOT_BOTS. `--bot=<slug>` names the bot
+	 * whose key it is (the default bot without it). No option list here: WP-CLI would refuse a key
+	 * given as an argument with its own words, not with the advice to replace it.
 	 *
 	 * ## EXAMPLES
 	 *
 	 *     wp dify-chatbot set-key
-	 *     wp dify-chatbot set-key < dify-key.txt
+	 *     wp dify-chatbot set-key --bot=sales < dify-key.txt
 	 *
 	 * @subcommand set-key
 	 *
 	 * @param string[]             $args       Positional arguments (none).
-	 * @param array<string, mixed> $assoc_args Named arguments (none).
+	 * @param array<string, mixed> $assoc_args Named arguments.
 	 */
 	public function set_key( array $args, array $assoc_args ): void {
 		if ( array() !== $args ) {
 			// Said before anything is read or saved: the key given this way is in the shell's history now.
 			WP_CLI::error( __( 'The API key is read from standard input only, never from an argument (the shell’s history and the process list keep arguments; if that was the key, replace it in Dify). Run the command without arguments and paste the key when asked, or: wp dify-chatbot set-key < file', 'dify-chatbot' ) );
 		}
-		$source = $this->settings->api_key_source();
+		$bot = $this->chosen( $assoc_args );
+		if ( $bot->read_only() ) {
+			WP_CLI::error( Bots::read_only_error( $bot->slug() )->get_error_message() );
+		}
+		$source = $bot->api_key_source();
 		if ( null !== $source ) {
 			WP_CLI::error(
 				sprintf(
@@ -174,17 +218,17 @@ final class Command {
 		$key   = trim( (string) call_user_func( $this->read_key ) );
 		$saved = '' === $key
 			? new \WP_Error( 'dify_chatbot_no_key', __( 'No API key on standard input. Run the command in a terminal to be asked for it, or pipe it in: wp dify-chatbot set-key < file', 'dify-chatbot' ) )
-			: Key_Entry::save( $this->settings, $key );
+			: Key_Entry::save( $bot, $key );
 		if ( is_wp_error( $saved ) ) {
 			WP_CLI::error( $saved->get_error_message() );
 		}
-		$last4 = $this->settings->keys()->status()['last4'];
+		$last4 = $bot->keys()->status()['last4'];
 		WP_CLI::success(
 			'' === $last4
 				/* translators: %s: the server (origin) the key is bound to. */
-				? sprintf( __( 'The API key is saved, encrypted, for %s.', 'dify-chatbot' ), (string) $this->settings->keys()->origin() )
+				? sprintf( __( 'The API key is saved, encrypted, for %s.', 'dify-chatbot' ), (string) $bot->keys()->origin() )
 				/* translators: 1: the key's last four characters, 2: the server (origin) the key is bound to. */
-				: sprintf( __( 'The API key ending in %1$s is saved, encrypted, for %2$s.', 'dify-chatbot' ), $last4, (string) $this->settings->keys()->origin() )
+				: sprintf( __( 'The API key ending in %1$s is saved, encrypted, for %2$s.', 'dify-chatbot' ), $last4, (string) $bot->keys()->origin() )
 		);
 	}
 
@@ -206,34 +250,40 @@ final class Command {
 	}
 
 	/**
-	 * Everything status prints, never the key.
+	 * Everything status prints about a bot, never the key.
 	 *
+	 * @param Settings $bot The bot.
 	 * @return array<string, mixed>
 	 */
-	private function describe(): array {
-		$stored = $this->settings->option()->get();
-		$key    = $this->settings->api_key();
-		$saved  = $this->settings->keys()->status();
-		$test   = ( new Connection_Test( $this->settings, $this->info ) )->run();
-		$limits = array( 'response_mode' => $stored['response_mode'] );
+	private function describe( Settings $bot ): array {
+		$stored = $bot->option()->get();
+		$key    = $bot->api_key();
+		$saved  = $bot->keys()->status();
+		$test   = ( new Connection_Test( $bot, $this->info ) )->run();
+		$limits = array( 'response_mode' => $bot->response_mode() );
 		foreach ( array_keys( Option::LIMITS ) as $name ) {
-			$limits[ $name ] = $stored[ $name ];
+			// The bot's own limits and budget; the others are the site's.
+			$limits[ $name ] = $bot->limits()[ $name ] ?? $stored[ $name ];
 		}
 		$limits['who_may_chat'] = $stored['who_may_chat'];
 		return array(
-			'configured' => $this->settings->is_configured(),
+			'bot'        => array(
+				'slug' => $bot->slug(),
+				'name' => $bot->name(),
+			),
+			'configured' => $bot->is_configured(),
 			'base_url'   => array(
-				'value'  => $this->settings->base_url(),
-				'source' => self::source( $this->settings->base_url_source() ),
+				'value'  => $bot->base_url(),
+				'source' => self::source( $bot->base_url_source() ),
 			),
 			'api_key'    => array(
 				'last4'  => null !== $key ? ( strlen( $key ) >= 8 ? substr( $key, -4 ) : '' ) : $saved['last4'],
-				'source' => null !== $this->settings->api_key_source() ? self::source( $this->settings->api_key_source() ) : ( $saved['saved'] ? 'option' : 'none' ),
+				'source' => null !== $bot->api_key_source() ? self::source( $bot->api_key_source() ) : ( $saved['saved'] ? 'option' : 'none' ),
 				'usable' => null !== $key,
 			),
 			'ca_bundle'  => array(
-				'value'  => $this->settings->ca_bundle(),
-				'source' => self::source( $this->settings->ca_bundle_source() ),
+				'value'  => $bot->ca_bundle(),
+				'source' => self::source( $bot->ca_bundle_source() ),
 			),
 			'app'        => $test['app'],
 			'connection' => array(
@@ -243,7 +293,7 @@ final class Command {
 			),
 			'limits'     => $limits,
 			'usage'      => array(
-				'tokens_today'    => $this->budget->used_today(),
+				'tokens_today'    => $this->budget->used_today( null, $bot->slug() ),
 				'calls_today'     => $this->capacity->daily_cap()->used_today(),
 				'streams_running' => $this->capacity->slots()->running(),
 			),
@@ -272,6 +322,8 @@ final class Command {
 		}
 		$app   = $status['app'];
 		$lines = array(
+			/* translators: 1: a bot's name, 2: its slug. */
+			__( 'Bot:', 'dify-chatbot' ) . ' ' . sprintf( __( '%1$s (%2$s)', 'dify-chatbot' ), $status['bot']['name'], $status['bot']['slug'] ),
 			__( 'Configured:', 'dify-chatbot' ) . ' ' . $yes_no( $status['configured'] ),
 			__( 'Base URL:', 'dify-chatbot' ) . ' ' . $status['base_url']['value'] . ' (' . self::source_words( $status['base_url']['source'] ) . ')',
 			__( 'API key:', 'dify-chatbot' ) . ' ' . $key_text . ( 'none' !== $key['source'] ? ' (' . self::source_words( $key['source'] ) . ')' : '' ),
@@ -315,6 +367,9 @@ final class Command {
 		}
 		if ( 'environment' === $source ) {
 			return __( 'the environment', 'dify-chatbot' );
+		}
+		if ( 'config' === $source ) {
+			return __( 'DIFY_CHATBOT_BOTS in wp-config.php', 'dify-chatbot' );
 		}
 		return __( 'saved in the settings', 'dify-chatbot' );
 	}

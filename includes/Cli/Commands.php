@@ -28,12 +28,21 @@ final class Commands implements Registrable {
 	private Command $command;
 
 	/**
-	 * Keeps the command.
+	 * `wp dify-chatbot bots …`.
 	 *
-	 * @param Command $command The subcommands.
+	 * @var Bots_Command|null
 	 */
-	public function __construct( Command $command ) {
+	private ?Bots_Command $bots;
+
+	/**
+	 * Keeps the commands.
+	 *
+	 * @param Command           $command The subcommands.
+	 * @param Bots_Command|null $bots    `wp dify-chatbot bots …`.
+	 */
+	public function __construct( Command $command, ?Bots_Command $bots = null ) {
 		$this->command = $command;
+		$this->bots    = $bots;
 	}
 
 	/**
@@ -46,6 +55,9 @@ final class Commands implements Registrable {
 		// Its description is Command's doc comment (WP-CLI reads it): this runs on plugins_loaded,
 		// before translations may be loaded.
 		WP_CLI::add_command( self::NAME, $this->command );
+		if ( null !== $this->bots ) {
+			WP_CLI::add_command( self::NAME . ' bots', $this->bots, array( 'shortdesc' => 'Lists, adds and removes the site’s bots.' ) );
+		}
 	}
 
 	/**

@@ -288,9 +288,13 @@ final class CommandTest extends TestCase {
 		$this->assertSame( 1, $refused['code'] );
 		$this->assertStringContainsString( 'read from standard input only', $refused['err'] );
 
+		$this->assertStringContainsString( 'wp dify-chatbot bots', $usage['out'] );
 		$no_bot = self::run_wp( array_merge( $wp, array( 'dify-chatbot', 'status', '--bot=support' ) ) );
-		$this->assertSame( 1, $no_bot['code'], 'one connection today: --bot is not accepted yet' );
-		$this->assertStringContainsString( 'unknown --bot parameter', $no_bot['err'] );
+		$this->assertSame( 1, $no_bot['code'] );
+		$this->assertStringContainsString( 'There is no bot “support”', $no_bot['err'] );
+		$list = self::run_wp( array_merge( $wp, array( 'dify-chatbot', 'bots', 'list', '--format=json' ) ) );
+		$this->assertSame( 0, $list['code'], $list['err'] );
+		$this->assertSame( 'default', json_decode( $list['out'], true )[0]['slug'] );
 	}
 
 	/**
@@ -311,5 +315,73 @@ final class CommandTest extends TestCase {
 			'out'  => $out,
 			'err'  => $err,
 		);
+	}
+
+	private function add_sales(): Settings {
+		delete_option( \Dify_Chatbot\Settings\Bots::OPTION );
+		$bot = \Dify_Chatbot\Settings\Bots::create()->add(
+			array(
+				'slug'               => 'sales',
+				'name'               => 'Sales',
+				'base_url'           => self::emulator_url(),
+				'daily_token_budget' => 77,
+			)
+		);
+		$this->assertInstanceOf( Settings::class, $bot );
+		return $bot;
+	}
+
+	public function test_bot_chooses_the_bot_of_status_test_and_set_key(): void {
+		$this->require_emulator();
+		$this->configure( 'app-emulator' );
+		$this->add_sales();
+
+		$saved = $this->run_command( $this->command( "app-emulator-plain\n" ), 'set_key', array(), array( 'bot' => 'sales' ) );
+		$this->assertSame( 0, $saved['code'], $saved['stderr'] );
+		$this->assertStringContainsString( 'The API key ending in lain is saved, encrypted, for ' . self::emulator_origin(), $saved['stdout'] );
+		$this->assertSame( 'app-emulator', Settings::create()->api_key(), 'the default bot keeps its key' );
+		$this->assertSame( 'app-emulator-plain', \Dify_Chatbot\Settings\Bots::create()->get( 'sales' )->api_key() );
+
+		$test = $this->run_command( $this->command(), 'test', array(), array( 'bot' => 'sales' ) );
+		$this->assertSame( "Success: Connected to “Emulator Plain Chat” (chat). Visitors can chat with it.\n", $test['stdout'] );
+
+		$json = $this->run_command(
+			$this->command(),
+			'status',
+			array(),
+			array(
+				'format' => 'json',
+				'bot'    => 'sales',
+			)
+		);
+		$data = json_decode( $json['stdout'], true );
+		$this->assertSame(
+			array(
+				'slug' => 'sales',
+				'name' => 'Sales',
+			),
+			$data['bot']
+		);
+		$this->assertSame( 'lain', $data['api_key']['last4'] );
+		$this->assertSame( 'Emulator Plain Chat', $data['app']['name'] );
+		$this->assertSame( 77, $data['limits']['daily_token_budget'], 'the bot\'s own budget' );
+		$this->assertNoKey( $json, 'app-emulator-plain' );
+		$text = $this->run_command( $this->command(), 'status' );
+		$this->assertStringContainsString( 'Bot: Default (default)', $text['stdout'] );
+		$this->assertStringContainsString( 'Dify app: “Emulator Chat” (chat)', $text['stdout'] );
+	}
+
+	public function test_an_unknown_or_read_only_bot_is_refused(): void {
+		foreach ( array( 'status', 'test', 'set_key' ) as $method ) {
+			$output = $this->run_command( $this->command( self::KEY ), $method, array(), array( 'bot' => 'nope' ) );
+			$this->assertSame( 1, $output['code'], $method );
+			$this->assertStringContainsString( 'There is no bot “nope”', $output['stderr'], $method );
+		}
+		$this->set_environment( 'DIFY_CHATBOT_BOTS', '[{"slug":"docs","name":"Docs","base_url":"https://docs.example.org/v1"}]' );
+		$output = $this->run_command( $this->command( self::KEY ), 'set_key', array(), array( 'bot' => 'docs' ) );
+		$this->assertSame( 1, $output['code'] );
+		$this->assertStringContainsString( 'DIFY_CHATBOT_BOTS', $output['stderr'] );
+		$this->assertSame( 0, $this->reads, 'nothing is read' );
+		$this->assertFalse( get_option( 'dify_chatbot_api_key_docs' ) );
 	}
 }
