@@ -9,7 +9,7 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Cli;
 
-use Dify_Chatbot\Rest\Bots_Controller;
+use Dify_Chatbot\Dify\App\App_Cache;
 use Dify_Chatbot\Settings\Bots;
 use Dify_Chatbot\Settings\Settings;
 use WP_CLI;
@@ -65,7 +65,7 @@ final class Bots_Command {
 	public function list_( array $args, array $assoc_args ): void {
 		$rows = array();
 		foreach ( $this->bots->all() as $bot ) {
-			$row    = Bots_Controller::describe( $bot );
+			$row    = Bots::describe( $bot );
 			$rows[] = array(
 				'slug'          => $row['slug'],
 				'name'          => $row['name'],
@@ -159,7 +159,11 @@ final class Bots_Command {
 	 * @param array<string, mixed> $assoc_args Named arguments (none).
 	 */
 	public function remove( array $args, array $assoc_args ): void {
-		$slug    = $args[0] ?? '';
+		$slug = $args[0] ?? '';
+		$bot  = $this->bots->get( $slug );
+		if ( null !== $bot && ! $bot->is_default() && ! $bot->read_only() ) {
+			App_Cache::forget( $bot );
+		}
 		$removed = $this->bots->remove( $slug );
 		if ( $removed instanceof WP_Error ) {
 			WP_CLI::error( $removed->get_error_message() );

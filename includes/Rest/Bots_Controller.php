@@ -9,6 +9,7 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
+use Dify_Chatbot\Dify\App\App_Cache;
 use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\App\Connection_Test;
 use Dify_Chatbot\Dify\Error_Mapper;
@@ -17,7 +18,6 @@ use Dify_Chatbot\Settings\Base_Url;
 use Dify_Chatbot\Settings\Bots;
 use Dify_Chatbot\Settings\Key_Entry;
 use Dify_Chatbot\Settings\Option;
-use Dify_Chatbot\Settings\Settings;
 use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -127,7 +127,7 @@ final class Bots_Controller implements Registrable {
 				return $saved;
 			}
 		}
-		return new WP_REST_Response( self::describe( $bot ), 201 );
+		return new WP_REST_Response( Bots::describe( $bot ), 201 );
 	}
 
 	/**
@@ -169,7 +169,7 @@ final class Bots_Controller implements Registrable {
 		} elseif ( $remove ) {
 			$bot->keys()->remove();
 		}
-		return new WP_REST_Response( self::describe( $bot ) );
+		return new WP_REST_Response( Bots::describe( $bot ) );
 	}
 
 	/**
@@ -180,7 +180,11 @@ final class Bots_Controller implements Registrable {
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public function delete_bot( WP_REST_Request $request ) {
-		$slug    = (string) $request->get_param( 'slug' );
+		$slug = (string) $request->get_param( 'slug' );
+		$bot  = $this->bots->get( $slug );
+		if ( null !== $bot && ! $bot->is_default() && ! $bot->read_only() ) {
+			App_Cache::forget( $bot );
+		}
 		$removed = $this->bots->remove( $slug );
 		if ( $removed instanceof WP_Error ) {
 			return $removed;
@@ -207,32 +211,6 @@ final class Bots_Controller implements Registrable {
 			return Bots::not_found( $slug );
 		}
 		return new WP_REST_Response( ( new Connection_Test( $bot, new App_Info( new Error_Mapper() ) ) )->run() );
-	}
-
-	/**
-	 * What the settings screen may know about a bot. Never the key.
-	 *
-	 * @param Settings $bot The bot.
-	 * @return array<string, mixed>
-	 */
-	public static function describe( Settings $bot ): array {
-		$key = $bot->api_key();
-		return array(
-			'slug'           => $bot->slug(),
-			'name'           => $bot->name(),
-			'default'        => $bot->is_default(),
-			'read_only'      => $bot->read_only(),
-			'base_url'       => $bot->base_url(),
-			'response_mode'  => $bot->response_mode(),
-			'show_reasoning' => $bot->show_reasoning(),
-		) + $bot->limits() + array(
-			'configured'    => $bot->is_configured(),
-			'api_key_last4' => null !== $key && strlen( $key ) >= 8 ? substr( $key, -4 ) : '',
-			'sources'       => array(
-				'base_url' => $bot->base_url_source(),
-				'api_key'  => $bot->api_key_source(),
-			),
-		);
 	}
 
 	/**

@@ -260,7 +260,7 @@ final class Settings_Controller implements Registrable {
 			),
 			'defaults'             => Option::defaults(),
 			// Every bot (the default first, then by name), never a key.
-			'bots'                 => array_map( array( Bots_Controller::class, 'describe' ), $this->bots->all() ),
+			'bots'                 => array_map( array( Bots::class, 'describe' ), $this->bots->all() ),
 		);
 	}
 

@@ -9,9 +9,6 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Settings;
 
-use Dify_Chatbot\Dify\App\App_Info;
-use Dify_Chatbot\Dify\App\App_Parameters;
-use Dify_Chatbot\Dify\Http\Client;
 use WP_Error;
 
 /**
@@ -293,18 +290,37 @@ final class Bots {
 		if ( $bot->read_only() ) {
 			return self::read_only_error( $slug );
 		}
-		$key = $bot->api_key();
-		if ( null !== $key && $bot->is_configured() ) {
-			// The app's cached /info and /parameters (with /site) go with the bot.
-			$client = new Client( $bot->base_url(), $key, null, $bot->slug() );
-			App_Info::forget( $client );
-			App_Parameters::forget( $client );
-		}
 		$rows = $this->stored_option();
 		unset( $rows[ $bot->slug() ] );
 		update_option( self::OPTION, $rows, false );
 		$bot->keys()->remove();
 		return true;
+	}
+
+	/**
+	 * What the settings screen, REST and WP-CLI may know about a bot. Never the key.
+	 *
+	 * @param Settings $bot The bot.
+	 * @return array<string, mixed>
+	 */
+	public static function describe( Settings $bot ): array {
+		$key = $bot->api_key();
+		return array(
+			'slug'           => $bot->slug(),
+			'name'           => $bot->name(),
+			'default'        => $bot->is_default(),
+			'read_only'      => $bot->read_only(),
+			'base_url'       => $bot->base_url(),
+			'response_mode'  => $bot->response_mode(),
+			'show_reasoning' => $bot->show_reasoning(),
+		) + $bot->limits() + array(
+			'configured'    => $bot->is_configured(),
+			'api_key_last4' => null !== $key && strlen( $key ) >= 8 ? substr( $key, -4 ) : '',
+			'sources'       => array(
+				'base_url' => $bot->base_url_source(),
+				'api_key'  => $bot->api_key_source(),
+			),
+		);
 	}
 
 	/**
