@@ -77,7 +77,8 @@ final class Plugin {
 	 */
 	public function register(): void {
 		// Needed on every request: the block type and the shortcode exist on every page, the option
-		// is registered and the counters table checked on init.
+		// is registered, the counters table and the settings' schema (Migration: one autoloaded
+		// option) checked on init.
 		$this->on_first(
 			array( 'init' ),
 			function (): array {
@@ -95,8 +96,10 @@ final class Plugin {
 		);
 		$this->on_first( array( 'admin_init' ), fn (): array => array( new Security\Privacy() ) );
 		$this->on_first( array( 'admin_notices' ), fn (): array => array( $this->capacity()->daily_cap(), new Settings\Config_Notice( $this->bots() ) ) );
-		$this->on_first( array( 'wp_privacy_personal_data_exporters', 'wp_privacy_personal_data_erasers' ), fn (): array => array( new Security\Personal_Data( $this->settings() ) ) );
-		$this->on_first( array( 'update_option_' . Settings\Option::NAME, 'add_option_' . Settings\Option::NAME, 'update_option_' . Settings\Bots::OPTION ), fn (): array => array( new Settings\Key_Binding( $this->settings() ) ) );
+		$this->on_first( array( 'wp_privacy_personal_data_exporters', 'wp_privacy_personal_data_erasers' ), fn (): array => array( new Security\Personal_Data( $this->settings(), $this->bots() ) ) );
+		// The bots' option by its name (Settings\Bots::OPTION): naming the constant would load the
+		// class on every request.
+		$this->on_first( array( 'update_option_' . Settings\Option::NAME, 'add_option_' . Settings\Option::NAME, 'update_option_dify_chatbot_bots' ), fn (): array => array( new Settings\Key_Binding( $this->settings() ) ) );
 		// Settings → Connectors, where WordPress has them (7.0 and newer): core fires
 		// wp_connectors_init during init, before the Connectors screen's own hooks.
 		$this->on_first( array( 'wp_connectors_init' ), fn (): array => array( new Connectors\Dify_Connector( $this->settings() ) ) );

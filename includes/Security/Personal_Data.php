@@ -13,6 +13,7 @@ use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Http\Response;
 use Dify_Chatbot\Dify\Http\Transport_Policy;
 use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Settings\Bots;
 use Dify_Chatbot\Settings\Settings;
 use WP_Error;
 
@@ -21,7 +22,8 @@ use WP_Error;
  * under their Dify user (Visitor_Identity::of_wp_user()), so they are read and deleted through
  * the API as that user. Dify lists only that user's conversations, so nobody else's are touched.
  * Visitors who are not logged in have no e-mail address here; they delete their own conversations
- * in the chat.
+ * in the chat. Each bot's app keeps its own conversations, so each bot other than the default
+ * has its own exporter and eraser (`dify-chatbot-{slug}`), named after it.
  */
 final class Personal_Data implements Registrable {
 
@@ -47,12 +49,46 @@ final class Personal_Data implements Registrable {
 	private Settings $settings;
 
 	/**
+	 * The other bots (null: only this one).
+	 *
+	 * @var Bots|null
+	 */
+	private ?Bots $bots;
+
+	/**
 	 * Keeps the settings.
 	 *
-	 * @param Settings $settings The effective settings.
+	 * @param Settings  $settings The bot's settings (the default bot's for the site's own).
+	 * @param Bots|null $bots     The bots, whose others get an exporter and an eraser each.
 	 */
-	public function __construct( Settings $settings ) {
+	public function __construct( Settings $settings, ?Bots $bots = null ) {
 		$this->settings = $settings;
+		$this->bots     = $bots;
+	}
+
+	/**
+	 * The bots other than this one, each with its own exporter/eraser.
+	 *
+	 * @return array<string, self>
+	 */
+	private function others(): array {
+		$others = array();
+		foreach ( null !== $this->bots ? $this->bots->all() : array() as $bot ) {
+			if ( ! $bot->is_default() ) {
+				$others[ self::ID . '-' . $bot->slug() ] = new self( $bot );
+			}
+		}
+		return $others;
+	}
+
+	/**
+	 * The name WordPress shows for this bot's exporter and eraser.
+	 */
+	private function friendly_name(): string {
+		return $this->settings->is_default()
+			? __( 'Dify Chatbot conversations', 'dify-chatbot' )
+			/* translators: %s: a bot's name. */
+			: sprintf( __( 'Dify Chatbot conversations (%s)', 'dify-chatbot' ), $this->settings->name() );
 	}
 
 	/**
@@ -71,10 +107,12 @@ final class Personal_Data implements Registrable {
 	 */
 	public function add_exporter( $exporters ) {
 		if ( is_array( $exporters ) ) {
-			$exporters[ self::ID ] = array(
-				'exporter_friendly_name' => __( 'Dify Chatbot conversations', 'dify-chatbot' ),
-				'callback'               => array( $this, 'export' ),
-			);
+			foreach ( array( self::ID => $this ) + $this->others() as $id => $part ) {
+				$exporters[ $id ] = array(
+					'exporter_friendly_name' => $part->friendly_name(),
+					'callback'               => array( $part, 'export' ),
+				);
+			}
 		}
 		return $exporters;
 	}
@@ -87,10 +125,12 @@ final class Personal_Data implements Registrable {
 	 */
 	public function add_eraser( $erasers ) {
 		if ( is_array( $erasers ) ) {
-			$erasers[ self::ID ] = array(
-				'eraser_friendly_name' => __( 'Dify Chatbot conversations', 'dify-chatbot' ),
-				'callback'             => array( $this, 'erase' ),
-			);
+			foreach ( array( self::ID => $this ) + $this->others() as $id => $part ) {
+				$erasers[ $id ] = array(
+					'eraser_friendly_name' => $part->friendly_name(),
+					'callback'             => array( $part, 'erase' ),
+				);
+			}
 		}
 		return $erasers;
 	}
@@ -211,7 +251,7 @@ final class Personal_Data implements Registrable {
 		if ( null === $key || ! $this->settings->is_configured() ) {
 			return null;
 		}
-		return new Client( $this->settings->base_url(), $key, new Transport_Policy( $this->settings->ca_bundle() ) );
+		return new Client( $this->settings->base_url(), $key, new Transport_Policy( $this->settings->ca_bundle() ), $this->settings->slug() );
 	}
 
 	/**

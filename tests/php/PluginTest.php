@@ -47,8 +47,8 @@ final class PluginTest extends TestCase {
 
 	/**
 	 * A REST request for a core route, in a fresh process: WordPress's init has run and the
-	 * request dispatched, and of the plugin only what the block, the shortcode, the option and
-	 * the counters table need on init was loaded (and, where WordPress has the Connectors API,
+	 * request dispatched, and of the plugin only what the block, the shortcode, the option,
+	 * the counters table and the schema check need on init was loaded (and, where WordPress has the Connectors API,
 	 * the connector core asks for during init): no route, guard, relay, Dify or script class.
 	 */
 	public function test_a_request_without_a_chat_builds_no_route_guard_or_script_part(): void {
@@ -63,6 +63,7 @@ final class PluginTest extends TestCase {
 			'Dify_Chatbot\\Rest\\Api',
 			'Dify_Chatbot\\Security\\Counter_Store',
 			'Dify_Chatbot\\Settings\\Base_Url',
+			'Dify_Chatbot\\Settings\\Migration',
 			'Dify_Chatbot\\Settings\\Option',
 		);
 		if ( Dify_Connector::available() ) {

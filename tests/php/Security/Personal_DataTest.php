@@ -116,4 +116,42 @@ final class Personal_DataTest extends TestCase {
 		$this->assertInstanceOf( \WP_Error::class, $export );
 		$this->assertStringNotContainsString( 'app-emulator', $export->get_error_message() );
 	}
+
+	public function test_each_bot_has_its_own_exporter_and_eraser_for_its_own_app(): void {
+		delete_option( \Dify_Chatbot\Settings\Bots::OPTION );
+		$sales = \Dify_Chatbot\Settings\Bots::create()->add(
+			array(
+				'slug'     => 'sales',
+				'name'     => 'Sales',
+				'base_url' => self::emulator_url(),
+			)
+		);
+		$this->assertInstanceOf( Settings::class, $sales );
+		$this->assertTrue( $sales->save_key( 'app-emulator-plain' ) );
+		$alice = $this->make_user( 'subscriber' );
+		$email = get_userdata( $alice )->user_email;
+		wp_set_current_user( $alice );
+		$request = new WP_REST_Request( 'POST', '/dify-chatbot/v1/chat' );
+		$request->set_header( 'Content-Type', 'application/json' );
+		$request->set_body(
+			(string) wp_json_encode(
+				array(
+					'query' => 'alice-asks-sales #delay:0',
+					'bot'   => 'sales',
+				)
+			)
+		);
+		$this->assertSame( 200, rest_get_server()->dispatch( $request )->get_status() );
+		wp_set_current_user( 0 );
+
+		$exporters = apply_filters( 'wp_privacy_personal_data_exporters', array() );
+		$this->assertSame( 'Dify Chatbot conversations (Sales)', $exporters['dify-chatbot-sales']['exporter_friendly_name'] );
+		$this->assertStringContainsString( 'alice-asks-sales', (string) wp_json_encode( $exporters['dify-chatbot-sales']['callback']( $email, 1 )['data'] ) );
+		$this->assertSame( array(), $exporters[ Personal_Data::ID ]['callback']( $email, 1 )['data'], 'the default bot\'s app has none of them' );
+
+		$erasers = apply_filters( 'wp_privacy_personal_data_erasers', array() );
+		$this->assertTrue( $erasers['dify-chatbot-sales']['callback']( $email, 1 )['items_removed'] );
+		$plain = new Client( self::emulator_url(), 'app-emulator-plain' );
+		$this->assertSame( array(), (array) ( $plain->conversations( Visitor_Identity::of_wp_user( $alice ), null, 100 )->json()['data'] ?? array() ) );
+	}
 }

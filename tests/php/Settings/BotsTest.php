@@ -308,4 +308,13 @@ final class BotsTest extends TestCase {
 		( new \Dify_Chatbot\Settings\Config_Notice( $bots ) )->notice();
 		$this->assertSame( '', ob_get_clean() );
 	}
+
+	public function test_every_new_option_starts_with_the_prefix_uninstall_php_removes(): void {
+		foreach ( array( Bots::OPTION, Bots::key_option( 'sales' ), \Dify_Chatbot\Settings\Migration::VERSION_OPTION ) as $name ) {
+			$this->assertStringStartsWith( 'dify_chatbot_', $name );
+		}
+		$this->assertSame( Key_Store::OPTION, Bots::key_option( 'default' ) );
+		// Plugin hooks Key_Binding on the option by its literal name (so no page loads Bots).
+		$this->assertSame( 'dify_chatbot_bots', Bots::OPTION );
+	}
 }
