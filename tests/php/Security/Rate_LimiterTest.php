@@ -154,4 +154,39 @@ final class Rate_LimiterTest extends TestCase {
 			remove_filter( 'salt', $other_salt );
 		}
 	}
+
+	public function test_each_bot_counts_apart_the_default_bot_with_the_keys_of_earlier_versions(): void {
+		delete_option( \Dify_Chatbot\Settings\Bots::OPTION );
+		\Dify_Chatbot\Settings\Bots::create()->add(
+			array(
+				'slug'                 => 'sales',
+				'name'                 => 'Sales',
+				'base_url'             => 'https://sales.example.org/v1',
+				'limit_visitor_minute' => 1,
+				'limit_visitor_day'    => 0,
+				'limit_ip_minute'      => 0,
+			)
+		);
+		$limiter = $this->limiter(
+			array(
+				'limit_visitor_minute' => 2,
+				'limit_ip_day'         => 4,
+			)
+		);
+		$server  = array( 'REMOTE_ADDR' => '198.51.100.1' );
+		$store   = new Counter_Store();
+		$this->assertNull( $limiter->hit( 'visitor-a', $server, self::NOW ) );
+		// The default bot's counter has the key it had before there were several bots.
+		$this->assertSame( 1, $store->get( Rate_Limiter::key( 'vm', 'visitor-a' ), self::NOW - 30 ) );
+
+		$this->assertNull( $limiter->hit( 'visitor-a', $server, self::NOW, Rate_Limiter::CHAT, array(), 'sales' ) );
+		$this->assertNotNull( $limiter->hit( 'visitor-a', $server, self::NOW, Rate_Limiter::CHAT, array(), 'sales' ), 'sales allows one a minute' );
+		$this->assertSame( 1, $store->get( Rate_Limiter::key( 'vm', 'visitor-a' ), self::NOW - 30 ), 'sales counted nothing of the default bot' );
+		$this->assertNull( $limiter->hit( 'visitor-a', $server, self::NOW ), 'the default bot allows its second' );
+		// The per-IP day is the site's: every bot's messages count against it (four so far, the
+		// refused one too: the IP limits are counted before the visitor's).
+		$refused = $limiter->hit( 'visitor-b', $server, self::NOW + 1, Rate_Limiter::CHAT, array(), 'sales' );
+		$this->assertNotNull( $refused );
+		$this->assertStringContainsString( 'most messages allowed for today', $refused->get_error_message() );
+	}
 }
