@@ -9,7 +9,7 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Cli;
 
-use Dify_Chatbot\Dify\App\App_Cache;
+use Dify_Chatbot\Dify\Removed_Bot;
 use Dify_Chatbot\Settings\Bots;
 use Dify_Chatbot\Settings\Settings;
 use WP_CLI;
@@ -162,7 +162,7 @@ final class Bots_Command {
 		$slug = $args[0] ?? '';
 		$bot  = $this->bots->get( $slug );
 		if ( null !== $bot && ! $bot->is_default() && ! $bot->read_only() ) {
-			App_Cache::forget( $bot );
+			Removed_Bot::clean( $bot );
 		}
 		$removed = $this->bots->remove( $slug );
 		if ( $removed instanceof WP_Error ) {

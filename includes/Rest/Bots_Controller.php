@@ -9,10 +9,10 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
-use Dify_Chatbot\Dify\App\App_Cache;
 use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\App\Connection_Test;
 use Dify_Chatbot\Dify\Error_Mapper;
+use Dify_Chatbot\Dify\Removed_Bot;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Settings\Base_Url;
 use Dify_Chatbot\Settings\Bots;
@@ -183,7 +183,7 @@ final class Bots_Controller implements Registrable {
 		$slug = (string) $request->get_param( 'slug' );
 		$bot  = $this->bots->get( $slug );
 		if ( null !== $bot && ! $bot->is_default() && ! $bot->read_only() ) {
-			App_Cache::forget( $bot );
+			Removed_Bot::clean( $bot );
 		}
 		$removed = $this->bots->remove( $slug );
 		if ( $removed instanceof WP_Error ) {

@@ -10,15 +10,15 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Dify\Forms;
 
 /**
- * The visitor a form was shown to, for the bot and the app that showed it: the bot's slug (today
- * every request is the default bot's), the app (a fingerprint of its base URL and key, so a
- * form of another app never reaches this one) and the visitor's Dify user. A form handle is bound
+ * The visitor a form was shown to, for the bot and the app that showed it: the bot's slug
+ * (`default` for the default bot), the app (a fingerprint of its base URL and key, so a form of
+ * another app never reaches this one) and the visitor's Dify user. A form handle is bound
  * to all three: another visitor, another bot or another app does not find it.
  */
 final class Form_Owner {
 
 	/**
-	 * The slug of the one bot a site has today.
+	 * The default bot's slug.
 	 */
 	public const DEFAULT_BOT = 'default';
 

@@ -100,6 +100,32 @@ final class Form_Store {
 	}
 
 	/**
+	 * Removes the open forms of a bot that is removed, and says how many. Transients kept in an
+	 * external object cache cannot be listed: there they stay until they expire, unreachable, as
+	 * the bot's slug is refused on every route once the bot is gone.
+	 *
+	 * @param string $bot The bot's slug.
+	 */
+	public function forget_bot( string $bot ): int {
+		global $wpdb;
+		if ( wp_using_ext_object_cache() ) {
+			return 0;
+		}
+		$prefix  = '_transient_' . self::PREFIX;
+		$names   = $wpdb->get_col( $wpdb->prepare( "SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE %s", $wpdb->esc_like( $prefix ) . '%' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+		$removed = 0;
+		foreach ( $names as $name ) {
+			$transient = substr( (string) $name, strlen( '_transient_' ) );
+			$record    = Form_Record::from_array( get_transient( $transient ) );
+			if ( null !== $record && $record->owner()->bot() === $bot ) {
+				delete_transient( $transient );
+				++$removed;
+			}
+		}
+		return $removed;
+	}
+
+	/**
 	 * Seconds to keep a record: its form's time left and a day, within bounds.
 	 *
 	 * @param int|null $expires When the form expires, or null.

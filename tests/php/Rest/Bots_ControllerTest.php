@@ -306,8 +306,10 @@ final class Bots_ControllerTest extends TestCase {
 		$this->assertFalse( is_wp_error( ( new \Dify_Chatbot\Dify\App\App_Info( $errors ) )->mode( $client ) ) );
 		$this->assertNotFalse( get_transient( 'dify_chatbot_params_' . $client->fingerprint() ) );
 		$this->assertNotFalse( get_transient( 'dify_chatbot_info_' . $client->fingerprint() ) );
+		$form     = ( new \Dify_Chatbot\Dify\Forms\Form_Store() )->mint( new \Dify_Chatbot\Dify\Forms\Form_Owner( 'sales', $client->fingerprint(), 'visitor-a' ), 'run-1', 'token-1', array( 'expiration_time' => null ) );
 		$response = $this->dispatch( 'DELETE', '/settings/bots/sales' );
 		$this->assertSame( 200, $response->get_status() );
+		$this->assertNull( ( new \Dify_Chatbot\Dify\Forms\Form_Store() )->find( $form, new \Dify_Chatbot\Dify\Forms\Form_Owner( 'sales', $client->fingerprint(), 'visitor-a' ) ), 'its open forms went with it' );
 		$this->assertSame(
 			array(
 				'deleted' => true,

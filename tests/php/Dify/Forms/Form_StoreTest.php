@@ -103,4 +103,16 @@ final class Form_StoreTest extends TestCase {
 		$this->assertNull( Form_Record::from_array( 'junk' ) );
 		$this->assertEquals( $record, Form_Record::from_array( $record->to_array() ) );
 	}
+
+	public function test_a_removed_bot_s_forms_are_forgotten_and_no_other_bot_s(): void {
+		$store   = new Form_Store();
+		$sales   = $store->mint( $this->owner( 'visitor-a', 'app-1', 'sales' ), self::RUN, self::TOKEN, $this->definition( time() + 3600 ) );
+		$sales2  = $store->mint( $this->owner( 'visitor-b', 'app-1', 'sales' ), self::RUN, 'another-token', $this->definition( null ) );
+		$default = $store->mint( $this->owner(), self::RUN, self::TOKEN, $this->definition( time() + 3600 ) );
+		$this->assertSame( 2, $store->forget_bot( 'sales' ) );
+		$this->assertNull( $store->find( $sales, $this->owner( 'visitor-a', 'app-1', 'sales' ) ) );
+		$this->assertNull( $store->find( $sales2, $this->owner( 'visitor-b', 'app-1', 'sales' ) ) );
+		$this->assertNotNull( $store->find( $default, $this->owner() ) );
+		$this->assertSame( 0, $store->forget_bot( 'sales' ) );
+	}
 }
