@@ -140,7 +140,21 @@ final class Command {
 	 * @param array<string, mixed> $assoc_args Named arguments.
 	 */
 	public function status( array $args, array $assoc_args ): void {
-		$status = $this->describe( $this->chosen( $assoc_args ) );
+		$bot    = $this->chosen( $assoc_args );
+		$status = $this->describe( $bot );
+		if ( ! isset( $assoc_args['bot'] ) ) {
+			// Without --bot: the default bot in full, the others in a line each.
+			$status['other_bots'] = array();
+			foreach ( $this->bots->all() as $other ) {
+				if ( ! $other->is_default() ) {
+					$status['other_bots'][] = array(
+						'slug'       => $other->slug(),
+						'name'       => $other->name(),
+						'configured' => $other->is_configured(),
+					);
+				}
+			}
+		}
 		if ( isset( $assoc_args['format'] ) && 'json' === $assoc_args['format'] ) {
 			WP_CLI::line( (string) wp_json_encode( $status, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE ) );
 			return;
@@ -344,6 +358,12 @@ final class Command {
 		$lines[] = '  ' . __( 'tokens:', 'dify-chatbot' ) . ' ' . $status['usage']['tokens_today']
 			. ( $status['limits']['daily_token_budget'] > 0 ? '' : ' ' . __( '(counted only while a daily token budget is set)', 'dify-chatbot' ) );
 		$lines[] = '  ' . __( 'answers streaming now:', 'dify-chatbot' ) . ' ' . $status['usage']['streams_running'];
+		if ( isset( $status['other_bots'] ) && array() !== $status['other_bots'] ) {
+			$lines[] = __( 'Other bots (wp dify-chatbot status --bot=<slug> for one):', 'dify-chatbot' );
+			foreach ( $status['other_bots'] as $other ) {
+				$lines[] = '  ' . $other['slug'] . ' (' . $other['name'] . '): ' . __( 'configured:', 'dify-chatbot' ) . ' ' . $yes_no( $other['configured'] );
+			}
+		}
 		return $lines;
 	}
 

@@ -368,6 +368,19 @@ final class CommandTest extends TestCase {
 		$this->assertNoKey( $json, 'app-emulator-plain' );
 		$text = $this->run_command( $this->command(), 'status' );
 		$this->assertStringContainsString( 'Bot: Default (default)', $text['stdout'] );
+		$this->assertStringContainsString( "Other bots (wp dify-chatbot status --bot=<slug> for one):\n  sales (Sales): configured: yes\n", $text['stdout'] );
+		$this->assertArrayNotHasKey( 'other_bots', $data, 'with --bot, that bot alone' );
+		$all = json_decode( $this->run_command( $this->command(), 'status', array(), array( 'format' => 'json' ) )['stdout'], true );
+		$this->assertSame(
+			array(
+				array(
+					'slug'       => 'sales',
+					'name'       => 'Sales',
+					'configured' => true,
+				),
+			),
+			$all['other_bots']
+		);
 		$this->assertStringContainsString( 'Dify app: “Emulator Chat” (chat)', $text['stdout'] );
 	}
 
