@@ -87,6 +87,8 @@ final class Plugin {
 			fn (): array => array( new Settings\Settings_Page( $this->settings() ) )
 		);
 		$this->on_first( array( 'admin_init' ), fn (): array => array( new Security\Privacy() ) );
+		// The usage rows' share of the counters' daily pruning.
+		$this->on_first( array( Security\Counter_Store::PRUNE_HOOK ), fn (): array => array( new Usage\Usage_Store() ) );
 		$this->on_first( array( 'admin_notices' ), fn (): array => array( $this->capacity()->daily_cap() ) );
 		$this->on_first( array( 'wp_privacy_personal_data_exporters', 'wp_privacy_personal_data_erasers' ), fn (): array => array( new Security\Personal_Data( $this->settings() ) ) );
 		$this->on_first( array( 'update_option_' . Settings\Option::NAME, 'add_option_' . Settings\Option::NAME ), fn (): array => array( new Settings\Key_Binding( $this->settings() ) ) );
@@ -187,8 +189,10 @@ final class Plugin {
 		$visitor  = new Rest\Visitor_Api( $settings, $guard, $identity, $errors );
 		$info     = new Dify\App\App_Info( $errors );
 		$params   = new Dify\App\App_Parameters( $errors );
+		$usage    = new Usage\Usage_Recorder( new Usage\Usage_Store() );
 		return array(
 			$this->budget(),
+			$usage,
 			$capacity->slots(),
 			$guard,
 			new Security\Body_Limit( Rest\Api::NAMESPACE ),
@@ -196,7 +200,7 @@ final class Plugin {
 			$cross,
 			new Rest\Settings_Controller( $settings, $this->budget(), $capacity ),
 			new Rest\Stream_Test_Controller(),
-			new Rest\Chat_Controller( $visitor, $info, $params ),
+			new Rest\Chat_Controller( $visitor, $info, $params, null, null, $usage ),
 			new Rest\Form_Controller( $visitor, $info ),
 			new Rest\Parameters_Controller( $visitor, $params, $info ),
 			new Rest\Site_Controller( $visitor, $params ),
