@@ -99,7 +99,7 @@ final class Plugin {
 		$this->on_first( array( 'wp_connectors_init' ), fn (): array => array( new Connectors\Dify_Connector( $this->settings() ) ) );
 		// `wp dify-chatbot …`: built only inside WP-CLI (Commands adds the command only there too).
 		if ( defined( 'WP_CLI' ) && WP_CLI ) {
-			( new Cli\Commands( new Cli\Command( $this->settings(), $this->budget(), $this->capacity(), new Dify\App\App_Info( new Dify\Error_Mapper() ) ) ) )->register();
+			( new Cli\Commands( new Cli\Command( $this->settings(), $this->budget(), $this->capacity(), new Dify\App\App_Info( new Dify\Error_Mapper() ) ), new Cli\Usage_Command( new Usage\Usage_Store() ) ) )->register();
 		}
 		// The routes and what guards them: on rest_api_init, unless this REST request asks for
 		// another plugin's route; a later dispatch into the namespace (an internal request, a

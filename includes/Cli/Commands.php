@@ -28,12 +28,21 @@ final class Commands implements Registrable {
 	private Command $command;
 
 	/**
-	 * Keeps the command.
+	 * `wp dify-chatbot usage`.
 	 *
-	 * @param Command $command The subcommands.
+	 * @var Usage_Command
 	 */
-	public function __construct( Command $command ) {
+	private Usage_Command $usage;
+
+	/**
+	 * Keeps the commands.
+	 *
+	 * @param Command       $command The subcommands.
+	 * @param Usage_Command $usage   `wp dify-chatbot usage`.
+	 */
+	public function __construct( Command $command, Usage_Command $usage ) {
 		$this->command = $command;
+		$this->usage   = $usage;
 	}
 
 	/**
@@ -46,6 +55,8 @@ final class Commands implements Registrable {
 		// Its description is Command's doc comment (WP-CLI reads it): this runs on plugins_loaded,
 		// before translations may be loaded.
 		WP_CLI::add_command( self::NAME, $this->command );
+		// A class of its own (the usage table, not the connection); added after its parent.
+		WP_CLI::add_command( self::NAME . ' usage', $this->usage );
 	}
 
 	/**
