@@ -203,7 +203,7 @@ final class Plugin {
 			new Rest\Settings_Controller( $settings, $this->budget(), $capacity ),
 			new Rest\Stream_Test_Controller(),
 			new Rest\Chat_Controller( $visitor, $info, $params, null, null, $usage ),
-			new Rest\Form_Controller( $visitor, $info ),
+			new Rest\Form_Controller( $visitor, $info, null, null, $usage ),
 			new Rest\Parameters_Controller( $visitor, $params, $info ),
 			new Rest\Site_Controller( $visitor, $params ),
 			new Rest\Message_Controller( $visitor ),
