@@ -22,10 +22,9 @@ async function todaysMessages( page: Page ): Promise< number > {
 		return 0;
 	}
 	return Number(
-		( await row.locator( 'td[data-column="messages"]' ).innerText() ).replace(
-			/\D/g,
-			''
-		)
+		(
+			await row.locator( 'td[data-column="messages"]' ).innerText()
+		).replace( /\D/g, '' )
 	);
 }
 
@@ -46,7 +45,9 @@ test( 'a visitor’s message shows on the usage screen and in its CSV', async ( 
 	const chat = await visitor.newPage();
 	await chat.goto( '/dify-chatbot-block/' );
 	await ask( chat, 'Count this one #delay:1' );
-	expect( ( await watchAnswer( chat, 0 ) ).final.length ).toBeGreaterThan( 0 );
+	expect( ( await watchAnswer( chat, 0 ) ).final.length ).toBeGreaterThan(
+		0
+	);
 	await visitor.close();
 
 	await page.reload();
