@@ -104,7 +104,7 @@ final class Chat_Controller implements Registrable {
 	 * @param App_Parameters      $parameters     The app's cached parameters (input form, upload settings).
 	 * @param callable|null       $writer_factory Makes the stream's writer (an Output_Writer by default).
 	 * @param callable|null       $end            Ends the request after a stream (exit by default).
-	 * @param Usage_Recorder|null $usage     Counts each message's usage (null: nothing is counted).
+	 * @param Usage_Recorder|null $usage          Counts each message's usage (null: nothing is counted).
 	 *
 	 * @phpstan-param (callable(): Event_Writer)|null $writer_factory
 	 * @phpstan-param (callable(): void)|null $end

@@ -87,7 +87,7 @@ final class Form_Controller implements Registrable {
 	 * @param App_Info            $info           The app's mode.
 	 * @param callable|null       $writer_factory Makes the stream's writer (tests write to memory).
 	 * @param callable|null       $end            Ends the request after a stream (tests record it).
-	 * @param Usage_Recorder|null $usage    Counts the tokens and errors of a resumed run.
+	 * @param Usage_Recorder|null $usage          Counts the tokens and errors of a resumed run.
 	 */
 	public function __construct( Visitor_Api $api, App_Info $info, ?callable $writer_factory = null, ?callable $end = null, ?Usage_Recorder $usage = null ) {
 		$this->usage          = $usage;

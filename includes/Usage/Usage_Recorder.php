@@ -21,9 +21,10 @@ use WP_REST_Request;
 
 /**
  * The chat route calls answered() once a message's answer has ended, which writes the message,
- * the tokens Dify reported for it and whether it failed in one statement. A chat message its permission callback refused (rate
- * limit, budget, who may chat, stream cap, daily cap) is counted by its refusal's code, once, as
- * WordPress finishes the request.
+ * the tokens Dify reported for it and whether it failed in one statement. A chat message its
+ * permission callback refused (rate limit, budget, who may chat, stream cap, daily cap) is counted
+ * by its refusal's code, once, as WordPress finishes the request. An upstream failure (Dify's own
+ * 429, say) is the route's answer, not a refusal: it counts as a message with an error.
  */
 final class Usage_Recorder implements Registrable {
 
