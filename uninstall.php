@@ -1,7 +1,7 @@
 <?php
 /**
  * Removes everything the plugin stored: its options (including the encrypted API key),
- * transients, counters table and scheduled pruning — on every site of a multisite network, and
+ * transients, counters and usage tables and scheduled pruning — on every site of a multisite network, and
  * its network-wide options. Runs when the site owner deletes the plugin.
  *
  * @package Dify_Chatbot
@@ -13,7 +13,8 @@ if ( ! defined( 'WP_UNINSTALL_PLUGIN' ) ) {
 
 /**
  * What the plugin keeps in the current site: every option and transient starting with its
- * prefix, the rate-limit and token counters (Security\Counter_Store) and their daily pruning.
+ * prefix, the rate-limit and token counters (Security\Counter_Store), the usage per day and bot
+ * (Usage\Usage_Store) and their daily pruning.
  * Called once per site, inside switch_to_blog() on a network, so `$wpdb->options` and
  * `$wpdb->prefix` are the site's own.
  */
@@ -25,6 +26,7 @@ $dify_chatbot_clean_site = static function (): void {
 		delete_option( $option );
 	}
 	$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}dify_chatbot_counters" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.DirectDatabaseQuery.SchemaChange -- the plugin's own table.
+	$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}dify_chatbot_usage" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.DirectDatabaseQuery.SchemaChange -- the plugin's own table.
 	wp_clear_scheduled_hook( 'dify_chatbot_prune_counters' );
 };
 

@@ -95,6 +95,10 @@ final class Plugin {
 			fn (): array => array( new Settings\Settings_Page( $this->settings() ) )
 		);
 		$this->on_first( array( 'admin_init' ), fn (): array => array( new Security\Privacy() ) );
+		// The usage screen (Dashboard → Chatbot usage) and its CSV download (admin-post.php), and
+		// the usage rows' share of the counters' daily pruning.
+		$this->on_first( array( 'admin_menu', 'admin_init' ), fn (): array => array( new Usage\Usage_Page( new Usage\Usage_Store(), $this->settings() ) ) );
+		$this->on_first( array( Security\Counter_Store::PRUNE_HOOK ), fn (): array => array( new Usage\Usage_Store() ) );
 		$this->on_first( array( 'admin_notices' ), fn (): array => array( $this->capacity()->daily_cap(), new Settings\Config_Notice( $this->bots() ) ) );
 		$this->on_first( array( 'wp_privacy_personal_data_exporters', 'wp_privacy_personal_data_erasers' ), fn (): array => array( new Security\Personal_Data( $this->settings(), $this->bots() ) ) );
 		// The bots' option by its name (Settings\Bots::OPTION): naming the constant would load the
@@ -105,7 +109,7 @@ final class Plugin {
 		$this->on_first( array( 'wp_connectors_init' ), fn (): array => array( new Connectors\Dify_Connector( $this->settings() ) ) );
 		// `wp dify-chatbot …`: built only inside WP-CLI (Commands adds the command only there too).
 		if ( defined( 'WP_CLI' ) && WP_CLI ) {
-			( new Cli\Commands( new Cli\Command( $this->settings(), $this->budget(), $this->capacity(), new Dify\App\App_Info( new Dify\Error_Mapper() ), null, $this->bots() ), new Cli\Bots_Command( $this->bots() ) ) )->register();
+			( new Cli\Commands( new Cli\Command( $this->settings(), $this->budget(), $this->capacity(), new Dify\App\App_Info( new Dify\Error_Mapper() ), null, $this->bots() ), new Cli\Bots_Command( $this->bots() ), new Cli\Usage_Command( new Usage\Usage_Store() ) ) )->register();
 		}
 		// The routes and what guards them: on rest_api_init, unless this REST request asks for
 		// another plugin's route; a later dispatch into the namespace (an internal request, a
@@ -197,8 +201,10 @@ final class Plugin {
 		$visitor  = new Rest\Visitor_Api( $settings, $guard, $identity, $errors, $this->bots() );
 		$info     = new Dify\App\App_Info( $errors );
 		$params   = new Dify\App\App_Parameters( $errors );
+		$usage    = new Usage\Usage_Recorder( new Usage\Usage_Store() );
 		return array(
 			$this->budget(),
+			$usage,
 			$capacity->slots(),
 			$guard,
 			new Security\Body_Limit( Rest\Api::NAMESPACE ),
@@ -208,8 +214,8 @@ final class Plugin {
 			new Rest\Bots_Controller( $this->bots() ),
 			new Rest\Bot_List_Controller( $this->bots() ),
 			new Rest\Stream_Test_Controller(),
-			new Rest\Chat_Controller( $visitor, $info, $params ),
-			new Rest\Form_Controller( $visitor, $info ),
+			new Rest\Chat_Controller( $visitor, $info, $params, null, null, $usage ),
+			new Rest\Form_Controller( $visitor, $info, null, null, $usage ),
 			new Rest\Parameters_Controller( $visitor, $params, $info ),
 			new Rest\Site_Controller( $visitor, $params ),
 			new Rest\Message_Controller( $visitor ),

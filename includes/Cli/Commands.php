@@ -35,14 +35,23 @@ final class Commands implements Registrable {
 	private ?Bots_Command $bots;
 
 	/**
+	 * `wp dify-chatbot usage`.
+	 *
+	 * @var Usage_Command|null
+	 */
+	private ?Usage_Command $usage;
+
+	/**
 	 * Keeps the commands.
 	 *
-	 * @param Command           $command The subcommands.
-	 * @param Bots_Command|null $bots    `wp dify-chatbot bots …`.
+	 * @param Command            $command The subcommands.
+	 * @param Bots_Command|null  $bots    `wp dify-chatbot bots …`.
+	 * @param Usage_Command|null $usage   `wp dify-chatbot usage`.
 	 */
-	public function __construct( Command $command, ?Bots_Command $bots = null ) {
+	public function __construct( Command $command, ?Bots_Command $bots = null, ?Usage_Command $usage = null ) {
 		$this->command = $command;
 		$this->bots    = $bots;
+		$this->usage   = $usage;
 	}
 
 	/**
@@ -57,6 +66,10 @@ final class Commands implements Registrable {
 		WP_CLI::add_command( self::NAME, $this->command );
 		if ( null !== $this->bots ) {
 			WP_CLI::add_command( self::NAME . ' bots', $this->bots, array( 'shortdesc' => 'Lists, adds and removes the site’s bots.' ) );
+		}
+		// A class of its own (the usage table, not the connection); added after its parent.
+		if ( null !== $this->usage ) {
+			WP_CLI::add_command( self::NAME . ' usage', $this->usage );
 		}
 	}
 

@@ -24,6 +24,8 @@ use Dify_Chatbot\Dify\Relay\Token_Usage;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Remote_Files;
 use Dify_Chatbot\Security\Visitor_Guard;
+use Dify_Chatbot\Usage\Usage_Recorder;
+use Dify_Chatbot\Usage\Usage_Store;
 use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -81,19 +83,35 @@ final class Chat_Controller implements Registrable {
 	private $end;
 
 	/**
+	 * Counts each message's usage (null: nothing is counted).
+	 *
+	 * @var Usage_Recorder|null
+	 */
+	private ?Usage_Recorder $usage;
+
+	/**
+	 * The tokens Dify reported for the last whole answer (0 when none).
+	 *
+	 * @var int
+	 */
+	private int $whole_tokens = 0;
+
+	/**
 	 * Keeps the collaborators.
 	 *
-	 * @param Visitor_Api    $api            What every visitor route shares.
-	 * @param App_Info       $info           The app mode cache.
-	 * @param App_Parameters $parameters     The app's cached parameters (input form, upload settings).
-	 * @param callable|null  $writer_factory Makes the stream's writer (an Output_Writer by default).
-	 * @param callable|null  $end            Ends the request after a stream (exit by default).
+	 * @param Visitor_Api         $api            What every visitor route shares.
+	 * @param App_Info            $info           The app mode cache.
+	 * @param App_Parameters      $parameters     The app's cached parameters (input form, upload settings).
+	 * @param callable|null       $writer_factory Makes the stream's writer (an Output_Writer by default).
+	 * @param callable|null       $end            Ends the request after a stream (exit by default).
+	 * @param Usage_Recorder|null $usage          Counts each message's usage (null: nothing is counted).
 	 *
 	 * @phpstan-param (callable(): Event_Writer)|null $writer_factory
 	 * @phpstan-param (callable(): void)|null $end
 	 */
-	public function __construct( Visitor_Api $api, App_Info $info, App_Parameters $parameters, ?callable $writer_factory = null, ?callable $end = null ) {
+	public function __construct( Visitor_Api $api, App_Info $info, App_Parameters $parameters, ?callable $writer_factory = null, ?callable $end = null, ?Usage_Recorder $usage = null ) {
 		$this->api            = $api;
+		$this->usage          = $usage;
 		$this->info           = $info;
 		$this->parameters     = $parameters;
 		$this->writer_factory = null !== $writer_factory ? $writer_factory : static function (): Event_Writer {
@@ -134,12 +152,15 @@ final class Chat_Controller implements Registrable {
 		if ( null !== $remote ) {
 			return $this->fail( $remote, $stream );
 		}
+		$bot    = Usage_Store::slug( $request->get_param( 'bot' ) );
 		$client = $this->api->client( $request );
 		if ( is_wp_error( $client ) ) {
+			$this->answered( $bot, 0, true );
 			return $this->fail( $client, $stream );
 		}
 		$mode = $this->info->mode( $client );
 		if ( is_wp_error( $mode ) ) {
+			$this->answered( $bot, 0, true );
 			return $this->fail( $mode, $stream );
 		}
 		// Read once (cached for the site): the upload settings, the input form and whether the
@@ -152,11 +173,15 @@ final class Chat_Controller implements Registrable {
 		$view = new Answer_View( $this->api->shows_reasoning( $request ), App_Site::shows_steps( $parameters ) );
 
 		if ( $stream ) {
-			( new Stream_Relay( ( $this->writer_factory )(), $this->api->errors(), $this->api->forms( $client ), $view ) )->relay( $client, $mode, $body );
+			$relay = new Stream_Relay( ( $this->writer_factory )(), $this->api->errors(), $this->api->forms( $client ), $view );
+			$relay->relay( $client, $mode, $body );
+			// After the last event has reached the visitor, before the request ends.
+			$this->answered( $bot, $relay->tokens(), $relay->failed() );
 			( $this->end )();
 			return new WP_REST_Response( null, 200 );
 		}
 		$answer = $this->whole( $client, $mode, $body );
+		$this->answered( $bot, $this->whole_tokens, is_wp_error( $answer ) );
 		return is_wp_error( $answer ) ? $this->api->fail( $answer ) : new WP_REST_Response( $view->answer( $answer ), 200 );
 	}
 
@@ -179,6 +204,20 @@ final class Chat_Controller implements Registrable {
 	}
 
 	/**
+	 * Counts a message that reached the point of asking Dify (a message refused for its own
+	 * content — its files, its form — never did and is not counted).
+	 *
+	 * @param string $bot    The bot's slug.
+	 * @param int    $tokens The tokens Dify reported for its answer.
+	 * @param bool   $failed Whether its answer was an error.
+	 */
+	private function answered( string $bot, int $tokens, bool $failed ): void {
+		if ( null !== $this->usage ) {
+			$this->usage->answered( $bot, $tokens, $failed );
+		}
+	}
+
+	/**
 	 * A whole (JSON) answer.
 	 *
 	 * @param Client               $client The client.
@@ -187,9 +226,11 @@ final class Chat_Controller implements Registrable {
 	 * @return array<string, mixed>|WP_Error
 	 */
 	private function whole( Client $client, App_Mode $mode, array $body ) {
+		$this->whole_tokens = 0;
 		if ( $mode->streams_only() ) {
 			$answer = ( new Answer_Collector( $this->api->errors() ) )->collect( $client, $mode, $body );
 			if ( is_array( $answer ) ) {
+				$this->whole_tokens = Token_Usage::tokens_in( $answer );
 				Token_Usage::report( $answer, $mode, $client->bot() );
 			}
 			return $answer;
@@ -198,6 +239,7 @@ final class Chat_Controller implements Registrable {
 		if ( is_wp_error( $json ) ) {
 			return $json;
 		}
+		$this->whole_tokens = Token_Usage::tokens_in( $json );
 		Token_Usage::report( $json, $mode, $client->bot() );
 		if ( $mode->is_workflow() ) {
 			$answer = Answer::from_workflow( $json );

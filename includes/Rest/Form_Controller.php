@@ -17,6 +17,8 @@ use Dify_Chatbot\Dify\Relay\Answer_View;
 use Dify_Chatbot\Dify\Relay\Event_Writer;
 use Dify_Chatbot\Dify\Relay\Output_Writer;
 use Dify_Chatbot\Dify\Relay\Stream_Relay;
+use Dify_Chatbot\Usage\Usage_Recorder;
+use Dify_Chatbot\Usage\Usage_Store;
 use Dify_Chatbot\Registrable;
 use Dify_Chatbot\Security\Visitor_Guard;
 use WP_Error;
@@ -72,14 +74,23 @@ final class Form_Controller implements Registrable {
 	private $end;
 
 	/**
+	 * Counts the tokens and errors of a resumed run (null: nothing is counted).
+	 *
+	 * @var Usage_Recorder|null
+	 */
+	private ?Usage_Recorder $usage;
+
+	/**
 	 * Keeps the collaborators.
 	 *
-	 * @param Visitor_Api   $api            The visitor routes' shared parts.
-	 * @param App_Info      $info           The app's mode.
-	 * @param callable|null $writer_factory Makes the stream's writer (tests write to memory).
-	 * @param callable|null $end            Ends the request after a stream (tests record it).
+	 * @param Visitor_Api         $api            The visitor routes' shared parts.
+	 * @param App_Info            $info           The app's mode.
+	 * @param callable|null       $writer_factory Makes the stream's writer (tests write to memory).
+	 * @param callable|null       $end            Ends the request after a stream (tests record it).
+	 * @param Usage_Recorder|null $usage          Counts the tokens and errors of a resumed run.
 	 */
-	public function __construct( Visitor_Api $api, App_Info $info, ?callable $writer_factory = null, ?callable $end = null ) {
+	public function __construct( Visitor_Api $api, App_Info $info, ?callable $writer_factory = null, ?callable $end = null, ?Usage_Recorder $usage = null ) {
+		$this->usage          = $usage;
 		$this->api            = $api;
 		$this->info           = $info;
 		$this->writer_factory = null !== $writer_factory ? $writer_factory : static function (): Event_Writer {
@@ -187,8 +198,13 @@ final class Form_Controller implements Registrable {
 			return $this->fail( $mode, true );
 		}
 		// The resumed run's reasoning is shown or removed like a chat's (its steps are not shown).
-		$view = new Answer_View( $this->api->shows_reasoning( $request ) );
-		( new Stream_Relay( ( $this->writer_factory )(), $this->api->errors(), $forms, $view ) )->resume( $client, $mode, $this->api->user(), $record->run() );
+		$view  = new Answer_View( $this->api->shows_reasoning( $request ) );
+		$relay = new Stream_Relay( ( $this->writer_factory )(), $this->api->errors(), $forms, $view );
+		$relay->resume( $client, $mode, $this->api->user(), $record->run() );
+		if ( null !== $this->usage ) {
+			// The rest of the message that paused: its tokens and whether it failed, not a new message.
+			$this->usage->answered( Usage_Store::slug( $request->get_param( 'bot' ) ), $relay->tokens(), $relay->failed(), 0 );
+		}
 		( $this->end )();
 		return new WP_REST_Response( null, 200 );
 	}

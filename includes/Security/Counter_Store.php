@@ -10,6 +10,7 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Security;
 
 use Dify_Chatbot\Registrable;
+use Dify_Chatbot\Usage\Usage_Store;
 
 /**
  * Counters keyed by (key, window start), kept where every web server sees them: the table
@@ -41,7 +42,7 @@ final class Counter_Store implements Registrable {
 
 	public const TABLE = 'dify_chatbot_counters';
 
-	public const DB_VERSION = '1';
+	public const DB_VERSION = '2';
 
 	public const DB_VERSION_OPTION = 'dify_chatbot_db_version';
 
@@ -82,7 +83,7 @@ final class Counter_Store implements Registrable {
 	}
 
 	/**
-	 * Creates or updates the table with dbDelta.
+	 * Creates or updates the table, and the usage table (Usage_Store) kept with it, with dbDelta.
 	 */
 	public static function install(): void {
 		global $wpdb;
@@ -102,6 +103,7 @@ PRIMARY KEY  (counter_key,window_start),
 KEY window_start (window_start)
 ) {$charset};"
 		);
+		Usage_Store::install();
 		update_option( self::DB_VERSION_OPTION, self::DB_VERSION, true );
 	}
 
@@ -223,6 +225,7 @@ KEY window_start (window_start)
 		$table = self::table();
 		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery.SchemaChange -- the plugin's own table.
 		$wpdb->query( "DROP TABLE IF EXISTS {$table}" );
+		Usage_Store::uninstall();
 		delete_option( self::DB_VERSION_OPTION );
 		wp_clear_scheduled_hook( self::PRUNE_HOOK );
 	}

@@ -81,9 +81,10 @@ final class Stream_Relay {
 
 	/**
 	 * State of the current relay: task id, envelope, final event seen, text seen, when the last
-	 * data event came (microtime) and whether the run was given up for its silence.
+	 * data event came (microtime), whether the run was given up for its silence, whether an
+	 * error event was sent and the tokens Dify reported at the end.
 	 *
-	 * @var array{task_id: string, envelope: array<string, mixed>, terminal: bool, text: bool, last_data: float, idle: bool}
+	 * @var array{task_id: string, envelope: array<string, mixed>, terminal: bool, text: bool, last_data: float, idle: bool, failed: bool, tokens: int}
 	 */
 	private array $state = array(
 		'task_id'   => '',
@@ -92,6 +93,8 @@ final class Stream_Relay {
 		'text'      => false,
 		'last_data' => 0.0,
 		'idle'      => false,
+		'failed'    => false,
+		'tokens'    => 0,
 	);
 
 	/**
@@ -169,6 +172,8 @@ final class Stream_Relay {
 			'text'      => false,
 			'last_data' => microtime( true ),
 			'idle'      => false,
+			'failed'    => false,
+			'tokens'    => 0,
 		);
 		$this->reasoning = new Reasoning_Stream( $this->view->shows_reasoning() );
 		$idle            = $mode->is_run() ? self::idle_limit() : 0.0;
@@ -241,6 +246,21 @@ final class Stream_Relay {
 		$this->start();
 		$this->write_data( $this->errors->to_event( $error, $this->state['envelope'] ), null );
 		$this->state['terminal'] = true;
+		$this->state['failed']   = true;
+	}
+
+	/**
+	 * Whether the last relayed answer ended in an error event (Dify's, or one for a failure).
+	 */
+	public function failed(): bool {
+		return $this->state['failed'];
+	}
+
+	/**
+	 * The tokens Dify reported at the end of the last relayed answer (0 when none).
+	 */
+	public function tokens(): int {
+		return $this->state['tokens'];
 	}
 
 	/**
@@ -298,6 +318,7 @@ final class Stream_Relay {
 			$this->state['terminal'] = true;
 		}
 		if ( $event->is_final( $mode ) ) {
+			$this->state['tokens'] += Token_Usage::tokens_in( $event->data() );
 			Token_Usage::report( $event->data(), $mode, $client->bot() );
 		}
 	}

@@ -283,6 +283,13 @@ final class CommandTest extends TestCase {
 		$this->assertStringContainsString( 'wp dify-chatbot set-key', $usage['out'], $usage['err'] );
 		$this->assertStringContainsString( 'wp dify-chatbot status [--format=<format>]', $usage['out'] );
 		$this->assertStringContainsString( 'wp dify-chatbot test', $usage['out'] );
+		$this->assertStringContainsString( 'wp dify-chatbot usage [--days=<days>] [--bot=<slug>] [--format=<format>]', $usage['out'] );
+
+		$usage_json = self::run_wp( array_merge( $wp, array( 'dify-chatbot', 'usage', '--days=1', '--format=json' ) ) );
+		$this->assertSame( 0, $usage_json['code'], $usage_json['err'] );
+		$this->assertIsArray( json_decode( $usage_json['out'], true ), $usage_json['out'] );
+		$usage_table = self::run_wp( array_merge( $wp, array( 'dify-chatbot', 'usage', '--days=30' ) ) );
+		$this->assertSame( 0, $usage_table['code'], $usage_table['err'] );
 
 		$refused = self::run_wp( array_merge( $wp, array( 'dify-chatbot', 'set-key', 'app-typed-on-the-command-line' ) ) );
 		$this->assertSame( 1, $refused['code'] );

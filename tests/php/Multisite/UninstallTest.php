@@ -15,6 +15,7 @@ use Dify_Chatbot\Dify\Forms\Form_Store;
 use Dify_Chatbot\Security\Counter_Store;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;
+use Dify_Chatbot\Usage\Usage_Store;
 use Yoast\PHPUnitPolyfills\TestCases\TestCase;
 
 final class UninstallTest extends TestCase {
@@ -68,8 +69,8 @@ final class UninstallTest extends TestCase {
 
 	/**
 	 * What the plugin writes in the current site when visitors chat and the owner configures it:
-	 * the settings, the key, the site id, the counters table (created on the site's first
-	 * request, `init`) with a count, a cached lookup, a form handle and the daily pruning.
+	 * the settings, the key, the site id, the counters and usage tables (created on the site's
+	 * first request, `init`) with a count and a day's usage, a cached lookup, a form handle and the daily pruning.
 	 */
 	private function use_the_plugin(): void {
 		$settings = Settings::create();
@@ -79,6 +80,8 @@ final class UninstallTest extends TestCase {
 		$counters = new Counter_Store();
 		$counters->maybe_install();
 		$this->assertSame( 1, $counters->add( 'multisite-probe', time(), 60 ) );
+		( new Usage_Store() )->message( 'default', 10, false );
+		$this->assertCount( 1, ( new Usage_Store() )->rows( 1 ), 'The usage table is created with the counters.' );
 		set_transient( 'dify_chatbot_params_probe', array( 'x' => 1 ), 300 );
 		set_transient( Form_Store::PREFIX . 'probe', array( 'x' => 1 ), 300 );
 	}

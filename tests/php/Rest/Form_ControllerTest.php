@@ -16,6 +16,7 @@ use Dify_Chatbot\Rest\Conversation_Controller;
 use Dify_Chatbot\Rest\File_Controller;
 use Dify_Chatbot\Rest\Form_Controller;
 use Dify_Chatbot\Security\Visitor_Identity;
+use Dify_Chatbot\Settings\Bots;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
@@ -23,6 +24,8 @@ use Dify_Chatbot\Tests\Support\Memory_Writer;
 use Dify_Chatbot\Tests\Support\Uploads;
 use Dify_Chatbot\Tests\Support\Visitor_Routes;
 use Dify_Chatbot\Tests\TestCase;
+use Dify_Chatbot\Usage\Usage_Recorder;
+use Dify_Chatbot\Usage\Usage_Store;
 use WP_REST_Request;
 use WP_REST_Response;
 
@@ -225,6 +228,55 @@ final class Form_ControllerTest extends TestCase {
 		$this->assertSame( Error_Mapper::FORM_SUBMITTED, $second->get_data()['code'] );
 		$this->assertSame( 'This form has already been answered.', $second->get_data()['message'] );
 		$this->assertSame( 0, $this->submits_since( $since ) );
+	}
+
+	public function test_the_resumed_run_adds_its_tokens_to_the_message_that_paused_not_a_message(): void {
+		global $wpdb;
+		$wpdb->query( 'DELETE FROM ' . Usage_Store::table() ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.NotPrepared -- the plugin's own table, no input.
+		// A bot of its own, so the usage row is the one the request's bot names.
+		$bot = Bots::create()->add(
+			array(
+				'slug'     => 'approvals',
+				'name'     => 'Approvals',
+				'base_url' => self::emulator_url(),
+			)
+		);
+		$this->assertInstanceOf( Settings::class, $bot );
+		$this->assertTrue( $bot->save_key( self::APPROVAL ) );
+		$this->new_visitor();
+		$usage   = new Usage_Recorder( new Usage_Store() );
+		$writer  = new Memory_Writer();
+		$errors  = new Error_Mapper();
+		$request = new WP_REST_Request( 'POST', '/dify-chatbot/v1/chat' );
+		$request->set_header( 'Accept', 'text/event-stream' );
+		$request->set_param( 'query', 'Please approve the refund #human:simple #delay:10' );
+		$request->set_param( 'inputs', array() );
+		$request->set_param( 'bot', 'approvals' );
+		$factory = static function () use ( &$writer ) {
+			return $writer;
+		};
+		( new Chat_Controller( self::visitor_api(), new App_Info( $errors ), new App_Parameters( $errors ), $factory, static function () {}, $usage ) )->chat( $request );
+		$handle = self::event( $writer, 'human_input_required' )['data']['form'];
+		$paused = ( new Usage_Store() )->rows( 1, 'approvals' )[0];
+		$this->assertSame( 1, $paused['messages'] );
+
+		$writer = new Memory_Writer();
+		$submit = new WP_REST_Request( 'POST', '/dify-chatbot/v1/forms/' . $handle );
+		$submit->set_header( 'Accept', 'text/event-stream' );
+		$submit->set_url_params( array( 'form' => $handle ) );
+		$submit->set_param( 'action', 'approve' );
+		$submit->set_param( 'inputs', array( 'priority' => 'high' ) );
+		$submit->set_param( 'bot', 'approvals' );
+		( new Form_Controller( self::visitor_api(), new App_Info( $errors ), $factory, static function () {}, $usage ) )->submit( $submit );
+		$this->assertNotContains( 'error', $writer->names(), (string) wp_json_encode( $writer->events() ) );
+		$end    = self::event( $writer, 'message_end' );
+		$tokens = (int) $end['metadata']['usage']['total_tokens'];
+		$this->assertGreaterThan( 0, $tokens );
+
+		$row = ( new Usage_Store() )->rows( 1, 'approvals' )[0];
+		$this->assertSame( 1, $row['messages'], 'Answering the form is not a new message.' );
+		$this->assertSame( $paused['tokens'] + $tokens, $row['tokens'] );
+		$this->assertSame( 0, $row['errors'] );
 	}
 
 	public function test_another_visitors_handle_is_404_and_nothing_reaches_dify(): void {
