@@ -20,8 +20,9 @@ const styles = import( /* webpackChunkName: "chat/ui" */ './ui.scss' ).catch(
 	() => undefined
 );
 
-// One client per page configuration: the chats of a page share a refreshed nonce.
-const clients = new WeakMap< ChatConfig, ChatClient >();
+// One client per page configuration and bot: the chats of a page share a refreshed nonce (it is
+// written back to the configuration), each bot's chats their bot.
+const clients = new WeakMap< ChatConfig, Map< string, ChatClient > >();
 const mounted = new WeakSet< HTMLElement >();
 
 const app: ChatApp = {
@@ -34,10 +35,17 @@ const app: ChatApp = {
 		allowImagesFrom( config.imageOrigins );
 		// Without the browser's Sanitizer API, DOMPurify is fetched now, before any answer comes.
 		whenSanitizerReady().catch( () => undefined );
-		let client = clients.get( config );
+		const ofPage = clients.get( config ) ?? new Map< string, ChatClient >();
+		clients.set( config, ofPage );
+		const target = {
+			bot: options.bot,
+			responseMode: options.responseMode,
+		};
+		const name = `${ target.bot }|${ target.responseMode ?? '' }`;
+		let client = ofPage.get( name );
 		if ( ! client ) {
-			client = createClient( config );
-			clients.set( config, client );
+			client = createClient( config, undefined, target );
+			ofPage.set( name, client );
 		}
 		root.classList.add( 'is-ready' );
 		// Drawn at once, so the chat starts asking for what it needs, but invisible until its
@@ -48,7 +56,7 @@ const app: ChatApp = {
 				root={ root }
 				options={ options }
 				client={ client }
-				storageKey={ conversationKey( config, root.id ) }
+				storageKey={ conversationKey( config, root.id, options.bot ) }
 			/>
 		);
 		await styles;

@@ -42,6 +42,8 @@ export async function loadMedia(): Promise< MediaModule > {
 export interface MediaContextValue {
 	module: MediaModule;
 	config: ChatConfig;
+	/** The chat's bot ('' for the default one): the media routes are asked for it. */
+	bot: string;
 	parameters: AppParameters;
 }
 

@@ -11,7 +11,10 @@ export type ResponseMode = 'streaming' | 'blocking';
 
 /** One chat's options, as the PHP renderer writes them (block and shortcode alike). */
 export interface ChatOptions {
+	/** The bot's slug; '' for the site's default bot. */
 	bot: string;
+	/** The bot's response mode, rendered next to `bot`; null: the page configuration's. */
+	responseMode: ResponseMode | null;
 	layout: Layout;
 	title: string;
 	placeholder: string;
@@ -88,6 +91,11 @@ export function parseOptions( raw: string | null | undefined ): ChatOptions {
 	const height = text( data.height );
 	return {
 		bot: text( data.bot ),
+		responseMode:
+			data.responseMode === 'streaming' ||
+			data.responseMode === 'blocking'
+				? data.responseMode
+				: null,
 		layout: data.layout === 'bubble' ? 'bubble' : 'inline',
 		title: text( data.title ),
 		placeholder: text( data.placeholder ),

@@ -1,12 +1,26 @@
 /**
- * Where a chat keeps its conversation id between page views: localStorage, one key per
+ * Where a chat keeps its conversation id between page views: localStorage, one key per bot,
  * visitor (WordPress user id, 0 for visitors), page and chat. Storage can be blocked (privacy
  * settings, sandboxed frames) or full; the chat then simply starts a new conversation.
  */
 import type { ChatConfig } from './options';
 
-export function conversationKey( config: ChatConfig, rootId: string ): string {
-	return `difyChatbot:conv:${ config.user }:${ window.location.pathname }:${ rootId }`;
+/**
+ * A chat's key. Each bot has its own conversations (another bot does not know their ids), so
+ * a bot other than the default one is part of the key's first segment: `difyChatbot:conv@{bot}`.
+ * The default bot's keys stay as they were before there were several bots.
+ *
+ * @param config Page configuration.
+ * @param rootId The chat root's id.
+ * @param bot    The chat's bot ('' for the default one).
+ */
+export function conversationKey(
+	config: ChatConfig,
+	rootId: string,
+	bot = ''
+): string {
+	const kind = bot ? `conv@${ bot }` : 'conv';
+	return `difyChatbot:${ kind }:${ config.user }:${ window.location.pathname }:${ rootId }`;
 }
 
 export function loadConversation( key: string ): string | null {
@@ -31,19 +45,31 @@ export function saveConversation( key: string, id: string | null ): void {
 }
 
 /**
- * Sent on `window` when the visitor deleted all of their conversations: every chat on the page
- * starts over (the conversations they show are gone).
+ * Sent on `window` when the visitor deleted all of their conversations with a bot: every chat
+ * of that bot on the page starts over (the conversations they show are gone). Its `detail` is
+ * the chat's conversation key; chats whose key has the same first three segments (the bot and
+ * the visitor, see visitorOf()) are concerned.
  */
 export const FORGET_EVENT = 'dify-chatbot:forget';
 
 /**
- * Forgets what this browser keeps of the visitor's chats on this site: the conversation id and
- * form values of every chat on every page (the keys of this visitor, taken from one chat's key).
+ * The part of a conversation key that names the bot and the visitor (`difyChatbot:conv…:{user}:`).
  *
- * @param key A conversation key of this visitor (`difyChatbot:conv:{user}:…`).
+ * @param key A conversation key.
+ */
+export function visitorOf( key: string ): string {
+	return key.split( ':' ).slice( 0, 3 ).join( ':' ) + ':';
+}
+
+/**
+ * Forgets what this browser keeps of the visitor's chats with one bot on this site: the
+ * conversation id and form values of every chat of that bot on every page (the keys of this
+ * visitor and bot, taken from one chat's key).
+ *
+ * @param key A conversation key of this visitor (`difyChatbot:conv[@bot]:{user}:…`).
  */
 export function forgetConversations( key: string ): void {
-	const visitor = key.split( ':' ).slice( 0, 3 ).join( ':' ) + ':';
+	const visitor = visitorOf( key );
 	const prefixes = [ visitor, inputsKey( visitor ) ];
 	try {
 		const keys: string[] = [];
@@ -67,7 +93,7 @@ export function forgetConversations( key: string ): void {
  * @param conversation The chat's conversation key.
  */
 export function inputsKey( conversation: string ): string {
-	return conversation.replace( 'difyChatbot:conv:', 'difyChatbot:inputs:' );
+	return conversation.replace( /^difyChatbot:conv/, 'difyChatbot:inputs' );
 }
 
 export function loadInputs(

@@ -3,7 +3,7 @@
  * conversation (parameters, stop, feedback, suggestions, the visitor's conversations and history).
  * Each goes through one `request()` (request.ts); answers are read by updates.ts and parse.ts.
  */
-import type { ChatConfig } from '../options';
+import type { ChatConfig, ResponseMode } from '../options';
 import { badResponse } from './errors';
 import {
 	parseConversations,
@@ -39,6 +39,14 @@ export function withQuery(
 	return `${ path }${ restUrl.includes( '?' ) ? '&' : '?' }${ query }`;
 }
 
+/** Which bot a chat talks to, and how its answers come. */
+export interface ChatTarget {
+	/** The bot's slug; '' for the site's default bot. */
+	bot: string;
+	/** The bot's response mode as the server rendered it with the chat; null: the page's. */
+	responseMode?: ResponseMode | null;
+}
+
 /**
  * At most this many `DELETE conversations` requests for one "delete all": the server deletes
  * up to 20 per request, so 1000 conversations; beyond that the visitor is told some remain.
@@ -49,8 +57,9 @@ export const DELETE_ALL_ROUNDS = 50;
  * The chat route's body.
  *
  * @param request The question and what goes with it.
+ * @param bot     The chat's bot ('' for the default one).
  */
-function payloadOf( request: ChatRequest ): string {
+function payloadOf( request: ChatRequest, bot: string ): string {
 	const payload: Record< string, unknown > = {
 		query: request.query,
 		inputs: request.inputs ?? {},
@@ -58,8 +67,8 @@ function payloadOf( request: ChatRequest ): string {
 	if ( request.conversationId ) {
 		payload.conversation_id = request.conversationId;
 	}
-	if ( request.bot ) {
-		payload.bot = request.bot;
+	if ( bot ) {
+		payload.bot = bot;
 	}
 	if ( request.postId ) {
 		payload.post_id = request.postId;
@@ -71,17 +80,46 @@ function payloadOf( request: ChatRequest ): string {
 }
 
 /**
- * Creates the client. `config` is shared by every chat on the page: a refreshed nonce is
- * written back to it so all of them use it.
+ * Creates the client of one bot. `config` is shared by every chat on the page: a refreshed
+ * nonce is written back to it so all of them use it.
+ *
+ * Every request names the bot when it is not the default one: in the JSON body of a POST, in
+ * the query string of a GET or DELETE (the server reads no body there).
  *
  * @param config  Page configuration.
  * @param fetchFn The fetch to use (tests pass a mock); the global one by default.
+ * @param target  The bot and its response mode; the default bot and the page's mode otherwise.
  */
 export function createClient(
 	config: ChatConfig,
-	fetchFn: typeof fetch = ( ...args ) => fetch( ...args )
+	fetchFn: typeof fetch = ( ...args ) => fetch( ...args ),
+	target: ChatTarget = { bot: '' }
 ): ChatClient {
 	const request = createRequest( config, fetchFn );
+	const bot = target.bot;
+	const responseMode = target.responseMode ?? config.responseMode;
+
+	/**
+	 * A GET or DELETE route with the bot (and `params`) in its query string.
+	 *
+	 * @param path   Route below the namespace.
+	 * @param params Other query parameters.
+	 */
+	function query( path: string, params: Record< string, string > = {} ) {
+		const all = bot ? { ...params, bot } : params;
+		return Object.keys( all ).length
+			? withQuery( config.restUrl, path, all )
+			: path;
+	}
+
+	/**
+	 * A POST route's JSON body with the bot in it.
+	 *
+	 * @param body The route's own fields.
+	 */
+	function withBot( body: Record< string, unknown > ) {
+		return bot ? { ...body, bot } : body;
+	}
 
 	async function* chat(
 		question: ChatRequest,
@@ -89,9 +127,9 @@ export function createClient(
 	): AsyncGenerator< ChatUpdate, void, undefined > {
 		const response = await request( {
 			path: 'chat',
-			body: payloadOf( question ),
+			body: payloadOf( question, bot ),
 			accept:
-				config.responseMode === 'blocking'
+				responseMode === 'blocking'
 					? 'application/json'
 					: 'text/event-stream',
 			signal,
@@ -106,10 +144,12 @@ export function createClient(
 	): AsyncGenerator< ChatUpdate, void, undefined > {
 		const response = await request( {
 			path: `forms/${ encodeURIComponent( handle ) }`,
-			body: JSON.stringify( {
-				action: answer.action,
-				inputs: answer.inputs,
-			} ),
+			body: JSON.stringify(
+				withBot( {
+					action: answer.action,
+					inputs: answer.inputs,
+				} )
+			),
 			accept: 'text/event-stream',
 			signal,
 		} );
@@ -141,48 +181,55 @@ export function createClient(
 		}
 	}
 
-	// Ids are path segments. A query string is only ever added through withQuery: the REST
-	// root may carry one itself (`?rest_route=…`).
+	// Ids are path segments. A query string is only ever added through query()/withQuery: the
+	// REST root may carry one itself (`?rest_route=…`).
 	const id = encodeURIComponent;
 	return {
 		chat,
 		answerForm,
 		config,
+		bot,
 		parameters: async ( postId = 0 ) =>
 			parseParameters(
 				await call(
-					postId > 0
-						? withQuery( config.restUrl, 'parameters', {
-								post_id: String( postId ),
-							} )
-						: 'parameters',
+					query(
+						'parameters',
+						postId > 0 ? { post_id: String( postId ) } : {}
+					),
 					null
 				)
 			),
 		stop: async ( taskId ) => {
-			await call( `chat/${ id( taskId ) }/stop`, {} );
+			await call( `chat/${ id( taskId ) }/stop`, withBot( {} ) );
 		},
 		feedback: async ( messageId, rating, content ) => {
 			// A comment goes with a rating (Dify's feedback `content`), never alone.
-			await call( `messages/${ id( messageId ) }/feedback`, {
-				rating,
-				...( rating && content ? { content } : {} ),
-			} );
+			await call(
+				`messages/${ id( messageId ) }/feedback`,
+				withBot( {
+					rating,
+					...( rating && content ? { content } : {} ),
+				} )
+			);
 		},
 		suggested: async ( messageId ) =>
 			parseSuggested(
-				await call( `messages/${ id( messageId ) }/suggested`, null )
+				await call(
+					query( `messages/${ id( messageId ) }/suggested` ),
+					null
+				)
 			),
 		conversations: async () =>
-			parseConversations( await call( 'conversations', null ) ),
+			parseConversations( await call( query( 'conversations' ), null ) ),
 		rename: async ( conversationId, name ) => {
-			await call( `conversations/${ id( conversationId ) }/name`, {
-				name,
-			} );
+			await call(
+				`conversations/${ id( conversationId ) }/name`,
+				withBot( { name } )
+			);
 		},
 		remove: async ( conversationId ) => {
 			await call(
-				`conversations/${ id( conversationId ) }`,
+				query( `conversations/${ id( conversationId ) }` ),
 				{},
 				'DELETE'
 			);
@@ -191,7 +238,7 @@ export function createClient(
 			let deleted = 0;
 			for ( let round = 0; round < DELETE_ALL_ROUNDS; round++ ) {
 				const page = parseDeleted(
-					await call( 'conversations', {}, 'DELETE' )
+					await call( query( 'conversations' ), {}, 'DELETE' )
 				);
 				deleted += page.deleted;
 				// None deleted yet more remain: asking again at once would only spin.
@@ -204,7 +251,7 @@ export function createClient(
 		history: async ( conversationId ) =>
 			parseHistory(
 				await call(
-					`conversations/${ id( conversationId ) }/messages`,
+					query( `conversations/${ id( conversationId ) }/messages` ),
 					null
 				)
 			),

@@ -18,7 +18,6 @@ export interface ChatRequest {
 	query: string;
 	conversationId?: string | null;
 	inputs?: Record< string, unknown >;
-	bot?: string;
 	/** The page the chat is on (the server fills some inputs from it); 0 when unknown. */
 	postId?: number;
 	files?: ChatFile[];
@@ -202,4 +201,6 @@ export interface ChatClient {
 	history: ( conversationId: string ) => Promise< HistoryTurn[] >;
 	/** The page configuration (the media chunk calls its routes with it). */
 	config?: ChatConfig;
+	/** The bot every request names ('' for the default bot; the media chunk sends it too). */
+	bot?: string;
 }

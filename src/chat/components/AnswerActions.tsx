@@ -169,7 +169,11 @@ export default function AnswerActions( {
 				</span>
 			) }
 			{ media?.parameters.textToSpeech && (
-				<media.module.ReadAloud config={ media.config } text={ text } />
+				<media.module.ReadAloud
+					config={ media.config }
+					bot={ media.bot }
+					text={ text }
+				/>
 			) }
 		</div>
 	);

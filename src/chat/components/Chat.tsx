@@ -137,14 +137,13 @@ export default function Chat( {
 				{
 					query,
 					conversationId: latest.current.conversationId,
-					bot: options.bot,
 					postId: options.post,
 					inputs: toSend(),
 					files,
 				},
 				answerId
 			),
-		[ ask, latest, options.bot, options.post, toSend ]
+		[ ask, latest, options.post, toSend ]
 	);
 
 	const send = useCallback(

@@ -80,6 +80,7 @@ function Composer( {
 			{ media && (
 				<media.module.Tools
 					config={ media.config }
+					bot={ media.bot }
 					parameters={ media.parameters }
 					files={ files }
 					setFiles={ setFiles }

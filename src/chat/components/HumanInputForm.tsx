@@ -121,6 +121,7 @@ export default function HumanInputForm( {
 					control = Upload ? (
 						<Upload
 							config={ media.config }
+							bot={ media.bot }
 							parameters={ media.parameters }
 							id={ id }
 							variable={ field.name }

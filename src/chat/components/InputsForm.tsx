@@ -67,6 +67,7 @@ export default function InputsForm( {
 					field = Upload ? (
 						<Upload
 							config={ media.config }
+							bot={ media.bot }
 							parameters={ media.parameters }
 							id={ id }
 							variable={ control.variable }

@@ -13,6 +13,7 @@ import type { ChatAction, ChatState } from '../state/types';
 import {
 	FORGET_EVENT,
 	forgetConversations,
+	visitorOf,
 	loadConversation,
 	saveConversation,
 } from '../storage';
@@ -112,24 +113,32 @@ export function useConversation( client: ChatClient, storageKey: string ) {
 		}
 	}, [] );
 
-	// All of the visitor's conversations were deleted (in this chat or another on the page).
+	// All of the visitor's conversations with this chat's bot were deleted (in this chat or
+	// another on the page). A chat of another bot keeps its conversation: it was not deleted.
 	useEffect( () => {
-		const startOver = () => {
-			if ( ! isBusy( latest.current ) ) {
+		const startOver = ( event: Event ) => {
+			const key = ( event as CustomEvent< unknown > ).detail;
+			if (
+				typeof key === 'string' &&
+				visitorOf( key ) === visitorOf( storageKey ) &&
+				! isBusy( latest.current )
+			) {
 				dispatch( { type: 'reset' } );
 			}
 		};
 		window.addEventListener( FORGET_EVENT, startOver );
 		return () => window.removeEventListener( FORGET_EVENT, startOver );
-	}, [] );
+	}, [ storageKey ] );
 
 	/**
-	 * All of the visitor's conversations were deleted: what the browser keeps of them goes,
-	 * and every chat on the page starts over.
+	 * All of the visitor's conversations with this bot were deleted: what the browser keeps of
+	 * them goes, and every chat of this bot on the page starts over.
 	 */
 	const forgetAll = useCallback( () => {
 		forgetConversations( storageKey );
-		window.dispatchEvent( new CustomEvent( FORGET_EVENT ) );
+		window.dispatchEvent(
+			new CustomEvent( FORGET_EVENT, { detail: storageKey } )
+		);
 	}, [ storageKey ] );
 
 	return { state, latest, dispatch, apply, show, forget, forgetAll };

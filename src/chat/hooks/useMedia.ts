@@ -45,7 +45,12 @@ export function useMedia(
 	return useMemo(
 		() =>
 			media && parameters && client.config
-				? { module: media, config: client.config, parameters }
+				? {
+						module: media,
+						config: client.config,
+						bot: client.bot ?? '',
+						parameters,
+					}
 				: null,
 		[ media, parameters, client ]
 	);

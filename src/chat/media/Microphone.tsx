@@ -17,12 +17,15 @@ import {
 
 interface MicrophoneProps {
 	config: ChatConfig;
+	/** The chat's bot ('' for the default one). */
+	bot: string;
 	onTranscript: ( text: string ) => void;
 	onNotice: ( text: string ) => void;
 }
 
 export default function Microphone( {
 	config,
+	bot,
 	onTranscript,
 	onNotice,
 }: MicrophoneProps ) {
@@ -51,6 +54,7 @@ export default function Microphone( {
 		try {
 			const text = await transcribe(
 				config,
+				bot,
 				await toWav( await current.stop() )
 			);
 			if ( text ) {

@@ -9,7 +9,7 @@ import { messageOf, speak } from './http';
 import { plainText } from './plain-text';
 import type { ReadAloudProps } from './types';
 
-export default function ReadAloud( { config, text }: ReadAloudProps ) {
+export default function ReadAloud( { config, bot, text }: ReadAloudProps ) {
 	const [ source, setSource ] = useState< string | null >( null );
 	const [ busy, setBusy ] = useState( false );
 	const [ error, setError ] = useState( '' );
@@ -36,7 +36,9 @@ export default function ReadAloud( { config, text }: ReadAloudProps ) {
 		setError( '' );
 		try {
 			setSource(
-				URL.createObjectURL( await speak( config, plainText( text ) ) )
+				URL.createObjectURL(
+					await speak( config, bot, plainText( text ) )
+				)
 			);
 		} catch ( failure ) {
 			setError(

@@ -16,6 +16,7 @@ let keys = 0;
 
 export default function Tools( {
 	config,
+	bot,
 	parameters,
 	files,
 	setFiles,
@@ -80,6 +81,7 @@ export default function Tools( {
 			uploads.current.set( pending.key, controller );
 			uploadFile(
 				config,
+				bot,
 				file,
 				( progress ) => update( pending.key, { progress } ),
 				controller.signal
@@ -165,6 +167,7 @@ export default function Tools( {
 			{ parameters.speechToText && canRecord() && (
 				<Microphone
 					config={ config }
+					bot={ bot }
 					onTranscript={ onTranscript }
 					onNotice={ setNotice }
 				/>

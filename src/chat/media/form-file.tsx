@@ -15,7 +15,7 @@ import { messageOf, uploadFile } from './http';
 import type { FormFileProps } from './types';
 
 export function FormFile( props: FormFileProps ) {
-	const { config, parameters, id, variable, value, onChange } = props;
+	const { config, bot, parameters, id, variable, value, onChange } = props;
 	const rules = useMemo(
 		() =>
 			uploadRules(
@@ -71,6 +71,7 @@ export function FormFile( props: FormFileProps ) {
 			try {
 				const uploaded = await uploadFile(
 					config,
+					bot,
 					file,
 					() => undefined,
 					controller.signal,

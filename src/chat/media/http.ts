@@ -108,6 +108,7 @@ function headers( config: ChatConfig ): Record< string, string > {
  * Uploads one file; `onProgress` gets the fraction sent (0–1).
  *
  * @param config     Page configuration.
+ * @param bot        The chat's bot ('' for the default one; a form field like the others).
  * @param file       The file.
  * @param onProgress Progress callback.
  * @param signal     Cancels the upload.
@@ -116,6 +117,7 @@ function headers( config: ChatConfig ): Record< string, string > {
  */
 export function uploadFile(
 	config: ChatConfig,
+	bot: string,
 	file: File,
 	onProgress: ( fraction: number ) => void,
 	signal?: AbortSignal,
@@ -168,6 +170,9 @@ export function uploadFile(
 		if ( form ) {
 			body.append( 'form', form );
 		}
+		if ( bot ) {
+			body.append( 'bot', bot );
+		}
 		xhr.send( body );
 	} );
 }
@@ -205,14 +210,19 @@ async function post(
  * The text of a recording.
  *
  * @param config Page configuration.
+ * @param bot    The chat's bot ('' for the default one).
  * @param wav    The recording as WAV.
  */
 export async function transcribe(
 	config: ChatConfig,
+	bot: string,
 	wav: Blob
 ): Promise< string > {
 	const form = new FormData();
 	form.append( 'file', wav, 'speech.wav' );
+	if ( bot ) {
+		form.append( 'bot', bot );
+	}
 	const response = await post( config, 'audio-to-text', form, false );
 	const data: unknown = await response.json().catch( () => null );
 	const text = ( data as { text?: unknown } | null )?.text;
@@ -223,16 +233,18 @@ export async function transcribe(
  * A text read aloud, as MP3.
  *
  * @param config Page configuration.
+ * @param bot    The chat's bot ('' for the default one).
  * @param text   The text.
  */
 export async function speak(
 	config: ChatConfig,
+	bot: string,
 	text: string
 ): Promise< Blob > {
 	const response = await post(
 		config,
 		'text-to-audio',
-		JSON.stringify( { text } ),
+		JSON.stringify( bot ? { text, bot } : { text } ),
 		true
 	);
 	return new Blob( [ await response.arrayBuffer() ], { type: 'audio/mpeg' } );

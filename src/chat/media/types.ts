@@ -25,6 +25,8 @@ export interface PendingFile {
 
 export interface ToolsProps {
 	config: ChatConfig;
+	/** The chat's bot ('' for the default one): every request names it. */
+	bot: string;
 	parameters: AppParameters;
 	files: PendingFile[];
 	setFiles: Dispatch< SetStateAction< PendingFile[] > >;
@@ -34,12 +36,16 @@ export interface ToolsProps {
 
 export interface ReadAloudProps {
 	config: ChatConfig;
+	/** The chat's bot ('' for the default one). */
+	bot: string;
 	/** The answer's markdown. */
 	text: string;
 }
 
 export interface FormFileProps {
 	config: ChatConfig;
+	/** The chat's bot ('' for the default one). */
+	bot: string;
 	parameters: AppParameters;
 	id: string;
 	variable: string;

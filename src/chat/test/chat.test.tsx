@@ -26,6 +26,7 @@ import type {
 	ChatUpdate,
 } from '../api/types';
 import Chat from '../components/Chat';
+import { FORGET_EVENT } from '../storage';
 import {
 	CLOSE_EVENT,
 	OPEN_EVENT,
@@ -248,7 +249,7 @@ describe( 'Chat', () => {
 	} );
 
 	it( 'sends on Enter and shows the answer token by token, announcing it once', async () => {
-		await render( { title: 'Ask us', bot: 'sales' } );
+		await render( { title: 'Ask us' } );
 		expect(
 			container.querySelector( '.dify-chatbot__title' )?.textContent
 		).toBe( 'Ask us' );
@@ -258,7 +259,6 @@ describe( 'Chat', () => {
 		expect( answers[ 0 ]?.request ).toEqual( {
 			query: 'Hello?',
 			conversationId: null,
-			bot: 'sales',
 			postId: 0,
 			inputs: {},
 			files: undefined,
@@ -546,6 +546,36 @@ describe( 'Chat', () => {
 		).toHaveLength( 1 );
 		expect( answersInPage() ).toHaveLength( 1 );
 		expect( container.ownerDocument.activeElement ).toBe( textarea() );
+	} );
+
+	it( 'starts over when all conversations with its bot were deleted elsewhere on the page, not another bot’s', async () => {
+		await render();
+		await ask( 'One' );
+		await step( 0, { update: { type: 'append', text: 'First' } } );
+		await step( 0, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: 'm1',
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		await step( 0, { done: true } );
+		const forgotten = async ( key: string ) =>
+			act( async () => {
+				window.dispatchEvent(
+					new CustomEvent( FORGET_EVENT, { detail: key } )
+				);
+			} );
+
+		await forgotten( 'difyChatbot:conv@sales:0:/:dify-chatbot-2' );
+		expect( answersInPage() ).toHaveLength( 1 );
+		await forgotten( 'difyChatbot:conv:7:/:dify-chatbot-2' );
+		expect( answersInPage() ).toHaveLength( 1 );
+
+		// Another chat of the same bot and visitor (here: on the same page).
+		await forgotten( 'difyChatbot:conv:0:/:dify-chatbot-2' );
+		expect( answersInPage() ).toHaveLength( 0 );
 	} );
 
 	it( 'forgets a conversation the server no longer knows', async () => {
@@ -1125,6 +1155,11 @@ describe( 'Chat: the visitor’s conversations', () => {
 		const otherPage = 'difyChatbot:conv:0:/other/:dify-chatbot-1';
 		const inputs = 'difyChatbot:inputs:0:/:dify-chatbot-1';
 		const otherUser = 'difyChatbot:conv:7:/:dify-chatbot-1';
+		// Another bot's conversations were not deleted (the server keeps each bot's apart).
+		const otherBot = 'difyChatbot:conv@sales:0:/:dify-chatbot-2';
+		const otherBotInputs = 'difyChatbot:inputs@sales:0:/:dify-chatbot-2';
+		window.localStorage.setItem( otherBot, 'c5' );
+		window.localStorage.setItem( otherBotInputs, '{"name":"Bo"}' );
 		window.localStorage.setItem( otherPage, 'c2' );
 		window.localStorage.setItem( inputs, '{"name":"Ada"}' );
 		window.localStorage.setItem( otherUser, 'c9' );
@@ -1188,6 +1223,10 @@ describe( 'Chat: the visitor’s conversations', () => {
 		expect( window.localStorage.getItem( otherPage ) ).toBeNull();
 		expect( window.localStorage.getItem( inputs ) ).toBeNull();
 		expect( window.localStorage.getItem( otherUser ) ).toBe( 'c9' );
+		expect( window.localStorage.getItem( otherBot ) ).toBe( 'c5' );
+		expect( window.localStorage.getItem( otherBotInputs ) ).toBe(
+			'{"name":"Bo"}'
+		);
 		expect( buttonNamed( 'New chat' ) ).toBeUndefined();
 	} );
 

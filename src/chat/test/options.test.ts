@@ -7,10 +7,11 @@ describe( 'parseOptions', () => {
 	it( 'reads the options the server wrote', () => {
 		expect(
 			parseOptions(
-				'{"bot":"sales","layout":"bubble","title":"Ask us","placeholder":"Your question","height":"60vh","position":"left","post":12}'
+				'{"bot":"sales","responseMode":"blocking","layout":"bubble","title":"Ask us","placeholder":"Your question","height":"60vh","position":"left","post":12}'
 			)
 		).toEqual( {
 			bot: 'sales',
+			responseMode: 'blocking',
 			layout: 'bubble',
 			title: 'Ask us',
 			placeholder: 'Your question',
@@ -29,9 +30,12 @@ describe( 'parseOptions', () => {
 		'{"post":-3}',
 		'{"post":"12"}',
 		'{"post":1.5}',
+		'{"responseMode":"fast"}',
 	] )( 'falls back to defaults for %p', ( raw ) => {
 		expect( parseOptions( raw ) ).toEqual( {
 			bot: '',
+			// The page configuration's mode.
+			responseMode: null,
 			layout: 'inline',
 			title: '',
 			placeholder: '',

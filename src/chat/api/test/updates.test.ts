@@ -22,9 +22,9 @@ import { collect, frame } from './utils/streams';
 describe( 'chat client: streaming', () => {
 	it( 'posts the question and yields meta, text deltas and the end', async () => {
 		const fetchMock = mockFetch( [ sse( ANSWER ) ] );
-		const client = createClient( config(), fetchMock );
+		const client = createClient( config(), fetchMock, { bot: 'sales' } );
 		const updates = await collect(
-			client.chat( { query: 'Hi', conversationId: 'c0', bot: 'sales' } )
+			client.chat( { query: 'Hi', conversationId: 'c0' } )
 		);
 
 		expect( updates ).toEqual( [
