@@ -12,6 +12,8 @@ import {
 } from '@wordpress/block-editor';
 import { PanelBody, SelectControl, TextControl } from '@wordpress/components';
 
+import { botOptions, loadBots, type BotChoice } from './bots';
+
 // A type alias (not an interface) so it satisfies registerBlockType's Record constraint.
 export type ChatAttributes = {
 	bot: string;
@@ -58,30 +60,53 @@ export interface AppBranding {
 	chat_color_theme: string;
 }
 
-// One request per editor session, shared by every chat block of the post.
-let branding: Promise< AppBranding | null > | null = null;
+// One request per bot and editor session, shared by every chat block of the post.
+const branding = new Map< string, Promise< AppBranding | null > >();
 
 /**
  * The Dify app's branding (the editor-only `GET site` route: never the key), or null until it
  * arrives or when it cannot be read (no key yet, Dify unreachable): then the plugin's defaults.
+ *
+ * @param bot The block's bot ('' for the default one).
  */
-export function useAppBranding(): AppBranding | null {
+export function useAppBranding( bot: string ): AppBranding | null {
 	const [ site, setSite ] = useState< AppBranding | null >( null );
 	useEffect( () => {
 		let live = true;
-		branding ??= apiFetch< AppBranding >( {
-			path: '/dify-chatbot/v1/site',
-		} ).catch( () => null );
-		branding.then( ( value ) => live && setSite( value ) );
+		let loading = branding.get( bot );
+		if ( ! loading ) {
+			loading = apiFetch< AppBranding >( {
+				path:
+					'/dify-chatbot/v1/site' +
+					( bot ? `?bot=${ encodeURIComponent( bot ) }` : '' ),
+			} ).catch( () => null );
+			branding.set( bot, loading );
+		}
+		setSite( null );
+		loading.then( ( value ) => live && setSite( value ) );
+		return () => {
+			live = false;
+		};
+	}, [ bot ] );
+	return site;
+}
+
+/** The bots the block can talk to besides the default one (none until they arrive). */
+export function useBots(): BotChoice[] {
+	const [ bots, setBots ] = useState< BotChoice[] >( [] );
+	useEffect( () => {
+		let live = true;
+		loadBots().then( ( value ) => live && setBots( value ) );
 		return () => {
 			live = false;
 		};
 	}, [] );
-	return site;
+	return bots;
 }
 
 export default function Edit( { attributes, setAttributes }: EditProps ) {
-	const site = useAppBranding();
+	const site = useAppBranding( attributes.bot );
+	const bots = useBots();
 	const { layout, position } = attributes;
 	const validHeight = HEIGHT.test( attributes.height.trim() );
 	const height = validHeight ? attributes.height.trim() : '480px';
@@ -115,6 +140,20 @@ export default function Edit( { attributes, setAttributes }: EditProps ) {
 		<>
 			<InspectorControls>
 				<PanelBody title={ __( 'Chat', 'dify-chatbot' ) }>
+					<SelectControl
+						__next40pxDefaultSize
+						__nextHasNoMarginBottom
+						label={ __( 'Bot', 'dify-chatbot' ) }
+						help={ __(
+							'The Dify app this chat talks to. Bots are set up under Settings → Dify Chatbot.',
+							'dify-chatbot'
+						) }
+						value={ attributes.bot }
+						options={ botOptions( bots, attributes.bot ) }
+						onChange={ ( value: string ) =>
+							setAttributes( { bot: value } )
+						}
+					/>
 					<TextControl
 						__next40pxDefaultSize
 						__nextHasNoMarginBottom
