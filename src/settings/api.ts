@@ -61,6 +61,8 @@ export interface Settings {
 		/** Messages and paid calls counted against today's cap. */
 		calls_today?: number;
 	};
+	/** Every bot, the default one first (sent by the server since there are several). */
+	bots?: Bot[];
 	/** What is in force, overrides included (sent by the server; optional for the screen). */
 	effective?: {
 		base_url?: string;
@@ -102,6 +104,46 @@ export interface ConnectionTest {
 	app: { name: string; mode: string; can_chat: boolean } | null;
 }
 
+/** Where a bot's value comes from: the screen (null), wp-config.php or the environment. */
+export type BotSource = null | 'constant' | 'environment' | 'config';
+
+/** A bot as the settings routes describe it. Never its key: the last four characters only. */
+export interface Bot {
+	slug: string;
+	name: string;
+	/** The site's default bot (today's single configuration; cannot be removed). */
+	default: boolean;
+	/** Defined in wp-config.php (DIFY_CHATBOT_BOTS): shown, not changed here. */
+	read_only: boolean;
+	base_url: string;
+	response_mode: ResponseMode;
+	show_reasoning: boolean;
+	limit_visitor_minute: number;
+	limit_visitor_day: number;
+	limit_ip_minute: number;
+	daily_token_budget: number;
+	/** Whether it has a base URL and a key it can use. */
+	configured: boolean;
+	/** '' when there is no key. */
+	api_key_last4: string;
+	sources: { base_url: BotSource; api_key: BotSource };
+}
+
+/** What adding or changing a bot sends; numbers, or the text as typed (the server explains). */
+export interface BotUpdate {
+	slug?: string;
+	name?: string;
+	base_url?: string;
+	api_key?: string;
+	remove_api_key?: true;
+	response_mode?: ResponseMode;
+	show_reasoning?: boolean;
+	limit_visitor_minute?: number | string;
+	limit_visitor_day?: number | string;
+	limit_ip_minute?: number | string;
+	daily_token_budget?: number | string;
+}
+
 const PATH = '/dify-chatbot/v1/settings';
 
 export function getSettings(): Promise< Settings > {
@@ -115,6 +157,43 @@ export function saveSettings( update: SettingsUpdate ): Promise< Settings > {
 export function testConnection(): Promise< ConnectionTest > {
 	return apiFetch< ConnectionTest >( {
 		path: `${ PATH }/test`,
+		method: 'POST',
+		data: {},
+	} );
+}
+
+/**
+ * A bot's route.
+ *
+ * @param slug The bot's slug.
+ */
+function botPath( slug: string ): string {
+	return `${ PATH }/bots/${ encodeURIComponent( slug ) }`;
+}
+
+export function addBot( bot: BotUpdate ): Promise< Bot > {
+	return apiFetch< Bot >( {
+		path: `${ PATH }/bots`,
+		method: 'POST',
+		data: bot,
+	} );
+}
+
+export function updateBot( slug: string, update: BotUpdate ): Promise< Bot > {
+	return apiFetch< Bot >( {
+		path: botPath( slug ),
+		method: 'POST',
+		data: update,
+	} );
+}
+
+export function removeBot( slug: string ): Promise< unknown > {
+	return apiFetch( { path: botPath( slug ), method: 'DELETE' } );
+}
+
+export function testBot( slug: string ): Promise< ConnectionTest > {
+	return apiFetch< ConnectionTest >( {
+		path: `${ botPath( slug ) }/test`,
 		method: 'POST',
 		data: {},
 	} );

@@ -19,6 +19,7 @@ import {
 } from '../api';
 import ApiKey from './ApiKey';
 import Advanced from './Advanced';
+import Bots from './Bots';
 import Protection, {
 	protectionDraft,
 	protectionUpdate,
@@ -232,135 +233,144 @@ export default function SettingsScreen() {
 	};
 
 	return (
-		<form
-			className="dify-chatbot-settings"
-			noValidate // The server explains a wrong URL better than the browser.
-			onSubmit={ ( event ) => {
-				event.preventDefault();
-				if ( ! busy ) {
-					save();
-				}
-			} }
-		>
-			<TextControl
-				__next40pxDefaultSize
-				__nextHasNoMarginBottom
-				label={ __( 'API base URL', 'dify-chatbot' ) }
-				type="url"
-				value={
-					overrides.base_url
-						? ( settings.effective?.base_url ?? baseUrl )
-						: baseUrl
-				}
-				placeholder={ settings.defaults.base_url }
-				readOnly={ !! overrides.base_url || !! baseUrlLock }
-				onChange={ ( value: string ) => setBaseUrl( value ) }
-				help={
-					( overrides.base_url &&
-						overrideNote(
-							'DIFY_CHATBOT_BASE_URL',
-							overrides.base_url
-						) ) ||
-					baseUrlLock ||
-					__(
-						'Dify Cloud: https://api.dify.ai/v1. Self-hosted Dify: your server’s address followed by /v1.',
-						'dify-chatbot'
-					)
-				}
-			/>
-			{ moving && (
-				<Notice
-					status="warning"
-					isDismissible={ false }
-					className="dify-chatbot-settings__moving"
-				>
-					{ sprintf(
-						/* translators: 1: the server the key was entered for, 2: the server of the new base URL. */
+		<>
+			<form
+				className="dify-chatbot-settings"
+				noValidate // The server explains a wrong URL better than the browser.
+				onSubmit={ ( event ) => {
+					event.preventDefault();
+					if ( ! busy ) {
+						save();
+					}
+				} }
+			>
+				<TextControl
+					__next40pxDefaultSize
+					__nextHasNoMarginBottom
+					label={ __( 'API base URL', 'dify-chatbot' ) }
+					type="url"
+					value={
+						overrides.base_url
+							? ( settings.effective?.base_url ?? baseUrl )
+							: baseUrl
+					}
+					placeholder={ settings.defaults.base_url }
+					readOnly={ !! overrides.base_url || !! baseUrlLock }
+					onChange={ ( value: string ) => setBaseUrl( value ) }
+					help={
+						( overrides.base_url &&
+							overrideNote(
+								'DIFY_CHATBOT_BASE_URL',
+								overrides.base_url
+							) ) ||
+						baseUrlLock ||
 						__(
-							'The saved API key was entered for %1$s. Saving this base URL removes it, because a key is only ever sent to the server it was entered for: enter the key for %2$s below.',
+							'Dify Cloud: https://api.dify.ai/v1. Self-hosted Dify: your server’s address followed by /v1.',
 							'dify-chatbot'
-						),
-						keyOrigin,
-						typedOrigin
-					) }
-				</Notice>
-			) }
-
-			<ApiKey
-				settings={ settings }
-				value={ apiKey }
-				onChange={ setApiKey }
-				replacing={ replacing }
-				moving={ moving }
-				onReplace={ setReplacing }
-				onRemove={ remove }
-				busy={ busy !== null }
-			/>
-
-			<ResponseModeControl value={ mode } onChange={ setMode } />
-			<StreamTest />
-
-			<ReasoningControl value={ reasoning } onChange={ setReasoning } />
-
-			{ protection && (
-				<Protection
-					draft={ protection }
-					onChange={ setProtection }
-					tokensToday={ settings.usage?.tokens_today ?? 0 }
-					streamsRunning={ settings.usage?.streams_running ?? 0 }
-					callsToday={ settings.usage?.calls_today ?? 0 }
+						)
+					}
 				/>
-			) }
-
-			<Advanced
-				value={ caBundle }
-				onChange={ setCaBundle }
-				override={ overrides.ca_bundle ?? null }
-				effective={ settings.effective?.ca_bundle ?? '' }
-				remoteFiles={ remoteFiles }
-				onRemoteFilesChange={ setRemoteFiles }
-			/>
-
-			<div className="dify-chatbot-settings__actions">
-				<div className="dify-chatbot-settings__buttons">
-					<Button
-						__next40pxDefaultSize
-						variant="primary"
-						type="submit"
-						isBusy={ busy === 'save' }
-						disabled={ busy !== null }
-						accessibleWhenDisabled
+				{ moving && (
+					<Notice
+						status="warning"
+						isDismissible={ false }
+						className="dify-chatbot-settings__moving"
 					>
-						{ __( 'Save settings', 'dify-chatbot' ) }
-					</Button>
-					<Button
-						__next40pxDefaultSize
-						variant="secondary"
-						onClick={ test }
-						isBusy={ busy === 'test' }
-						disabled={ busy !== null }
-						accessibleWhenDisabled
-						aria-describedby="dify-chatbot-settings-test-help"
+						{ sprintf(
+							/* translators: 1: the server the key was entered for, 2: the server of the new base URL. */
+							__(
+								'The saved API key was entered for %1$s. Saving this base URL removes it, because a key is only ever sent to the server it was entered for: enter the key for %2$s below.',
+								'dify-chatbot'
+							),
+							keyOrigin,
+							typedOrigin
+						) }
+					</Notice>
+				) }
+
+				<ApiKey
+					settings={ settings }
+					value={ apiKey }
+					onChange={ setApiKey }
+					replacing={ replacing }
+					moving={ moving }
+					onReplace={ setReplacing }
+					onRemove={ remove }
+					busy={ busy !== null }
+				/>
+
+				<ResponseModeControl value={ mode } onChange={ setMode } />
+				<StreamTest />
+
+				<ReasoningControl
+					value={ reasoning }
+					onChange={ setReasoning }
+				/>
+
+				{ protection && (
+					<Protection
+						draft={ protection }
+						onChange={ setProtection }
+						tokensToday={ settings.usage?.tokens_today ?? 0 }
+						streamsRunning={ settings.usage?.streams_running ?? 0 }
+						callsToday={ settings.usage?.calls_today ?? 0 }
+					/>
+				) }
+
+				<Advanced
+					value={ caBundle }
+					onChange={ setCaBundle }
+					override={ overrides.ca_bundle ?? null }
+					effective={ settings.effective?.ca_bundle ?? '' }
+					remoteFiles={ remoteFiles }
+					onRemoteFilesChange={ setRemoteFiles }
+				/>
+
+				<div className="dify-chatbot-settings__actions">
+					<div className="dify-chatbot-settings__buttons">
+						<Button
+							__next40pxDefaultSize
+							variant="primary"
+							type="submit"
+							isBusy={ busy === 'save' }
+							disabled={ busy !== null }
+							accessibleWhenDisabled
+						>
+							{ __( 'Save settings', 'dify-chatbot' ) }
+						</Button>
+						<Button
+							__next40pxDefaultSize
+							variant="secondary"
+							onClick={ test }
+							isBusy={ busy === 'test' }
+							disabled={ busy !== null }
+							accessibleWhenDisabled
+							aria-describedby="dify-chatbot-settings-test-help"
+						>
+							{ __( 'Test connection', 'dify-chatbot' ) }
+						</Button>
+					</div>
+					<p
+						id="dify-chatbot-settings-test-help"
+						className="dify-chatbot-settings__help"
 					>
-						{ __( 'Test connection', 'dify-chatbot' ) }
-					</Button>
+						{ __(
+							'The test uses the saved settings.',
+							'dify-chatbot'
+						) }
+					</p>
+
+					<Result
+						message={ saved }
+						onClose={ () => setSaved( null ) }
+					/>
+					<Result
+						message={ tested }
+						onClose={ () => setTested( null ) }
+					/>
 				</div>
-				<p
-					id="dify-chatbot-settings-test-help"
-					className="dify-chatbot-settings__help"
-				>
-					{ __(
-						'The test uses the saved settings.',
-						'dify-chatbot'
-					) }
-				</p>
-
-				<Result message={ saved } onClose={ () => setSaved( null ) } />
-				<Result
-					message={ tested }
-					onClose={ () => setTested( null ) }
-				/>
-			</div>
-		</form>
+			</form>
+			{ settings.bots && <Bots initial={ settings.bots } /> }
+		</>
 	);
 }

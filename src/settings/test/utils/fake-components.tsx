@@ -67,9 +67,13 @@ export function Button( props: {
 	disabled?: boolean;
 	isBusy?: boolean;
 	onClick?: () => void;
+	'aria-describedby'?: string;
+	'data-focus'?: string;
 } ) {
 	return (
 		<button
+			aria-describedby={ props[ 'aria-describedby' ] }
+			data-focus={ props[ 'data-focus' ] }
 			type={ props.type ?? 'button' }
 			aria-disabled={ props.disabled }
 			data-busy={ props.isBusy }
