@@ -184,10 +184,14 @@ test.describe( 'a page with two chats on two bots', () => {
 	test.beforeEach( async ( { requestUtils } ) => {
 		// The second bot answers whole (blocking), the default one streams.
 		await addSales( requestUtils, { response_mode: 'blocking' } );
-		const post = await requestUtils.createPost( {
-			title: 'Two bots',
-			content: `[dify_chatbot]\n\n[dify_chatbot bot="${ SALES.slug }"]`,
-			status: 'publish',
+		const post = await requestUtils.rest< { id: number } >( {
+			method: 'POST',
+			path: '/wp/v2/posts',
+			data: {
+				title: 'Two bots',
+				content: `[dify_chatbot]\n\n[dify_chatbot bot="${ SALES.slug }"]`,
+				status: 'publish',
+			},
 		} );
 		path = `/?p=${ post.id }`;
 	} );
