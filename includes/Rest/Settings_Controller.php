@@ -22,6 +22,7 @@ use Dify_Chatbot\Security\Stream_Slots;
 use Dify_Chatbot\Settings\Base_Url;
 use Dify_Chatbot\Settings\Ca_Bundle;
 use Dify_Chatbot\Settings\Key_Entry;
+use Dify_Chatbot\Settings\Network_Option;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
 use WP_Error;
@@ -144,7 +145,8 @@ final class Settings_Controller implements Registrable {
 		$changes  = array();
 		$base_url = $request->get_param( 'base_url' );
 		if ( is_string( $base_url ) ) {
-			$changes['base_url'] = '' === trim( $base_url ) ? Base_Url::DEFAULT_URL : $base_url;
+			// Empty: the default in force (the network's on a network, which the site then follows).
+			$changes['base_url'] = '' === trim( $base_url ) ? $this->settings->option()->inherited()['base_url'] : $base_url;
 			if ( $this->settings->base_url_locked() && Base_Url::check( $changes['base_url'] ) !== $this->settings->option()->get()['base_url'] ) {
 				return new WP_Error( 'dify_chatbot_base_url_locked', self::locked_message(), array( 'status' => 403 ) );
 			}
@@ -238,6 +240,10 @@ final class Settings_Controller implements Registrable {
 				'api_key'   => $this->settings->api_key_source(),
 				'ca_bundle' => $this->settings->ca_bundle_source(),
 			),
+			// Which values come from the network's defaults (multisite): 'network', else what
+			// `overrides` says (a constant or the environment) or null (the site's own or the
+			// plugin's default).
+			'sources'              => $this->sources(),
 			'effective'            => array(
 				'base_url'      => $this->settings->base_url(),
 				'ca_bundle'     => $this->settings->ca_bundle(),
@@ -248,6 +254,23 @@ final class Settings_Controller implements Registrable {
 			),
 			'defaults'             => Option::defaults(),
 		);
+	}
+
+	/**
+	 * Where each value the network may set comes from, and the key: 'network' for the network's
+	 * defaults, 'constant'/'environment' for an override (base URL and key), else null.
+	 *
+	 * @return array<string, string|null>
+	 */
+	private function sources(): array {
+		$network = $this->settings->option()->from_network();
+		$sources = array();
+		foreach ( Network_Option::fields() as $name ) {
+			$sources[ $name ] = in_array( $name, $network, true ) ? 'network' : null;
+		}
+		$sources['base_url'] = $this->settings->base_url_source() ?? $sources['base_url'];
+		$sources['api_key']  = $this->settings->api_key_source() ?? ( $this->settings->uses_network_key() ? 'network' : null );
+		return $sources;
 	}
 
 	/**

@@ -19,10 +19,18 @@ namespace Dify_Chatbot\Settings;
  * to a server of their choosing; changing the database row makes the key unreadable instead.
  * A key saved without an origin (before keys were bound) is bound to the first origin it is used
  * with, which is the base URL it was used with until then.
+ *
+ * On a network each site keeps its own key in its own options table, encrypted for that site
+ * (Encryption's context is the site's id; the first site keeps the single-site context, so a
+ * site turned into a network keeps its key): a row copied to another site does not decrypt
+ * there. The network's default key (Network_Option) is a store of its own (`$network` true):
+ * a network option encrypted for the network.
  */
 final class Key_Store {
 
 	public const OPTION = 'dify_chatbot_api_key';
+
+	public const NETWORK_OPTION = 'dify_chatbot_network_api_key';
 
 	/**
 	 * Keys shorter than this show no last characters (they would give away too much of it).
@@ -42,12 +50,21 @@ final class Key_Store {
 	private Encryption $encryption;
 
 	/**
+	 * Whether this is the network's default key (a network option) rather than the site's.
+	 *
+	 * @var bool
+	 */
+	private bool $network;
+
+	/**
 	 * Keeps the encryption.
 	 *
 	 * @param Encryption $encryption Encrypts and decrypts the key.
+	 * @param bool       $network    True for the network's default key.
 	 */
-	public function __construct( Encryption $encryption ) {
+	public function __construct( Encryption $encryption, bool $network = false ) {
 		$this->encryption = $encryption;
+		$this->network    = $network;
 	}
 
 	/**
@@ -94,11 +111,15 @@ final class Key_Store {
 			return false;
 		}
 		$value = array(
-			'ciphertext' => $this->encryption->encrypt( '' === $origin ? $key : $origin . self::SEPARATOR . $key ),
+			'ciphertext' => $this->encryption->encrypt( '' === $origin ? $key : $origin . self::SEPARATOR . $key, $this->context() ),
 			'last4'      => strlen( $key ) >= self::MIN_LENGTH_FOR_HINT ? substr( $key, -4 ) : '',
 		);
-		// Not autoloaded: the key is needed by chat requests only, not on every page.
-		update_option( self::OPTION, $value, false );
+		if ( $this->network ) {
+			update_site_option( self::NETWORK_OPTION, $value );
+		} else {
+			// Not autoloaded: the key is needed by chat requests only, not on every page.
+			update_option( self::OPTION, $value, false );
+		}
 		return true;
 	}
 
@@ -106,7 +127,11 @@ final class Key_Store {
 	 * Removes the saved key.
 	 */
 	public function remove(): void {
-		delete_option( self::OPTION );
+		if ( $this->network ) {
+			delete_site_option( self::NETWORK_OPTION );
+		} else {
+			delete_option( self::OPTION );
+		}
 	}
 
 	/**
@@ -134,7 +159,7 @@ final class Key_Store {
 	 */
 	private function entry(): ?array {
 		$stored = $this->stored();
-		$text   = null === $stored ? null : $this->encryption->decrypt( $stored['ciphertext'] );
+		$text   = null === $stored ? null : $this->encryption->decrypt( $stored['ciphertext'], $this->context() );
 		if ( null === $text || '' === $text ) {
 			return null;
 		}
@@ -157,7 +182,7 @@ final class Key_Store {
 	 * @return array{ciphertext: string, last4: string}|null
 	 */
 	private function stored(): ?array {
-		$value = get_option( self::OPTION, null );
+		$value = $this->network ? get_site_option( self::NETWORK_OPTION, null ) : get_option( self::OPTION, null );
 		if ( ! is_array( $value ) || ! isset( $value['ciphertext'] ) || ! is_string( $value['ciphertext'] ) ) {
 			return null;
 		}
@@ -165,5 +190,18 @@ final class Key_Store {
 			'ciphertext' => $value['ciphertext'],
 			'last4'      => isset( $value['last4'] ) && is_string( $value['last4'] ) ? $value['last4'] : '',
 		);
+	}
+
+	/**
+	 * The encryption context: the network's id for the network's key; on a network, the site's
+	 * id for every site but the first (whose key was encrypted as a single site's before the site
+	 * became a network); '' on a single site.
+	 */
+	private function context(): string {
+		if ( $this->network ) {
+			return 'network:' . get_current_network_id();
+		}
+		$site = get_current_blog_id();
+		return is_multisite() && 1 !== $site ? 'site:' . $site : '';
 	}
 }
