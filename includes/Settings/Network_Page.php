@@ -230,8 +230,20 @@ final class Network_Page implements Registrable {
 				)
 			)
 		);
+		$labels = array(
+			'limit_visitor_minute' => __( 'Messages per minute, per visitor', 'dify-chatbot' ),
+			'limit_visitor_day'    => __( 'Messages per day, per visitor', 'dify-chatbot' ),
+			'limit_ip_minute'      => __( 'Messages per minute, per IP address', 'dify-chatbot' ),
+			'daily_token_budget'   => __( 'Tokens per day for the site', 'dify-chatbot' ),
+			'streams_visitor'      => __( 'Answers at once, per visitor', 'dify-chatbot' ),
+			'streams_ip'           => __( 'Answers at once, per IP address', 'dify-chatbot' ),
+			'streams_site'         => __( 'Answers at once, for the site', 'dify-chatbot' ),
+			'limit_ip_day'         => __( 'Messages per day, per IP address', 'dify-chatbot' ),
+			'daily_message_cap'    => __( 'Paid calls per day for the site', 'dify-chatbot' ),
+		);
+		echo '</tbody></table><h2>' . esc_html__( 'Limits (0 = none)', 'dify-chatbot' ) . '</h2><table class="form-table" role="presentation"><tbody>';
 		foreach ( Option::LIMITS as $name => $max ) {
-			$this->row( $name, $name, '<input type="number" class="small-text" id="' . esc_attr( $name ) . '" name="' . esc_attr( $name ) . '" min="0" max="' . esc_attr( (string) $max ) . '" value="' . esc_attr( isset( $values[ $name ] ) ? (string) $values[ $name ] : '' ) . '" placeholder="' . esc_attr( (string) Option::defaults()[ $name ] ) . '">' );
+			$this->row( $name, $labels[ $name ], '<input type="number" class="small-text" id="' . esc_attr( $name ) . '" name="' . esc_attr( $name ) . '" min="0" max="' . esc_attr( (string) $max ) . '" value="' . esc_attr( isset( $values[ $name ] ) ? (string) $values[ $name ] : '' ) . '" placeholder="' . esc_attr( (string) Option::defaults()[ $name ] ) . '">' );
 		}
 		echo '</tbody></table>';
 		submit_button( __( 'Save network defaults', 'dify-chatbot' ) );
