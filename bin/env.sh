@@ -24,6 +24,9 @@
 #   bin/wordpress-6.8.lock), 6.6-rc, 6.5, 6.4, 6.3, 6.2 (npm @wp-playground/wordpress-builds) or
 #   6.1 (Debian bookworm: older than the plugin supports); see bin/wordpress-dist.sh. SQLite needs
 #   6.4 or newer. Give each version its own WP_SITE (a database is not moved back to an older one).
+#   WP_MULTISITE=1: a subdirectory multisite network (bin/setup-network.php) with a second site at
+#     /site2/ (a page /site2/chat/ with the chat); the plugin is linked but not activated or
+#     configured (the multisite e2e network-activates it). Give it its own WP_SITE.
 #   WP_SERVER (php | nginx | apache | apache-fpm), WP_NODES, WP_ZLIB, WP_OBJECT_CACHE, WP_REDIS_PORT,
 #   WP_FPM_MAX_CHILDREN: real Debian server stacks instead of php -S (see bin/stacks/stack.sh).
 #
@@ -48,6 +51,7 @@ RUN=$SITE_DIR/run
 URL="http://127.0.0.1:$PORT"
 EMU_URL="http://127.0.0.1:$EMU_PORT/v1"
 DB_TAG=${WP_DB_TAG:-}
+MULTI=${WP_MULTISITE:-0}
 DB_NAME="dify_chatbot_${DB_TAG:+${DB_TAG//[^a-zA-Z0-9]/_}_}${SITE//[^a-zA-Z0-9]/_}"
 DB_USER=dify_chatbot DB_PASS=dify_chatbot
 
@@ -217,7 +221,21 @@ ACCESSIBLE="127.0.0.1,localhost,*.invalid"
 DIFY_HOST=$(printf '%s' "${DIFY_CHATBOT_BASE_URL:-}" | sed -nE 's#^https?://([^/:@]+).*#\1#p')
 [ -n "$DIFY_HOST" ] && ACCESSIBLE="$ACCESSIBLE,$DIFY_HOST"
 STACK_WP_CONFIG=$(stack_wp_config)
-SIGNATURE="dify-chatbot env: db=$DB url=$URL db_name=$DB_NAME hosts=$ACCESSIBLE object_cache=$STACK_CACHE:$STACK_REDIS_PORT"
+SIGNATURE="dify-chatbot env: db=$DB url=$URL db_name=$DB_NAME hosts=$ACCESSIBLE object_cache=$STACK_CACHE:$STACK_REDIS_PORT multisite=$MULTI"
+# A network's sites have their own addresses (no WP_HOME); bin/setup-network.php's first step
+# runs with the network off (DIFY_CHATBOT_SINGLE_SITE=1), before the network's tables exist.
+SITE_URLS="define( 'WP_HOME', '$URL' );
+define( 'WP_SITEURL', '$URL' );"
+if [ "$MULTI" = 1 ]; then
+	SITE_URLS="if ( ! getenv( 'DIFY_CHATBOT_SINGLE_SITE' ) ) {
+	define( 'MULTISITE', true );
+	define( 'SUBDOMAIN_INSTALL', false );
+	define( 'DOMAIN_CURRENT_SITE', '127.0.0.1:$PORT' );
+	define( 'PATH_CURRENT_SITE', '/' );
+	define( 'SITE_ID_CURRENT_SITE', 1 );
+	define( 'BLOG_ID_CURRENT_SITE', 1 );
+}"
+fi
 if ! grep -qF "$SIGNATURE" "$WP_DIR/wp-config.php" 2>/dev/null; then
 	salts=$("$PHP" -r 'foreach (["AUTH_KEY","SECURE_AUTH_KEY","LOGGED_IN_KEY","NONCE_KEY","AUTH_SALT",
 		"SECURE_AUTH_SALT","LOGGED_IN_SALT","NONCE_SALT"] as $k) printf("define( %s, %s );\n", var_export($k, true),
@@ -238,8 +256,7 @@ define( 'DB_COLLATE', '' );
 
 $salts
 
-define( 'WP_HOME', '$URL' );
-define( 'WP_SITEURL', '$URL' );
+$SITE_URLS
 define( 'WP_ENVIRONMENT_TYPE', 'local' );
 define( 'WP_DEBUG', true );
 define( 'WP_DEBUG_DISPLAY', false );
@@ -282,9 +299,24 @@ case ${WP_PLUGIN:-dify-chatbot} in
 		POINT_AT= ;;
 	*) die "WP_PLUGIN must be dify-chatbot or none, not '$WP_PLUGIN'." ;;
 esac
+if [ "$MULTI" = 1 ]; then
+	# The network e2e activates and configures the plugin itself.
+	slugs=("${slugs[@]/dify-chatbot}")
+	mapfile -t slugs < <(printf '%s\n' "${slugs[@]}" | grep -v '^$' || true)
+	POINT_AT=
+	export DIFY_CHATBOT_SINGLE_SITE=1
+fi
 out=$("$PHP" "$ROOT/bin/setup-site.php" "$WP_DIR" "$URL" "$POINT_AT" "${slugs[@]}" 2>&1) || true
 grep -qx 'setup-ok' <<< "$out" || { sed 's/<[^>]*>//g' <<< "$out" | grep -v '^\s*$' | tail -15 >&2; die "WordPress setup failed (output above)."; }
 grep -vx 'setup-ok' <<< "$out" | sed 's/^/  /' || true
+if [ "$MULTI" = 1 ]; then
+	for step in tables sites; do
+		[ $step = sites ] && unset DIFY_CHATBOT_SINGLE_SITE
+		out=$("$PHP" "$ROOT/bin/setup-network.php" "$WP_DIR" "$URL" $step 2>&1) || true
+		grep -qx 'network-ok' <<< "$out" || { grep -v '^\s*$' <<< "$out" | tail -15 >&2; die "the network setup failed (output above)."; }
+		grep -vx 'network-ok' <<< "$out" | sed 's/^/  /' || true
+	done
+fi
 lap "WordPress $WP_VERSION installed on $DB; plugins active: ${slugs[*]}"
 
 # ------------------------------------------------------------------ 7. servers

@@ -18,6 +18,9 @@ TEST_PORT=${WP_TEST_PORT:-8889} TEST_EMU_PORT=${DIFY_TEST_EMULATOR_PORT:-8788}
 SQLITE_PORT=${WP_SQLITE_TEST_PORT:-8890} SQLITE_EMU_PORT=${DIFY_SQLITE_TEST_EMULATOR_PORT:-8789}
 export WP_BASE_URL="http://127.0.0.1:$TEST_PORT" WP_SQLITE_BASE_URL="http://127.0.0.1:$SQLITE_PORT"
 export DIFY_EMULATOR_URL="http://127.0.0.1:$TEST_EMU_PORT/v1"
+# The subdirectory multisite network of tests/e2e/specs/multisite.spec.ts (bin/env.sh WP_MULTISITE=1).
+MULTISITE_PORT=${WP_MULTISITE_TEST_PORT:-8894} MULTISITE_EMU_PORT=${DIFY_MULTISITE_TEST_EMULATOR_PORT:-8795}
+export WP_MULTISITE_BASE_URL="http://127.0.0.1:$MULTISITE_PORT" DIFY_MULTISITE_EMULATOR_URL="http://127.0.0.1:$MULTISITE_EMU_PORT/v1"
 
 die() { echo "test: $*" >&2; exit 1; }
 T0=$(date +%s)
@@ -138,6 +141,7 @@ stop_sites() {
 	WP_SITE=test bash bin/env.sh stop > /dev/null 2>&1
 	WP_SITE=test-sqlite bash bin/env.sh stop > /dev/null 2>&1
 	WP_SITE=install bash bin/env.sh stop > /dev/null 2>&1
+	WP_SITE=test-multisite bash bin/env.sh stop > /dev/null 2>&1
 }
 LANE_PID='' LANE_LOG=$(mktemp) LANE_RESULT=$(mktemp)
 cleanup() {
@@ -168,6 +172,9 @@ if selected phpunit || selected phpunit-multisite || selected e2e; then
 	if selected e2e; then
 		WP_SITE=test-sqlite WP_DB=sqlite WP_PORT=$SQLITE_PORT DIFY_EMULATOR_PORT=$SQLITE_EMU_PORT WP_RESET=1 bash bin/env.sh start > /dev/null ||
 			die "the SQLite test site did not start."
+		# A fresh network each run: the spec network-activates and configures the plugin itself.
+		WP_SITE=test-multisite WP_DB=mariadb WP_MULTISITE=1 WP_PORT=$MULTISITE_PORT DIFY_EMULATOR_PORT=$MULTISITE_EMU_PORT WP_RESET=1 \
+			bash bin/env.sh start > /dev/null || die "the multisite test network did not start."
 		# Record every outgoing request like a debugging plugin would (scanned for the key below).
 		rm -f .wp/test/run/http-debug.log
 		cp bin/http-debug-mu-plugin.php .wp/test/wordpress/wp-content/mu-plugins/dify-chatbot-http-debug.php

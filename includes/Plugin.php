@@ -107,6 +107,15 @@ final class Plugin {
 		// Settings → Connectors, where WordPress has them (7.0 and newer): core fires
 		// wp_connectors_init during init, before the Connectors screen's own hooks.
 		$this->on_first( array( 'wp_connectors_init' ), fn (): array => array( new Connectors\Dify_Connector( $this->settings() ) ) );
+		// On a multisite network: each new site's table (and a deleted site's), and the network's
+		// defaults screen in Network Admin.
+		if ( is_multisite() ) {
+			$this->on_first( array( 'wp_initialize_site', 'wpmu_drop_tables' ), fn (): array => array( new Multisite\Sites( plugin_basename( DIFY_CHATBOT_FILE ) ) ) );
+			$this->on_first(
+				array( 'network_admin_menu', 'network_admin_edit_' . Settings\Network_Page::ACTION ),
+				fn (): array => array( new Settings\Network_Page( new Settings\Network_Option(), Settings\Key_Store::network( new Settings\Encryption() ) ) )
+			);
+		}
 		// `wp dify-chatbot …`: built only inside WP-CLI (Commands adds the command only there too).
 		if ( defined( 'WP_CLI' ) && WP_CLI ) {
 			( new Cli\Commands( new Cli\Command( $this->settings(), $this->budget(), $this->capacity(), new Dify\App\App_Info( new Dify\Error_Mapper() ), null, $this->bots() ), new Cli\Bots_Command( $this->bots() ), new Cli\Usage_Command( new Usage\Usage_Store() ) ) )->register();
@@ -261,7 +270,7 @@ final class Plugin {
 	 * The effective settings (the option and the key store).
 	 */
 	private function settings(): Settings\Settings {
-		return $this->settings ??= new Settings\Settings( $this->option(), new Settings\Key_Store( new Settings\Encryption() ) );
+		return $this->settings ??= new Settings\Settings( $this->option(), new Settings\Key_Store( new Settings\Encryption() ), null, Settings\Key_Store::network( new Settings\Encryption() ) );
 	}
 
 	/**

@@ -24,6 +24,7 @@ use Dify_Chatbot\Settings\Bots;
 use Dify_Chatbot\Settings\Ca_Bundle;
 use Dify_Chatbot\Settings\Encryption;
 use Dify_Chatbot\Settings\Key_Entry;
+use Dify_Chatbot\Settings\Network_Option;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
 use WP_Error;
@@ -156,7 +157,8 @@ final class Settings_Controller implements Registrable {
 		$changes  = array();
 		$base_url = $request->get_param( 'base_url' );
 		if ( is_string( $base_url ) ) {
-			$changes['base_url'] = '' === trim( $base_url ) ? Base_Url::DEFAULT_URL : $base_url;
+			// Empty: the default in force (the network's on a network, which the site then follows).
+			$changes['base_url'] = '' === trim( $base_url ) ? $this->settings->option()->inherited()['base_url'] : $base_url;
 			if ( $this->settings->base_url_locked() && Base_Url::check( $changes['base_url'] ) !== $this->settings->option()->get()['base_url'] ) {
 				return new WP_Error( 'dify_chatbot_base_url_locked', self::locked_message(), array( 'status' => 403 ) );
 			}
@@ -250,6 +252,10 @@ final class Settings_Controller implements Registrable {
 				'api_key'   => $this->settings->api_key_source(),
 				'ca_bundle' => $this->settings->ca_bundle_source(),
 			),
+			// Which values come from the network's defaults (multisite): 'network', else what
+			// `overrides` says (a constant or the environment) or null (the site's own or the
+			// plugin's default).
+			'sources'              => $this->sources(),
 			'effective'            => array(
 				'base_url'      => $this->settings->base_url(),
 				'ca_bundle'     => $this->settings->ca_bundle(),
@@ -262,6 +268,23 @@ final class Settings_Controller implements Registrable {
 			// Every bot (the default first, then by name), never a key.
 			'bots'                 => array_map( array( Bots::class, 'describe' ), $this->bots->all() ),
 		);
+	}
+
+	/**
+	 * Where each value the network may set comes from, and the key: 'network' for the network's
+	 * defaults, 'constant'/'environment' for an override (base URL and key), else null.
+	 *
+	 * @return array<string, string|null>
+	 */
+	private function sources(): array {
+		$network = $this->settings->option()->from_network();
+		$sources = array();
+		foreach ( Network_Option::fields() as $name ) {
+			$sources[ $name ] = in_array( $name, $network, true ) ? 'network' : null;
+		}
+		$sources['base_url'] = $this->settings->base_url_source() ?? $sources['base_url'];
+		$sources['api_key']  = $this->settings->api_key_source() ?? ( $this->settings->uses_network_key() ? 'network' : null );
+		return $sources;
 	}
 
 	/**

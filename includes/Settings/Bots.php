@@ -96,7 +96,7 @@ final class Bots {
 	public function __construct( Option $option, Encryption $encryption, ?Settings $default = null ) {
 		$this->option     = $option;
 		$this->encryption = $encryption;
-		$this->default    = null !== $default ? $default : new Settings( $option, new Key_Store( $encryption ) );
+		$this->default    = null !== $default ? $default : new Settings( $option, new Key_Store( $encryption ), null, Key_Store::network( $encryption ) );
 	}
 
 	/**

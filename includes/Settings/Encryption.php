@@ -93,11 +93,13 @@ final class Encryption {
 	 * Encrypts a string with a fresh random nonce.
 	 *
 	 * @param string $plaintext The secret to store.
+	 * @param string $context   Where the secret belongs ('' = the single site or a network's first
+	 *                          site; see key()): only decrypt() with the same context opens it.
 	 * @return string Printable ciphertext.
 	 */
-	public function encrypt( string $plaintext ): string {
+	public function encrypt( string $plaintext, string $context = '' ): string {
 		$nonce = random_bytes( SODIUM_CRYPTO_SECRETBOX_NONCEBYTES );
-		$box   = sodium_crypto_secretbox( $plaintext, $nonce, $this->key() );
+		$box   = sodium_crypto_secretbox( $plaintext, $nonce, $this->key( $context ) );
 		return self::PREFIX . base64_encode( $nonce . $box ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode -- binary ciphertext stored as text.
 	}
 
@@ -105,9 +107,10 @@ final class Encryption {
 	 * Decrypts what encrypt() produced.
 	 *
 	 * @param string $ciphertext Printable ciphertext.
-	 * @return string|null The plaintext, or null when the key is wrong or the data was changed.
+	 * @param string $context    The context it was encrypted with.
+	 * @return string|null The plaintext, or null when the key or the context is wrong or the data was changed.
 	 */
-	public function decrypt( string $ciphertext ): ?string {
+	public function decrypt( string $ciphertext, string $context = '' ): ?string {
 		if ( 0 !== strpos( $ciphertext, self::PREFIX ) ) {
 			return null;
 		}
@@ -118,7 +121,7 @@ final class Encryption {
 		$nonce = substr( $raw, 0, SODIUM_CRYPTO_SECRETBOX_NONCEBYTES );
 		$box   = substr( $raw, SODIUM_CRYPTO_SECRETBOX_NONCEBYTES );
 		try {
-			$plaintext = sodium_crypto_secretbox_open( $box, $nonce, $this->key() );
+			$plaintext = sodium_crypto_secretbox_open( $box, $nonce, $this->key( $context ) );
 		} catch ( \Throwable $e ) {
 			// sodium_compat throws on malformed input where the extension returns false.
 			return null;
@@ -136,9 +139,16 @@ final class Encryption {
 	/**
 	 * The 32-byte key, a hash of the secret. Rotating the salts makes stored keys unreadable,
 	 * which the key store reports.
+	 *
+	 * The sites of a network share wp-config.php's salts; a context (the site's or the network's
+	 * id) gives each its own key, so a ciphertext copied to another site's row does not open there.
+	 * The empty context is the key a single site has always used.
+	 *
+	 * @param string $context Where the secret belongs.
 	 */
-	private function key(): string {
+	private function key( string $context ): string {
 		// Domain-separated, so the same salts used elsewhere never give this key.
-		return hash_hmac( 'sha256', $this->secret(), 'dify-chatbot-api-key-encryption', true );
+		$domain = 'dify-chatbot-api-key-encryption' . ( '' === $context ? '' : '|' . $context );
+		return hash_hmac( 'sha256', $this->secret(), $domain, true );
 	}
 }

@@ -20,10 +20,18 @@ namespace Dify_Chatbot\Settings;
  * to a server of their choosing; changing the database row makes the key unreadable instead.
  * A key saved without an origin (before keys were bound) is bound to the first origin it is used
  * with, which is the base URL it was used with until then.
+ *
+ * On a network each site keeps its own key in its own options table, encrypted for that site
+ * (Encryption's context is the site's id; the first site keeps the single-site context, so a
+ * site turned into a network keeps its key): a row copied to another site does not decrypt
+ * there. The network's default key (Network_Option) is a store of its own (`$network` true):
+ * a network option encrypted for the network.
  */
 final class Key_Store {
 
 	public const OPTION = 'dify_chatbot_api_key';
+
+	public const NETWORK_OPTION = 'dify_chatbot_network_api_key';
 
 	/**
 	 * Keys shorter than this show no last characters (they would give away too much of it).
@@ -43,21 +51,40 @@ final class Key_Store {
 	private Encryption $encryption;
 
 	/**
-	 * The option the key is kept in (OPTION for the default bot, Bots::key_option() for another).
+	 * The option the key is kept in (OPTION for the default bot, Bots::key_option() for another,
+	 * NETWORK_OPTION for the network's default key).
 	 *
 	 * @var string
 	 */
 	private string $name;
 
 	/**
+	 * Whether this is the network's default key (a network option) rather than the site's.
+	 *
+	 * @var bool
+	 */
+	private bool $network;
+
+	/**
 	 * Keeps the encryption and the option's name.
 	 *
 	 * @param Encryption $encryption Encrypts and decrypts the key.
 	 * @param string     $name       The option the key is kept in.
+	 * @param bool       $network    True for the network's default key (a network option).
 	 */
-	public function __construct( Encryption $encryption, string $name = self::OPTION ) {
+	public function __construct( Encryption $encryption, string $name = self::OPTION, bool $network = false ) {
 		$this->encryption = $encryption;
 		$this->name       = $name;
+		$this->network    = $network;
+	}
+
+	/**
+	 * The network's default key store (multisite).
+	 *
+	 * @param Encryption $encryption Encrypts and decrypts the key.
+	 */
+	public static function network( Encryption $encryption ): self {
+		return new self( $encryption, self::NETWORK_OPTION, true );
 	}
 
 	/**
@@ -111,11 +138,15 @@ final class Key_Store {
 			return false;
 		}
 		$value = array(
-			'ciphertext' => $this->encryption->encrypt( '' === $origin ? $key : $origin . self::SEPARATOR . $key ),
+			'ciphertext' => $this->encryption->encrypt( '' === $origin ? $key : $origin . self::SEPARATOR . $key, $this->context() ),
 			'last4'      => strlen( $key ) >= self::MIN_LENGTH_FOR_HINT ? substr( $key, -4 ) : '',
 		);
-		// Not autoloaded: the key is needed by chat requests only, not on every page.
-		update_option( $this->name, $value, false );
+		if ( $this->network ) {
+			update_site_option( $this->name, $value );
+		} else {
+			// Not autoloaded: the key is needed by chat requests only, not on every page.
+			update_option( $this->name, $value, false );
+		}
 		return true;
 	}
 
@@ -123,7 +154,11 @@ final class Key_Store {
 	 * Removes the saved key.
 	 */
 	public function remove(): void {
-		delete_option( $this->name );
+		if ( $this->network ) {
+			delete_site_option( $this->name );
+		} else {
+			delete_option( $this->name );
+		}
 	}
 
 	/**
@@ -151,7 +186,7 @@ final class Key_Store {
 	 */
 	private function entry(): ?array {
 		$stored = $this->stored();
-		$text   = null === $stored ? null : $this->encryption->decrypt( $stored['ciphertext'] );
+		$text   = null === $stored ? null : $this->encryption->decrypt( $stored['ciphertext'], $this->context() );
 		if ( null === $text || '' === $text ) {
 			return null;
 		}
@@ -174,7 +209,7 @@ final class Key_Store {
 	 * @return array{ciphertext: string, last4: string}|null
 	 */
 	private function stored(): ?array {
-		$value = get_option( $this->name, null );
+		$value = $this->network ? get_site_option( $this->name, null ) : get_option( $this->name, null );
 		if ( ! is_array( $value ) || ! isset( $value['ciphertext'] ) || ! is_string( $value['ciphertext'] ) ) {
 			return null;
 		}
@@ -182,5 +217,18 @@ final class Key_Store {
 			'ciphertext' => $value['ciphertext'],
 			'last4'      => isset( $value['last4'] ) && is_string( $value['last4'] ) ? $value['last4'] : '',
 		);
+	}
+
+	/**
+	 * The encryption context: the network's id for the network's key; on a network, the site's
+	 * id for every site but the first (whose key was encrypted as a single site's before the site
+	 * became a network); '' on a single site.
+	 */
+	private function context(): string {
+		if ( $this->network ) {
+			return 'network:' . get_current_network_id();
+		}
+		$site = get_current_blog_id();
+		return is_multisite() && 1 !== $site ? 'site:' . $site : '';
 	}
 }

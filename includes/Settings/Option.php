@@ -111,14 +111,74 @@ final class Option implements Registrable {
 	}
 
 	/**
-	 * The stored settings, each value valid (the stored row may come from anywhere).
+	 * The network's defaults (multisite; built when first needed there).
+	 *
+	 * @var Network_Option|null
+	 */
+	private ?Network_Option $network;
+
+	/**
+	 * Keeps the network's defaults.
+	 *
+	 * @param Network_Option|null $network The network's defaults (the network option when null).
+	 */
+	public function __construct( ?Network_Option $network = null ) {
+		$this->network = $network;
+	}
+
+	/**
+	 * The settings in force, each value valid (the stored row may come from anywhere): the site's
+	 * own values over what it inherits (inherited()).
 	 *
 	 * @return array<string, mixed>
 	 * @phpstan-return Values
 	 */
 	public function get(): array {
+		/**
+		 * Both parts are valid; inherited() has every key.
+		 *
+		 * @phpstan-var Values $values
+		 */
+		$values = array_merge( $this->inherited(), $this->own() );
+		return $values;
+	}
+
+	/**
+	 * What a site uses where it has no value of its own: the plugin's defaults, with the network's
+	 * defaults over them on a multisite network.
+	 *
+	 * @return array<string, mixed>
+	 * @phpstan-return Values
+	 */
+	public function inherited(): array {
+		/**
+		 * The network's values are valid ones of the same keys.
+		 *
+		 * @phpstan-var Values $values
+		 */
+		$values = array_merge( self::defaults(), $this->network_values() );
+		return $values;
+	}
+
+	/**
+	 * The values the site set itself (stored), each valid; the others are inherited. The option
+	 * keeps only these, so a default changed later (the network's, or the plugin's) reaches
+	 * every value a site never set.
+	 *
+	 * @return array<string, mixed>
+	 */
+	public function own(): array {
 		$stored = get_option( self::NAME, array() );
-		return $this->clean( is_array( $stored ) ? $stored : array(), self::defaults(), false );
+		return $this->clean( is_array( $stored ) ? $stored : array(), array(), false );
+	}
+
+	/**
+	 * The names of the values in force that come from the network's defaults.
+	 *
+	 * @return string[]
+	 */
+	public function from_network(): array {
+		return array_keys( array_diff_key( $this->network_values(), $this->own() ) );
 	}
 
 	/**
@@ -134,31 +194,38 @@ final class Option implements Registrable {
 	 * @param array<string, mixed> $changes Keys to change.
 	 */
 	public function update( array $changes ): void {
-		update_option( self::NAME, $this->clean( $changes, $this->get() ), true );
+		update_option( self::NAME, $this->clean( $changes, $this->own() ), true );
 	}
 
 	/**
 	 * The option's sanitizer: unknown keys dropped, invalid values replaced by the stored ones.
+	 * On a network, a value equal to the network's default is not kept as the site's own: the
+	 * settings screen sends every field, and a site that only changed one of them should keep
+	 * following the network for the others (setting a field back to the network's value is how
+	 * a site follows the network again).
 	 *
 	 * @param mixed $value The value about to be stored.
 	 * @return array<string, mixed>
-	 * @phpstan-return Values
 	 */
 	public function sanitize( $value ): array {
-		return $this->clean( is_array( $value ) ? $value : array(), $this->get() );
+		$clean = $this->clean( is_array( $value ) ? $value : array(), $this->own() );
+		foreach ( $this->network_values() as $name => $network_value ) {
+			if ( array_key_exists( $name, $clean ) && $clean[ $name ] === $network_value ) {
+				unset( $clean[ $name ] );
+			}
+		}
+		return $clean;
 	}
 
 	/**
-	 * Merges valid values over a fallback.
+	 * Merges valid values over a fallback (both may hold only some of the settings).
 	 *
 	 * @param array<mixed>         $values   Candidate values.
 	 * @param array<string, mixed> $fallback Values kept where a candidate is missing or invalid.
 	 * @param bool                 $incoming True for values about to be saved: the CA bundle file
 	 *                                       is read then; a stored path only has to look like one
 	 *                                       (the connection test says when its file went away).
-	 * @phpstan-param Values $fallback
 	 * @return array<string, mixed>
-	 * @phpstan-return Values
 	 */
 	private function clean( array $values, array $fallback, bool $incoming = true ): array {
 		$clean = $fallback;
@@ -249,5 +316,18 @@ final class Option implements Registrable {
 	 */
 	public static function is_audience( string $value ): bool {
 		return in_array( $value, self::AUDIENCES, true ) || 1 === preg_match( '/^[a-z0-9_-]{1,64}$/', $value );
+	}
+
+	/**
+	 * The network's defaults; none outside a network (where nothing of the network is loaded).
+	 *
+	 * @return array<string, mixed>
+	 */
+	private function network_values(): array {
+		if ( ! is_multisite() ) {
+			return array();
+		}
+		$this->network ??= new Network_Option();
+		return $this->network->get();
 	}
 }

@@ -21,6 +21,10 @@ namespace Dify_Chatbot\Settings;
  * with (Key_Store), a key from a constant or the environment only to a base URL set the same way
  * — whoever may change the stored base URL could otherwise send a key they cannot read anywhere.
  *
+ * On a multisite network the stored option falls back to the network's defaults (Option,
+ * Network_Option), and the network's default key serves a site that has no key of its own for
+ * the base URL in force — again only for the origin the network key was entered with.
+ *
  * @phpstan-type Bot_Record array{slug: string, name: string, read_only: bool, base_url: string, api_key: string, response_mode: string, show_reasoning: bool, limit_visitor_minute: int, limit_visitor_day: int, limit_ip_minute: int, daily_token_budget: int}
  */
 final class Settings {
@@ -52,17 +56,26 @@ final class Settings {
 	private ?array $bot;
 
 	/**
+	 * The network's default key (multisite), if any.
+	 *
+	 * @var Key_Store|null
+	 */
+	private ?Key_Store $network_keys;
+
+	/**
 	 * Keeps the stores.
 	 *
-	 * @param Option                    $option The stored option (the site-wide values, and the default bot's).
-	 * @param Key_Store                 $keys   The bot's stored key.
-	 * @param array<string, mixed>|null $bot    Another bot's record (Bots), null for the default bot.
+	 * @param Option                    $option       The stored option (the site-wide values, and the default bot's).
+	 * @param Key_Store                 $keys         The bot's stored key.
+	 * @param array<string, mixed>|null $bot          Another bot's record (Bots), null for the default bot.
+	 * @param Key_Store|null            $network_keys The network's default key (the default bot's, on a network only).
 	 * @phpstan-param Bot_Record|null $bot
 	 */
-	public function __construct( Option $option, Key_Store $keys, ?array $bot = null ) {
-		$this->option = $option;
-		$this->keys   = $keys;
-		$this->bot    = $bot;
+	public function __construct( Option $option, Key_Store $keys, ?array $bot = null, ?Key_Store $network_keys = null ) {
+		$this->option       = $option;
+		$this->keys         = $keys;
+		$this->bot          = $bot;
+		$this->network_keys = null === $bot ? $network_keys : null;
 	}
 
 	/**
@@ -117,7 +130,7 @@ final class Settings {
 	 * Builds the settings from the default stores.
 	 */
 	public static function create(): self {
-		return new self( new Option(), new Key_Store( new Encryption() ) );
+		return new self( new Option(), new Key_Store( new Encryption() ), null, Key_Store::network( new Encryption() ) );
 	}
 
 	/**
@@ -132,6 +145,13 @@ final class Settings {
 	 */
 	public function keys(): Key_Store {
 		return $this->keys;
+	}
+
+	/**
+	 * The network's default key store (null when not given).
+	 */
+	public function network_keys(): ?Key_Store {
+		return $this->network_keys;
 	}
 
 	/**
@@ -169,7 +189,25 @@ final class Settings {
 		if ( null !== $override ) {
 			return null !== $this->base_url_source() ? trim( $override['value'] ) : null;
 		}
-		return $this->keys->key_for( Base_Url::origin( $url ) );
+		$origin = Base_Url::origin( $url );
+		$key    = $this->keys->key_for( $origin );
+		if ( null === $key && is_multisite() && null !== $this->network_keys ) {
+			// The network's default key, for the origin it was entered with only.
+			$key = $this->network_keys->key_for( $origin );
+		}
+		return $key;
+	}
+
+	/**
+	 * Whether the key in force is the network's default key: on a network, no key from a constant
+	 * or the environment, and the site's own key (if any) is not for the base URL in force.
+	 */
+	public function uses_network_key(): bool {
+		if ( ! is_multisite() || null === $this->network_keys || null !== $this->api_key_source() ) {
+			return false;
+		}
+		$url = $this->base_url();
+		return Base_Url::is_valid( $url ) && null === $this->keys->key_for( Base_Url::origin( $url ) ) && null !== $this->network_keys->key_for( Base_Url::origin( $url ) );
 	}
 
 	/**
@@ -197,7 +235,7 @@ final class Settings {
 	 */
 	public function key_for_other_server(): bool {
 		$origin = $this->keys->origin();
-		return null === $this->api_key_source() && null !== $origin && '' !== $origin && Base_Url::origin( $this->base_url() ) !== $origin;
+		return null === $this->api_key_source() && null !== $origin && '' !== $origin && Base_Url::origin( $this->base_url() ) !== $origin && ! $this->uses_network_key();
 	}
 
 	/**

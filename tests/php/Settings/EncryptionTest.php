@@ -102,4 +102,15 @@ final class EncryptionTest extends TestCase {
 		);
 		// phpcs:enable
 	}
+
+	public function test_a_context_gives_its_own_key_and_no_context_the_single_site_one(): void {
+		$encryption = new Encryption( 'shared network salts' );
+		$for_site   = $encryption->encrypt( 'app-site-two', 'site:2' );
+
+		$this->assertSame( 'app-site-two', $encryption->decrypt( $for_site, 'site:2' ) );
+		$this->assertNull( $encryption->decrypt( $for_site, 'site:3' ), 'Another site cannot open it.' );
+		$this->assertNull( $encryption->decrypt( $for_site ), 'Nor the single-site context.' );
+		$this->assertNull( $encryption->decrypt( $encryption->encrypt( 'app-single' ), 'site:2' ) );
+		$this->assertSame( 'app-single', $encryption->decrypt( $encryption->encrypt( 'app-single', '' ) ), 'The empty context is the one a single site always used.' );
+	}
 }

@@ -48,26 +48,23 @@ final class OptionTest extends TestCase {
 				'other'         => 'x',
 			)
 		);
+		// Only the values the site set are stored; the others stay the defaults in force.
 		$this->assertSame(
 			array(
-				'base_url'             => 'https://dify.example/v1',
-				'ca_bundle'            => '',
-				'response_mode'        => 'blocking',
-				'limit_visitor_minute' => 10,
-				'limit_visitor_day'    => 200,
-				'limit_ip_minute'      => 30,
-				'trusted_proxies'      => array(),
-				'daily_token_budget'   => 0,
-				'who_may_chat'         => 'everyone',
-				'streams_visitor'      => 2,
-				'streams_ip'           => 2,
-				'streams_site'         => 3,
-				'limit_ip_day'         => 300,
-				'daily_message_cap'    => 1000,
-				'allow_remote_files'   => false,
-				'show_reasoning'       => false,
+				'base_url'      => 'https://dify.example/v1',
+				'response_mode' => 'blocking',
 			),
 			get_option( Option::NAME )
+		);
+		$this->assertSame(
+			array_merge(
+				Option::defaults(),
+				array(
+					'base_url'      => 'https://dify.example/v1',
+					'response_mode' => 'blocking',
+				)
+			),
+			( new Option() )->get()
 		);
 	}
 
