@@ -97,7 +97,7 @@ final class Plugin {
 		$this->on_first( array( 'admin_init' ), fn (): array => array( new Security\Privacy() ) );
 		// The usage screen (Dashboard → Chatbot usage) and its CSV download (admin-post.php), and
 		// the usage rows' share of the counters' daily pruning.
-		$this->on_first( array( 'admin_menu', 'admin_init' ), fn (): array => array( new Usage\Usage_Page( new Usage\Usage_Store(), $this->settings() ) ) );
+		$this->on_first( array( 'admin_menu', 'admin_init' ), fn (): array => array( new Usage\Usage_Page( new Usage\Usage_Store(), $this->bots() ) ) );
 		$this->on_first( array( Security\Counter_Store::PRUNE_HOOK ), fn (): array => array( new Usage\Usage_Store() ) );
 		$this->on_first( array( 'admin_notices' ), fn (): array => array( $this->capacity()->daily_cap(), new Settings\Config_Notice( $this->bots() ) ) );
 		$this->on_first( array( 'wp_privacy_personal_data_exporters', 'wp_privacy_personal_data_erasers' ), fn (): array => array( new Security\Personal_Data( $this->settings(), $this->bots() ) ) );

@@ -18,6 +18,7 @@ use Dify_Chatbot\Settings\Encryption;
 use Dify_Chatbot\Settings\Key_Entry;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
+use Dify_Chatbot\Usage\Usage_Store;
 use WP_CLI;
 
 /**
@@ -280,6 +281,7 @@ final class Command {
 			$limits[ $name ] = $bot->limits()[ $name ] ?? $stored[ $name ];
 		}
 		$limits['who_may_chat'] = $stored['who_may_chat'];
+		$today                  = Usage_Store::totals( ( new Usage_Store() )->rows( 1, $bot->slug() ) );
 		return array(
 			'bot'        => array(
 				'slug' => $bot->slug(),
@@ -307,7 +309,13 @@ final class Command {
 			),
 			'limits'     => $limits,
 			'usage'      => array(
-				'tokens_today'    => $this->budget->used_today( null, $bot->slug() ),
+				// The usage rows count every bot's messages whatever the limits (Usage\Usage_Store).
+				'messages_today'  => $today['messages'],
+				'tokens_today'    => $today['tokens'],
+				'errors_today'    => $today['errors'],
+				'refused_today'   => $today['rate_limit'] + $today['budget'] + $today['who_may_chat'] + $today['stream_cap'] + $today['daily_cap'],
+				// What the daily token budget holds against the bot (counted while a budget is set).
+				'budget_used'     => $this->budget->used_today( null, $bot->slug() ),
 				'calls_today'     => $this->capacity->daily_cap()->used_today(),
 				'streams_running' => $this->capacity->slots()->running(),
 			),
@@ -355,8 +363,14 @@ final class Command {
 		$lines[] = __( 'Today (site time):', 'dify-chatbot' );
 		$lines[] = '  ' . __( 'paid calls to Dify (messages, uploads, voice, suggested questions):', 'dify-chatbot' ) . ' ' . $status['usage']['calls_today']
 			. ( $status['limits']['daily_message_cap'] > 0 ? '' : ' ' . __( '(counted only while the daily message cap is set)', 'dify-chatbot' ) );
-		$lines[] = '  ' . __( 'tokens:', 'dify-chatbot' ) . ' ' . $status['usage']['tokens_today']
-			. ( $status['limits']['daily_token_budget'] > 0 ? '' : ' ' . __( '(counted only while a daily token budget is set)', 'dify-chatbot' ) );
+		$lines[] = '  ' . __( 'messages:', 'dify-chatbot' ) . ' ' . $status['usage']['messages_today'];
+		$lines[] = '  ' . __( 'tokens:', 'dify-chatbot' ) . ' ' . $status['usage']['tokens_today'];
+		if ( $status['limits']['daily_token_budget'] > 0 ) {
+			/* translators: 1: tokens counted against the budget today, 2: the daily token budget. */
+			$lines[] = '  ' . sprintf( __( 'daily token budget: %1$d of %2$d used', 'dify-chatbot' ), $status['usage']['budget_used'], $status['limits']['daily_token_budget'] );
+		}
+		$lines[] = '  ' . __( 'answers that ended in an error:', 'dify-chatbot' ) . ' ' . $status['usage']['errors_today'];
+		$lines[] = '  ' . __( 'messages refused (limits, budget, who may chat, caps):', 'dify-chatbot' ) . ' ' . $status['usage']['refused_today'];
 		$lines[] = '  ' . __( 'answers streaming now:', 'dify-chatbot' ) . ' ' . $status['usage']['streams_running'];
 		if ( isset( $status['other_bots'] ) && array() !== $status['other_bots'] ) {
 			$lines[] = __( 'Other bots (wp dify-chatbot status --bot=<slug> for one):', 'dify-chatbot' );

@@ -10,7 +10,7 @@ declare( strict_types=1 );
 namespace Dify_Chatbot\Usage;
 
 use Dify_Chatbot\Registrable;
-use Dify_Chatbot\Settings\Settings;
+use Dify_Chatbot\Settings\Bots;
 use Dify_Chatbot\Settings\Settings_Page;
 
 /**
@@ -39,21 +39,21 @@ final class Usage_Page implements Registrable {
 	private Usage_Store $store;
 
 	/**
-	 * The effective settings (the Dify console's address comes from the base URL).
+	 * The bots (each Dify console's address comes from a bot's base URL).
 	 *
-	 * @var Settings
+	 * @var Bots
 	 */
-	private Settings $settings;
+	private Bots $bots;
 
 	/**
 	 * Keeps the collaborators.
 	 *
-	 * @param Usage_Store $store    The usage table.
-	 * @param Settings    $settings The effective settings.
+	 * @param Usage_Store $store The usage table.
+	 * @param Bots        $bots  The bots.
 	 */
-	public function __construct( Usage_Store $store, Settings $settings ) {
-		$this->store    = $store;
-		$this->settings = $settings;
+	public function __construct( Usage_Store $store, Bots $bots ) {
+		$this->store = $store;
+		$this->bots  = $bots;
 	}
 
 	/**
@@ -84,8 +84,15 @@ final class Usage_Page implements Registrable {
 		if ( ! current_user_can( 'manage_options' ) ) {
 			return;
 		}
-		$rows    = $this->store->rows( Usage_Store::KEEP_DAYS );
-		$console = self::console_url( $this->settings->base_url() );
+		$rows = $this->store->rows( Usage_Store::KEEP_DAYS );
+		// One link per Dify console the bots use (bots of one Dify share theirs).
+		$consoles = array();
+		foreach ( $this->bots->all() as $bot ) {
+			$console = self::console_url( $bot->base_url() );
+			if ( '' !== $console ) {
+				$consoles[ $console ][] = $bot->name();
+			}
+		}
 		echo '<div class="wrap"><h1>' . esc_html__( 'Dify Chatbot usage', 'dify-chatbot' ) . '</h1>';
 		echo '<p>' . esc_html(
 			sprintf(
@@ -100,13 +107,17 @@ final class Usage_Page implements Registrable {
 			esc_url( wp_nonce_url( admin_url( 'admin-post.php?action=' . self::CSV_ACTION ), self::CSV_ACTION ) ),
 			esc_html__( 'Download CSV', 'dify-chatbot' )
 		);
-		if ( '' !== $console ) {
-			// Dify's service API does not tell an app's id, so the link opens the console's list
-			// of apps; each app's Logs & Annotations page is one click from there.
+		// Dify's service API does not tell an app's id, so a link opens the console's list of
+		// apps; each app's Logs & Annotations page is one click from there.
+		foreach ( $consoles as $console => $names ) {
+			$label = 1 === count( $consoles )
+				? __( 'Open the Dify console (the app\'s logs)', 'dify-chatbot' )
+				/* translators: %s: the names of the bots whose apps are in this Dify console. */
+				: sprintf( __( 'Dify console of %s (the apps\' logs)', 'dify-chatbot' ), implode( ', ', $names ) );
 			printf(
-				'<a class="button" href="%s" target="_blank" rel="noopener noreferrer">%s</a>',
+				'<a class="button" href="%s" target="_blank" rel="noopener noreferrer">%s</a> ',
 				esc_url( $console ),
-				esc_html__( 'Open the Dify console (the app\'s logs)', 'dify-chatbot' )
+				esc_html( $label )
 			);
 		}
 		echo '</p>';

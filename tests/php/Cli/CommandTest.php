@@ -27,6 +27,7 @@ use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\TestCase;
+use Dify_Chatbot\Usage\Usage_Store;
 use ReflectionProperty;
 use WP_CLI;
 use WP_CLI\ExitException;
@@ -133,15 +134,25 @@ final class CommandTest extends TestCase {
 		( new Daily_Cap( new Counter_Store(), new Option() ) )->hit();
 		( new Daily_Cap( new Counter_Store(), new Option() ) )->hit();
 
+		// Today's usage of this bot (another bot's and yesterday's rows do not count).
+		global $wpdb;
+		$wpdb->query( 'DELETE FROM ' . Usage_Store::table() ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.NotPrepared -- the plugin's own table, no input.
+		$usage = new Usage_Store();
+		$usage->message( 'default', 120, false );
+		$usage->message( 'default', 30, true );
+		$usage->refusal( 'default', 'rate_limit' );
+		$usage->message( 'sales', 999, true );
+		$usage->message( 'default', 500, true, 1, time() - 2 * DAY_IN_SECONDS );
+
 		$text = $this->run_command( $this->command(), 'status' );
 		$this->assertSame( 0, $text['code'] );
+		$this->assertStringContainsString( "  messages: 2\n  tokens: 150\n  answers that ended in an error: 1\n  messages refused (limits, budget, who may chat, caps): 1\n", $text['stdout'] );
 		$this->assertStringContainsString( 'Configured: yes', $text['stdout'] );
 		$this->assertStringContainsString( 'Base URL: ' . self::emulator_url() . ' (saved in the settings)', $text['stdout'] );
 		$this->assertStringContainsString( 'API key: ending in ator (saved in the settings)', $text['stdout'] );
 		$this->assertStringContainsString( 'Dify app: “Emulator Chat” (chat)', $text['stdout'] );
 		$this->assertStringContainsString( '  daily_message_cap: 50', $text['stdout'] );
 		$this->assertMatchesRegularExpression( '/paid calls to Dify [^\n]*: 2\n/', $text['stdout'] );
-		$this->assertStringContainsString( 'tokens: 0 (counted only while a daily token budget is set)', $text['stdout'] );
 		$this->assertNoKey( $text, 'app-emulator' );
 
 		$json = $this->run_command( $this->command(), 'status', array(), array( 'format' => 'json' ) );
@@ -166,8 +177,17 @@ final class CommandTest extends TestCase {
 		$this->assertSame( 'chat', $data['app']['mode'] );
 		$this->assertSame( 'Emulator Chat', $data['app']['name'] );
 		$this->assertSame( 2, $data['usage']['calls_today'] );
+		$this->assertSame( 2, $data['usage']['messages_today'] );
+		$this->assertSame( 150, $data['usage']['tokens_today'] );
+		$this->assertSame( 0, $data['usage']['budget_used'] );
+		$this->assertStringNotContainsString( 'daily token budget:', $text['stdout'], 'No budget set.' );
 		$this->assertSame( 50, $data['limits']['daily_message_cap'] );
 		$this->assertNoKey( $json, 'app-emulator' );
+
+		// With a budget, what it holds against the bot.
+		( new Option() )->update( array( 'daily_token_budget' => 1000 ) );
+		$budgeted = $this->run_command( $this->command(), 'status' );
+		$this->assertStringContainsString( '  daily token budget: 0 of 1000 used', $budgeted['stdout'] );
 	}
 
 	public function test_status_names_a_constant_or_environment_source_and_an_unconfigured_site(): void {

@@ -7,6 +7,7 @@
 
 namespace Dify_Chatbot\Tests\Usage;
 
+use Dify_Chatbot\Settings\Bots;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\TestCase;
 use Dify_Chatbot\Usage\Usage_Page;
@@ -27,7 +28,7 @@ final class Usage_PageTest extends TestCase {
 	}
 
 	private function page(): Usage_Page {
-		return new Usage_Page( new Usage_Store(), Settings::create() );
+		return new Usage_Page( new Usage_Store(), Bots::create() );
 	}
 
 	public function test_the_screen_shows_each_day_and_bot_and_the_totals_to_administrators(): void {
@@ -49,6 +50,36 @@ final class Usage_PageTest extends TestCase {
 		$this->assertStringContainsString( 'action=' . Usage_Page::CSV_ACTION, $html );
 		$this->assertStringContainsString( '_wpnonce=', $html );
 		$this->assertStringContainsString( 'href="https://dify.example.org/apps"', $html );
+	}
+
+	public function test_bots_on_two_difys_get_a_console_link_each_and_bots_of_one_dify_share_one(): void {
+		Settings::create()->option()->update( array( 'base_url' => 'https://dify.example.org/v1' ) );
+		$bots = Bots::create();
+		foreach ( array(
+			'sales'   => 'https://api.dify.ai/v1',
+			'support' => 'https://dify.example.org/v1',
+		) as $slug => $url ) {
+			$this->assertInstanceOf(
+				Settings::class,
+				$bots->add(
+					array(
+						'slug'     => $slug,
+						'name'     => ucfirst( $slug ),
+						'base_url' => $url,
+					)
+				)
+			);
+		}
+		wp_set_current_user( $this->make_user( 'administrator' ) );
+
+		ob_start();
+		$this->page()->render();
+		$html = (string) ob_get_clean();
+
+		$this->assertSame( 1, substr_count( $html, 'href="https://dify.example.org/apps"' ), $html );
+		$this->assertStringContainsString( 'Dify console of Default, Support', $html );
+		$this->assertSame( 1, substr_count( $html, 'href="https://cloud.dify.ai/apps"' ), $html );
+		$this->assertStringContainsString( 'Dify console of Sales', $html );
 	}
 
 	public function test_other_users_see_nothing(): void {
