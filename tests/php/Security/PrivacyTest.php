@@ -71,7 +71,7 @@ final class PrivacyTest extends TestCase {
 		);
 		$this->assertCount( 1, $entries );
 		$text = $entries[0]['policy_text'];
-		foreach ( array( 'Dify', 'dify_chatbot_visitor', 'random value', 'No name, email address or IP address', 'voice recordings', 'difyChatbot:conv:', 'difyChatbot:inputs:', 'local storage', 'keyed with a secret of this site', 'Delete all conversations', 'export or erase' ) as $needle ) {
+		foreach ( array( 'Dify', 'dify_chatbot_visitor', 'random value', 'No name, email address or IP address', 'voice recordings', 'keys starting with difyChatbot:conv)', 'keys starting with difyChatbot:inputs)', 'local storage', 'keyed with a secret of this site', 'Delete all conversations', 'export or erase' ) as $needle ) {
 			$this->assertStringContainsString( $needle, $text );
 		}
 		$this->assertSame( wp_kses_post( $text ), $text );
