@@ -28,6 +28,11 @@ export interface Settings {
 	encryption?: { ready: boolean; message: string };
 	/** In the answer to a save: that save removed the key (the base URL moved to another server). */
 	key_removed?: boolean;
+	/**
+	 * Where the default bot's values come from on a multisite network: `network` for a value of
+	 * the network's defaults, an override's source for the base URL and key, else null.
+	 */
+	sources?: Record< string, string | null >;
 	overrides: {
 		base_url: OverrideSource;
 		api_key: OverrideSource;

@@ -20,6 +20,7 @@ import {
 import ApiKey from './ApiKey';
 import Advanced from './Advanced';
 import Bots from './Bots';
+import NetworkNotice from './NetworkNotice';
 import Protection, {
 	protectionDraft,
 	protectionUpdate,
@@ -244,6 +245,7 @@ export default function SettingsScreen() {
 					}
 				} }
 			>
+				<NetworkNotice sources={ settings.sources } />
 				<TextControl
 					__next40pxDefaultSize
 					__nextHasNoMarginBottom

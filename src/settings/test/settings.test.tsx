@@ -287,6 +287,33 @@ describe( 'Settings screen', () => {
 		);
 	} );
 
+	it( 'names the values that come from the network’s defaults, and nothing on a site without them', async () => {
+		fetchMock.mockResolvedValueOnce(
+			settings( {
+				sources: {
+					base_url: 'network',
+					api_key: 'network',
+					response_mode: null,
+					limit_visitor_day: 'network',
+				},
+			} )
+		);
+		await render();
+		expect(
+			container.querySelector( '.components-notice.is-info' )?.textContent
+		).toBe(
+			'From the network’s defaults: API base URL, API key, Messages per day (per visitor). A value you save here applies to this site only; saving the network’s value again makes this site follow the network.'
+		);
+
+		await act( async () => root.unmount() );
+		root = createRoot( container );
+		fetchMock.mockResolvedValueOnce(
+			settings( { sources: { base_url: null, api_key: 'constant' } } )
+		);
+		await render();
+		expect( container.textContent ).not.toContain( 'network’s defaults' );
+	} );
+
 	it( 'says why no key can be stored on a site without real salts', async () => {
 		fetchMock.mockResolvedValueOnce(
 			settings( {
