@@ -51,9 +51,9 @@ function labels(): Record< string, string > {
  */
 export function networkFields( sources: Settings[ 'sources' ] ): string[] {
 	const names = labels();
-	return Object.keys( names )
-		.filter( ( field ) => sources?.[ field ] === 'network' )
-		.map( ( field ) => names[ field ] );
+	return Object.entries( names )
+		.filter( ( [ field ] ) => sources?.[ field ] === 'network' )
+		.map( ( [ , label ] ) => label );
 }
 
 export default function NetworkNotice( {
