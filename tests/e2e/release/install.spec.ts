@@ -219,8 +219,11 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 		expect( fs.existsSync( `${ installed }/build/chat/app.js` ) ).toBe(
 			true
 		);
-		// Activation made the rate-limit table and scheduled its pruning.
-		expect( leftovers().tables ).toEqual( [ 'wp_dify_chatbot_counters' ] );
+		// Activation made the rate-limit and usage tables and scheduled their pruning.
+		expect( leftovers().tables ).toEqual( [
+			'wp_dify_chatbot_counters',
+			'wp_dify_chatbot_usage',
+		] );
 		expect( leftovers().cron ).toEqual( [ 'cron' ] );
 	} );
 
@@ -302,7 +305,9 @@ test( 'installed from the zip in wp-admin, used, replaced by a newer zip, and de
 		const { options } = leftovers();
 		for ( const name of [
 			'dify_chatbot_api_key',
+			'dify_chatbot_bots',
 			'dify_chatbot_db_version',
+			'dify_chatbot_schema',
 			'dify_chatbot_settings',
 		] ) {
 			expect( options ).toContain( name );
