@@ -531,7 +531,7 @@ final class Visitor_GuardTest extends TestCase {
 			// Every message a new visitor (no cookie), from a new address of the same /64.
 			unset( $_COOKIE[ Visitor_Identity::COOKIE ] );
 			$_SERVER['REMOTE_ADDR'] = '2001:db8:77:1::' . dechex( $i + 1 );
-			$response               = $this->chat( 'Flood ' . $i );
+			$response               = $this->chat( 'Flood ' . $i . ' #delay:1' );
 			$statuses[]             = $response->get_status();
 		}
 		$this->assertSame( array_merge( array_fill( 0, 5, 200 ), array_fill( 0, 7, 429 ) ), $statuses );
