@@ -226,7 +226,9 @@ test.describe( 'Human Input forms', () => {
 			mimeType: 'text/plain',
 			buffer: Buffer.from( 'The brief.\n' ),
 		} );
-		await expect( form.getByText( 'brief.txt' ) ).toBeVisible();
+		await expect(
+			form.getByRole( 'button', { name: 'Remove brief.txt' } )
+		).toBeVisible();
 		await evidence.setInputFiles( [
 			{
 				name: 'one.txt',
@@ -239,7 +241,10 @@ test.describe( 'Human Input forms', () => {
 				buffer: Buffer.from( 'Two.\n' ),
 			},
 		] );
-		await expect( form.getByText( 'two.txt' ) ).toBeVisible();
+		// Listed (with its Remove button) once uploaded: "Uploading two.txt…" also names the file.
+		await expect(
+			form.getByRole( 'button', { name: 'Remove two.txt' } )
+		).toBeVisible();
 		await form.getByRole( 'button', { name: 'Approve' } ).click();
 		await expect( answer( page ) ).toHaveAttribute( 'data-status', 'done', {
 			timeout: 30_000,
