@@ -27,6 +27,7 @@ use Dify_Chatbot\Settings\Key_Entry;
 use Dify_Chatbot\Settings\Network_Option;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
+use Dify_Chatbot\Usage\Usage_Store;
 use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -80,7 +81,7 @@ final class Settings_Controller implements Registrable {
 	public function __construct( Settings $settings, ?Budget $budget = null, ?Capacity $capacity = null, ?Bots $bots = null ) {
 		$this->settings = $settings;
 		$this->bots     = null !== $bots ? $bots : new Bots( $settings->option(), new Encryption(), $settings );
-		$this->budget   = null !== $budget ? $budget : new Budget( new Counter_Store(), $settings->option() );
+		$this->budget   = null !== $budget ? $budget : new Budget( new Usage_Store(), $settings->option() );
 		$this->capacity = null !== $capacity ? $capacity : new Capacity( new Stream_Slots( new Counter_Store(), $settings->option(), new Client_Ip() ), new Daily_Cap( new Counter_Store(), $settings->option() ) );
 	}
 
