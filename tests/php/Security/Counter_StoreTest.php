@@ -14,6 +14,20 @@ use WP_Error;
 
 final class Counter_StoreTest extends TestCase {
 
+	/**
+	 * The window the tests count in: a current one. Counter_Store prunes windows older than two
+	 * days now and then (1 add in 500), so an old one (these tests once used 600 and 1200, in
+	 * 1970) could vanish between an add and the get that reads it.
+	 *
+	 * @var int
+	 */
+	private int $window;
+
+	protected function set_up() {
+		parent::set_up();
+		$this->window = time() - time() % 60;
+	}
+
 	public function test_the_table_exists_after_activation(): void {
 		global $wpdb;
 		$this->assertSame( Counter_Store::table(), $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', Counter_Store::table() ) ) );
@@ -23,13 +37,13 @@ final class Counter_StoreTest extends TestCase {
 
 	public function test_add_returns_the_new_value_per_window(): void {
 		$store = new Counter_Store();
-		$this->assertSame( 0, $store->get( 'test:a', 600 ) );
-		$this->assertSame( 1, $store->add( 'test:a', 600, 60 ) );
-		$this->assertSame( 2, $store->add( 'test:a', 600, 60 ) );
-		$this->assertSame( 1, $store->add( 'test:a', 660, 60 ), 'A new window starts at 1.' );
-		$this->assertSame( 1, $store->add( 'test:b', 600, 60 ), 'Keys are separate.' );
-		$this->assertSame( 12, $store->add( 'test:a', 600, 60, 10 ) );
-		$this->assertSame( 12, $store->get( 'test:a', 600 ) );
+		$this->assertSame( 0, $store->get( 'test:a', $this->window - 600 ) );
+		$this->assertSame( 1, $store->add( 'test:a', $this->window - 600, 60 ) );
+		$this->assertSame( 2, $store->add( 'test:a', $this->window - 600, 60 ) );
+		$this->assertSame( 1, $store->add( 'test:a', $this->window - 540, 60 ), 'A new window starts at 1.' );
+		$this->assertSame( 1, $store->add( 'test:b', $this->window - 600, 60 ), 'Keys are separate.' );
+		$this->assertSame( 12, $store->add( 'test:a', $this->window - 600, 60, 10 ) );
+		$this->assertSame( 12, $store->get( 'test:a', $this->window - 600 ) );
 	}
 
 	public function test_old_windows_are_pruned(): void {
@@ -51,9 +65,9 @@ final class Counter_StoreTest extends TestCase {
 		$before = wp_using_ext_object_cache( true );
 		try {
 			$store = new Counter_Store();
-			$this->assertSame( 1, $store->add( 'test:cache', 600, 60 ) );
-			$this->assertSame( 3, $store->add( 'test:cache', 600, 60, 2 ) );
-			$this->assertSame( 3, $store->get( 'test:cache', 600 ) );
+			$this->assertSame( 1, $store->add( 'test:cache', $this->window - 600, 60 ) );
+			$this->assertSame( 3, $store->add( 'test:cache', $this->window - 600, 60, 2 ) );
+			$this->assertSame( 3, $store->get( 'test:cache', $this->window - 600 ) );
 			$this->assertSame( '3', $wpdb->get_var( $wpdb->prepare( 'SELECT hits FROM ' . Counter_Store::table() . ' WHERE counter_key = %s', 'test:cache' ) ) );
 		} finally {
 			wp_using_ext_object_cache( $before );
@@ -95,22 +109,22 @@ final class Counter_StoreTest extends TestCase {
 
 	public function test_subtract_gives_back_and_never_goes_below_zero(): void {
 		$store = new Counter_Store();
-		$store->add( 'test:subtract', 1200, 60, 2 );
-		$store->subtract( 'test:subtract', 1200 );
-		$this->assertSame( 1, $store->get( 'test:subtract', 1200 ) );
-		$store->subtract( 'test:subtract', 1200, 5 );
-		$this->assertSame( 0, $store->get( 'test:subtract', 1200 ) );
-		$store->subtract( 'test:subtract', 1200 );
-		$this->assertSame( 0, $store->get( 'test:subtract', 1200 ) );
-		$this->assertSame( 1, $store->add( 'test:subtract', 1200, 60 ) );
-		$store->subtract( 'test:missing', 1200 );
-		$this->assertSame( 0, $store->get( 'test:missing', 1200 ) );
+		$store->add( 'test:subtract', $this->window, 60, 2 );
+		$store->subtract( 'test:subtract', $this->window );
+		$this->assertSame( 1, $store->get( 'test:subtract', $this->window ) );
+		$store->subtract( 'test:subtract', $this->window, 5 );
+		$this->assertSame( 0, $store->get( 'test:subtract', $this->window ) );
+		$store->subtract( 'test:subtract', $this->window );
+		$this->assertSame( 0, $store->get( 'test:subtract', $this->window ) );
+		$this->assertSame( 1, $store->add( 'test:subtract', $this->window, 60 ) );
+		$store->subtract( 'test:missing', $this->window );
+		$this->assertSame( 0, $store->get( 'test:missing', $this->window ) );
 	}
 
-	private static function hit( string $key, int $limit, bool $given_back = false, ?int $previous = null ): Count {
+	private function hit( string $key, int $limit, bool $given_back = false, ?int $previous = null ): Count {
 		return new Count(
 			$key,
-			1200,
+			$this->window,
 			$limit,
 			static function () use ( $key ): WP_Error {
 				return new WP_Error( 'refused', $key );
@@ -143,8 +157,8 @@ final class Counter_StoreTest extends TestCase {
 
 	public function test_admit_takes_every_count_in_one_write_and_one_read(): void {
 		$store  = new Counter_Store();
-		$counts = array( self::hit( 'test:a', 5 ), self::hit( 'test:b', 5 ), self::hit( 'test:slot', 5, true, 600 ) );
-		$store->add( 'test:slot', 600, 60 );
+		$counts = array( $this->hit( 'test:a', 5 ), $this->hit( 'test:b', 5 ), $this->hit( 'test:slot', 5, true, $this->window - 600 ) );
+		$store->add( 'test:slot', $this->window - 600, 60 );
 		$queries = self::counter_queries(
 			static function () use ( $store, $counts ) {
 				self::assertNull( $store->admit( $counts ) );
@@ -152,9 +166,9 @@ final class Counter_StoreTest extends TestCase {
 		);
 		// Inside this test's open transaction no START TRANSACTION / COMMIT of its own (it would commit the test's).
 		$this->assertSame( array( 'SELECT', 'INSERT', 'SELECT' ), $queries );
-		$this->assertSame( 1, $store->get( 'test:a', 1200 ) );
-		$this->assertSame( 1, $store->get( 'test:b', 1200 ) );
-		$this->assertSame( 1, $store->get( 'test:slot', 1200 ) );
+		$this->assertSame( 1, $store->get( 'test:a', $this->window ) );
+		$this->assertSame( 1, $store->get( 'test:b', $this->window ) );
+		$this->assertSame( 1, $store->get( 'test:slot', $this->window ) );
 		$this->assertSame(
 			array( 'UPDATE' ),
 			self::counter_queries(
@@ -163,33 +177,33 @@ final class Counter_StoreTest extends TestCase {
 				}
 			)
 		);
-		$this->assertSame( 0, $store->get( 'test:a', 1200 ) );
-		$this->assertSame( 0, $store->get( 'test:slot', 1200 ) );
-		$this->assertSame( 1, $store->get( 'test:slot', 600 ), 'The earlier window is read, never written.' );
+		$this->assertSame( 0, $store->get( 'test:a', $this->window ) );
+		$this->assertSame( 0, $store->get( 'test:slot', $this->window ) );
+		$this->assertSame( 1, $store->get( 'test:slot', $this->window - 600 ), 'The earlier window is read, never written.' );
 	}
 
 	public function test_admit_refuses_at_the_first_count_past_its_limit_and_takes_back_what_one_by_one_would_not_have_taken(): void {
 		$store = new Counter_Store();
-		$store->add( 'test:b', 1200, 60, 2 );
-		$store->add( 'test:slot', 600, 60 );
-		$counts  = array( self::hit( 'test:a', 5 ), self::hit( 'test:b', 2 ), self::hit( 'test:c', 5 ), self::hit( 'test:slot', 5, true ) );
+		$store->add( 'test:b', $this->window, 60, 2 );
+		$store->add( 'test:slot', $this->window - 600, 60 );
+		$counts  = array( $this->hit( 'test:a', 5 ), $this->hit( 'test:b', 2 ), $this->hit( 'test:c', 5 ), $this->hit( 'test:slot', 5, true ) );
 		$refused = $store->admit( $counts );
 		$this->assertNotNull( $refused );
 		$this->assertSame( 'test:b', $refused->refusal()->get_error_message() );
-		$this->assertSame( 1, $store->get( 'test:a', 1200 ), 'A rate limit before the refusing one keeps its hit.' );
-		$this->assertSame( 3, $store->get( 'test:b', 1200 ), 'The refusing rate limit keeps its hit (refused messages count).' );
-		$this->assertSame( 0, $store->get( 'test:c', 1200 ), 'A count after the refusing one is taken back.' );
-		$this->assertSame( 0, $store->get( 'test:slot', 1200 ), 'A slot is taken back.' );
+		$this->assertSame( 1, $store->get( 'test:a', $this->window ), 'A rate limit before the refusing one keeps its hit.' );
+		$this->assertSame( 3, $store->get( 'test:b', $this->window ), 'The refusing rate limit keeps its hit (refused messages count).' );
+		$this->assertSame( 0, $store->get( 'test:c', $this->window ), 'A count after the refusing one is taken back.' );
+		$this->assertSame( 0, $store->get( 'test:slot', $this->window ), 'A slot is taken back.' );
 
 		// A slot counts its earlier window too; refused, every given-back hit is taken back.
-		$counts = array( self::hit( 'test:a', 5 ), self::hit( 'test:slot', 5, true ), self::hit( 'test:slot2', 1, true, 600 ) );
-		$store->add( 'test:slot2', 600, 60 );
+		$counts = array( $this->hit( 'test:a', 5 ), $this->hit( 'test:slot', 5, true ), $this->hit( 'test:slot2', 1, true, $this->window - 600 ) );
+		$store->add( 'test:slot2', $this->window - 600, 60 );
 		$refused = $store->admit( $counts );
 		$this->assertNotNull( $refused );
 		$this->assertSame( 'test:slot2', $refused->refusal()->get_error_message() );
-		$this->assertSame( 2, $store->get( 'test:a', 1200 ) );
-		$this->assertSame( 0, $store->get( 'test:slot', 1200 ) );
-		$this->assertSame( 0, $store->get( 'test:slot2', 1200 ) );
+		$this->assertSame( 2, $store->get( 'test:a', $this->window ) );
+		$this->assertSame( 0, $store->get( 'test:slot', $this->window ) );
+		$this->assertSame( 0, $store->get( 'test:slot2', $this->window ) );
 		$this->assertNull( $store->admit( array() ) );
 	}
 
