@@ -128,7 +128,8 @@ final class Counter_StoreTest extends TestCase {
 		$queries = array();
 		$record  = static function ( $query ) use ( &$queries ) {
 			if ( false !== strpos( (string) $query, Counter_Store::table() ) || false !== strpos( (string) $query, '@@autocommit' ) ) {
-				$queries[] = strtok( trim( (string) $query ), ' ' );
+				// The statement's verb, after a leading comment.
+				$queries[] = strtok( trim( (string) preg_replace( '#^\s*/\*.*?\*/#s', '', (string) $query ) ), ' ' );
 			}
 			return $query;
 		};
@@ -141,8 +142,29 @@ final class Counter_StoreTest extends TestCase {
 		return $queries;
 	}
 
-	public function test_admit_takes_every_count_in_one_write_and_one_read(): void {
-		$store  = new Counter_Store();
+	/**
+	 * The paths admit() takes: one statement that returns the rows it wrote (MariaDB 10.5+, which
+	 * the tests run on; SQLite 3.35+), and one transaction (MySQL, older MariaDB and SQLite).
+	 *
+	 * @return array<string, array{0: bool, 1: string[]}> Whether RETURNING may be used, and the statements expected.
+	 */
+	public function paths(): array {
+		return array(
+			// Inside this test's open transaction no START TRANSACTION / COMMIT of its own (it would
+			// commit the test's): the autocommit check, the INSERT, the SELECT.
+			'one transaction'          => array( false, array( 'SELECT', 'INSERT', 'SELECT' ) ),
+			'one statement, RETURNING' => array( true, array( 'INSERT' ) ),
+		);
+	}
+
+	/**
+	 * @dataProvider paths
+	 *
+	 * @param bool     $returning  Whether RETURNING may be used.
+	 * @param string[] $statements The statements expected.
+	 */
+	public function test_admit_takes_every_count_at_once( bool $returning, array $statements ): void {
+		$store  = new Counter_Store( $returning );
 		$counts = array( self::hit( 'test:a', 5 ), self::hit( 'test:b', 5 ), self::hit( 'test:slot', 5, true, 600 ) );
 		$store->add( 'test:slot', 600, 60 );
 		$queries = self::counter_queries(
@@ -150,8 +172,7 @@ final class Counter_StoreTest extends TestCase {
 				self::assertNull( $store->admit( $counts ) );
 			}
 		);
-		// Inside this test's open transaction no START TRANSACTION / COMMIT of its own (it would commit the test's).
-		$this->assertSame( array( 'SELECT', 'INSERT', 'SELECT' ), $queries );
+		$this->assertSame( $statements, $queries );
 		$this->assertSame( 1, $store->get( 'test:a', 1200 ) );
 		$this->assertSame( 1, $store->get( 'test:b', 1200 ) );
 		$this->assertSame( 1, $store->get( 'test:slot', 1200 ) );
@@ -165,11 +186,25 @@ final class Counter_StoreTest extends TestCase {
 		);
 		$this->assertSame( 0, $store->get( 'test:a', 1200 ) );
 		$this->assertSame( 0, $store->get( 'test:slot', 1200 ) );
-		$this->assertSame( 1, $store->get( 'test:slot', 600 ), 'The earlier window is read, never written.' );
+		$this->assertSame( 1, $store->get( 'test:slot', 600 ), 'The earlier window is read, never changed.' );
 	}
 
-	public function test_admit_refuses_at_the_first_count_past_its_limit_and_takes_back_what_one_by_one_would_not_have_taken(): void {
+	public function test_an_earlier_window_that_was_never_written_reads_as_zero(): void {
 		$store = new Counter_Store();
+		$this->assertNull( $store->admit( array( self::hit( 'test:slot', 1, true, 600 ) ) ) );
+		$this->assertNull( $store->admit( array( self::hit( 'test:other', 1, true, 600 ) ) ), 'A new counter is not refused by an empty earlier window.' );
+		$this->assertSame( 0, $store->get( 'test:slot', 600 ) );
+		$this->assertNotNull( $store->admit( array( self::hit( 'test:slot', 1, true, 600 ) ) ), 'Past its limit of one.' );
+		$this->assertSame( 1, $store->get( 'test:slot', 1200 ), 'The refused hit was taken back.' );
+	}
+
+	/**
+	 * @dataProvider paths
+	 *
+	 * @param bool $returning Whether RETURNING may be used.
+	 */
+	public function test_admit_refuses_at_the_first_count_past_its_limit_and_takes_back_what_one_by_one_would_not_have_taken( bool $returning ): void {
+		$store = new Counter_Store( $returning );
 		$store->add( 'test:b', 1200, 60, 2 );
 		$store->add( 'test:slot', 600, 60 );
 		$counts  = array( self::hit( 'test:a', 5 ), self::hit( 'test:b', 2 ), self::hit( 'test:c', 5 ), self::hit( 'test:slot', 5, true ) );
@@ -198,14 +233,19 @@ final class Counter_StoreTest extends TestCase {
 	 * take a limited count and a slot in one admit() at the same moment: exactly the limit are
 	 * admitted, and every admitted one holds its slot.
 	 */
-	public function test_concurrent_admits_let_exactly_the_limit_through(): void {
+	/**
+	 * @dataProvider paths
+	 *
+	 * @param bool $returning Whether RETURNING may be used.
+	 */
+	public function test_concurrent_admits_let_exactly_the_limit_through( bool $returning ): void {
 		$key      = 'test:admit:' . wp_generate_password( 8, false );
 		$window   = time();
 		$start_at = microtime( true ) + 2.0;
 		$script   = dirname( __DIR__ ) . '/Support/counter-admit.php';
 		$children = array();
 		for ( $i = 0; $i < 20; $i++ ) {
-			$command    = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( $script ) . ' ' . escapeshellarg( $key ) . ' ' . $window . ' 7 ' . sprintf( '%.3F', $start_at );
+			$command    = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( $script ) . ' ' . escapeshellarg( $key ) . ' ' . $window . ' 7 ' . sprintf( '%.3F', $start_at ) . ( $returning ? ' returning' : ' transaction' );
 			$children[] = popen( $command . ' 2>&1', 'r' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.system_calls_popen -- separate processes are the point.
 		}
 		$outcomes = array();
