@@ -65,6 +65,13 @@ final class Counter_Store implements Registrable {
 	private bool $returning;
 
 	/**
+	 * Whether a prune is queued for the end of this request.
+	 *
+	 * @var bool
+	 */
+	private bool $prune_queued = false;
+
+	/**
 	 * Keeps the choice of path.
 	 *
 	 * @param bool $returning False runs admit() as one transaction on every database (tests of
@@ -525,11 +532,15 @@ KEY window_start (window_start)
 	}
 
 	/**
-	 * Prunes now and then, so a site without working cron does not keep old windows forever.
+	 * Prunes now and then, so a site without working cron does not keep old windows forever: at
+	 * the end of the request (shutdown), not in the middle of it — the DELETE is no business of
+	 * the visitor waiting for this request's answer, and a count must never lose the rows it is
+	 * still reading (a window already old, as in tests that count at fixed past times).
 	 */
 	private function maybe_prune(): void {
-		if ( 1 === wp_rand( 1, 500 ) ) {
-			$this->prune();
+		if ( ! $this->prune_queued && 1 === wp_rand( 1, 500 ) ) {
+			$this->prune_queued = true;
+			add_action( 'shutdown', array( $this, 'prune' ) );
 		}
 	}
 }
