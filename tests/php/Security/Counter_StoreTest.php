@@ -229,9 +229,9 @@ final class Counter_StoreTest extends TestCase {
 	}
 
 	/**
-	 * Twenty PHP processes, each with its own database connection (as on several web servers),
-	 * take a limited count and a slot in one admit() at the same moment: exactly the limit are
-	 * admitted, and every admitted one holds its slot.
+	 * Twelve PHP processes, each with its own database connection (as on several web servers),
+	 * take a limited count (limit 5) and a slot in one admit() at the same moment: exactly the
+	 * limit are admitted, and every admitted one holds its slot.
 	 */
 	/**
 	 * @dataProvider paths
@@ -244,8 +244,8 @@ final class Counter_StoreTest extends TestCase {
 		$start_at = microtime( true ) + 2.0;
 		$script   = dirname( __DIR__ ) . '/Support/counter-admit.php';
 		$children = array();
-		for ( $i = 0; $i < 20; $i++ ) {
-			$command    = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( $script ) . ' ' . escapeshellarg( $key ) . ' ' . $window . ' 7 ' . sprintf( '%.3F', $start_at ) . ( $returning ? ' returning' : ' transaction' );
+		for ( $i = 0; $i < 12; $i++ ) {
+			$command    = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( $script ) . ' ' . escapeshellarg( $key ) . ' ' . $window . ' 5 ' . sprintf( '%.3F', $start_at ) . ( $returning ? ' returning' : ' transaction' );
 			$children[] = popen( $command . ' 2>&1', 'r' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.system_calls_popen -- separate processes are the point.
 		}
 		$outcomes = array();
@@ -266,9 +266,9 @@ final class Counter_StoreTest extends TestCase {
 		$db->close();
 
 		$counted = array_count_values( $outcomes );
-		$this->assertSame( 7, $counted['admitted'] ?? 0, 'Outcomes: ' . implode( ', ', $outcomes ) );
-		$this->assertSame( 13, $counted['refused'] ?? 0, 'Outcomes: ' . implode( ', ', $outcomes ) );
-		$this->assertSame( 20, $hits['limit'] ?? 0, 'Every refused message counts against the limit.' );
-		$this->assertSame( 7, $hits['slot'] ?? 0, 'Only the admitted hold a slot.' );
+		$this->assertSame( 5, $counted['admitted'] ?? 0, 'Outcomes: ' . implode( ', ', $outcomes ) );
+		$this->assertSame( 7, $counted['refused'] ?? 0, 'Outcomes: ' . implode( ', ', $outcomes ) );
+		$this->assertSame( 12, $hits['limit'] ?? 0, 'Every refused message counts against the limit.' );
+		$this->assertSame( 5, $hits['slot'] ?? 0, 'Only the admitted hold a slot.' );
 	}
 }
