@@ -172,6 +172,9 @@ if selected phpunit || selected phpunit-multisite || selected e2e; then
 	if selected e2e; then
 		WP_SITE=test-sqlite WP_DB=sqlite WP_PORT=$SQLITE_PORT DIFY_EMULATOR_PORT=$SQLITE_EMU_PORT WP_RESET=1 bash bin/env.sh start > /dev/null ||
 			die "the SQLite test site did not start."
+		# counters.sqlite.spec.ts reads how the plugin's counting reached the database.
+		mkdir -p .wp/test-sqlite/wordpress/wp-content/mu-plugins
+		cp tests/e2e/mu-plugins/counter-statements.php .wp/test-sqlite/wordpress/wp-content/mu-plugins/
 		# A fresh network each run: the spec network-activates and configures the plugin itself.
 		WP_SITE=test-multisite WP_DB=mariadb WP_MULTISITE=1 WP_PORT=$MULTISITE_PORT DIFY_EMULATOR_PORT=$MULTISITE_EMU_PORT WP_RESET=1 \
 			bash bin/env.sh start > /dev/null || die "the multisite test network did not start."

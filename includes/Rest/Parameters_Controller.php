@@ -9,6 +9,7 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
+use Dify_Chatbot\Dify\App\App_Cache;
 use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\App\App_Parameters;
@@ -102,6 +103,7 @@ final class Parameters_Controller implements Registrable {
 		if ( is_wp_error( $client ) ) {
 			return $this->api->fail( $client );
 		}
+		App_Cache::prime( $client );
 		$safe = $this->parameters->get( $client );
 		if ( is_wp_error( $safe ) ) {
 			return $this->api->fail( $safe );

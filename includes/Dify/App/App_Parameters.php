@@ -78,6 +78,17 @@ final class App_Parameters {
 	}
 
 	/**
+	 * The options that hold the cached parameters when there is no persistent object cache (the
+	 * transient and its expiry), for App_Cache::prime().
+	 *
+	 * @param Client $client The app's client.
+	 * @return string[]
+	 */
+	public static function cache_options( Client $client ): array {
+		return array( '_transient_' . self::PREFIX . $client->fingerprint(), '_transient_timeout_' . self::PREFIX . $client->fingerprint() );
+	}
+
+	/**
 	 * Forgets what is cached for an app (its bot was removed).
 	 *
 	 * @param Client $client The app's client.

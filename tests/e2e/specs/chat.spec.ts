@@ -20,7 +20,7 @@ for ( const slug of [ 'dify-chatbot-block', 'dify-chatbot-shortcode' ] ) {
 		await page.goto( `/${ slug }/` );
 
 		// Slow events (#delay) make the streaming visible to the test, not just its end state.
-		await ask( page, 'Tell me about WordPress #delay:60' );
+		await ask( page, 'Tell me about WordPress #delay:30' );
 		await expect(
 			page.locator( '.dify-chatbot__message.is-user' ).first()
 		).toContainText( 'Tell me about WordPress' );

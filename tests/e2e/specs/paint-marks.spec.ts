@@ -1,7 +1,8 @@
 /**
- * The Performance API marks `npm run bench` reads (src/chat/paint-marks.ts): each answer leaves one
- * mark when its first text is read from the stream and one after that text has been painted, in
- * that order. Without them the bench's paint figure would silently measure nothing.
+ * The Performance API marks `npm run bench` reads (src/chat/paint-marks.ts): each answer leaves a
+ * mark when its first text is read from the stream, when it is written into the DOM, when the next
+ * frame starts and after that frame was painted, in that order. Without them the bench's paint
+ * figures would silently measure nothing.
  */
 import type { Page } from '@playwright/test';
 
@@ -18,7 +19,7 @@ const marksOf = ( page: Page ) =>
 			.map( ( m ) => ( { name: m.name, at: m.startTime } ) )
 	);
 
-test( 'each answer marks its first chunk read and its first text painted', async ( {
+test( 'each answer marks its first chunk read, written, its frame and its first text painted', async ( {
 	page,
 } ) => {
 	await page.goto( '/dify-chatbot-block/' );
@@ -29,15 +30,22 @@ test( 'each answer marks its first chunk read and its first text painted', async
 	await ask( page, 'And about blocks? #delay:20' );
 	await watchAnswer( page, 1 );
 
-	await expect.poll( async () => ( await marksOf( page ) ).length ).toBe( 4 );
+	await expect.poll( async () => ( await marksOf( page ) ).length ).toBe( 8 );
 	const marks = await marksOf( page );
-	expect( marks.map( ( m ) => m.name ) ).toEqual( [
+	const each = [
 		'dify-chatbot:chunk',
+		'dify-chatbot:written',
+		'dify-chatbot:frame',
 		'dify-chatbot:painted',
-		'dify-chatbot:chunk',
-		'dify-chatbot:painted',
-	] );
-	const [ chunk1, painted1, chunk2, painted2 ] = marks.map( ( m ) => m.at );
-	expect( painted1 ).toBeGreaterThan( chunk1 as number );
-	expect( painted2 ).toBeGreaterThan( chunk2 as number );
+	];
+	expect( marks.map( ( m ) => m.name ) ).toEqual( [ ...each, ...each ] );
+	for ( let i = 1; i < marks.length; i++ ) {
+		// A timeline: each mark at or after the one before (two can share a timestamp).
+		expect( marks[ i ]?.at ).toBeGreaterThanOrEqual(
+			marks[ i - 1 ]?.at as number
+		);
+	}
+	// The paint is a later task than the text's arrival.
+	expect( marks[ 3 ]?.at ).toBeGreaterThan( marks[ 0 ]?.at as number );
+	expect( marks[ 7 ]?.at ).toBeGreaterThan( marks[ 4 ]?.at as number );
 } );

@@ -14,20 +14,6 @@ use WP_Error;
 
 final class Counter_StoreTest extends TestCase {
 
-	/**
-	 * The window the tests count in: a current one. Counter_Store prunes windows older than two
-	 * days now and then (1 add in 500), so an old one (these tests once used 600 and 1200, in
-	 * 1970) could vanish between an add and the get that reads it.
-	 *
-	 * @var int
-	 */
-	private int $window;
-
-	protected function set_up() {
-		parent::set_up();
-		$this->window = time() - time() % 60;
-	}
-
 	public function test_the_table_exists_after_activation(): void {
 		global $wpdb;
 		$this->assertSame( Counter_Store::table(), $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', Counter_Store::table() ) ) );
@@ -37,13 +23,13 @@ final class Counter_StoreTest extends TestCase {
 
 	public function test_add_returns_the_new_value_per_window(): void {
 		$store = new Counter_Store();
-		$this->assertSame( 0, $store->get( 'test:a', $this->window - 600 ) );
-		$this->assertSame( 1, $store->add( 'test:a', $this->window - 600, 60 ) );
-		$this->assertSame( 2, $store->add( 'test:a', $this->window - 600, 60 ) );
-		$this->assertSame( 1, $store->add( 'test:a', $this->window - 540, 60 ), 'A new window starts at 1.' );
-		$this->assertSame( 1, $store->add( 'test:b', $this->window - 600, 60 ), 'Keys are separate.' );
-		$this->assertSame( 12, $store->add( 'test:a', $this->window - 600, 60, 10 ) );
-		$this->assertSame( 12, $store->get( 'test:a', $this->window - 600 ) );
+		$this->assertSame( 0, $store->get( 'test:a', 600 ) );
+		$this->assertSame( 1, $store->add( 'test:a', 600, 60 ) );
+		$this->assertSame( 2, $store->add( 'test:a', 600, 60 ) );
+		$this->assertSame( 1, $store->add( 'test:a', 660, 60 ), 'A new window starts at 1.' );
+		$this->assertSame( 1, $store->add( 'test:b', 600, 60 ), 'Keys are separate.' );
+		$this->assertSame( 12, $store->add( 'test:a', 600, 60, 10 ) );
+		$this->assertSame( 12, $store->get( 'test:a', 600 ) );
 	}
 
 	public function test_old_windows_are_pruned(): void {
@@ -65,9 +51,9 @@ final class Counter_StoreTest extends TestCase {
 		$before = wp_using_ext_object_cache( true );
 		try {
 			$store = new Counter_Store();
-			$this->assertSame( 1, $store->add( 'test:cache', $this->window - 600, 60 ) );
-			$this->assertSame( 3, $store->add( 'test:cache', $this->window - 600, 60, 2 ) );
-			$this->assertSame( 3, $store->get( 'test:cache', $this->window - 600 ) );
+			$this->assertSame( 1, $store->add( 'test:cache', 600, 60 ) );
+			$this->assertSame( 3, $store->add( 'test:cache', 600, 60, 2 ) );
+			$this->assertSame( 3, $store->get( 'test:cache', 600 ) );
 			$this->assertSame( '3', $wpdb->get_var( $wpdb->prepare( 'SELECT hits FROM ' . Counter_Store::table() . ' WHERE counter_key = %s', 'test:cache' ) ) );
 		} finally {
 			wp_using_ext_object_cache( $before );
@@ -109,22 +95,22 @@ final class Counter_StoreTest extends TestCase {
 
 	public function test_subtract_gives_back_and_never_goes_below_zero(): void {
 		$store = new Counter_Store();
-		$store->add( 'test:subtract', $this->window, 60, 2 );
-		$store->subtract( 'test:subtract', $this->window );
-		$this->assertSame( 1, $store->get( 'test:subtract', $this->window ) );
-		$store->subtract( 'test:subtract', $this->window, 5 );
-		$this->assertSame( 0, $store->get( 'test:subtract', $this->window ) );
-		$store->subtract( 'test:subtract', $this->window );
-		$this->assertSame( 0, $store->get( 'test:subtract', $this->window ) );
-		$this->assertSame( 1, $store->add( 'test:subtract', $this->window, 60 ) );
-		$store->subtract( 'test:missing', $this->window );
-		$this->assertSame( 0, $store->get( 'test:missing', $this->window ) );
+		$store->add( 'test:subtract', 1200, 60, 2 );
+		$store->subtract( 'test:subtract', 1200 );
+		$this->assertSame( 1, $store->get( 'test:subtract', 1200 ) );
+		$store->subtract( 'test:subtract', 1200, 5 );
+		$this->assertSame( 0, $store->get( 'test:subtract', 1200 ) );
+		$store->subtract( 'test:subtract', 1200 );
+		$this->assertSame( 0, $store->get( 'test:subtract', 1200 ) );
+		$this->assertSame( 1, $store->add( 'test:subtract', 1200, 60 ) );
+		$store->subtract( 'test:missing', 1200 );
+		$this->assertSame( 0, $store->get( 'test:missing', 1200 ) );
 	}
 
-	private function hit( string $key, int $limit, bool $given_back = false, ?int $previous = null ): Count {
+	private static function hit( string $key, int $limit, bool $given_back = false, ?int $previous = null ): Count {
 		return new Count(
 			$key,
-			$this->window,
+			1200,
 			$limit,
 			static function () use ( $key ): WP_Error {
 				return new WP_Error( 'refused', $key );
@@ -142,7 +128,8 @@ final class Counter_StoreTest extends TestCase {
 		$queries = array();
 		$record  = static function ( $query ) use ( &$queries ) {
 			if ( false !== strpos( (string) $query, Counter_Store::table() ) || false !== strpos( (string) $query, '@@autocommit' ) ) {
-				$queries[] = strtok( trim( (string) $query ), ' ' );
+				// The statement's verb, after a leading comment.
+				$queries[] = strtok( trim( (string) preg_replace( '#^\s*/\*.*?\*/#s', '', (string) $query ) ), ' ' );
 			}
 			return $query;
 		};
@@ -155,20 +142,40 @@ final class Counter_StoreTest extends TestCase {
 		return $queries;
 	}
 
-	public function test_admit_takes_every_count_in_one_write_and_one_read(): void {
-		$store  = new Counter_Store();
-		$counts = array( $this->hit( 'test:a', 5 ), $this->hit( 'test:b', 5 ), $this->hit( 'test:slot', 5, true, $this->window - 600 ) );
-		$store->add( 'test:slot', $this->window - 600, 60 );
+	/**
+	 * The paths admit() takes: one statement that returns the rows it wrote (MariaDB 10.5+, which
+	 * the tests run on; SQLite 3.35+), and one transaction (MySQL, older MariaDB and SQLite).
+	 *
+	 * @return array<string, array{0: bool, 1: string[]}> Whether RETURNING may be used, and the statements expected.
+	 */
+	public function paths(): array {
+		return array(
+			// Inside this test's open transaction no START TRANSACTION / COMMIT of its own (it would
+			// commit the test's): the autocommit check, the INSERT, the SELECT.
+			'one transaction'          => array( false, array( 'SELECT', 'INSERT', 'SELECT' ) ),
+			'one statement, RETURNING' => array( true, array( 'INSERT' ) ),
+		);
+	}
+
+	/**
+	 * @dataProvider paths
+	 *
+	 * @param bool     $returning  Whether RETURNING may be used.
+	 * @param string[] $statements The statements expected.
+	 */
+	public function test_admit_takes_every_count_at_once( bool $returning, array $statements ): void {
+		$store  = new Counter_Store( $returning );
+		$counts = array( self::hit( 'test:a', 5 ), self::hit( 'test:b', 5 ), self::hit( 'test:slot', 5, true, 600 ) );
+		$store->add( 'test:slot', 600, 60 );
 		$queries = self::counter_queries(
 			static function () use ( $store, $counts ) {
 				self::assertNull( $store->admit( $counts ) );
 			}
 		);
-		// Inside this test's open transaction no START TRANSACTION / COMMIT of its own (it would commit the test's).
-		$this->assertSame( array( 'SELECT', 'INSERT', 'SELECT' ), $queries );
-		$this->assertSame( 1, $store->get( 'test:a', $this->window ) );
-		$this->assertSame( 1, $store->get( 'test:b', $this->window ) );
-		$this->assertSame( 1, $store->get( 'test:slot', $this->window ) );
+		$this->assertSame( $statements, $queries );
+		$this->assertSame( 1, $store->get( 'test:a', 1200 ) );
+		$this->assertSame( 1, $store->get( 'test:b', 1200 ) );
+		$this->assertSame( 1, $store->get( 'test:slot', 1200 ) );
 		$this->assertSame(
 			array( 'UPDATE' ),
 			self::counter_queries(
@@ -177,49 +184,68 @@ final class Counter_StoreTest extends TestCase {
 				}
 			)
 		);
-		$this->assertSame( 0, $store->get( 'test:a', $this->window ) );
-		$this->assertSame( 0, $store->get( 'test:slot', $this->window ) );
-		$this->assertSame( 1, $store->get( 'test:slot', $this->window - 600 ), 'The earlier window is read, never written.' );
+		$this->assertSame( 0, $store->get( 'test:a', 1200 ) );
+		$this->assertSame( 0, $store->get( 'test:slot', 1200 ) );
+		$this->assertSame( 1, $store->get( 'test:slot', 600 ), 'The earlier window is read, never changed.' );
 	}
 
-	public function test_admit_refuses_at_the_first_count_past_its_limit_and_takes_back_what_one_by_one_would_not_have_taken(): void {
+	public function test_an_earlier_window_that_was_never_written_reads_as_zero(): void {
 		$store = new Counter_Store();
-		$store->add( 'test:b', $this->window, 60, 2 );
-		$store->add( 'test:slot', $this->window - 600, 60 );
-		$counts  = array( $this->hit( 'test:a', 5 ), $this->hit( 'test:b', 2 ), $this->hit( 'test:c', 5 ), $this->hit( 'test:slot', 5, true ) );
+		$this->assertNull( $store->admit( array( self::hit( 'test:slot', 1, true, 600 ) ) ) );
+		$this->assertNull( $store->admit( array( self::hit( 'test:other', 1, true, 600 ) ) ), 'A new counter is not refused by an empty earlier window.' );
+		$this->assertSame( 0, $store->get( 'test:slot', 600 ) );
+		$this->assertNotNull( $store->admit( array( self::hit( 'test:slot', 1, true, 600 ) ) ), 'Past its limit of one.' );
+		$this->assertSame( 1, $store->get( 'test:slot', 1200 ), 'The refused hit was taken back.' );
+	}
+
+	/**
+	 * @dataProvider paths
+	 *
+	 * @param bool $returning Whether RETURNING may be used.
+	 */
+	public function test_admit_refuses_at_the_first_count_past_its_limit_and_takes_back_what_one_by_one_would_not_have_taken( bool $returning ): void {
+		$store = new Counter_Store( $returning );
+		$store->add( 'test:b', 1200, 60, 2 );
+		$store->add( 'test:slot', 600, 60 );
+		$counts  = array( self::hit( 'test:a', 5 ), self::hit( 'test:b', 2 ), self::hit( 'test:c', 5 ), self::hit( 'test:slot', 5, true ) );
 		$refused = $store->admit( $counts );
 		$this->assertNotNull( $refused );
 		$this->assertSame( 'test:b', $refused->refusal()->get_error_message() );
-		$this->assertSame( 1, $store->get( 'test:a', $this->window ), 'A rate limit before the refusing one keeps its hit.' );
-		$this->assertSame( 3, $store->get( 'test:b', $this->window ), 'The refusing rate limit keeps its hit (refused messages count).' );
-		$this->assertSame( 0, $store->get( 'test:c', $this->window ), 'A count after the refusing one is taken back.' );
-		$this->assertSame( 0, $store->get( 'test:slot', $this->window ), 'A slot is taken back.' );
+		$this->assertSame( 1, $store->get( 'test:a', 1200 ), 'A rate limit before the refusing one keeps its hit.' );
+		$this->assertSame( 3, $store->get( 'test:b', 1200 ), 'The refusing rate limit keeps its hit (refused messages count).' );
+		$this->assertSame( 0, $store->get( 'test:c', 1200 ), 'A count after the refusing one is taken back.' );
+		$this->assertSame( 0, $store->get( 'test:slot', 1200 ), 'A slot is taken back.' );
 
 		// A slot counts its earlier window too; refused, every given-back hit is taken back.
-		$counts = array( $this->hit( 'test:a', 5 ), $this->hit( 'test:slot', 5, true ), $this->hit( 'test:slot2', 1, true, $this->window - 600 ) );
-		$store->add( 'test:slot2', $this->window - 600, 60 );
+		$counts = array( self::hit( 'test:a', 5 ), self::hit( 'test:slot', 5, true ), self::hit( 'test:slot2', 1, true, 600 ) );
+		$store->add( 'test:slot2', 600, 60 );
 		$refused = $store->admit( $counts );
 		$this->assertNotNull( $refused );
 		$this->assertSame( 'test:slot2', $refused->refusal()->get_error_message() );
-		$this->assertSame( 2, $store->get( 'test:a', $this->window ) );
-		$this->assertSame( 0, $store->get( 'test:slot', $this->window ) );
-		$this->assertSame( 0, $store->get( 'test:slot2', $this->window ) );
+		$this->assertSame( 2, $store->get( 'test:a', 1200 ) );
+		$this->assertSame( 0, $store->get( 'test:slot', 1200 ) );
+		$this->assertSame( 0, $store->get( 'test:slot2', 1200 ) );
 		$this->assertNull( $store->admit( array() ) );
 	}
 
 	/**
-	 * Twenty PHP processes, each with its own database connection (as on several web servers),
-	 * take a limited count and a slot in one admit() at the same moment: exactly the limit are
-	 * admitted, and every admitted one holds its slot.
+	 * Twelve PHP processes, each with its own database connection (as on several web servers),
+	 * take a limited count (limit 5) and a slot in one admit() at the same moment: exactly the
+	 * limit are admitted, and every admitted one holds its slot.
 	 */
-	public function test_concurrent_admits_let_exactly_the_limit_through(): void {
+	/**
+	 * @dataProvider paths
+	 *
+	 * @param bool $returning Whether RETURNING may be used.
+	 */
+	public function test_concurrent_admits_let_exactly_the_limit_through( bool $returning ): void {
 		$key      = 'test:admit:' . wp_generate_password( 8, false );
 		$window   = time();
 		$start_at = microtime( true ) + 2.0;
 		$script   = dirname( __DIR__ ) . '/Support/counter-admit.php';
 		$children = array();
-		for ( $i = 0; $i < 20; $i++ ) {
-			$command    = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( $script ) . ' ' . escapeshellarg( $key ) . ' ' . $window . ' 7 ' . sprintf( '%.3F', $start_at );
+		for ( $i = 0; $i < 12; $i++ ) {
+			$command    = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( $script ) . ' ' . escapeshellarg( $key ) . ' ' . $window . ' 5 ' . sprintf( '%.3F', $start_at ) . ( $returning ? ' returning' : ' transaction' );
 			$children[] = popen( $command . ' 2>&1', 'r' ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.system_calls_popen -- separate processes are the point.
 		}
 		$outcomes = array();
@@ -240,9 +266,9 @@ final class Counter_StoreTest extends TestCase {
 		$db->close();
 
 		$counted = array_count_values( $outcomes );
-		$this->assertSame( 7, $counted['admitted'] ?? 0, 'Outcomes: ' . implode( ', ', $outcomes ) );
-		$this->assertSame( 13, $counted['refused'] ?? 0, 'Outcomes: ' . implode( ', ', $outcomes ) );
-		$this->assertSame( 20, $hits['limit'] ?? 0, 'Every refused message counts against the limit.' );
-		$this->assertSame( 7, $hits['slot'] ?? 0, 'Only the admitted hold a slot.' );
+		$this->assertSame( 5, $counted['admitted'] ?? 0, 'Outcomes: ' . implode( ', ', $outcomes ) );
+		$this->assertSame( 7, $counted['refused'] ?? 0, 'Outcomes: ' . implode( ', ', $outcomes ) );
+		$this->assertSame( 12, $hits['limit'] ?? 0, 'Every refused message counts against the limit.' );
+		$this->assertSame( 5, $hits['slot'] ?? 0, 'Only the admitted hold a slot.' );
 	}
 }
