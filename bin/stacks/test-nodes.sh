@@ -5,11 +5,11 @@
 #   - the rate-limit race: 50 concurrent messages from one visitor spread over both nodes, exactly
 #     the limit reaches the emulator (tests/load/rate-limit-race.ts);
 #   - a conversation across nodes, the daily budget across nodes (tests/load/multi-node.ts);
-#   - the relay load test through both nodes (tests/load/relay-load.ts, NODES_LOAD_SECONDS, 10 s
+#   - the relay load test through both nodes (tests/load/relay-load.ts, NODES_LOAD_SECONDS, 6 s
 #     here; `WP_SERVER=nginx WP_NODES=2 WP_OBJECT_CACHE=redis npm run load` runs the full one).
 #
 #   NODES_WP_PORT (8972), NODES_EMULATOR_PORT (8973), NODES_REDIS_PORT (8974): the site's ports.
-#   NODES_CACHES ("redis none"), NODES_LOAD_SECONDS (10), NODES_LOAD_STREAMS (8).
+#   NODES_CACHES ("redis none"), NODES_LOAD_SECONDS (6), NODES_LOAD_IDLE_CHATS (20), NODES_LOAD_STREAMS (8).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
@@ -47,7 +47,7 @@ limits_off() {
 load() {
 	rm -f "$RUN/memory.jsonl"
 	limits_off &&
-		LOAD_WP_URL=$URL LOAD_EMU_URL="$EMU_URL/v1" LOAD_SECONDS=${NODES_LOAD_SECONDS:-10} \
+		LOAD_WP_URL=$URL LOAD_EMU_URL="$EMU_URL/v1" LOAD_SECONDS=${NODES_LOAD_SECONDS:-6} LOAD_IDLE_CHATS=${NODES_LOAD_IDLE_CHATS:-20} \
 			LOAD_STREAMS=${NODES_LOAD_STREAMS:-8} LOAD_MEMORY_FILE=$RUN/memory.jsonl "$TSX" tests/load/relay-load.ts
 }
 # With Redis, the site's cache (and the plugin's transients: app info, parameters) really is in

@@ -144,8 +144,10 @@ final class Key_Store {
 		if ( $this->network ) {
 			update_site_option( $this->name, $value );
 		} else {
-			// Not autoloaded: the key is needed by chat requests only, not on every page.
-			update_option( $this->name, $value, false );
+			// Autoloaded: every chat message needs it before Dify is asked, and an autoloaded option
+			// comes with the one query WordPress makes for them on every request anyway (a row of a
+			// few hundred bytes); not autoloaded, it cost each message a query of its own.
+			update_option( $this->name, $value, true );
 		}
 		return true;
 	}

@@ -18,6 +18,9 @@ use Dify_Chatbot\Registrable;
  * copying the key anywhere; the migration creates the bots option (not autoloaded) that holds
  * the other bots and the default bot's name, and records the schema version.
  *
+ * Schema 3: the saved keys (the default bot's and every stored bot's) become autoloaded, as
+ * Key_Store now saves them.
+ *
  * Checked on `init` against VERSION_OPTION, which is autoloaded: a page without a chat pays one
  * lookup in the already loaded options, nothing more. The migration runs once; running it again
  * changes nothing.
@@ -26,7 +29,7 @@ final class Migration implements Registrable {
 
 	public const VERSION_OPTION = 'dify_chatbot_schema';
 
-	public const VERSION = 2;
+	public const VERSION = 3;
 
 	/**
 	 * Checks the schema on init.
@@ -62,6 +65,17 @@ final class Migration implements Registrable {
 				// The default bot's name; its other settings stay in Option and Key_Store.
 				update_option( Bots::OPTION, array( Bots::DEFAULT => array( 'name' => __( 'Default', 'dify-chatbot' ) ) ), false );
 			}
+		}
+		if ( self::stored_version() < 3 && function_exists( 'wp_set_option_autoload_values' ) ) {
+			// Keys saved before schema 3 were not autoloaded (Key_Store::save() explains why they
+			// are now). WordPress 6.4+ changes that in place; before it, a key is autoloaded once it
+			// is saved again, and until then costs its query as before.
+			$keys = array( Key_Store::OPTION => true );
+			$bots = get_option( Bots::OPTION, array() );
+			foreach ( is_array( $bots ) ? array_keys( $bots ) : array() as $slug ) {
+				$keys[ Bots::key_option( (string) $slug ) ] = true;
+			}
+			wp_set_option_autoload_values( $keys );
 		}
 		update_option( self::VERSION_OPTION, self::VERSION, true );
 	}

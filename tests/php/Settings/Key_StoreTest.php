@@ -33,7 +33,7 @@ final class Key_StoreTest extends TestCase {
 		);
 	}
 
-	public function test_save_stores_it_encrypted_not_autoloaded_with_its_last_four(): void {
+	public function test_save_stores_it_encrypted_autoloaded_with_its_last_four(): void {
 		global $wpdb;
 		$store = new Key_Store( new Encryption() );
 		$this->assertTrue( $store->save( 'app-emulator', self::HOME ) );
@@ -54,7 +54,7 @@ final class Key_StoreTest extends TestCase {
 		$this->assertStringNotContainsString( 'app-emulator', $row->option_value );
 		// The origin is inside the encrypted text, not beside it.
 		$this->assertStringNotContainsString( 'dify.example', $row->option_value );
-		$this->assertContains( $row->autoload, array( 'no', 'off', 'auto-off' ) );
+		$this->assertContains( $row->autoload, array( 'yes', 'on' ), 'Read with the options every request loads: no query of its own in a chat.' );
 	}
 
 	public function test_the_key_is_handed_out_only_for_the_origin_it_was_entered_for(): void {

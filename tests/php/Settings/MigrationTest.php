@@ -52,6 +52,50 @@ final class MigrationTest extends TestCase {
 		);
 		// A key saved by an earlier version, before keys were bound to their server.
 		( new Key_Store( new \Dify_Chatbot\Settings\Encryption() ) )->save( 'app-upgraded-site-key-1234' );
+		// Saved, as then, not autoloaded.
+		wp_set_option_autoload( Key_Store::OPTION, false );
+	}
+
+	/**
+	 * An option's autoload value as stored.
+	 *
+	 * @param string $name The option.
+	 */
+	private static function autoload( string $name ): string {
+		global $wpdb;
+		return (string) $wpdb->get_var( $wpdb->prepare( "SELECT autoload FROM {$wpdb->options} WHERE option_name = %s", $name ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+	}
+
+	public function test_schema_3_autoloads_the_saved_keys(): void {
+		$this->a_site_from_before();
+		update_option(
+			Bots::OPTION,
+			array(
+				'default' => array( 'name' => 'Default' ),
+				'sales'   => array( 'name' => 'Sales' ),
+			),
+			false
+		);
+		update_option(
+			Bots::key_option( 'sales' ),
+			array(
+				'ciphertext' => 'x',
+				'last4'      => '',
+			),
+			false
+		);
+		update_option( Migration::VERSION_OPTION, 2, true );
+		$this->assertContains( self::autoload( Key_Store::OPTION ), array( 'no', 'off' ) );
+
+		( new Migration() )->maybe_upgrade();
+
+		$this->assertSame( 3, Migration::stored_version() );
+		foreach ( array( Key_Store::OPTION, Bots::key_option( 'sales' ) ) as $name ) {
+			$this->assertContains( self::autoload( $name ), array( 'yes', 'on' ), $name );
+			$this->assertArrayHasKey( $name, wp_load_alloptions(), $name );
+		}
+		$this->assertSame( 'app-upgraded-site-key-1234', Bots::create()->default()->api_key(), 'the same key' );
+		$this->assertContains( self::autoload( Bots::OPTION ), array( 'no', 'off' ), 'the bots stay as they were' );
 	}
 
 	public function test_an_upgraded_site_keeps_working_as_the_default_bot(): void {
