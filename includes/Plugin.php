@@ -212,7 +212,6 @@ final class Plugin {
 		$params   = new Dify\App\App_Parameters( $errors );
 		$usage    = new Usage\Usage_Recorder( new Usage\Usage_Store() );
 		return array(
-			$this->budget(),
 			$usage,
 			$capacity->slots(),
 			$guard,
@@ -291,7 +290,7 @@ final class Plugin {
 	 * The daily token budget.
 	 */
 	private function budget(): Security\Budget {
-		return $this->budget ??= new Security\Budget( $this->counters(), $this->option(), $this->bots() );
+		return $this->budget ??= new Security\Budget( new Usage\Usage_Store(), $this->option(), $this->bots() );
 	}
 
 	/**

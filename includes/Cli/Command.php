@@ -314,7 +314,7 @@ final class Command {
 				'tokens_today'    => $today['tokens'],
 				'errors_today'    => $today['errors'],
 				'refused_today'   => $today['rate_limit'] + $today['budget'] + $today['who_may_chat'] + $today['stream_cap'] + $today['daily_cap'],
-				// What the daily token budget holds against the bot (counted while a budget is set).
+				// What the daily token budget holds against the bot: its usage row's tokens.
 				'budget_used'     => $this->budget->used_today( null, $bot->slug() ),
 				'calls_today'     => $this->capacity->daily_cap()->used_today(),
 				'streams_running' => $this->capacity->slots()->running(),

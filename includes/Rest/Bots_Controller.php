@@ -14,7 +14,6 @@ use Dify_Chatbot\Dify\App\Connection_Test;
 use Dify_Chatbot\Dify\Error_Mapper;
 use Dify_Chatbot\Dify\Removed_Bot;
 use Dify_Chatbot\Registrable;
-use Dify_Chatbot\Settings\Base_Url;
 use Dify_Chatbot\Settings\Bots;
 use Dify_Chatbot\Settings\Key_Entry;
 use Dify_Chatbot\Settings\Option;
@@ -102,7 +101,7 @@ final class Bots_Controller implements Registrable {
 	 * Only administrators (whoever may manage options).
 	 */
 	public function check_permissions(): bool {
-		return current_user_can( 'manage_options' );
+		return Admin_Schema::allowed();
 	}
 
 	/**
@@ -113,16 +112,16 @@ final class Bots_Controller implements Registrable {
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public function add_bot( WP_REST_Request $request ) {
-		$key = self::new_key( $request );
-		if ( null !== $key && ! $this->bots->default()->keys()->can_save() ) {
-			return new WP_Error( 'dify_chatbot_no_encryption_secret', Key_Entry::no_secret_message(), array( 'status' => 409 ) );
+		$change = Admin_Schema::key_change( $request, $this->bots->default()->keys(), false );
+		if ( $change instanceof WP_Error ) {
+			return $change;
 		}
 		$bot = $this->bots->add( self::fields( $request, true ) );
 		if ( $bot instanceof WP_Error ) {
 			return $bot;
 		}
-		if ( null !== $key ) {
-			$saved = Key_Entry::save( $bot, $key );
+		if ( null !== $change['key'] ) {
+			$saved = Key_Entry::save( $bot, $change['key'] );
 			if ( $saved instanceof WP_Error ) {
 				return $saved;
 			}
@@ -146,13 +145,9 @@ final class Bots_Controller implements Registrable {
 		if ( $bot->read_only() ) {
 			return Bots::read_only_error( $slug );
 		}
-		$key    = self::new_key( $request );
-		$remove = true === $request->get_param( 'remove_api_key' );
-		if ( $remove && null !== $key ) {
-			return new WP_Error( 'dify_chatbot_invalid_settings', __( 'Send either a new API key or the request to remove it, not both.', 'dify-chatbot' ), array( 'status' => 400 ) );
-		}
-		if ( null !== $key && ! $bot->keys()->can_save() ) {
-			return new WP_Error( 'dify_chatbot_no_encryption_secret', Key_Entry::no_secret_message(), array( 'status' => 409 ) );
+		$change = Admin_Schema::key_change( $request, $bot->keys() );
+		if ( $change instanceof WP_Error ) {
+			return $change;
 		}
 		$fields = self::fields( $request, false );
 		if ( array() !== $fields ) {
@@ -161,12 +156,12 @@ final class Bots_Controller implements Registrable {
 				return $bot;
 			}
 		}
-		if ( null !== $key ) {
-			$saved = Key_Entry::save( $bot, $key );
+		if ( null !== $change['key'] ) {
+			$saved = Key_Entry::save( $bot, $change['key'] );
 			if ( $saved instanceof WP_Error ) {
 				return $saved;
 			}
-		} elseif ( $remove ) {
+		} elseif ( $change['remove'] ) {
 			$bot->keys()->remove();
 		}
 		return new WP_REST_Response( Bots::describe( $bot ) );
@@ -214,17 +209,6 @@ final class Bots_Controller implements Registrable {
 	}
 
 	/**
-	 * A new key sent with the request, or null.
-	 *
-	 * @param WP_REST_Request $request The request.
-	 * @phpstan-param WP_REST_Request<array<string, mixed>> $request
-	 */
-	private static function new_key( WP_REST_Request $request ): ?string {
-		$key = $request->get_param( 'api_key' );
-		return is_string( $key ) && '' !== trim( $key ) ? trim( $key ) : null;
-	}
-
-	/**
 	 * The bot's fields the request sends.
 	 *
 	 * @param WP_REST_Request $request The request.
@@ -259,46 +243,18 @@ final class Bots_Controller implements Registrable {
 				'maxLength'   => Bots::NAME_MAX,
 				'required'    => $adding,
 			),
-			'base_url'       => array(
-				'description'       => __( 'The Dify API base URL of the bot’s app.', 'dify-chatbot' ),
-				'type'              => 'string',
-				'maxLength'         => 2048,
-				'required'          => $adding,
-				'validate_callback' => static function ( $value, $request, $param ) {
-					$valid = rest_validate_request_arg( $value, $request, $param );
-					if ( true !== $valid ) {
-						return $valid;
-					}
-					$url = Base_Url::check( (string) $value );
-					return is_wp_error( $url ) ? $url : true;
-				},
-			),
-			'api_key'        => array(
-				'description'       => __( 'A new API key (replaces the saved one).', 'dify-chatbot' ),
-				'type'              => 'string',
-				'maxLength'         => Key_Entry::MAX_LENGTH,
-				'validate_callback' => static function ( $value, $request, $param ) {
-					$valid = rest_validate_request_arg( $value, $request, $param );
-					$wrong = true === $valid && '' !== trim( (string) $value ) ? Key_Entry::check( (string) $value ) : null;
-					return null !== $wrong ? $wrong : $valid;
-				},
-			),
-			'response_mode'  => array(
-				'description' => __( 'Whether answers stream in or arrive whole.', 'dify-chatbot' ),
-				'type'        => 'string',
-				'enum'        => Option::MODES,
-			),
+			'base_url'       => Admin_Schema::base_url( __( 'The Dify API base URL of the bot’s app.', 'dify-chatbot' ), $adding, false ),
+			'api_key'        => Admin_Schema::api_key(),
+			'response_mode'  => Admin_Schema::response_mode(),
 			'show_reasoning' => array(
 				'description' => __( 'Whether answers show the model’s reasoning.', 'dify-chatbot' ),
 				'type'        => 'boolean',
 			),
 		);
 		foreach ( Bots::LIMITS as $limit ) {
-			$args[ $limit ] = array(
-				'description' => 'daily_token_budget' === $limit ? __( 'Tokens the bot may use per day; 0 for no budget.', 'dify-chatbot' ) : __( 'A message limit of the bot; 0 for no limit.', 'dify-chatbot' ),
-				'type'        => 'integer',
-				'minimum'     => 0,
-				'maximum'     => Option::LIMITS[ $limit ],
+			$args[ $limit ] = Admin_Schema::limit(
+				'daily_token_budget' === $limit ? __( 'Tokens the bot may use per day; 0 for no budget.', 'dify-chatbot' ) : __( 'A message limit of the bot; 0 for no limit.', 'dify-chatbot' ),
+				Option::LIMITS[ $limit ]
 			);
 		}
 		if ( $adding ) {
@@ -309,10 +265,7 @@ final class Bots_Controller implements Registrable {
 				'required'    => true,
 			);
 		} else {
-			$args['remove_api_key'] = array(
-				'description' => __( 'True to remove the saved API key.', 'dify-chatbot' ),
-				'type'        => 'boolean',
-			);
+			$args['remove_api_key'] = Admin_Schema::remove_api_key();
 		}
 		return $args;
 	}

@@ -27,6 +27,7 @@ use Dify_Chatbot\Settings\Key_Entry;
 use Dify_Chatbot\Settings\Network_Option;
 use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
+use Dify_Chatbot\Usage\Usage_Store;
 use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -80,7 +81,7 @@ final class Settings_Controller implements Registrable {
 	public function __construct( Settings $settings, ?Budget $budget = null, ?Capacity $capacity = null, ?Bots $bots = null ) {
 		$this->settings = $settings;
 		$this->bots     = null !== $bots ? $bots : new Bots( $settings->option(), new Encryption(), $settings );
-		$this->budget   = null !== $budget ? $budget : new Budget( new Counter_Store(), $settings->option() );
+		$this->budget   = null !== $budget ? $budget : new Budget( new Usage_Store(), $settings->option() );
 		$this->capacity = null !== $capacity ? $capacity : new Capacity( new Stream_Slots( new Counter_Store(), $settings->option(), new Client_Ip() ), new Daily_Cap( new Counter_Store(), $settings->option() ) );
 	}
 
@@ -127,7 +128,7 @@ final class Settings_Controller implements Registrable {
 	 * Only administrators (whoever may manage options).
 	 */
 	public function check_permissions(): bool {
-		return current_user_can( 'manage_options' );
+		return Admin_Schema::allowed();
 	}
 
 	/**
@@ -144,15 +145,12 @@ final class Settings_Controller implements Registrable {
 	 * @return WP_REST_Response|WP_Error
 	 */
 	public function update_settings( WP_REST_Request $request ) {
-		$api_key = $request->get_param( 'api_key' );
-		$new_key = is_string( $api_key ) && '' !== trim( $api_key ) ? trim( $api_key ) : null;
-		$remove  = true === $request->get_param( 'remove_api_key' );
-		if ( $remove && null !== $new_key ) {
-			return new WP_Error( 'dify_chatbot_invalid_settings', __( 'Send either a new API key or the request to remove it, not both.', 'dify-chatbot' ), array( 'status' => 400 ) );
+		$change = Admin_Schema::key_change( $request, $this->settings->keys() );
+		if ( $change instanceof WP_Error ) {
+			return $change;
 		}
-		if ( null !== $new_key && ! $this->settings->keys()->can_save() ) {
-			return new WP_Error( 'dify_chatbot_no_encryption_secret', Key_Entry::no_secret_message(), array( 'status' => 409 ) );
-		}
+		$new_key = $change['key'];
+		$remove  = $change['remove'];
 
 		$changes  = array();
 		$base_url = $request->get_param( 'base_url' );
@@ -306,19 +304,7 @@ final class Settings_Controller implements Registrable {
 	 */
 	private function args(): array {
 		return array(
-			'base_url'       => array(
-				'description'       => __( 'The Dify API base URL; empty for Dify Cloud.', 'dify-chatbot' ),
-				'type'              => 'string',
-				'maxLength'         => 2048,
-				'validate_callback' => static function ( $value, $request, $param ) {
-					$valid = rest_validate_request_arg( $value, $request, $param );
-					if ( true !== $valid || '' === trim( (string) $value ) ) {
-						return $valid;
-					}
-					$url = Base_Url::check( (string) $value );
-					return is_wp_error( $url ) ? $url : true;
-				},
-			),
+			'base_url'       => Admin_Schema::base_url( __( 'The Dify API base URL; empty for Dify Cloud.', 'dify-chatbot' ), false, true ),
 			'ca_bundle'      => array(
 				'description'       => __( 'Absolute path of a PEM file with the certificate authority of a Dify server with its own certificates; empty for the default certificates.', 'dify-chatbot' ),
 				'type'              => 'string',
@@ -332,26 +318,9 @@ final class Settings_Controller implements Registrable {
 					return is_wp_error( $path ) ? $path : true;
 				},
 			),
-			'response_mode'  => array(
-				'description' => __( 'Whether answers stream in or arrive whole.', 'dify-chatbot' ),
-				'type'        => 'string',
-				'enum'        => Option::MODES,
-			),
-			'api_key'        => array(
-				'description'       => __( 'A new API key (replaces the saved one).', 'dify-chatbot' ),
-				'type'              => 'string',
-				'maxLength'         => Key_Entry::MAX_LENGTH,
-				'validate_callback' => static function ( $value, $request, $param ) {
-					$valid = rest_validate_request_arg( $value, $request, $param );
-					// Empty: no new key. Otherwise the rules every way of entering a key obeys.
-					$wrong = true === $valid && '' !== trim( (string) $value ) ? Key_Entry::check( (string) $value ) : null;
-					return null !== $wrong ? $wrong : $valid;
-				},
-			),
-			'remove_api_key' => array(
-				'description' => __( 'True to remove the saved API key.', 'dify-chatbot' ),
-				'type'        => 'boolean',
-			),
+			'response_mode'  => Admin_Schema::response_mode(),
+			'api_key'        => Admin_Schema::api_key(),
+			'remove_api_key' => Admin_Schema::remove_api_key(),
 			'show_reasoning' => array(
 				'description' => __( 'Whether answers show the model’s reasoning (a collapsed “Thinking” section).', 'dify-chatbot' ),
 				'type'        => 'boolean',
@@ -392,12 +361,7 @@ final class Settings_Controller implements Registrable {
 		);
 		$args         = array();
 		foreach ( Option::LIMITS as $name => $max ) {
-			$args[ $name ] = array(
-				'description' => $descriptions[ $name ],
-				'type'        => 'integer',
-				'minimum'     => 0,
-				'maximum'     => $max,
-			);
+			$args[ $name ] = Admin_Schema::limit( $descriptions[ $name ], $max );
 		}
 		$args['trusted_proxies'] = array(
 			'description'       => __( 'IP addresses or CIDR ranges of your own reverse proxies; only then is X-Forwarded-For read.', 'dify-chatbot' ),

@@ -135,6 +135,21 @@ PRIMARY KEY  (day,bot)
 	}
 
 	/**
+	 * The tokens a bot used today (site day): what the daily token budget holds against it.
+	 *
+	 * @param string   $bot The bot's slug.
+	 * @param int|null $now The time (tests).
+	 */
+	public function tokens_today( string $bot, ?int $now = null ): int {
+		global $wpdb;
+		$day   = Budget::day_start( null === $now ? time() : $now );
+		$table = self::table();
+		// phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the usage table; must not be cached (the next message's check reads the last answer's tokens).
+		$value = $wpdb->get_var( $wpdb->prepare( "SELECT tokens FROM {$table} WHERE day = %d AND bot = %s", $day, self::slug( $bot ) ) );
+		return is_numeric( $value ) ? (int) $value : 0;
+	}
+
+	/**
 	 * The rows of the last $days site days (today included), newest first, then by bot.
 	 *
 	 * @param int         $days How many days (1 to KEEP_DAYS).

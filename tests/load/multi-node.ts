@@ -120,8 +120,8 @@ async function budgetAcrossNodes( session: AdminSession ): Promise< string > {
 			( ( await settings( session ) ).usage as Json | undefined )
 				?.tokens_today ?? NaN
 		);
-	// Tokens are counted only while a budget is set (nothing is written for an unlimited day):
-	// a budget far above one answer first, to learn what an answer costs.
+	// A budget far above one answer first, to learn what an answer costs (the usage row's
+	// tokens, which the budget reads).
 	await settings( session, { daily_token_budget: 1000000 } );
 	const before = await used();
 	const probe = await chat( WP, '', question );

@@ -15,7 +15,8 @@ use Dify_Chatbot\Dify\App\App_Mode;
  * Dify reports the tokens of an answer only at its end (docs/dify-notes.md §5): in
  * `message_end.metadata.usage.total_tokens`, `workflow_finished.data.total_tokens`, and the same
  * fields of a whole (blocking) answer. Every answer, streamed or whole, is announced once through
- * the action ACTION; each bot's daily budget listens to it.
+ * the action ACTION, for a site's own code: the plugin's usage rows (which each bot's daily
+ * budget reads) take the tokens from the relay itself, not from this action.
  */
 final class Token_Usage {
 
@@ -30,8 +31,7 @@ final class Token_Usage {
 	 */
 	public static function report( $data, App_Mode $mode, string $bot = 'default' ): void {
 		/**
-		 * Fires with the tokens Dify reports at the end of an answer (streamed or whole); the
-		 * daily budget counts them.
+		 * Fires with the tokens Dify reports at the end of an answer (streamed or whole).
 		 *
 		 * @param int    $tokens Total tokens of the answer (0 when not reported).
 		 * @param string $mode   The app mode.

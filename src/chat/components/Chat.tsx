@@ -69,6 +69,18 @@ export default function Chat( {
 	useEffect( () => applyAccent( root, site?.color ?? '' ), [ root, site ] );
 	const inputs = useInputForm( form, storageKey, root );
 	const { check, toSend } = inputs;
+	// The input form's file fields still uploading: a question sent now would leave their files
+	// out, so sending waits (Composer says why).
+	const [ formUploads, setFormUploads ] = useState( 0 );
+	const formUploadsRef = useRef( 0 );
+	formUploadsRef.current = formUploads;
+	const formUpload = useCallback(
+		( busy: boolean ) =>
+			setFormUploads( ( count ) =>
+				Math.max( 0, count + ( busy ? 1 : -1 ) )
+			),
+		[]
+	);
 	const formFiles = useMemo(
 		() =>
 			state.messages.some(
@@ -148,7 +160,11 @@ export default function Chat( {
 
 	const send = useCallback(
 		( query: string, attached: PendingFile[] = [] ): boolean => {
-			if ( isBusy( latest.current ) || ! check() ) {
+			if (
+				isBusy( latest.current ) ||
+				formUploadsRef.current > 0 ||
+				! check()
+			) {
 				return false;
 			}
 			const answerId = nextId();
@@ -300,6 +316,7 @@ export default function Chat( {
 								values={ inputs.values }
 								errors={ inputs.errors }
 								onChange={ inputs.change }
+								onBusy={ formUpload }
 							/>
 						</Suspense>
 					) }
@@ -320,6 +337,7 @@ export default function Chat( {
 					}
 					placeholder={ options.placeholder || site?.placeholder }
 					busy={ busy }
+					formUploading={ formUploads > 0 }
 					onSend={ send }
 					onStop={ stop }
 					inputRef={ inputRef }

@@ -16,6 +16,8 @@ interface ComposerProps {
 	placeholder?: string;
 	/** An answer is on its way: typing goes on, sending waits. */
 	busy: boolean;
+	/** A file of the app's input form is still uploading: sending waits (else it is left out). */
+	formUploading: boolean;
 	/** Sends a question with its uploaded files; false when it was not accepted (all is kept). */
 	onSend: ( query: string, files: PendingFile[] ) => boolean;
 	/** Stops the answer on its way (shown while `busy`). */
@@ -27,6 +29,7 @@ function Composer( {
 	label,
 	placeholder,
 	busy,
+	formUploading,
 	onSend,
 	onStop,
 	inputRef,
@@ -36,8 +39,10 @@ function Composer( {
 	const [ files, setFiles ] = useState< PendingFile[] >( [] );
 	const media = useContext( MediaContext );
 	const id = useId();
+	const waitId = `${ id }-wait`;
 	const empty = text.trim() === '';
-	const uploading = files.some( ( f ) => ! f.id && ! f.error );
+	const uploading =
+		formUploading || files.some( ( f ) => ! f.id && ! f.error );
 
 	const submit = () => {
 		if ( busy || empty || uploading ) {
@@ -121,9 +126,18 @@ function Composer( {
 				className="dify-chatbot__send wp-element-button"
 				// aria-disabled, not disabled: the button keeps focus and stays discoverable.
 				aria-disabled={ busy || empty || uploading }
+				aria-describedby={ uploading ? waitId : undefined }
 			>
 				{ __( 'Send', 'dify-chatbot' ) }
 			</button>
+			{ uploading && (
+				<span id={ waitId } className="dify-chatbot__sr-only">
+					{ __(
+						'Waiting for the files to finish uploading…',
+						'dify-chatbot'
+					) }
+				</span>
+			) }
 		</form>
 	);
 }

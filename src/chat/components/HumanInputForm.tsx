@@ -6,7 +6,7 @@
  * count), each button keeps Dify's style, and the expiry is shown. Files by web address are not
  * offered here. Loaded as its own chunk, only when an answer brings a form.
  */
-import { useContext, useState } from '@wordpress/element';
+import { useCallback, useContext, useState } from '@wordpress/element';
 import { __, sprintf } from '@wordpress/i18n';
 
 import {
@@ -39,6 +39,15 @@ export default function HumanInputForm( {
 	);
 	// File fields upload through the media chunk, which the chat loads for such a form.
 	const media = useContext( MediaContext );
+	// File fields still uploading: answering now would leave their files out.
+	const [ uploads, setUploads ] = useState( 0 );
+	const onBusy = useCallback(
+		( busy: boolean ) =>
+			setUploads( ( count ) => Math.max( 0, count + ( busy ? 1 : -1 ) ) ),
+		[]
+	);
+	const waiting = uploads > 0;
+	const waitId = `${ idPrefix }-uploading`;
 	const text = ( name: string ) => {
 		const value = values[ name ];
 		return typeof value === 'string' ? value : '';
@@ -134,6 +143,7 @@ export default function HumanInputForm( {
 							invalid={ false }
 							form={ form.handle }
 							disabled={ ! open }
+							onBusy={ onBusy }
 							value={ Array.isArray( files ) ? files : [] }
 							onChange={ ( next ) =>
 								setValues( ( current ) => ( {
@@ -170,11 +180,21 @@ export default function HumanInputForm( {
 							key={ action.id }
 							type="button"
 							className={ `dify-chatbot__human-action is-${ action.style }` }
+							disabled={ waiting }
+							aria-describedby={ waiting ? waitId : undefined }
 							onClick={ () => answer( action.id ) }
 						>
 							{ action.title }
 						</button>
 					) ) }
+					{ waiting && (
+						<p id={ waitId } className="dify-chatbot__human-wait">
+							{ __(
+								'Waiting for the files to finish uploading…',
+								'dify-chatbot'
+							) }
+						</p>
+					) }
 				</div>
 			) : (
 				chosen && (

@@ -24,6 +24,8 @@ export interface InputsFormProps {
 	values: InputValues;
 	errors: Record< string, string >;
 	onChange: ( variable: string, value: InputValue ) => void;
+	/** A file field starts (true) or ends (false) an upload: the chat holds sending meanwhile. */
+	onBusy: ( busy: boolean ) => void;
 }
 
 export default function InputsForm( {
@@ -32,6 +34,7 @@ export default function InputsForm( {
 	values,
 	errors,
 	onChange,
+	onBusy,
 }: InputsFormProps ) {
 	const optional = controls.every( ( control ) => ! control.required );
 	// File fields upload through the media chunk, which the chat loads for such a form.
@@ -83,6 +86,7 @@ export default function InputsForm( {
 							onChange={ ( files ) =>
 								onChange( control.variable, files )
 							}
+							onBusy={ onBusy }
 						/>
 					) : (
 						<p id={ id } className="dify-chatbot__field-note">

@@ -45,6 +45,18 @@ export function FormFile( props: FormFileProps ) {
 	latest.current = value;
 	const upload = useRef< AbortController | null >( null );
 	useEffect( () => () => upload.current?.abort(), [] );
+	// The form holds its actions while a file is on its way (else the file would be left out):
+	// told once when uploads start, and once when they end, fail or the field goes away.
+	const onBusy = useRef( props.onBusy );
+	onBusy.current = props.onBusy;
+	const uploading = busy !== null;
+	useEffect( () => {
+		if ( ! uploading ) {
+			return;
+		}
+		onBusy.current?.( true );
+		return () => onBusy.current?.( false );
+	}, [ uploading ] );
 
 	if ( ! rules ) {
 		return (
@@ -102,10 +114,10 @@ export function FormFile( props: FormFileProps ) {
 						)
 					);
 				}
-			} finally {
-				setBusy( null );
 			}
 		}
+		// Only after the last one: between two files of one pick the form stays held.
+		setBusy( null );
 	};
 
 	const full = props.multiple ? value.length >= rules.count : false;

@@ -64,6 +64,11 @@ export interface FormFileProps {
 	disabled?: boolean;
 	value: FormFileValue[];
 	onChange: ( value: FormFileValue[] ) => void;
+	/**
+	 * Called with true when the field starts uploading and with false when it is done (uploaded,
+	 * failed, or the field went away): the form holds its actions meanwhile.
+	 */
+	onBusy?: ( busy: boolean ) => void;
 }
 
 /** What the media chunk exposes once it ran (`window.difyChatbotMedia`). */

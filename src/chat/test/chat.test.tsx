@@ -26,6 +26,7 @@ import type {
 	ChatUpdate,
 } from '../api/types';
 import Chat from '../components/Chat';
+import { FormFile } from '../media/form-file';
 import { FORGET_EVENT } from '../storage';
 import {
 	CLOSE_EVENT,
@@ -1493,5 +1494,301 @@ describe( 'the app’s input form', () => {
 		expect( container.querySelector( '.dify-chatbot__inputs' ) ).toBeNull();
 		await ask( 'Hi' );
 		expect( answers[ 0 ]?.request.inputs ).toEqual( {} );
+	} );
+} );
+
+describe( 'a file still uploading holds the form it belongs to', () => {
+	const withConfig = client as ChatClient & {
+		config?: ChatClient[ 'config' ];
+	};
+	const RealXhr = window.XMLHttpRequest;
+
+	/** The plugin's files route, answering when the test says so. */
+	class HeldXhr {
+		static sent: HeldXhr[] = [];
+		status = 0;
+		responseText = '';
+		upload = {};
+		onload: ( () => void ) | null = null;
+		onerror: ( () => void ) | null = null;
+		onabort: ( () => void ) | null = null;
+		open() {}
+		setRequestHeader() {}
+		send() {
+			HeldXhr.sent.push( this );
+		}
+		abort() {
+			this.onabort?.();
+		}
+	}
+
+	async function answerUpload( index: number, name: string | null ) {
+		const xhr = HeldXhr.sent[ index ] as HeldXhr;
+		xhr.status = name ? 201 : 500;
+		xhr.responseText = name
+			? JSON.stringify( {
+					id: `file-${ name }`,
+					name,
+					size: 5,
+					type: 'document',
+				} )
+			: '{"code":"dify_chatbot_upstream","message":"Upload failed."}';
+		await act( async () => xhr.onload?.() );
+		await settle();
+	}
+
+	async function pick( input: HTMLInputElement, names: string[] ) {
+		Object.defineProperty( input, 'files', {
+			configurable: true,
+			value: names.map(
+				( name ) =>
+					new File( [ 'hello' ], name, { type: 'text/plain' } )
+			),
+		} );
+		await act( async () => {
+			input.dispatchEvent( new Event( 'change', { bubbles: true } ) );
+		} );
+		await settle();
+	}
+
+	/**
+	 * The text that describes an element (its aria-describedby), or null without one.
+	 *
+	 * @param element The described element.
+	 */
+	function description( element: Element | null ): string | null {
+		const id = element?.getAttribute( 'aria-describedby' );
+		return id ? ( document.getElementById( id )?.textContent ?? '' ) : null;
+	}
+
+	beforeEach( () => {
+		HeldXhr.sent = [];
+		window.XMLHttpRequest = HeldXhr as unknown as typeof XMLHttpRequest;
+		window.difyChatbotScripts = jest.fn( async () => undefined );
+		window.difyChatbotMedia = {
+			Tools: () => <span />,
+			ReadAloud: () => <span />,
+			playChunks: jest.fn(),
+			FormFile,
+		};
+		withConfig.config = readConfig( {} );
+	} );
+
+	afterEach( () => {
+		window.XMLHttpRequest = RealXhr;
+		delete window.difyChatbotScripts;
+		delete window.difyChatbotMedia;
+		delete withConfig.config;
+	} );
+
+	async function humanForm() {
+		await render();
+		await ask( 'Review my files' );
+		await step( 0, {
+			update: {
+				type: 'form',
+				form: {
+					handle: 'H'.repeat( 43 ),
+					title: 'Files',
+					content: 'Attach them.',
+					fields: [
+						{
+							type: 'file-list',
+							name: 'docs',
+							options: null,
+							fileTypes: [ 'document' ],
+							extensions: [],
+							methods: [ 'local_file' ],
+							max: 3,
+						},
+					],
+					actions: [
+						{ id: 'approve', title: 'Approve', style: 'primary' },
+					],
+					defaults: {},
+					expiresAt: null,
+				},
+			},
+		} );
+		await step( 0, {
+			update: {
+				type: 'end',
+				conversationId: 'c1',
+				messageId: 'm1',
+				metadata: { retrieverResources: [], usage: null },
+			},
+		} );
+		await step( 0, { done: true } );
+		await settle();
+		await settle();
+		const input = container.querySelector(
+			'.dify-chatbot__human-form input[type="file"]'
+		) as HTMLInputElement;
+		expect( input ).not.toBeNull();
+		const approve = () =>
+			container.querySelector(
+				'.dify-chatbot__human-action'
+			) as HTMLButtonElement;
+		return { input, approve };
+	}
+
+	it( 'Human Input: the buttons wait for the upload, then send the file', async () => {
+		const { input, approve } = await humanForm();
+		expect( approve().disabled ).toBe( false );
+		expect( description( approve() ) ).toBeNull();
+
+		await pick( input, [ 'a.txt', 'b.txt' ] );
+		expect( HeldXhr.sent ).toHaveLength( 1 );
+		expect( approve().disabled ).toBe( true );
+		expect( description( approve() ) ).toBe(
+			'Waiting for the files to finish uploading…'
+		);
+		await act( async () => approve().click() );
+		expect( formAnswers ).toEqual( [] );
+
+		// Between the two files of one pick the form stays held.
+		await answerUpload( 0, 'a.txt' );
+		expect( HeldXhr.sent ).toHaveLength( 2 );
+		expect( approve().disabled ).toBe( true );
+
+		await answerUpload( 1, 'b.txt' );
+		expect( approve().disabled ).toBe( false );
+		expect( description( approve() ) ).toBeNull();
+		await act( async () => approve().click() );
+		await settle();
+		expect( formAnswers[ 0 ]?.answer ).toEqual( {
+			action: 'approve',
+			inputs: {
+				docs: [
+					{
+						type: 'document',
+						transfer_method: 'local_file',
+						upload_file_id: 'file-a.txt',
+					},
+					{
+						type: 'document',
+						transfer_method: 'local_file',
+						upload_file_id: 'file-b.txt',
+					},
+				],
+			},
+		} );
+	} );
+
+	it( 'Human Input: a failed upload lets the buttons go', async () => {
+		const { input, approve } = await humanForm();
+		await pick( input, [ 'a.txt' ] );
+		expect( approve().disabled ).toBe( true );
+		await answerUpload( 0, null );
+		expect( approve().disabled ).toBe( false );
+		expect( description( approve() ) ).toBeNull();
+		expect(
+			container.querySelector(
+				'.dify-chatbot__form-file .dify-chatbot__field-note'
+			)?.textContent
+		).not.toBe( '' );
+	} );
+
+	it( 'a field that goes away while uploading lets its form go', async () => {
+		const onBusy = jest.fn();
+		await act( async () => {
+			root.render(
+				<FormFile
+					config={ readConfig( {} ) }
+					bot=""
+					parameters={ parameters }
+					id="f"
+					variable="cv"
+					label="CV"
+					multiple={ false }
+					max={ 1 }
+					types={ [ 'document' ] }
+					extensions={ [] }
+					methods={ [ 'local_file' ] }
+					invalid={ false }
+					value={ [] }
+					onChange={ () => undefined }
+					onBusy={ onBusy }
+				/>
+			);
+		} );
+		await pick(
+			container.querySelector( 'input[type="file"]' ) as HTMLInputElement,
+			[ 'cv.txt' ]
+		);
+		expect( onBusy.mock.calls ).toEqual( [ [ true ] ] );
+		const aborted = jest.fn();
+		( HeldXhr.sent[ 0 ] as HeldXhr ).onabort = aborted;
+		await act( async () => root.render( <span /> ) );
+		expect( onBusy.mock.calls ).toEqual( [ [ true ], [ false ] ] );
+		expect( aborted ).toHaveBeenCalled();
+	} );
+
+	async function inputsForm() {
+		parameters = {
+			openingStatement: '',
+			suggestedQuestions: [],
+			suggestedAfterAnswer: false,
+			form: [
+				{
+					type: 'file',
+					variable: 'cv',
+					label: 'Your CV',
+					required: true,
+					maxLength: 1,
+					options: [],
+					default: '',
+					fileTypes: [ 'document' ],
+					fileExtensions: [],
+					fileMethods: [ 'local_file' ],
+				},
+			],
+		};
+		await render();
+		await settle();
+		await settle();
+		const input = container.querySelector(
+			'.dify-chatbot__inputs input[type="file"]'
+		) as HTMLInputElement;
+		expect( input ).not.toBeNull();
+		const send = () =>
+			container.querySelector( '.dify-chatbot__send' ) as HTMLElement;
+		await type( 'Here is my CV' );
+		expect( send().getAttribute( 'aria-disabled' ) ).toBe( 'false' );
+		expect( description( send() ) ).toBeNull();
+		return { input, send };
+	}
+
+	it( 'the app’s input form: sending waits for the upload, then sends the file', async () => {
+		const { input, send } = await inputsForm();
+		await pick( input, [ 'cv.txt' ] );
+		expect( send().getAttribute( 'aria-disabled' ) ).toBe( 'true' );
+		expect( description( send() ) ).toBe(
+			'Waiting for the files to finish uploading…'
+		);
+		await press( 'Enter' );
+		expect( answers ).toHaveLength( 0 );
+		expect( textarea().value ).toBe( 'Here is my CV' );
+
+		await answerUpload( 0, 'cv.txt' );
+		expect( send().getAttribute( 'aria-disabled' ) ).toBe( 'false' );
+		expect( description( send() ) ).toBeNull();
+		await press( 'Enter' );
+		expect( answers[ 0 ]?.request.inputs ).toEqual( {
+			cv: {
+				type: 'document',
+				transfer_method: 'local_file',
+				upload_file_id: 'file-cv.txt',
+			},
+		} );
+	} );
+
+	it( 'the app’s input form: a failed upload lets sending go', async () => {
+		const { input, send } = await inputsForm();
+		await pick( input, [ 'cv.txt' ] );
+		expect( send().getAttribute( 'aria-disabled' ) ).toBe( 'true' );
+		await answerUpload( 0, null );
+		expect( send().getAttribute( 'aria-disabled' ) ).toBe( 'false' );
+		expect( description( send() ) ).toBeNull();
 	} );
 } );

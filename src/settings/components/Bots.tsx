@@ -21,6 +21,7 @@ import {
 	type BotUpdate,
 	type ResponseMode,
 } from '../api';
+import LimitFields, { whole } from './LimitFields';
 import ReasoningControl from './ReasoningControl';
 import ResponseModeControl from './ResponseModeControl';
 import Result, { testResult, type Message } from './Result';
@@ -67,16 +68,6 @@ export function botDraft( bot?: Bot ): BotDraft {
 		ipMinute: String( bot?.limit_ip_minute ?? 30 ),
 		budget: String( bot?.daily_token_budget ?? 0 ),
 	};
-}
-
-/**
- * A whole number when the text is one, else the text (trimmed): the server explains.
- *
- * @param text As typed.
- */
-function whole( text: string ): number | string {
-	const trimmed = text.trim();
-	return /^\d+$/.test( trimmed ) ? Number( trimmed ) : trimmed;
 }
 
 /**
@@ -160,7 +151,6 @@ function BotForm( {
 	const first = useRef< HTMLDivElement >( null );
 	const set = ( patch: Partial< BotDraft > ) =>
 		setDraft( ( current ) => ( { ...current, ...patch } ) );
-	const off = __( '0 turns this limit off.', 'dify-chatbot' );
 
 	// The form opened: the keyboard goes to its first field.
 	useEffect( () => {
@@ -272,58 +262,10 @@ function BotForm( {
 					value={ draft.reasoning }
 					onChange={ ( reasoning ) => set( { reasoning } ) }
 				/>
-				<TextControl
-					__next40pxDefaultSize
-					__nextHasNoMarginBottom
-					label={ __(
-						'Messages per minute (per visitor)',
-						'dify-chatbot'
-					) }
-					type="number"
-					min={ 0 }
-					value={ draft.visitorMinute }
-					onChange={ ( value: string ) =>
-						set( { visitorMinute: value } )
-					}
-					help={ off }
-				/>
-				<TextControl
-					__next40pxDefaultSize
-					__nextHasNoMarginBottom
-					label={ __(
-						'Messages per day (per visitor)',
-						'dify-chatbot'
-					) }
-					type="number"
-					min={ 0 }
-					value={ draft.visitorDay }
-					onChange={ ( value: string ) =>
-						set( { visitorDay: value } )
-					}
-					help={ off }
-				/>
-				<TextControl
-					__next40pxDefaultSize
-					__nextHasNoMarginBottom
-					label={ __(
-						'Messages per minute (per IP address)',
-						'dify-chatbot'
-					) }
-					type="number"
-					min={ 0 }
-					value={ draft.ipMinute }
-					onChange={ ( value: string ) => set( { ipMinute: value } ) }
-					help={ off }
-				/>
-				<TextControl
-					__next40pxDefaultSize
-					__nextHasNoMarginBottom
-					label={ __( 'Daily token budget', 'dify-chatbot' ) }
-					type="number"
-					min={ 0 }
-					value={ draft.budget }
-					onChange={ ( value: string ) => set( { budget: value } ) }
-					help={ __(
+				<LimitFields
+					values={ draft }
+					onChange={ set }
+					budgetHelp={ __(
 						'Tokens this bot may use per day (site time zone); 0 means no budget.',
 						'dify-chatbot'
 					) }

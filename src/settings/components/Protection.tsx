@@ -12,6 +12,7 @@ import {
 import { __, sprintf } from '@wordpress/i18n';
 
 import type { Settings, SettingsUpdate } from '../api';
+import LimitFields, { whole } from './LimitFields';
 
 export type Audience = 'everyone' | 'logged_in' | 'capability';
 
@@ -61,16 +62,6 @@ export function protectionDraft( settings: Settings ): ProtectionDraft {
 		streamsIp: String( settings.streams_ip ?? 2 ),
 		streamsSite: String( settings.streams_site ?? 3 ),
 	};
-}
-
-/**
- * A whole number when the text is one, else the text (trimmed).
- *
- * @param text As typed.
- */
-function whole( text: string ): number | string {
-	const trimmed = text.trim();
-	return /^\d+$/.test( trimmed ) ? Number( trimmed ) : trimmed;
 }
 
 /**
@@ -146,68 +137,26 @@ export default function Protection( {
 				{ __( 'Abuse protection', 'dify-chatbot' ) }
 			</legend>
 
-			<TextControl
-				__next40pxDefaultSize
-				__nextHasNoMarginBottom
-				label={ __(
-					'Messages per minute (per visitor)',
-					'dify-chatbot'
-				) }
-				type="number"
-				min={ 0 }
-				value={ draft.visitorMinute }
-				onChange={ ( value: string ) =>
-					set( { visitorMinute: value } )
-				}
-				help={ off }
-			/>
-			<TextControl
-				__next40pxDefaultSize
-				__nextHasNoMarginBottom
-				label={ __( 'Messages per day (per visitor)', 'dify-chatbot' ) }
-				type="number"
-				min={ 0 }
-				value={ draft.visitorDay }
-				onChange={ ( value: string ) => set( { visitorDay: value } ) }
-				help={ off }
-			/>
-			<TextControl
-				__next40pxDefaultSize
-				__nextHasNoMarginBottom
-				label={ __(
-					'Messages per minute (per IP address)',
-					'dify-chatbot'
-				) }
-				type="number"
-				min={ 0 }
-				value={ draft.ipMinute }
-				onChange={ ( value: string ) => set( { ipMinute: value } ) }
-				help={ off }
-			/>
-			<TextareaControl
-				__nextHasNoMarginBottom
-				label={ __( 'Trusted proxies', 'dify-chatbot' ) }
-				value={ draft.proxies }
-				rows={ 3 }
-				onChange={ ( value: string ) => set( { proxies: value } ) }
-				help={ __(
-					'Only if your site is behind a reverse proxy or CDN: its IP addresses or ranges (like 10.0.0.0/8), one per line. Only then is the visitor’s address taken from X-Forwarded-For.',
-					'dify-chatbot'
-				) }
-			/>
-			<TextControl
-				__next40pxDefaultSize
-				__nextHasNoMarginBottom
-				label={ __( 'Daily token budget', 'dify-chatbot' ) }
-				type="number"
-				min={ 0 }
-				value={ draft.budget }
-				onChange={ ( value: string ) => set( { budget: value } ) }
-				help={ __(
+			<LimitFields
+				values={ draft }
+				onChange={ set }
+				budgetHelp={ __(
 					'Tokens the whole site may use per day (site time zone); 0 means no budget.',
 					'dify-chatbot'
 				) }
-			/>
+			>
+				<TextareaControl
+					__nextHasNoMarginBottom
+					label={ __( 'Trusted proxies', 'dify-chatbot' ) }
+					value={ draft.proxies }
+					rows={ 3 }
+					onChange={ ( value: string ) => set( { proxies: value } ) }
+					help={ __(
+						'Only if your site is behind a reverse proxy or CDN: its IP addresses or ranges (like 10.0.0.0/8), one per line. Only then is the visitor’s address taken from X-Forwarded-For.',
+						'dify-chatbot'
+					) }
+				/>
+			</LimitFields>
 			<p className="dify-chatbot-settings__text dify-chatbot-settings__usage">
 				{ sprintf(
 					/* translators: %s: a number of tokens. */

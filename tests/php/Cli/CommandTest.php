@@ -83,7 +83,7 @@ final class CommandTest extends TestCase {
 		$counters = new Counter_Store();
 		return new Command(
 			$settings,
-			new Budget( $counters, $settings->option() ),
+			new Budget( new Usage_Store(), $settings->option() ),
 			new Capacity( new Stream_Slots( $counters, $settings->option(), new Client_Ip() ), new Daily_Cap( $counters, $settings->option() ) ),
 			new App_Info( new Error_Mapper() ),
 			function () use ( $key_on_stdin ): string {
@@ -179,7 +179,8 @@ final class CommandTest extends TestCase {
 		$this->assertSame( 2, $data['usage']['calls_today'] );
 		$this->assertSame( 2, $data['usage']['messages_today'] );
 		$this->assertSame( 150, $data['usage']['tokens_today'] );
-		$this->assertSame( 0, $data['usage']['budget_used'] );
+		// The budget reads the usage rows: what it holds against the bot is the day's tokens.
+		$this->assertSame( 150, $data['usage']['budget_used'] );
 		$this->assertStringNotContainsString( 'daily token budget:', $text['stdout'], 'No budget set.' );
 		$this->assertSame( 50, $data['limits']['daily_message_cap'] );
 		$this->assertNoKey( $json, 'app-emulator' );
@@ -187,7 +188,7 @@ final class CommandTest extends TestCase {
 		// With a budget, what it holds against the bot.
 		( new Option() )->update( array( 'daily_token_budget' => 1000 ) );
 		$budgeted = $this->run_command( $this->command(), 'status' );
-		$this->assertStringContainsString( '  daily token budget: 0 of 1000 used', $budgeted['stdout'] );
+		$this->assertStringContainsString( '  daily token budget: 150 of 1000 used', $budgeted['stdout'] );
 	}
 
 	public function test_status_names_a_constant_or_environment_source_and_an_unconfigured_site(): void {

@@ -15,8 +15,10 @@ use Dify_Chatbot\Rest\Chat_Controller;
 use Dify_Chatbot\Rest\Conversation_Controller;
 use Dify_Chatbot\Rest\File_Controller;
 use Dify_Chatbot\Rest\Form_Controller;
+use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Bots;
+use Dify_Chatbot\Settings\Option;
 use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
@@ -276,6 +278,7 @@ final class Form_ControllerTest extends TestCase {
 		$row = ( new Usage_Store() )->rows( 1, 'approvals' )[0];
 		$this->assertSame( 1, $row['messages'], 'Answering the form is not a new message.' );
 		$this->assertSame( $paused['tokens'] + $tokens, $row['tokens'] );
+		$this->assertSame( $row['tokens'], ( new Budget( new Usage_Store(), new Option() ) )->used_today( null, 'approvals' ), 'The bot\'s budget holds the resumed run\'s tokens too.' );
 		$this->assertSame( 0, $row['errors'] );
 	}
 

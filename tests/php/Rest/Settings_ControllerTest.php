@@ -8,7 +8,6 @@
 namespace Dify_Chatbot\Tests\Rest;
 
 use Dify_Chatbot\Rest\Settings_Controller;
-use Dify_Chatbot\Security\Budget;
 use Dify_Chatbot\Security\Client_Ip;
 use Dify_Chatbot\Security\Counter_Store;
 use Dify_Chatbot\Security\Stream_Slots;
@@ -19,6 +18,7 @@ use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\TestCase;
+use Dify_Chatbot\Usage\Usage_Store;
 use WP_REST_Request;
 use WP_REST_Response;
 
@@ -286,11 +286,10 @@ final class Settings_ControllerTest extends TestCase {
 
 	public function test_the_protection_settings_and_todays_usage(): void {
 		$this->as_admin();
-		// Usage is counted while a budget is set; the budget is off again when the screen reads it.
-		$option = new Option();
-		$option->update( array( 'daily_token_budget' => 1000 ) );
-		( new Budget( new Counter_Store(), $option ) )->record( 321 );
-		$option->update( array( 'daily_token_budget' => 0 ) );
+		// Today's tokens of the default bot, from its usage row (counted with or without a budget).
+		global $wpdb;
+		$wpdb->query( 'DELETE FROM ' . Usage_Store::table() ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.NotPrepared -- the plugin's own table, no input.
+		( new Usage_Store() )->message( 'default', 321, false );
 		$data = $this->dispatch( 'GET', '/settings' )->get_data();
 		$this->assertSame( 10, $data['limit_visitor_minute'] );
 		$this->assertSame( 200, $data['limit_visitor_day'] );

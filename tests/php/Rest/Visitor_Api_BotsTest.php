@@ -24,6 +24,7 @@ use Dify_Chatbot\Tests\Support\Memory_Writer;
 use Dify_Chatbot\Tests\Support\Visitor_Requests;
 use Dify_Chatbot\Tests\Support\Visitor_Routes;
 use Dify_Chatbot\Tests\TestCase;
+use Dify_Chatbot\Usage\Usage_Store;
 use WP_REST_Request;
 use WP_REST_Response;
 
@@ -168,7 +169,9 @@ final class Visitor_Api_BotsTest extends TestCase {
 
 	public function test_each_bot_has_its_own_daily_token_budget(): void {
 		$this->two_bots( 'app-emulator', 'app-emulator-plain', array( 'daily_token_budget' => 1000000 ), array( 'daily_token_budget' => 1 ) );
-		$budget = new Budget( new Counter_Store(), Settings::create()->option() );
+		global $wpdb;
+		$wpdb->query( 'DELETE FROM ' . Usage_Store::table() ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.NotPrepared -- the plugin's own table, no input.
+		$budget = new Budget( new Usage_Store(), Settings::create()->option() );
 		$this->assertSame( 200, $this->chat( 'Spend it #delay:0', 'sales' )->get_status() );
 		$this->assertGreaterThan( 0, $budget->used_today( null, 'sales' ) );
 		$this->assertSame( 0, $budget->used_today(), 'the default bot spent nothing' );

@@ -21,6 +21,7 @@ use Dify_Chatbot\Settings\Settings;
 use Dify_Chatbot\Tests\Support\Clean_Environment;
 use Dify_Chatbot\Tests\Support\Emulator;
 use Dify_Chatbot\Tests\TestCase;
+use Dify_Chatbot\Usage\Usage_Store;
 use WP_Error;
 use WP_REST_Request;
 use WP_REST_Response;
@@ -367,9 +368,9 @@ final class Visitor_GuardTest extends TestCase {
 
 	public function test_a_spent_budget_is_503_until_tomorrow_before_any_upstream_call(): void {
 		$this->configure();
-		$budget = new Budget( new Counter_Store(), new Option() );
 		$this->settings( array( 'daily_token_budget' => 100 ) );
-		$budget->record( 100 );
+		// The day's earlier answers (their usage row) spent it.
+		( new Usage_Store() )->message( 'default', 100, false );
 
 		$since    = $this->emulator_last_seq();
 		$response = $this->chat();
@@ -382,12 +383,13 @@ final class Visitor_GuardTest extends TestCase {
 	public function test_a_blocking_answer_is_counted_in_the_budget(): void {
 		$this->configure();
 		$this->settings( array( 'daily_token_budget' => 1000000 ) );
-		$budget   = new Budget( new Counter_Store(), new Option() );
+		$budget   = new Budget( new Usage_Store(), new Option() );
+		$before   = $budget->used_today();
 		$response = $this->chat();
 		$this->assertSame( 200, $response->get_status() );
 		$tokens = $response->get_data()['metadata']['usage']['total_tokens'];
 		$this->assertGreaterThan( 0, $tokens );
-		$this->assertSame( $tokens, $budget->used_today() );
+		$this->assertSame( $before + $tokens, $budget->used_today() );
 	}
 
 	public function test_who_may_chat_refuses_before_any_upstream_call(): void {

@@ -23,6 +23,7 @@ use Dify_Chatbot\Security\Stream_Slots;
 use Dify_Chatbot\Security\Visitor_Guard;
 use Dify_Chatbot\Security\Visitor_Identity;
 use Dify_Chatbot\Settings\Settings;
+use Dify_Chatbot\Usage\Usage_Store;
 
 /**
  * The same wiring as Dify_Chatbot\Plugin: real settings, guard, identity and error mapper.
@@ -41,7 +42,7 @@ trait Visitor_Routes {
 		$guard    = new Visitor_Guard(
 			new Cross_Site( Api::NAMESPACE ),
 			new Chat_Policy( $settings->option() ),
-			new Budget( $counters, $settings->option() ),
+			new Budget( new Usage_Store(), $settings->option() ),
 			new Rate_Limiter( $counters, $settings->option(), new Client_Ip() ),
 			$identity,
 			new Capacity( new Stream_Slots( $counters, $settings->option(), new Client_Ip() ), new Daily_Cap( $counters, $settings->option() ) )

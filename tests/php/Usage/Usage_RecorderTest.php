@@ -150,6 +150,39 @@ final class Usage_RecorderTest extends TestCase {
 		);
 	}
 
+	/**
+	 * The statements a chat message made that write the usage table or name a budget counter.
+	 *
+	 * @param string $query The message.
+	 * @return string[] Each statement's first word.
+	 */
+	private function usage_writes_of( string $query ): array {
+		$writes = array();
+		$record = static function ( $sql ) use ( &$writes ) {
+			$sql  = (string) $sql;
+			$verb = strtoupper( (string) strtok( trim( $sql ), ' ' ) );
+			if ( ( false !== strpos( $sql, Usage_Store::table() ) && 'SELECT' !== $verb ) || false !== strpos( $sql, 'budget:' ) ) {
+				$writes[] = $verb;
+			}
+			return $sql;
+		};
+		add_filter( 'query', $record );
+		try {
+			$this->assertSame( 200, $this->chat( array( 'query' => $query ) )->get_status() );
+		} finally {
+			remove_filter( 'query', $record );
+		}
+		return $writes;
+	}
+
+	public function test_a_daily_token_budget_adds_no_write_and_reads_the_usage_row(): void {
+		$this->assertSame( array( 'INSERT' ), $this->usage_writes_of( 'No budget #delay:1' ) );
+		( new Option() )->update( array( 'daily_token_budget' => 1000000 ) );
+		$this->assertSame( array( 'INSERT' ), $this->usage_writes_of( 'With a budget #delay:1' ), 'The budget writes nothing of its own.' );
+		$this->assertSame( array_sum( $this->announced ), $this->today()['tokens'] );
+		$this->assertSame( $this->today()['tokens'], ( new Budget( new Usage_Store(), new Option() ) )->used_today() );
+	}
+
 	public function test_a_failed_blocking_answer_counts_a_message_and_an_error(): void {
 		$this->assertGreaterThanOrEqual( 500, $this->chat( array( 'query' => 'Break #fault:500' ) )->get_status() );
 		$this->assertSame(
@@ -245,9 +278,18 @@ final class Usage_RecorderTest extends TestCase {
 
 	public function test_a_spent_budget_refusal_counts_once(): void {
 		( new Option() )->update( array( 'daily_token_budget' => 10 ) );
-		( new Budget( new Counter_Store(), new Option() ) )->record( 10 );
+		// Spent by the tokens of a run resumed after a form (tokens, no message).
+		( new Usage_Store() )->message( 'default', 10, false, 0 );
 		$this->assertSame( 503, $this->chat( array( 'query' => 'Hi #delay:1' ) )->get_status() );
-		$this->assertSame( self::expected( array( 'budget' => 1 ) ), $this->today() );
+		$this->assertSame(
+			self::expected(
+				array(
+					'tokens' => 10,
+					'budget' => 1,
+				)
+			),
+			$this->today()
+		);
 	}
 
 	public function test_who_may_chat_refusals_count_once_each(): void {
