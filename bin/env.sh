@@ -133,7 +133,7 @@ if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.jso
 	lap "npm ci"
 fi
 if [ ! -f "$ROOT/build/.stamp" ] || [ -n "$(find "$ROOT/src" "$ROOT/package.json" -newer "$ROOT/build/.stamp" -print -quit)" ]; then
-	(cd "$ROOT" && npx wp-scripts build --webpack-copy-php > "$RUN/build.log" 2>&1) ||
+	(cd "$ROOT" && npx wp-scripts build --webpack-copy-php --blocks-manifest > "$RUN/build.log" 2>&1) ||
 		{ tail -30 "$RUN/build.log" >&2; die "the front-end build failed; see $RUN/build.log."; }
 	touch "$ROOT/build/.stamp"
 	lap "built the front end (build/)"

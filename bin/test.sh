@@ -54,7 +54,7 @@ if [ ! -x vendor/bin/phpunit ] || [ composer.json -nt vendor/autoload.php ] || [
 	composer install --no-interaction --no-progress || die "composer install failed."
 fi
 echo "::: build"
-npx wp-scripts build --webpack-copy-php > /tmp/dify-chatbot-build.log 2>&1 || { tail -40 /tmp/dify-chatbot-build.log; die "build failed."; }
+npx wp-scripts build --webpack-copy-php --blocks-manifest > /tmp/dify-chatbot-build.log 2>&1 || { tail -40 /tmp/dify-chatbot-build.log; die "build failed."; }
 touch build/.stamp
 
 # ------------------------------------------------------------------ suites

@@ -34,7 +34,7 @@ trap stop_sites EXIT
 
 # The front end is built once here, not by each site's start at the same moment.
 if [ ! -f build/.stamp ] || [ -n "$(find src package.json -newer build/.stamp -print -quit)" ]; then
-	npx wp-scripts build --webpack-copy-php > /tmp/dify-chatbot-versions-build.log 2>&1 ||
+	npx wp-scripts build --webpack-copy-php --blocks-manifest > /tmp/dify-chatbot-versions-build.log 2>&1 ||
 		{ tail -30 /tmp/dify-chatbot-versions-build.log; die "the front-end build failed."; }
 	touch build/.stamp
 fi

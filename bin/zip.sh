@@ -18,7 +18,7 @@ if [ "${ZIP_REBUILD:-0}" = 1 ] || [ ! -f build/.stamp ] || [ -n "$stale" ]; then
 	log=$(mktemp)
 	# A build from scratch: a file left in build/ by an older build must not ship.
 	rm -rf build
-	npx wp-scripts build --webpack-copy-php > "$log" 2>&1 || { tail -40 "$log" >&2; rm -f "$log"; die "the build failed."; }
+	npx wp-scripts build --webpack-copy-php --blocks-manifest > "$log" 2>&1 || { tail -40 "$log" >&2; rm -f "$log"; die "the build failed."; }
 	rm -f "$log"
 	touch build/.stamp
 fi

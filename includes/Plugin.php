@@ -106,7 +106,7 @@ final class Plugin {
 		$this->on_first( array( 'update_option_' . Settings\Option::NAME, 'add_option_' . Settings\Option::NAME, 'update_option_dify_chatbot_bots' ), fn (): array => array( new Settings\Key_Binding( $this->settings() ) ) );
 		// Settings → Connectors, where WordPress has them (7.0 and newer): core fires
 		// wp_connectors_init during init, before the Connectors screen's own hooks.
-		$this->on_first( array( 'wp_connectors_init' ), fn (): array => array( new Connectors\Dify_Connector( $this->settings() ) ) );
+		$this->on_first( array( 'wp_connectors_init' ), fn (): array => array( new Connectors\Dify_Connector( fn (): Settings\Settings => $this->settings() ) ) );
 		// On a multisite network: each new site's table (and a deleted site's), and the network's
 		// defaults screen in Network Admin.
 		if ( is_multisite() ) {

@@ -44,18 +44,21 @@ final class Dify_Connector implements Registrable {
 	private const PAGE_INIT = 'options-connectors-wp-admin_init';
 
 	/**
-	 * The effective settings.
+	 * Gives the effective settings.
 	 *
-	 * @var Settings
+	 * @var callable
+	 * @phpstan-var callable(): Settings
 	 */
-	private Settings $settings;
+	private $settings;
 
 	/**
-	 * Keeps the settings.
+	 * Keeps what gives the settings: only the Connectors screen's card reads them, while core
+	 * registers the connector on every request.
 	 *
-	 * @param Settings $settings The effective settings.
+	 * @param callable $settings Gives the effective settings.
+	 * @phpstan-param callable(): Settings $settings
 	 */
-	public function __construct( Settings $settings ) {
+	public function __construct( callable $settings ) {
 		$this->settings = $settings;
 	}
 
@@ -99,7 +102,7 @@ final class Dify_Connector implements Registrable {
 		$file = plugin_basename( DIFY_CHATBOT_FILE );
 		return array(
 			'name'           => 'Dify',
-			'description'    => __( 'A chat with your Dify app on any page (Dify Chatbot). The API key stays encrypted in the plugin’s own settings.', 'dify-chatbot' ),
+			'description'    => self::description(),
 			'type'           => self::TYPE,
 			'authentication' => array( 'method' => 'none' ),
 			'plugin'         => array(
@@ -107,6 +110,17 @@ final class Dify_Connector implements Registrable {
 				'is_active' => '__return_true',
 			),
 		);
+	}
+
+	/**
+	 * The connector's description. Only the Connectors screen (wp-admin) shows it, so only there is
+	 * it translated: core registers connectors on every request's init, and a translation would
+	 * load the plugin's text domain on each of them.
+	 */
+	private static function description(): string {
+		return is_admin()
+			? __( 'A chat with your Dify app on any page (Dify Chatbot). The API key stays encrypted in the plugin’s own settings.', 'dify-chatbot' )
+			: 'A chat with your Dify app on any page (Dify Chatbot). The API key stays encrypted in the plugin’s own settings.';
 	}
 
 	/**
@@ -144,7 +158,7 @@ final class Dify_Connector implements Registrable {
 			array(
 				'id'          => self::ID,
 				'settingsUrl' => self::settings_url(),
-				'configured'  => $this->settings->is_configured(),
+				'configured'  => ( $this->settings )()->is_configured(),
 				'labels'      => array(
 					'connected'    => __( 'Connected', 'dify-chatbot' ),
 					'notSetUp'     => __( 'Not set up', 'dify-chatbot' ),

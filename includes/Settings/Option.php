@@ -70,7 +70,9 @@ final class Option implements Registrable {
 			self::NAME,
 			array(
 				'type'              => 'object',
-				'description'       => __( 'Dify Chatbot settings.', 'dify-chatbot' ),
+				// Not translated: with show_in_rest off nothing shows it, and a translation here would
+				// load the plugin's text domain on every request.
+				'description'       => 'Dify Chatbot settings.',
 				'sanitize_callback' => array( $this, 'sanitize' ),
 				'default'           => self::defaults(),
 				'show_in_rest'      => false,

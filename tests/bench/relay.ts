@@ -7,7 +7,8 @@
  * - (c) the relay's time to first event for the same question through WordPress;
  * - (d) = c − b − a: what the relay itself adds to a REST request and the upstream;
  * - the plugin active vs inactive (header X-Bench-Plugin: off, see bin/bench-mu-plugin.php) on the
- *   empty REST request and on a page without a chat;
+ *   empty REST request and on a page without a chat, and the time spent in the plugin's own code
+ *   in those requests (header X-Bench-Own: 1), which the difference cannot resolve below ~1 ms;
  * - per-event forwarding delay: when each data event reached the client minus when the emulator
  *   wrote it (the emulator keeps those times: GET /__emulator/emits), relay vs direct;
  * - PHP peak memory of the relay for a 1 KB and a 1 MB answer (recorded by the mu-plugin);
@@ -149,15 +150,21 @@ async function relay(
  * @param url     The address.
  * @param plugin  Whether Dify Chatbot is active for this request.
  * @param benchId The id the bench site's mu-plugin records the request's server times under.
+ * @param own
  */
 async function timedGet(
 	url: string,
 	plugin: boolean,
-	benchId: string
+	benchId: string,
+	own = false
 ): Promise< number > {
 	const headers: Record< string, string > = { 'X-Bench-Id': benchId };
 	if ( ! plugin ) {
 		headers[ 'X-Bench-Plugin' ] = 'off';
+	}
+	if ( own ) {
+		// The plugin's own code timed in the request (slower: measured apart).
+		headers[ 'X-Bench-Own' ] = '1';
 	}
 	const start = now();
 	const response = await fetch( url, { headers } );
@@ -209,6 +216,8 @@ interface OnOff {
 	peak: { on: number[]; off: number[] };
 	scripts: { on: number[]; off: number[] };
 	queries: { on: number[]; off: number[] };
+	// ms in the plugin's own code (its main file and its callbacks), per X-Bench-Own request.
+	own: number[];
 }
 
 const onOff = (): OnOff => ( {
@@ -218,6 +227,7 @@ const onOff = (): OnOff => ( {
 	peak: { on: [], off: [] },
 	scripts: { on: [], off: [] },
 	queries: { on: [], off: [] },
+	own: [],
 } );
 
 interface Result {
@@ -283,6 +293,10 @@ async function round( site: Site, r: Result, i: number ): Promise< void > {
 			r.page.off.push( await timedGet( page, false, `page-off-${ i }` ) );
 		},
 		async () => {
+			await timedGet( empty, true, `own-rest-${ i }`, true );
+			await timedGet( page, true, `own-page-${ i }`, true );
+		},
+		async () => {
 			const d = await direct( site, `bench question ${ i } ${ delay }` );
 			r.ttfe.direct.push( d.ttfe );
 			r.delay.direct.push( ...( await forwardingDelays( site, d ) ) );
@@ -298,7 +312,7 @@ async function round( site: Site, r: Result, i: number ): Promise< void > {
 			r.events += c.arrivals.length;
 		},
 	];
-	const order = i % 2 ? [ 1, 0, 3, 2, 5, 4 ] : [ 0, 1, 2, 3, 4, 5 ];
+	const order = i % 2 ? [ 1, 0, 3, 2, 6, 5, 4 ] : [ 0, 1, 2, 3, 4, 5, 6 ];
 	for ( const step of order ) {
 		await ( steps[ step ] as () => Promise< void > )();
 	}
@@ -328,14 +342,24 @@ async function finish( site: Site, r: Result ): Promise< void > {
 		for ( const line of readFileSync( site.memoryFile, 'utf8' )
 			.trim()
 			.split( '\n' ) ) {
-			const { id, peak, cpu, scripts, queries } = JSON.parse( line ) as {
+			const { id, peak, cpu, scripts, queries, own } = JSON.parse(
+				line
+			) as {
 				id: string;
 				peak: number;
 				cpu: number;
 				scripts: number;
 				queries: number;
+				own: number | null;
 			};
 			const label = id.replace( /-\d+$/, '' );
+			if (
+				( label === 'own-rest' || label === 'own-page' ) &&
+				own !== null
+			) {
+				r[ label === 'own-rest' ? 'rest' : 'page' ].own.push( own );
+				continue;
+			}
 			r.memory[ label ]?.push( peak );
 			if ( label === 'relay' ) {
 				r.relayServer.cpu.push( cpu );
@@ -456,7 +480,13 @@ async function main(): Promise< void > {
 		'the plugin active vs inactive, medians (goal: ≤ 0.5 ms more): client wall time, then the'
 	);
 	console.log(
-		'server’s CPU time from the must-use plugins to the end of the request (little disturbed by load)'
+		'server’s CPU time from the must-use plugins to the end of the request (little disturbed by load),'
+	);
+	console.log(
+		'then the time in the plugin’s own code: its main file (with WordPress’s reading of its header)'
+	);
+	console.log(
+		'and every callback it hooked, timed inside the request (X-Bench-Own, separate requests)'
 	);
 	for ( const [ label, pick ] of [
 		[ 'empty REST request', ( r: Result ) => r.rest ],
@@ -491,6 +521,13 @@ async function main(): Promise< void > {
 					median( pick( r ).cpu.on ) - median( pick( r ).cpu.off ),
 					2
 				)
+			)
+		);
+		row(
+			`  ${ label }, plugin’s own code, median / p95`,
+			each(
+				( r ) =>
+					`${ ms( median( pick( r ).own ), 2 ) } / ${ ms( quantile( pick( r ).own, 0.95 ), 2 ) }`
 			)
 		);
 		const mb = ( bytes: number ): string =>

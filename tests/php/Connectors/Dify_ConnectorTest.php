@@ -53,15 +53,36 @@ final class Dify_ConnectorTest extends TestCase {
 		}
 	}
 
+	/**
+	 * Core registers connectors on every request; only the Connectors screen (wp-admin) shows the
+	 * description, so only there is it translated (elsewhere that would load the text domain).
+	 */
+	public function test_the_description_is_translated_in_the_admin_only(): void {
+		$translate = static function ( $text, $original ) {
+			return 'ÜBERSETZT ' . $original;
+		};
+		add_filter( 'gettext_dify-chatbot', $translate, 10, 2 );
+		try {
+			$this->assertStringStartsWith( 'A chat with your Dify app', Dify_Connector::definition()['description'] );
+			require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
+			require_once ABSPATH . 'wp-admin/includes/screen.php';
+			set_current_screen( 'options-connectors' );
+			$this->assertStringStartsWith( 'ÜBERSETZT A chat with your Dify app', Dify_Connector::definition()['description'] );
+		} finally {
+			remove_filter( 'gettext_dify-chatbot', $translate, 10 );
+			$GLOBALS['current_screen'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- back to the front end.
+		}
+	}
+
 	public function test_registering_twice_keeps_one_connector(): void {
 		$registry = \WP_Connector_Registry::get_instance();
 		$this->assertNotNull( $registry );
-		( new Dify_Connector( Settings::create() ) )->add( $registry );
+		( new Dify_Connector( array( Settings::class, 'create' ) ) )->add( $registry );
 		$this->assertSame( 'Dify', wp_get_connector( 'dify-chatbot' )['name'] );
 	}
 
 	public function test_the_card_gets_the_link_to_the_plugins_screen_and_the_state_never_the_key(): void {
-		$connector = new Dify_Connector( Settings::create() );
+		$connector = new Dify_Connector( array( Settings::class, 'create' ) );
 		$data      = $connector->module_data( array() );
 		$this->assertSame( 'dify-chatbot', $data['id'] );
 		$this->assertSame( admin_url( 'options-general.php?page=dify-chatbot' ), $data['settingsUrl'] );

@@ -59,7 +59,64 @@ final class BlockTest extends TestCase {
 			'name'         => 'core/paragraph',
 			'editorScript' => 'x',
 		);
-		$this->assertSame( $other, $block->without_editor_assets( $other ) );
+		$this->assertSame( $other, $block->front_end_metadata( $other ) );
+	}
+
+	/**
+	 * Outside the admin the block is registered untranslated, so a page or an unrelated REST
+	 * request never loads the plugin's text domain; the editor and /wp/v2/block-types still get
+	 * the title, description and keywords translated with block.json's contexts.
+	 */
+	public function test_outside_the_admin_only_the_block_types_route_translates_the_block(): void {
+		$registry  = WP_Block_Type_Registry::get_instance();
+		$block     = new Block( new Renderer() );
+		$translate = static function ( $text, $original, $context ) {
+			return in_array( $context, array( 'block title', 'block description', 'block keyword' ), true ) ? 'ÜBERSETZT ' . $original : $text;
+		};
+		add_filter( 'gettext_with_context_dify-chatbot', $translate, 10, 3 );
+		try {
+			$registry->unregister( Block::NAME );
+			$block->register_block();
+			$type = $registry->get_registered( Block::NAME );
+			$this->assertNotNull( $type );
+			$this->assertSame( 'Dify Chatbot', $type->title );
+			$this->assertContains( 'dify', $type->keywords );
+
+			wp_set_current_user( $this->make_user( 'editor' ) );
+			$response = rest_do_request( new \WP_REST_Request( 'GET', '/wp/v2/block-types/' . Block::NAME ) );
+			$this->assertSame( 200, $response->get_status() );
+			$data = $response->get_data();
+			$this->assertSame( 'ÜBERSETZT Dify Chatbot', $data['title'] );
+			$this->assertStringStartsWith( 'ÜBERSETZT A chat with your Dify app.', $data['description'] );
+			$this->assertContains( 'ÜBERSETZT dify', $data['keywords'] );
+			$this->assertSame( 'dify-chatbot', $data['textdomain'] );
+			$core = rest_do_request( new \WP_REST_Request( 'GET', '/wp/v2/block-types/core/paragraph' ) )->get_data();
+			$this->assertStringNotContainsString( 'ÜBERSETZT', (string) $core['title'], 'Other blocks are left alone.' );
+
+			require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
+			require_once ABSPATH . 'wp-admin/includes/screen.php';
+			set_current_screen( 'post' );
+			$registry->unregister( Block::NAME );
+			$block->register_block();
+			$type = $registry->get_registered( Block::NAME );
+			$this->assertNotNull( $type );
+			$this->assertSame( 'ÜBERSETZT Dify Chatbot', $type->title, 'The editor gets it translated at registration.' );
+		} finally {
+			remove_filter( 'gettext_with_context_dify-chatbot', $translate, 10 );
+		}
+	}
+
+	/**
+	 * The build's PHP manifest holds exactly block.json, and WordPress 6.7+ reads the block from it.
+	 */
+	public function test_the_block_is_registered_from_the_builds_manifest_where_wordpress_reads_one(): void {
+		$manifest = require DIFY_CHATBOT_DIR . '/build/blocks-manifest.php';
+		$json     = json_decode( (string) file_get_contents( DIFY_CHATBOT_DIR . '/build/block/block.json' ), true ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- a local file.
+		$this->assertSame( $json, $manifest['block'] );
+		if ( ! class_exists( 'WP_Block_Metadata_Registry' ) ) {
+			$this->markTestSkipped( 'WordPress before 6.7 has no block metadata collections.' );
+		}
+		$this->assertTrue( \WP_Block_Metadata_Registry::has_metadata( DIFY_CHATBOT_DIR . '/build/block' ) );
 	}
 
 	protected function tear_down() {

@@ -3,7 +3,8 @@
  * One request in a fresh PHP process: loads WordPress as a request would (wp-settings.php runs
  * plugins_loaded and init), takes the REST route QUERY_ROUTE as the one this request asks for (as
  * rest_api_loaded() does before it builds the REST server), dispatches DISPATCH_ROUTE, and prints
- * the response's status on the first line, then each of the plugin's classes that were loaded.
+ * the response's status on the first line, then each of the plugin's classes that were loaded,
+ * then `text domain dify-chatbot` if anything asked for one of the plugin's translations.
  * Used by PluginTest to see which of the plugin's parts a request builds.
  *
  * Usage: php plugin-request.php QUERY_ROUTE DISPATCH_ROUTE
@@ -22,4 +23,8 @@ foreach ( get_declared_classes() as $dify_class ) {
 	if ( 0 === strpos( $dify_class, 'Dify_Chatbot\\' ) ) {
 		echo $dify_class, "\n"; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- a class name, to a test.
 	}
+}
+// WordPress keeps an entry (a NOOP one when nothing is installed) once a domain was asked for.
+if ( isset( $GLOBALS['l10n']['dify-chatbot'] ) || isset( $GLOBALS['l10n_unloaded']['dify-chatbot'] ) ) {
+	echo "text domain dify-chatbot\n";
 }
