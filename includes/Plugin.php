@@ -98,7 +98,7 @@ final class Plugin {
 		// The usage screen (Dashboard → Chatbot usage) and its CSV download (admin-post.php), and
 		// the usage rows' share of the counters' daily pruning.
 		$this->on_first( array( 'admin_menu', 'admin_init' ), fn (): array => array( new Usage\Usage_Page( new Usage\Usage_Store(), $this->bots() ) ) );
-		$this->on_first( array( Security\Counter_Store::PRUNE_HOOK ), fn (): array => array( new Usage\Usage_Store() ) );
+		$this->on_first( array( Security\Counter_Store::PRUNE_HOOK ), fn (): array => array( new Usage\Usage_Store(), new Dify\App\App_Cache() ) );
 		$this->on_first( array( 'admin_notices' ), fn (): array => array( $this->capacity()->daily_cap(), new Settings\Config_Notice( $this->bots() ) ) );
 		$this->on_first( array( 'wp_privacy_personal_data_exporters', 'wp_privacy_personal_data_erasers' ), fn (): array => array( new Security\Personal_Data( $this->settings(), $this->bots() ) ) );
 		// The bots' option by its name (Settings\Bots::OPTION): naming the constant would load the

@@ -9,7 +9,6 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
-use Dify_Chatbot\Dify\App\App_Cache;
 use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\App\App_Parameters;
@@ -159,8 +158,6 @@ final class Chat_Controller implements Registrable {
 			$this->answered( $bot, 0, true );
 			return $this->fail( $client, $stream );
 		}
-		// The mode and the parameters below: one query for both cached entries.
-		App_Cache::prime( $client );
 		$mode = $this->info->mode( $client );
 		if ( is_wp_error( $mode ) ) {
 			$this->answered( $bot, 0, true );

@@ -9,7 +9,6 @@ declare( strict_types=1 );
 
 namespace Dify_Chatbot\Rest;
 
-use Dify_Chatbot\Dify\App\App_Cache;
 use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\App\App_Mode;
 use Dify_Chatbot\Dify\App\App_Parameters;
@@ -103,7 +102,6 @@ final class Parameters_Controller implements Registrable {
 		if ( is_wp_error( $client ) ) {
 			return $this->api->fail( $client );
 		}
-		App_Cache::prime( $client );
 		$safe = $this->parameters->get( $client );
 		if ( is_wp_error( $safe ) ) {
 			return $this->api->fail( $safe );

@@ -23,7 +23,7 @@ final class App_Info {
 	/**
 	 * Transient name prefix (uninstall.php removes every `dify_chatbot_` transient).
 	 */
-	private const PREFIX = 'dify_chatbot_info_';
+	public const PREFIX = 'dify_chatbot_info_';
 
 	/**
 	 * Seconds the mode is cached (10 minutes): a changed app type is noticed soon enough.
@@ -47,23 +47,12 @@ final class App_Info {
 	}
 
 	/**
-	 * The options that hold the cached mode when there is no persistent object cache (the
-	 * transient and its expiry), for App_Cache::prime().
-	 *
-	 * @param Client $client The app's client.
-	 * @return string[]
-	 */
-	public static function cache_options( Client $client ): array {
-		return array( '_transient_' . self::PREFIX . $client->fingerprint(), '_transient_timeout_' . self::PREFIX . $client->fingerprint() );
-	}
-
-	/**
 	 * Forgets what is cached for an app (its bot was removed).
 	 *
 	 * @param Client $client The app's client.
 	 */
 	public static function forget( Client $client ): void {
-		delete_transient( self::PREFIX . $client->fingerprint() );
+		App_Cache::forget( self::PREFIX . $client->fingerprint() );
 	}
 
 	/**
@@ -76,7 +65,7 @@ final class App_Info {
 	 * @return App_Mode|WP_Error
 	 */
 	public function mode( Client $client ) {
-		$cached = get_transient( self::PREFIX . $client->fingerprint() );
+		$cached = App_Cache::get( self::PREFIX . $client->fingerprint() );
 		$mode   = is_array( $cached ) && isset( $cached['mode'] ) && is_string( $cached['mode'] ) ? App_Mode::from( $cached['mode'] ) : null;
 		if ( null !== $mode ) {
 			return $mode;
@@ -108,7 +97,7 @@ final class App_Info {
 	 * @param array{name: string, mode: string} $info   Name and mode.
 	 */
 	public function remember( Client $client, array $info ): void {
-		set_transient( self::PREFIX . $client->fingerprint(), $info, self::TTL );
+		App_Cache::set( self::PREFIX . $client->fingerprint(), $info, self::TTL );
 		Failed_Lookup::forget( 'info', $client );
 	}
 

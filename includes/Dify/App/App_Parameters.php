@@ -31,7 +31,7 @@ final class App_Parameters {
 	/**
 	 * Transient name prefix (uninstall.php removes every `dify_chatbot_` transient).
 	 */
-	private const PREFIX = 'dify_chatbot_params_';
+	public const PREFIX = 'dify_chatbot_params_';
 
 	/**
 	 * Seconds the parameters are cached: an edited app shows up within 5 minutes.
@@ -78,23 +78,12 @@ final class App_Parameters {
 	}
 
 	/**
-	 * The options that hold the cached parameters when there is no persistent object cache (the
-	 * transient and its expiry), for App_Cache::prime().
-	 *
-	 * @param Client $client The app's client.
-	 * @return string[]
-	 */
-	public static function cache_options( Client $client ): array {
-		return array( '_transient_' . self::PREFIX . $client->fingerprint(), '_transient_timeout_' . self::PREFIX . $client->fingerprint() );
-	}
-
-	/**
 	 * Forgets what is cached for an app (its bot was removed).
 	 *
 	 * @param Client $client The app's client.
 	 */
 	public static function forget( Client $client ): void {
-		delete_transient( self::PREFIX . $client->fingerprint() );
+		App_Cache::forget( self::PREFIX . $client->fingerprint() );
 	}
 
 	/**
@@ -106,7 +95,7 @@ final class App_Parameters {
 	 */
 	public function get( Client $client ) {
 		$transient = self::PREFIX . $client->fingerprint();
-		$cached    = get_transient( $transient );
+		$cached    = App_Cache::get( $transient );
 		if ( is_array( $cached ) ) {
 			return $cached;
 		}
@@ -131,7 +120,7 @@ final class App_Parameters {
 		// Belt and braces: the key never leaves the server, whatever an upstream echoes back.
 		$safe = json_decode( $client->scrub( (string) wp_json_encode( $safe ) ), true );
 		$safe = is_array( $safe ) ? $safe : array();
-		set_transient( $transient, $safe, null !== $site ? self::TTL : self::RETRY_TTL );
+		App_Cache::set( $transient, $safe, null !== $site ? self::TTL : self::RETRY_TTL );
 		return $safe;
 	}
 

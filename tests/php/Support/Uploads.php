@@ -8,6 +8,7 @@
 namespace Dify_Chatbot\Tests\Support;
 
 use Dify_Chatbot\Dify\Http\Client;
+use Dify_Chatbot\Dify\App\App_Cache;
 use Dify_Chatbot\Dify\App\App_Parameters;
 use Dify_Chatbot\Settings\Settings;
 use WP_REST_Request;
@@ -99,6 +100,6 @@ trait Uploads {
 	protected function cache_parameters( array $dify ): void {
 		$settings = Settings::create();
 		$client   = new Client( $settings->base_url(), (string) $settings->api_key() );
-		set_transient( 'dify_chatbot_params_' . $client->fingerprint(), App_Parameters::safe( $dify ), 300 );
+		App_Cache::set( App_Parameters::PREFIX . $client->fingerprint(), App_Parameters::safe( $dify ), 300 );
 	}
 }

@@ -7,6 +7,7 @@
 
 namespace Dify_Chatbot\Tests\Dify\App;
 
+use Dify_Chatbot\Dify\App\App_Cache;
 use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\Error_Mapper;
@@ -54,8 +55,8 @@ final class App_InfoTest extends TestCase {
 
 	public function test_a_cached_mode_the_plugin_cannot_relay_is_asked_again(): void {
 		$client = new Client( self::emulator_url(), 'app-emulator-workflow' );
-		set_transient(
-			'dify_chatbot_info_' . $client->fingerprint(),
+		App_Cache::set(
+			App_Info::PREFIX . $client->fingerprint(),
 			array(
 				'name' => 'Pipeline',
 				'mode' => 'rag-pipeline',

@@ -7,6 +7,7 @@
 
 namespace Dify_Chatbot\Tests\Dify\App;
 
+use Dify_Chatbot\Dify\App\App_Cache;
 use Dify_Chatbot\Dify\App\App_Info;
 use Dify_Chatbot\Dify\Http\Client;
 use Dify_Chatbot\Dify\App\Connection_Test;
@@ -66,7 +67,7 @@ final class Connection_TestTest extends TestCase {
 		$this->assertNotSame( '', $result['app']['name'] );
 		$this->assertMatchesRegularExpression( '/Connected to .*\(chat\)/', $result['message'] );
 		// The mode is cached for the chat route.
-		$this->assertSame( 'chat', get_transient( 'dify_chatbot_info_' . ( new Client( self::emulator_url(), 'app-emulator' ) )->fingerprint() )['mode'] );
+		$this->assertSame( 'chat', App_Cache::get( App_Info::PREFIX . ( new Client( self::emulator_url(), 'app-emulator' ) )->fingerprint() )['mode'] ?? null );
 	}
 
 	/**
