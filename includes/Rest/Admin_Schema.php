@@ -33,14 +33,15 @@ final class Admin_Schema {
 	/**
 	 * The base URL of a bot's Dify app.
 	 *
-	 * @param string $description What it is for this route.
-	 * @param bool   $required    Whether it must be sent.
-	 * @param bool   $empty_ok    Whether an empty value is taken (the default in force).
+	 * @param callable $description Gives what it is for this route, translated (Api::describe()).
+	 * @param bool     $required    Whether it must be sent.
+	 * @param bool     $empty_ok    Whether an empty value is taken (the default in force).
 	 * @return array<string, mixed>
+	 * @phpstan-param callable(): string $description
 	 */
-	public static function base_url( string $description, bool $required, bool $empty_ok ): array {
+	public static function base_url( callable $description, bool $required, bool $empty_ok ): array {
 		return array(
-			'description'       => $description,
+			'description'       => Api::describe( $description ),
 			'type'              => 'string',
 			'maxLength'         => 2048,
 			'required'          => $required,
@@ -62,7 +63,7 @@ final class Admin_Schema {
 	 */
 	public static function api_key(): array {
 		return array(
-			'description'       => __( 'A new API key (replaces the saved one).', 'dify-chatbot' ),
+			'description'       => Api::describe( static fn (): string => __( 'A new API key (replaces the saved one).', 'dify-chatbot' ) ),
 			'type'              => 'string',
 			'maxLength'         => Key_Entry::MAX_LENGTH,
 			'validate_callback' => static function ( $value, $request, $param ) {
@@ -80,7 +81,7 @@ final class Admin_Schema {
 	 */
 	public static function remove_api_key(): array {
 		return array(
-			'description' => __( 'True to remove the saved API key.', 'dify-chatbot' ),
+			'description' => Api::describe( static fn (): string => __( 'True to remove the saved API key.', 'dify-chatbot' ) ),
 			'type'        => 'boolean',
 		);
 	}
@@ -92,7 +93,7 @@ final class Admin_Schema {
 	 */
 	public static function response_mode(): array {
 		return array(
-			'description' => __( 'Whether answers stream in or arrive whole.', 'dify-chatbot' ),
+			'description' => Api::describe( static fn (): string => __( 'Whether answers stream in or arrive whole.', 'dify-chatbot' ) ),
 			'type'        => 'string',
 			'enum'        => Option::MODES,
 		);
@@ -101,13 +102,14 @@ final class Admin_Schema {
 	/**
 	 * A limit: a whole number from 0 (off) to its maximum.
 	 *
-	 * @param string $description What it limits.
-	 * @param int    $max         Its maximum.
+	 * @param callable $description Gives what it limits, translated (Api::describe()).
+	 * @param int      $max         Its maximum.
 	 * @return array<string, mixed>
+	 * @phpstan-param callable(): string $description
 	 */
-	public static function limit( string $description, int $max ): array {
+	public static function limit( callable $description, int $max ): array {
 		return array(
-			'description' => $description,
+			'description' => Api::describe( $description ),
 			'type'        => 'integer',
 			'minimum'     => 0,
 			'maximum'     => $max,

@@ -101,7 +101,7 @@ final class Audio_Controller implements Registrable {
 			Visitor_Guard::PAID,
 			array(
 				'text' => array(
-					'description' => __( 'The text to read aloud (an answer of the chat).', 'dify-chatbot' ),
+					'description' => Api::describe( static fn (): string => __( 'The text to read aloud (an answer of the chat).', 'dify-chatbot' ) ),
 					'type'        => 'string',
 					'required'    => true,
 					'minLength'   => 1,

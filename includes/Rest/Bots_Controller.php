@@ -237,29 +237,31 @@ final class Bots_Controller implements Registrable {
 	private static function args( bool $adding ): array {
 		$args = array(
 			'name'           => array(
-				'description' => __( 'The bot’s name (plain text).', 'dify-chatbot' ),
+				'description' => Api::describe( static fn (): string => __( 'The bot’s name (plain text).', 'dify-chatbot' ) ),
 				'type'        => 'string',
 				'minLength'   => 1,
 				'maxLength'   => Bots::NAME_MAX,
 				'required'    => $adding,
 			),
-			'base_url'       => Admin_Schema::base_url( __( 'The Dify API base URL of the bot’s app.', 'dify-chatbot' ), $adding, false ),
+			'base_url'       => Admin_Schema::base_url( static fn (): string => __( 'The Dify API base URL of the bot’s app.', 'dify-chatbot' ), $adding, false ),
 			'api_key'        => Admin_Schema::api_key(),
 			'response_mode'  => Admin_Schema::response_mode(),
 			'show_reasoning' => array(
-				'description' => __( 'Whether answers show the model’s reasoning.', 'dify-chatbot' ),
+				'description' => Api::describe( static fn (): string => __( 'Whether answers show the model’s reasoning.', 'dify-chatbot' ) ),
 				'type'        => 'boolean',
 			),
 		);
 		foreach ( Bots::LIMITS as $limit ) {
 			$args[ $limit ] = Admin_Schema::limit(
-				'daily_token_budget' === $limit ? __( 'Tokens the bot may use per day; 0 for no budget.', 'dify-chatbot' ) : __( 'A message limit of the bot; 0 for no limit.', 'dify-chatbot' ),
+				'daily_token_budget' === $limit
+					? static fn (): string => __( 'Tokens the bot may use per day; 0 for no budget.', 'dify-chatbot' )
+					: static fn (): string => __( 'A message limit of the bot; 0 for no limit.', 'dify-chatbot' ),
 				Option::LIMITS[ $limit ]
 			);
 		}
 		if ( $adding ) {
 			$args['slug'] = array(
-				'description' => __( 'The bot’s slug: 1 to 40 lower-case letters, digits, hyphens and underscores.', 'dify-chatbot' ),
+				'description' => Api::describe( static fn (): string => __( 'The bot’s slug: 1 to 40 lower-case letters, digits, hyphens and underscores.', 'dify-chatbot' ) ),
 				'type'        => 'string',
 				'pattern'     => '^[a-z0-9][a-z0-9_-]{0,39}$',
 				'required'    => true,

@@ -42,14 +42,14 @@ final class Chat_Schema {
 		$max = (int) apply_filters( 'dify_chatbot_max_query_length', self::MAX_QUERY_LENGTH );
 		return array(
 			'query'           => array(
-				'description' => __( 'The visitor’s message.', 'dify-chatbot' ),
+				'description' => Api::describe( static fn (): string => __( 'The visitor’s message.', 'dify-chatbot' ) ),
 				'type'        => 'string',
 				'required'    => true,
 				'minLength'   => 1,
 				'maxLength'   => max( 1, $max ),
 			),
 			'conversation_id' => array(
-				'description'       => __( 'The conversation to continue; empty for a new one.', 'dify-chatbot' ),
+				'description'       => Api::describe( static fn (): string => __( 'The conversation to continue; empty for a new one.', 'dify-chatbot' ) ),
 				'type'              => 'string',
 				'format'            => 'uuid',
 				'default'           => '',
@@ -69,7 +69,7 @@ final class Chat_Schema {
 				},
 			),
 			'inputs'          => array(
-				'description'       => __( 'Values for the app’s input variables.', 'dify-chatbot' ),
+				'description'       => Api::describe( static fn (): string => __( 'Values for the app’s input variables.', 'dify-chatbot' ) ),
 				'type'              => 'object',
 				'default'           => array(),
 				'validate_callback' => static function ( $value, $request, $param ) {
@@ -86,7 +86,7 @@ final class Chat_Schema {
 				},
 			),
 			'files'           => array(
-				'description'       => __( 'Files attached to the message (ids from an upload, or URLs).', 'dify-chatbot' ),
+				'description'       => Api::describe( static fn (): string => __( 'Files attached to the message (ids from an upload, or URLs).', 'dify-chatbot' ) ),
 				'type'              => 'array',
 				'default'           => array(),
 				'maxItems'          => 10,
@@ -140,7 +140,7 @@ final class Chat_Schema {
 				),
 			),
 			'post_id'         => array(
-				'description' => __( 'The page the chat is on (for inputs the site fills in).', 'dify-chatbot' ),
+				'description' => Api::describe( static fn (): string => __( 'The page the chat is on (for inputs the site fills in).', 'dify-chatbot' ) ),
 				'type'        => 'integer',
 				'minimum'     => 0,
 				'default'     => 0,

@@ -94,13 +94,13 @@ final class File_Controller implements Registrable {
 			// The multipart `file` part is checked in upload() (a schema cannot see files).
 			array(
 				'field' => array(
-					'description' => __( 'The input-form field the file is for; empty for a file attached to a message.', 'dify-chatbot' ),
+					'description' => Api::describe( static fn (): string => __( 'The input-form field the file is for; empty for a file attached to a message.', 'dify-chatbot' ) ),
 					'type'        => 'string',
 					'pattern'     => '^[A-Za-z0-9_-]{0,64}$',
 					'default'     => '',
 				),
 				'form'  => array(
-					'description' => __( 'The handle of the Human Input form the file is for; empty otherwise.', 'dify-chatbot' ),
+					'description' => Api::describe( static fn (): string => __( 'The handle of the Human Input form the file is for; empty otherwise.', 'dify-chatbot' ) ),
 					'type'        => 'string',
 					'pattern'     => '^([A-Za-z0-9_-]{16,128})?$',
 					'default'     => '',

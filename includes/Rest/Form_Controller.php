@@ -124,14 +124,14 @@ final class Form_Controller implements Registrable {
 	public static function args(): array {
 		return array(
 			'action' => array(
-				'description' => __( 'The id of the button the visitor chose.', 'dify-chatbot' ),
+				'description' => Api::describe( static fn (): string => __( 'The id of the button the visitor chose.', 'dify-chatbot' ) ),
 				'type'        => 'string',
 				'required'    => true,
 				'minLength'   => 1,
 				'maxLength'   => 128,
 			),
 			'inputs' => array(
-				'description'       => __( 'The visitor’s values, by field.', 'dify-chatbot' ),
+				'description'       => Api::describe( static fn (): string => __( 'The visitor’s values, by field.', 'dify-chatbot' ) ),
 				'type'              => 'object',
 				'default'           => array(),
 				'validate_callback' => static function ( $value, $request, $param ) {

@@ -66,14 +66,14 @@ final class Message_Controller implements Registrable {
 			array(
 				'rating'  => array(
 					// Not `required`: WordPress counts a null value as missing.
-					'description' => __( 'like, dislike, or null to take a rating back.', 'dify-chatbot' ),
+					'description' => Api::describe( static fn (): string => __( 'like, dislike, or null to take a rating back.', 'dify-chatbot' ) ),
 					'type'        => array( 'string', 'null' ),
 					'enum'        => array( 'like', 'dislike', null ),
 					'default'     => null,
 				),
 				'content' => array(
 					// What the visitor found wrong, sent with a dislike (Dify's feedback `content`).
-					'description'       => __( 'An optional comment on the rating.', 'dify-chatbot' ),
+					'description'       => Api::describe( static fn (): string => __( 'An optional comment on the rating.', 'dify-chatbot' ) ),
 					'type'              => 'string',
 					'maxLength'         => self::MAX_COMMENT,
 					'default'           => '',

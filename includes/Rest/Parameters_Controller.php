@@ -82,7 +82,7 @@ final class Parameters_Controller implements Registrable {
 			Visitor_Guard::READ,
 			array(
 				'post_id' => array(
-					'description' => __( 'The page the chat is on (for inputs the site fills in).', 'dify-chatbot' ),
+					'description' => Api::describe( static fn (): string => __( 'The page the chat is on (for inputs the site fills in).', 'dify-chatbot' ) ),
 					'type'        => 'integer',
 					'minimum'     => 0,
 					'default'     => 0,

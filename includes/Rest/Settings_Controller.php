@@ -304,9 +304,9 @@ final class Settings_Controller implements Registrable {
 	 */
 	private function args(): array {
 		return array(
-			'base_url'       => Admin_Schema::base_url( __( 'The Dify API base URL; empty for Dify Cloud.', 'dify-chatbot' ), false, true ),
+			'base_url'       => Admin_Schema::base_url( static fn (): string => __( 'The Dify API base URL; empty for Dify Cloud.', 'dify-chatbot' ), false, true ),
 			'ca_bundle'      => array(
-				'description'       => __( 'Absolute path of a PEM file with the certificate authority of a Dify server with its own certificates; empty for the default certificates.', 'dify-chatbot' ),
+				'description'       => Api::describe( static fn (): string => __( 'Absolute path of a PEM file with the certificate authority of a Dify server with its own certificates; empty for the default certificates.', 'dify-chatbot' ) ),
 				'type'              => 'string',
 				'maxLength'         => Ca_Bundle::MAX_PATH,
 				'validate_callback' => static function ( $value, $request, $param ) {
@@ -322,7 +322,7 @@ final class Settings_Controller implements Registrable {
 			'api_key'        => Admin_Schema::api_key(),
 			'remove_api_key' => Admin_Schema::remove_api_key(),
 			'show_reasoning' => array(
-				'description' => __( 'Whether answers show the model’s reasoning (a collapsed “Thinking” section).', 'dify-chatbot' ),
+				'description' => Api::describe( static fn (): string => __( 'Whether answers show the model’s reasoning (a collapsed “Thinking” section).', 'dify-chatbot' ) ),
 				'type'        => 'boolean',
 			),
 		) + $this->protection_args() + self::file_args();
@@ -336,7 +336,7 @@ final class Settings_Controller implements Registrable {
 	private static function file_args(): array {
 		return array(
 			'allow_remote_files' => array(
-				'description' => __( 'Whether visitors may attach files by web address (Dify then fetches them); only public addresses are passed on.', 'dify-chatbot' ),
+				'description' => Api::describe( static fn (): string => __( 'Whether visitors may attach files by web address (Dify then fetches them); only public addresses are passed on.', 'dify-chatbot' ) ),
 				'type'        => 'boolean',
 			),
 		);
@@ -349,22 +349,22 @@ final class Settings_Controller implements Registrable {
 	 */
 	private function protection_args(): array {
 		$descriptions = array(
-			'limit_visitor_minute' => __( 'Messages per minute for one visitor; 0 for no limit.', 'dify-chatbot' ),
-			'limit_visitor_day'    => __( 'Messages per day for one visitor; 0 for no limit.', 'dify-chatbot' ),
-			'limit_ip_minute'      => __( 'Messages per minute from one IP address; 0 for no limit.', 'dify-chatbot' ),
-			'daily_token_budget'   => __( 'Tokens the whole site may use per day; 0 for no budget.', 'dify-chatbot' ),
-			'streams_visitor'      => __( 'Answers one visitor may receive at the same time; 0 for no cap.', 'dify-chatbot' ),
-			'streams_ip'           => __( 'Answers one IP address may receive at the same time; 0 for no cap.', 'dify-chatbot' ),
-			'streams_site'         => __( 'Answers the whole site may give at the same time (each holds one PHP worker); 0 for no cap.', 'dify-chatbot' ),
-			'limit_ip_day'         => __( 'Messages per day from one IP address; 0 for no limit.', 'dify-chatbot' ),
-			'daily_message_cap'    => __( 'Messages, uploads, voice and suggested-question calls the whole site may make per day; 0 for no cap.', 'dify-chatbot' ),
+			'limit_visitor_minute' => static fn (): string => __( 'Messages per minute for one visitor; 0 for no limit.', 'dify-chatbot' ),
+			'limit_visitor_day'    => static fn (): string => __( 'Messages per day for one visitor; 0 for no limit.', 'dify-chatbot' ),
+			'limit_ip_minute'      => static fn (): string => __( 'Messages per minute from one IP address; 0 for no limit.', 'dify-chatbot' ),
+			'daily_token_budget'   => static fn (): string => __( 'Tokens the whole site may use per day; 0 for no budget.', 'dify-chatbot' ),
+			'streams_visitor'      => static fn (): string => __( 'Answers one visitor may receive at the same time; 0 for no cap.', 'dify-chatbot' ),
+			'streams_ip'           => static fn (): string => __( 'Answers one IP address may receive at the same time; 0 for no cap.', 'dify-chatbot' ),
+			'streams_site'         => static fn (): string => __( 'Answers the whole site may give at the same time (each holds one PHP worker); 0 for no cap.', 'dify-chatbot' ),
+			'limit_ip_day'         => static fn (): string => __( 'Messages per day from one IP address; 0 for no limit.', 'dify-chatbot' ),
+			'daily_message_cap'    => static fn (): string => __( 'Messages, uploads, voice and suggested-question calls the whole site may make per day; 0 for no cap.', 'dify-chatbot' ),
 		);
 		$args         = array();
 		foreach ( Option::LIMITS as $name => $max ) {
 			$args[ $name ] = Admin_Schema::limit( $descriptions[ $name ], $max );
 		}
 		$args['trusted_proxies'] = array(
-			'description'       => __( 'IP addresses or CIDR ranges of your own reverse proxies; only then is X-Forwarded-For read.', 'dify-chatbot' ),
+			'description'       => Api::describe( static fn (): string => __( 'IP addresses or CIDR ranges of your own reverse proxies; only then is X-Forwarded-For read.', 'dify-chatbot' ) ),
 			'type'              => 'array',
 			'maxItems'          => Option::MAX_PROXIES,
 			'items'             => array(
@@ -381,7 +381,7 @@ final class Settings_Controller implements Registrable {
 			},
 		);
 		$args['who_may_chat']    = array(
-			'description'       => __( 'Who may chat: everyone, logged_in, or a capability name.', 'dify-chatbot' ),
+			'description'       => Api::describe( static fn (): string => __( 'Who may chat: everyone, logged_in, or a capability name.', 'dify-chatbot' ) ),
 			'type'              => 'string',
 			'maxLength'         => 64,
 			'validate_callback' => static function ( $value, $request, $param ) {

@@ -116,7 +116,7 @@ final class Stream_Test_Controller implements Registrable {
 				'permission_callback' => array( $this, 'check_permissions' ),
 				'args'                => array(
 					'run' => array(
-						'description' => __( 'An id the screen chooses, to ask afterwards whether the server noticed it leave.', 'dify-chatbot' ),
+						'description' => Api::describe( static fn (): string => __( 'An id the screen chooses, to ask afterwards whether the server noticed it leave.', 'dify-chatbot' ) ),
 						'type'        => 'string',
 						'pattern'     => '^' . Api::UUID . '$',
 					),

@@ -100,7 +100,7 @@ final class Visitor_Api {
 	 */
 	public static function bot_arg( Bots $bots ): array {
 		return array(
-			'description'       => __( 'Which configured bot answers (its slug; empty for the default bot).', 'dify-chatbot' ),
+			'description'       => Api::describe( static fn (): string => __( 'Which configured bot answers (its slug; empty for the default bot).', 'dify-chatbot' ) ),
 			'type'              => 'string',
 			'default'           => '',
 			'validate_callback' => static function ( $value, $request, $param ) use ( $bots ) {

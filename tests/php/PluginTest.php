@@ -97,13 +97,32 @@ final class PluginTest extends TestCase {
 	}
 
 	/**
+	 * A request for one of the routes (here a GET the chat route does not take, so that no error
+	 * of the plugin's is translated either) registers the routes without their argument
+	 * descriptions, so it never loads the plugin's text domain; the namespace's index and an
+	 * OPTIONS request, the answers that show them, get them.
+	 */
+	public function test_only_the_answers_that_show_the_routes_get_their_descriptions(): void {
+		$route = self::request( '/dify-chatbot/v1/chat', '/dify-chatbot/v1/chat' );
+		$this->assertSame( '404', $route[0] );
+		$this->assertContains( 'chat query:', $route );
+		$this->assertNotContains( 'text domain dify-chatbot', $route );
+
+		foreach ( array( array( '/dify-chatbot/v1', 'GET' ), array( '/dify-chatbot/v1/chat', 'OPTIONS' ) ) as $shown ) {
+			$answer = self::request( $shown[0], $shown[0], $shown[1] );
+			$this->assertSame( '200', $answer[0], $shown[1] . ' ' . $shown[0] );
+			$this->assertContains( 'chat query: The visitor’s message.', $answer, $shown[1] . ' ' . $shown[0] );
+		}
+	}
+
+	/**
 	 * The status and the plugin's loaded classes of one request in a fresh PHP process
 	 * (Support/plugin-request.php).
 	 *
 	 * @return string[]
 	 */
-	private static function request( string $query_route, string $dispatch_route ): array {
-		$command = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( __DIR__ . '/Support/plugin-request.php' ) . ' ' . escapeshellarg( $query_route ) . ' ' . escapeshellarg( $dispatch_route ) . ' 2>&1';
+	private static function request( string $query_route, string $dispatch_route, string $method = 'GET' ): array {
+		$command = escapeshellarg( PHP_BINARY ) . ' ' . escapeshellarg( __DIR__ . '/Support/plugin-request.php' ) . ' ' . escapeshellarg( $query_route ) . ' ' . escapeshellarg( $dispatch_route ) . ' ' . escapeshellarg( $method ) . ' 2>&1';
 		$output  = (string) shell_exec( $command ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.system_calls_shell_exec -- a fresh process is the point.
 		return array_values( array_filter( array_map( 'trim', explode( "\n", $output ) ), 'strlen' ) );
 	}
