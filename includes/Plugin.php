@@ -89,17 +89,13 @@ final class Plugin {
 		// The scripts: for the admin, the block editor, or a chat rendered on this page (Assets adds
 		// its wp_footer hook when it is built, so the page's footer still gets the app's template).
 		$this->on_first( array( 'admin_init', 'enqueue_block_editor_assets', 'dify_chatbot_rendered' ), fn (): array => array( new Frontend\Assets() ) );
-		// The settings page, on its hooks (admin-post.php runs admin_init before its admin_post_ action).
-		$this->on_first(
-			array( 'admin_menu', 'admin_init', 'admin_enqueue_scripts', 'admin_notices', 'plugin_action_links_' . plugin_basename( DIFY_CHATBOT_FILE ) ),
-			fn (): array => array( new Settings\Settings_Page( $this->settings() ) )
-		);
-		$this->on_first( array( 'admin_init' ), fn (): array => array( new Security\Privacy() ) );
-		// The usage screen (Dashboard → Chatbot usage) and its CSV download (admin-post.php), and
-		// the usage rows' share of the counters' daily pruning.
-		$this->on_first( array( 'admin_menu', 'admin_init' ), fn (): array => array( new Usage\Usage_Page( new Usage\Usage_Store(), $this->bots() ) ) );
+		// The admin screens' parts, on wp-admin requests only (admin-ajax.php and admin-post.php
+		// are some): a page or a REST request would only pay for their hooks.
+		if ( is_admin() ) {
+			$this->register_admin();
+		}
+		// The usage rows' and the app caches' share of the counters' daily pruning.
 		$this->on_first( array( Security\Counter_Store::PRUNE_HOOK ), fn (): array => array( new Usage\Usage_Store(), new Dify\App\App_Cache() ) );
-		$this->on_first( array( 'admin_notices' ), fn (): array => array( $this->capacity()->daily_cap(), new Settings\Config_Notice( $this->bots() ) ) );
 		$this->on_first( array( 'wp_privacy_personal_data_exporters', 'wp_privacy_personal_data_erasers' ), fn (): array => array( new Security\Personal_Data( $this->settings(), $this->bots() ) ) );
 		// The bots' option by its name (Settings\Bots::OPTION): naming the constant would load the
 		// class on every request.
@@ -125,6 +121,21 @@ final class Plugin {
 		// batch) builds them then.
 		add_action( 'rest_api_init', array( $this, 'rest_api_init' ), PHP_INT_MIN );
 		add_filter( 'rest_pre_dispatch', array( $this, 'rest_pre_dispatch' ), PHP_INT_MIN, 3 );
+	}
+
+	/**
+	 * The admin screens' parts: the settings page (admin-post.php runs admin_init before its
+	 * admin_post_ action), the privacy policy text, the usage screen (Dashboard → Chatbot usage)
+	 * and its CSV download, and the notices.
+	 */
+	private function register_admin(): void {
+		$this->on_first(
+			array( 'admin_menu', 'admin_init', 'admin_enqueue_scripts', 'admin_notices', 'plugin_action_links_' . plugin_basename( DIFY_CHATBOT_FILE ) ),
+			fn (): array => array( new Settings\Settings_Page( $this->settings() ) )
+		);
+		$this->on_first( array( 'admin_init' ), fn (): array => array( new Security\Privacy() ) );
+		$this->on_first( array( 'admin_menu', 'admin_init' ), fn (): array => array( new Usage\Usage_Page( new Usage\Usage_Store(), $this->bots() ) ) );
+		$this->on_first( array( 'admin_notices' ), fn (): array => array( $this->capacity()->daily_cap(), new Settings\Config_Notice( $this->bots() ) ) );
 	}
 
 	/**

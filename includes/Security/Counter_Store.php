@@ -104,7 +104,17 @@ final class Counter_Store implements Registrable {
 	public function maybe_install(): void {
 		if ( self::DB_VERSION !== get_option( self::DB_VERSION_OPTION ) ) {
 			self::install();
+		} elseif ( is_admin() ) {
+			// Scheduled by install(); a lost event comes back with the next admin request (looking
+			// it up reads the whole cron array, not worth it on every page).
+			self::schedule_prune();
 		}
+	}
+
+	/**
+	 * Schedules the daily pruning unless it is.
+	 */
+	private static function schedule_prune(): void {
 		if ( ! wp_next_scheduled( self::PRUNE_HOOK ) ) {
 			wp_schedule_event( time() + 3600, 'daily', self::PRUNE_HOOK );
 		}
@@ -133,6 +143,7 @@ KEY window_start (window_start)
 		);
 		Usage_Store::install();
 		update_option( self::DB_VERSION_OPTION, self::DB_VERSION, true );
+		self::schedule_prune();
 	}
 
 	/**

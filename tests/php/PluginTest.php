@@ -8,6 +8,7 @@
 namespace Dify_Chatbot\Tests;
 
 use Dify_Chatbot\Connectors\Dify_Connector;
+use Dify_Chatbot\Plugin;
 
 /**
  * Activation and loading.
@@ -38,6 +39,24 @@ final class PluginTest extends TestCase {
 		$this->assertNull( $result );
 		$this->assertSame( array(), $notices );
 		$this->assertTrue( is_plugin_active( 'dify-chatbot/dify-chatbot.php' ) );
+	}
+
+	public function test_the_admin_screens_are_hooked_on_wp_admin_requests_only(): void {
+		$links = 'plugin_action_links_' . plugin_basename( DIFY_CHATBOT_FILE );
+		$this->assertFalse( has_filter( $links ), 'This request is not a wp-admin one.' );
+		require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
+		require_once ABSPATH . 'wp-admin/includes/screen.php';
+		set_current_screen( 'plugins' );
+		try {
+			self::keeping_hooks(
+				function () use ( $links ) {
+					( new Plugin() )->register();
+					$this->assertNotFalse( has_filter( $links ) );
+				}
+			);
+		} finally {
+			$GLOBALS['current_screen'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- back to the front end.
+		}
 	}
 
 	public function test_block_and_shortcode_are_registered(): void {

@@ -65,6 +65,24 @@ abstract class TestCase extends Polyfilled_TestCase {
 	 *
 	 * @param string $role Role name.
 	 */
+	/**
+	 * Runs $test, then takes back every hook added or removed meanwhile: this base class keeps no
+	 * copy of the hooks between tests (the plugin adds its own once, when it loads).
+	 *
+	 * @param callable $test The test's body.
+	 */
+	protected static function keeping_hooks( callable $test ): void {
+		$saved = array();
+		foreach ( $GLOBALS['wp_filter'] as $name => $hook ) {
+			$saved[ $name ] = clone $hook;
+		}
+		try {
+			$test();
+		} finally {
+			$GLOBALS['wp_filter'] = $saved; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- the hooks as they were.
+		}
+	}
+
 	protected function make_user( string $role ): int {
 		$id = wp_insert_user(
 			array(

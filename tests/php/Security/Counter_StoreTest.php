@@ -21,6 +21,21 @@ final class Counter_StoreTest extends TestCase {
 		$this->assertNotFalse( wp_next_scheduled( Counter_Store::PRUNE_HOOK ) );
 	}
 
+	public function test_a_lost_prune_event_comes_back_with_an_admin_request_not_a_page(): void {
+		wp_clear_scheduled_hook( Counter_Store::PRUNE_HOOK );
+		( new Counter_Store() )->maybe_install();
+		$this->assertFalse( wp_next_scheduled( Counter_Store::PRUNE_HOOK ), 'A page does not read the cron array for it.' );
+		require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
+		require_once ABSPATH . 'wp-admin/includes/screen.php';
+		set_current_screen( 'dashboard' );
+		try {
+			( new Counter_Store() )->maybe_install();
+		} finally {
+			$GLOBALS['current_screen'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- back to the front end.
+		}
+		$this->assertNotFalse( wp_next_scheduled( Counter_Store::PRUNE_HOOK ) );
+	}
+
 	public function test_add_returns_the_new_value_per_window(): void {
 		$store = new Counter_Store();
 		$this->assertSame( 0, $store->get( 'test:a', 600 ) );

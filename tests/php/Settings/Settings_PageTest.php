@@ -92,7 +92,14 @@ final class Settings_PageTest extends TestCase {
 	}
 
 	public function test_adds_a_settings_link_on_the_plugins_screen(): void {
-		$links = apply_filters( 'plugin_action_links_' . plugin_basename( DIFY_CHATBOT_FILE ), array( 'deactivate' => '<a href="#">Deactivate</a>' ) );
+		// The plugin builds the page on wp-admin requests only; this one is not.
+		$links = array();
+		self::keeping_hooks(
+			function () use ( &$links ) {
+				$this->page()->register();
+				$links = apply_filters( 'plugin_action_links_' . plugin_basename( DIFY_CHATBOT_FILE ), array( 'deactivate' => '<a href="#">Deactivate</a>' ) );
+			}
+		);
 		$this->assertStringContainsString( 'options-general.php?page=dify-chatbot', $links[0] );
 		$this->assertStringContainsString( '>Settings<', $links[0] );
 		$this->assertArrayHasKey( 'deactivate', $links );
