@@ -44,19 +44,17 @@ final class PluginTest extends TestCase {
 	public function test_the_admin_screens_are_hooked_on_wp_admin_requests_only(): void {
 		$links = 'plugin_action_links_' . plugin_basename( DIFY_CHATBOT_FILE );
 		$this->assertFalse( has_filter( $links ), 'This request is not a wp-admin one.' );
-		require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
-		require_once ABSPATH . 'wp-admin/includes/screen.php';
-		set_current_screen( 'plugins' );
-		try {
-			self::keeping_hooks(
-				function () use ( $links ) {
-					( new Plugin() )->register();
-					$this->assertNotFalse( has_filter( $links ) );
-				}
-			);
-		} finally {
-			$GLOBALS['current_screen'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- back to the front end.
-		}
+		self::on_admin_screen(
+			'plugins',
+			function () use ( $links ) {
+				self::keeping_hooks(
+					function () use ( $links ) {
+						( new Plugin() )->register();
+						$this->assertNotFalse( has_filter( $links ) );
+					}
+				);
+			}
+		);
 	}
 
 	public function test_block_and_shortcode_are_registered(): void {

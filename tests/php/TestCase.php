@@ -83,6 +83,23 @@ abstract class TestCase extends Polyfilled_TestCase {
 		}
 	}
 
+	/**
+	 * Runs $test as on a wp-admin screen (is_admin() is true there), then goes back to the front end.
+	 *
+	 * @param string   $screen The screen's id.
+	 * @param callable $test   The test's body.
+	 */
+	protected static function on_admin_screen( string $screen, callable $test ): void {
+		require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
+		require_once ABSPATH . 'wp-admin/includes/screen.php';
+		set_current_screen( $screen );
+		try {
+			$test();
+		} finally {
+			$GLOBALS['current_screen'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- back to the front end.
+		}
+	}
+
 	protected function make_user( string $role ): int {
 		$id = wp_insert_user(
 			array(

@@ -64,13 +64,14 @@ final class Dify_ConnectorTest extends TestCase {
 		add_filter( 'gettext_dify-chatbot', $translate, 10, 2 );
 		try {
 			$this->assertStringStartsWith( 'A chat with your Dify app', Dify_Connector::definition()['description'] );
-			require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
-			require_once ABSPATH . 'wp-admin/includes/screen.php';
-			set_current_screen( 'options-connectors' );
-			$this->assertStringStartsWith( 'ÜBERSETZT A chat with your Dify app', Dify_Connector::definition()['description'] );
+			self::on_admin_screen(
+				'options-connectors',
+				function () {
+					$this->assertStringStartsWith( 'ÜBERSETZT A chat with your Dify app', Dify_Connector::definition()['description'] );
+				}
+			);
 		} finally {
 			remove_filter( 'gettext_dify-chatbot', $translate, 10 );
-			$GLOBALS['current_screen'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- back to the front end.
 		}
 	}
 

@@ -10,6 +10,7 @@ namespace Dify_Chatbot\Tests\Frontend;
 use Dify_Chatbot\Frontend\Block;
 use Dify_Chatbot\Frontend\Renderer;
 use Dify_Chatbot\Tests\TestCase;
+use WP_Block_Type;
 use WP_Block_Type_Registry;
 
 final class BlockTest extends TestCase {
@@ -27,32 +28,27 @@ final class BlockTest extends TestCase {
 	}
 
 	public function test_the_editor_script_and_style_are_registered_in_the_admin_only(): void {
-		$registry = WP_Block_Type_Registry::get_instance();
-		$block    = new Block( new Renderer() );
+		$block = new Block( new Renderer() );
 
 		// A page or a REST request: nobody edits blocks there, and the editor's script would make
 		// WordPress build its whole script registry.
-		$registry->unregister( Block::NAME );
 		$GLOBALS['wp_scripts'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- a fresh script registry.
-		$block->register_block();
-		$type = $registry->get_registered( Block::NAME );
-		$this->assertNotNull( $type );
+		$type                  = $this->registered_anew( $block );
 		$this->assertSame( array(), $type->editor_script_handles );
 		$this->assertSame( array(), $type->editor_style_handles );
 		$this->assertNull( $GLOBALS['wp_scripts'], 'The script registry is not built for the block.' );
 		$this->assertIsCallable( $type->render_callback );
 
 		// The editor (wp-admin) gets both.
-		require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
-		require_once ABSPATH . 'wp-admin/includes/screen.php';
-		set_current_screen( 'post' );
-		$registry->unregister( Block::NAME );
-		$block->register_block();
-		$type = $registry->get_registered( Block::NAME );
-		$this->assertNotNull( $type );
-		$this->assertNotEmpty( $type->editor_script_handles );
-		$this->assertNotEmpty( $type->editor_style_handles );
-		$this->assertTrue( wp_script_is( $type->editor_script_handles[0], 'registered' ) );
+		self::on_admin_screen(
+			'post',
+			function () use ( $block ) {
+				$type = $this->registered_anew( $block );
+				$this->assertNotEmpty( $type->editor_script_handles );
+				$this->assertNotEmpty( $type->editor_style_handles );
+				$this->assertTrue( wp_script_is( $type->editor_script_handles[0], 'registered' ) );
+			}
+		);
 
 		// Other blocks' metadata is never touched.
 		$other = array(
@@ -68,17 +64,13 @@ final class BlockTest extends TestCase {
 	 * the title, description and keywords translated with block.json's contexts.
 	 */
 	public function test_outside_the_admin_only_the_block_types_route_translates_the_block(): void {
-		$registry  = WP_Block_Type_Registry::get_instance();
 		$block     = new Block( new Renderer() );
 		$translate = static function ( $text, $original, $context ) {
 			return in_array( $context, array( 'block title', 'block description', 'block keyword' ), true ) ? 'ÜBERSETZT ' . $original : $text;
 		};
 		add_filter( 'gettext_with_context_dify-chatbot', $translate, 10, 3 );
 		try {
-			$registry->unregister( Block::NAME );
-			$block->register_block();
-			$type = $registry->get_registered( Block::NAME );
-			$this->assertNotNull( $type );
+			$type = $this->registered_anew( $block );
 			$this->assertSame( 'Dify Chatbot', $type->title );
 			$this->assertContains( 'dify', $type->keywords );
 
@@ -93,14 +85,12 @@ final class BlockTest extends TestCase {
 			$core = rest_do_request( new \WP_REST_Request( 'GET', '/wp/v2/block-types/core/paragraph' ) )->get_data();
 			$this->assertStringNotContainsString( 'ÜBERSETZT', (string) $core['title'], 'Other blocks are left alone.' );
 
-			require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
-			require_once ABSPATH . 'wp-admin/includes/screen.php';
-			set_current_screen( 'post' );
-			$registry->unregister( Block::NAME );
-			$block->register_block();
-			$type = $registry->get_registered( Block::NAME );
-			$this->assertNotNull( $type );
-			$this->assertSame( 'ÜBERSETZT Dify Chatbot', $type->title, 'The editor gets it translated at registration.' );
+			self::on_admin_screen(
+				'post',
+				function () use ( $block ) {
+					$this->assertSame( 'ÜBERSETZT Dify Chatbot', $this->registered_anew( $block )->title, 'The editor gets it translated at registration.' );
+				}
+			);
 		} finally {
 			remove_filter( 'gettext_with_context_dify-chatbot', $translate, 10 );
 		}
@@ -117,6 +107,20 @@ final class BlockTest extends TestCase {
 			$this->markTestSkipped( 'WordPress before 6.7 has no block metadata collections.' );
 		}
 		$this->assertTrue( \WP_Block_Metadata_Registry::has_metadata( DIFY_CHATBOT_DIR . '/build/block' ) );
+	}
+
+	/**
+	 * The block type as $block registers it now (on this request's screen).
+	 *
+	 * @param Block $block The block.
+	 */
+	private function registered_anew( Block $block ): WP_Block_Type {
+		$registry = WP_Block_Type_Registry::get_instance();
+		$registry->unregister( Block::NAME );
+		$block->register_block();
+		$type = $registry->get_registered( Block::NAME );
+		$this->assertNotNull( $type );
+		return $type;
 	}
 
 	protected function tear_down() {

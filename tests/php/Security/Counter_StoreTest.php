@@ -25,14 +25,12 @@ final class Counter_StoreTest extends TestCase {
 		wp_clear_scheduled_hook( Counter_Store::PRUNE_HOOK );
 		( new Counter_Store() )->maybe_install();
 		$this->assertFalse( wp_next_scheduled( Counter_Store::PRUNE_HOOK ), 'A page does not read the cron array for it.' );
-		require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
-		require_once ABSPATH . 'wp-admin/includes/screen.php';
-		set_current_screen( 'dashboard' );
-		try {
-			( new Counter_Store() )->maybe_install();
-		} finally {
-			$GLOBALS['current_screen'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- back to the front end.
-		}
+		self::on_admin_screen(
+			'dashboard',
+			static function () {
+				( new Counter_Store() )->maybe_install();
+			}
+		);
 		$this->assertNotFalse( wp_next_scheduled( Counter_Store::PRUNE_HOOK ) );
 	}
 

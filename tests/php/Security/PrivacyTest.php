@@ -35,28 +35,26 @@ final class PrivacyTest extends TestCase {
 		// Plugin is registered as on a wp-admin screen) and builds them when admin_init fires
 		// (Plugin::on_first hooks them at PHP_INT_MIN); run just those builders, as admin_init
 		// would first, not core's callbacks.
-		require_once ABSPATH . 'wp-admin/includes/class-wp-screen.php';
-		require_once ABSPATH . 'wp-admin/includes/screen.php';
-		set_current_screen( 'options-privacy' );
-		try {
-			self::keeping_hooks(
-				function () {
-					( new Plugin() )->register();
-					foreach ( $GLOBALS['wp_filter']['admin_init']->callbacks[ PHP_INT_MIN ] ?? array() as $builder ) {
-						call_user_func( $builder['function'] );
-					}
-					$hooked = false;
-					foreach ( $GLOBALS['wp_filter']['admin_init']->callbacks ?? array() as $callbacks ) {
-						foreach ( $callbacks as $callback ) {
-							$hooked = $hooked || ( is_array( $callback['function'] ) && $callback['function'][0] instanceof Privacy );
+		self::on_admin_screen(
+			'options-privacy',
+			function () {
+				self::keeping_hooks(
+					function () {
+						( new Plugin() )->register();
+						foreach ( $GLOBALS['wp_filter']['admin_init']->callbacks[ PHP_INT_MIN ] ?? array() as $builder ) {
+							call_user_func( $builder['function'] );
 						}
+						$hooked = false;
+						foreach ( $GLOBALS['wp_filter']['admin_init']->callbacks ?? array() as $callbacks ) {
+							foreach ( $callbacks as $callback ) {
+								$hooked = $hooked || ( is_array( $callback['function'] ) && $callback['function'][0] instanceof Privacy );
+							}
+						}
+						$this->assertTrue( $hooked, 'Privacy::add_policy_content is hooked on admin_init.' );
 					}
-					$this->assertTrue( $hooked, 'Privacy::add_policy_content is hooked on admin_init.' );
-				}
-			);
-		} finally {
-			$GLOBALS['current_screen'] = null; // phpcs:ignore WordPress.WP.GlobalVariablesOverride.Prohibited -- back to the front end.
-		}
+				);
+			}
+		);
 	}
 
 	public function test_the_text_is_registered_in_the_policy_guide(): void {
